@@ -1,0 +1,67 @@
+/** The environments this app can synthesize, each a stack with its own state key. */
+export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** Defaults an environment gives its variables, and the settings that are not variables. */
+export interface EnvironmentProfile {
+  readonly name: EnvironmentName;
+  /** Default of `project_name`. */
+  readonly projectName: string;
+  /** Default of `log_retention_days`. */
+  readonly logRetentionDays: number;
+  /** Default of `lambda_memory_size`, in MB. */
+  readonly lambdaMemorySize: number;
+  /** Default of `dynamodb_read_capacity`; 0 means on-demand. */
+  readonly dynamodbReadCapacity: number;
+  /** Default of `dynamodb_write_capacity`; 0 means on-demand. */
+  readonly dynamodbWriteCapacity: number;
+  /** Default of `xray_tracing_enabled`. */
+  readonly xrayTracingEnabled: boolean;
+  /** Default of `alarm_email`; empty means no e-mail subscription. */
+  readonly alarmEmail: string;
+  /** Tables refuse deletion (and Terraform refuses to destroy them). */
+  readonly deletionProtection: boolean;
+  /** Provisioned tables scale between capacity and this multiple of it. */
+  readonly autoscalingMaxMultiplier?: number;
+}
+
+export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
+  dev: {
+    name: "dev",
+    projectName: "orders",
+    logRetentionDays: 7,
+    lambdaMemorySize: 256,
+    dynamodbReadCapacity: 0,
+    dynamodbWriteCapacity: 0,
+    xrayTracingEnabled: true,
+    alarmEmail: "",
+    deletionProtection: false,
+  },
+  staging: {
+    name: "staging",
+    projectName: "orders",
+    logRetentionDays: 30,
+    lambdaMemorySize: 512,
+    dynamodbReadCapacity: 0,
+    dynamodbWriteCapacity: 0,
+    xrayTracingEnabled: true,
+    alarmEmail: "",
+    deletionProtection: false,
+  },
+  prod: {
+    name: "prod",
+    projectName: "orders",
+    logRetentionDays: 90,
+    lambdaMemorySize: 1024,
+    dynamodbReadCapacity: 5,
+    dynamodbWriteCapacity: 5,
+    xrayTracingEnabled: true,
+    alarmEmail: "",
+    deletionProtection: true,
+    autoscalingMaxMultiplier: 20,
+  },
+};
+
+export function isEnvironmentName(value: string): value is EnvironmentName {
+  return (ENVIRONMENT_NAMES as readonly string[]).includes(value);
+}

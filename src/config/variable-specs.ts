@@ -1,0 +1,108 @@
+import { EnvironmentProfile } from "./profiles";
+
+/** Log retention periods CloudWatch Logs accepts (0, "never expire", is refused by policy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** One tfvars-style setting: its Terraform declaration, minus the default, which the profile gives. */
+export interface VariableSpec {
+  readonly name: string;
+  readonly type: "string" | "number" | "bool";
+  readonly description: string;
+  /** The profile field that supplies the default. */
+  readonly defaultFrom: keyof EnvironmentProfile;
+  /** Terraform validation rules: a boolean expression and the message shown when it is false. */
+  readonly validations: readonly { readonly condition: string; readonly errorMessage: string }[];
+}
+
+const wholeNumber = (v: string) => `floor(${v}) == ${v}`;
+
+/** The variables every environment stack declares, in the order the README lists them. */
+export const VARIABLE_SPECS: readonly VariableSpec[] = [
+  {
+    name: "project_name",
+    type: "string",
+    description: "Prefix of every resource name: 3-22 characters, lowercase letters, digits and hyphens, starting with a letter.",
+    defaultFrom: "projectName",
+    validations: [
+      {
+        condition: `can(regex("^[a-z][a-z0-9-]{1,20}[a-z0-9]$", var.project_name))`,
+        errorMessage:
+          "project_name must be 3-22 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen.",
+      },
+    ],
+  },
+  {
+    name: "log_retention_days",
+    type: "number",
+    description: "Days CloudWatch keeps the functions' and the state machine's logs.",
+    defaultFrom: "logRetentionDays",
+    validations: [
+      {
+        condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`,
+        errorMessage: `log_retention_days must be one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}.`,
+      },
+    ],
+  },
+  {
+    name: "lambda_memory_size",
+    type: "number",
+    description: "Memory of each function in MB (CPU scales with it).",
+    defaultFrom: "lambdaMemorySize",
+    validations: [
+      {
+        condition: `var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && ${wholeNumber("var.lambda_memory_size")}`,
+        errorMessage: "lambda_memory_size must be a whole number of MB from 128 to 10240.",
+      },
+    ],
+  },
+  {
+    name: "dynamodb_read_capacity",
+    type: "number",
+    description: "Read capacity units of each table; 0 makes the tables on-demand (PAY_PER_REQUEST).",
+    defaultFrom: "dynamodbReadCapacity",
+    validations: [
+      {
+        condition: `var.dynamodb_read_capacity == 0 || (var.dynamodb_read_capacity >= 1 && var.dynamodb_read_capacity <= 40000 && ${wholeNumber("var.dynamodb_read_capacity")})`,
+        errorMessage: "dynamodb_read_capacity must be 0 (on-demand) or a whole number of capacity units from 1 to 40000.",
+      },
+    ],
+  },
+  {
+    name: "dynamodb_write_capacity",
+    type: "number",
+    description: "Write capacity units of each table; 0 makes the tables on-demand. Set both capacities or neither.",
+    defaultFrom: "dynamodbWriteCapacity",
+    validations: [
+      {
+        condition: `var.dynamodb_write_capacity == 0 || (var.dynamodb_write_capacity >= 1 && var.dynamodb_write_capacity <= 40000 && ${wholeNumber("var.dynamodb_write_capacity")})`,
+        errorMessage: "dynamodb_write_capacity must be 0 (on-demand) or a whole number of capacity units from 1 to 40000.",
+      },
+      {
+        condition: `(var.dynamodb_read_capacity == 0) == (var.dynamodb_write_capacity == 0)`,
+        errorMessage:
+          "dynamodb_read_capacity and dynamodb_write_capacity must both be 0 (on-demand) or both be at least 1 (provisioned).",
+      },
+    ],
+  },
+  {
+    name: "xray_tracing_enabled",
+    type: "bool",
+    description: "Trace the functions and the state machine with AWS X-Ray.",
+    defaultFrom: "xrayTracingEnabled",
+    validations: [],
+  },
+  {
+    name: "alarm_email",
+    type: "string",
+    description: "Address subscribed to the alarm topic; empty for none (the subscription must be confirmed by e-mail).",
+    defaultFrom: "alarmEmail",
+    validations: [
+      {
+        condition: `var.alarm_email == "" || can(regex("^[^@ ]+@[^@ ]+[.][^@ ]+$", var.alarm_email))`,
+        errorMessage: "alarm_email must be empty or one e-mail address such as ops@example.com.",
+      },
+    ],
+  },
+];

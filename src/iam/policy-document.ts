@@ -1,0 +1,69 @@
+/** IAM policy documents as plain objects: built and tested here, rendered by the constructs. */
+
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: readonly string[];
+  /** Absent only in trust policies, where the role itself is the resource. */
+  readonly Resource?: readonly string[];
+  readonly Principal?: Readonly<Record<string, string | readonly string[]>>;
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[] | boolean>>>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly PolicyStatement[];
+}
+
+/** An Allow statement; `sid` must be alphanumeric, as IAM requires. */
+export function allow(sid: string, actions: readonly string[], resources: readonly string[]): PolicyStatement {
+  if (!/^[A-Za-z0-9]+$/.test(sid)) throw new Error(`IAM statement id "${sid}" must be alphanumeric.`);
+  if (actions.length === 0) throw new Error(`IAM statement "${sid}" needs at least one action.`);
+  if (resources.length === 0) throw new Error(`IAM statement "${sid}" needs at least one resource.`);
+  return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: [...resources] };
+}
+
+export function policyDocument(statements: readonly PolicyStatement[]): PolicyDocument {
+  const sids = statements.map((s) => s.Sid).filter((s): s is string => s !== undefined);
+  const duplicate = sids.find((s, i) => sids.indexOf(s) !== i);
+  if (duplicate) throw new Error(`IAM policy has two statements with Sid "${duplicate}".`);
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Trust policy letting exactly one AWS service assume a role. */
+export function serviceTrustPolicy(servicePrincipal: string): PolicyDocument {
+  if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(servicePrincipal)) {
+    throw new Error(`"${servicePrincipal}" is not an AWS service principal (expected <service>.amazonaws.com).`);
+  }
+  return policyDocument([{ Effect: "Allow", Principal: { Service: servicePrincipal }, Action: ["sts:AssumeRole"] }]);
+}
+
+/** Writing to one log group (the function's own). */
+export function logWriteStatement(logGroupArn: string): PolicyStatement {
+  return allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${logGroupArn}:*`]);
+}
+
+/** X-Ray segment upload: AWS offers no resource-level scoping for these actions. */
+export function xrayWriteStatement(): PolicyStatement {
+  return allow(
+    "WriteXRayTraces",
+    ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+    ["*"],
+  );
+}
+
+/** The actions that AWS only authorizes on `Resource "*"`; policy checks allow `*` for these alone. */
+export const ACTIONS_WITHOUT_RESOURCE_SCOPE: readonly string[] = [
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+];

@@ -1,0 +1,12 @@
+/** What the dashboard and the alarms watch: names and ARNs, possibly Terraform tokens. */
+export interface ObservedResources {
+  readonly region: string;
+  /** Function names, labelled by service. */
+  readonly functions: readonly { readonly label: string; readonly name: string }[];
+  readonly stateMachine: { readonly label: string; readonly arn: string };
+  /** Rules on the custom bus. */
+  readonly rules: readonly { readonly label: string; readonly busName: string; readonly ruleName: string }[];
+  readonly tables: readonly { readonly label: string; readonly name: string }[];
+  /** Dead-letter queues (rule DLQs and async-invocation failure queues). */
+  readonly queues: readonly { readonly label: string; readonly name: string }[];
+}

@@ -1,0 +1,203 @@
+import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { HandlerBundle, ServiceName } from "../bundling/handler-bundles";
+import { AppSettings } from "../config/app-config";
+import { EnvironmentProfile } from "../config/profiles";
+import { PipelineVariables } from "../config/variables";
+import { RulePatterns } from "../contracts/events";
+import { EnvVar, Tables, TableName } from "../contracts/tables";
+import { DataTable } from "../constructs/data-table";
+import { OrderEventBus } from "../constructs/event-bus";
+import { EventRoute } from "../constructs/event-route";
+import { Microservice } from "../constructs/microservice";
+import { Monitoring } from "../constructs/monitoring";
+import { OrderWorkflow } from "../constructs/order-workflow";
+import { PolicyStatement } from "../iam/policy-document";
+import { useS3StateBackend } from "../constructs/state-backend";
+
+export interface OrderPipelineStackProps {
+  /** The environment: defaults of the variables and settings that are not variables. */
+  readonly profile: EnvironmentProfile;
+  /** Region and state backend. */
+  readonly settings: AppSettings;
+  /** The four handlers' bundles. */
+  readonly bundles: Readonly<Record<ServiceName, HandlerBundle>>;
+}
+
+/** A sample order for the `submit_test_order_command` output. */
+export const SAMPLE_ORDER = {
+  customerId: "cust-001",
+  items: [{ productId: "prod-001", quantity: 2, price: 29.99 }],
+  totalAmount: 59.98,
+  idempotencyKey: "readme-sample-1",
+} as const;
+
+/** One environment of the order pipeline: bus, rules, saga, services, tables, monitoring. */
+export class OrderPipelineStack extends TerraformStack {
+  readonly variables: PipelineVariables;
+  readonly bus: OrderEventBus;
+  readonly tables: Readonly<Record<TableName, DataTable>>;
+  readonly services: Readonly<Record<ServiceName, Microservice>>;
+  readonly workflow: OrderWorkflow;
+  readonly routes: { readonly orderCreated: EventRoute; readonly orderOutcome: EventRoute };
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: OrderPipelineStackProps) {
+    super(scope, id);
+    const { profile, settings } = props;
+    for (const service of ["order", "payment", "inventory", "notification"] as const) {
+      if (!props.bundles[service]) throw new Error(`OrderPipelineStack "${id}": bundles.${service} is missing.`);
+    }
+    useS3StateBackend(this, id, settings.stateBackend);
+    const vars = (this.variables = new PipelineVariables(this, "variables", profile));
+    new AwsProvider(this, "aws", {
+      region: settings.region,
+      defaultTags: [{ tags: { project: vars.projectName, environment: profile.name, "managed-by": "cdktf" } }],
+    });
+    new ArchiveProvider(this, "archive");
+
+    const prefix = `${vars.projectName}-${profile.name}`;
+    this.bus = new OrderEventBus(this, "event-bus", { busName: `${prefix}-orders` });
+
+    const table = (name: TableName) =>
+      new DataTable(this, `${name}-table`, {
+        tableName: `${prefix}-${name}`,
+        schema: Tables[name],
+        readCapacity: vars.dynamodbReadCapacity,
+        writeCapacity: vars.dynamodbWriteCapacity,
+        deletionProtection: profile.deletionProtection,
+        autoscalingMaxMultiplier: profile.autoscalingMaxMultiplier,
+      });
+    const tables = (this.tables = {
+      orders: table("orders"),
+      inventory: table("inventory"),
+      payments: table("payments"),
+      idempotency: table("idempotency"),
+    });
+
+    const service = (
+      name: ServiceName,
+      description: string,
+      environment: Record<string, string>,
+      permissions: PolicyStatement[],
+      extra: { asyncFailureQueueName?: string } = {},
+    ) =>
+      new Microservice(this, `${name}-service`, {
+        functionName: `${prefix}-${name}`,
+        description,
+        bundle: props.bundles[name],
+        memorySize: vars.lambdaMemorySize,
+        logRetentionDays: vars.logRetentionDays,
+        tracingEnabled: vars.xrayTracingEnabled,
+        environment: { POWERTOOLS_METRICS_NAMESPACE: `${vars.projectName}`, ...environment },
+        permissions,
+        ...extra,
+      });
+
+    const services = (this.services = {
+      order: service(
+        "order",
+        "Validates and records orders, then publishes Order Created",
+        { [EnvVar.ordersTable]: tables.orders.name, [EnvVar.eventBusName]: this.bus.name },
+        [tables.orders.grant("RecordOrders", ["GetItem", "PutItem", "UpdateItem"]), this.bus.grantPublish("PublishOrderCreated")],
+      ),
+      payment: service(
+        "payment",
+        "Charges and refunds orders, idempotently per order",
+        { [EnvVar.paymentsTable]: tables.payments.name },
+        [tables.payments.grant("RecordPayments", ["GetItem", "PutItem", "UpdateItem"])],
+      ),
+      inventory: service(
+        "inventory",
+        "Reserves and releases stock without overselling",
+        { [EnvVar.inventoryTable]: tables.inventory.name },
+        [tables.inventory.grant("ReserveStock", ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"])],
+      ),
+      notification: service(
+        "notification",
+        "Tells customers how their order ended, once per event",
+        { [EnvVar.idempotencyTable]: tables.idempotency.name },
+        [tables.idempotency.grant("TrackDeliveredNotifications", ["GetItem", "PutItem", "UpdateItem", "DeleteItem"])],
+        { asyncFailureQueueName: `${prefix}-notification-failures` },
+      ),
+    });
+
+    this.workflow = new OrderWorkflow(this, "order-workflow", {
+      stateMachineName: `${prefix}-order-saga`,
+      payment: services.payment,
+      inventory: services.inventory,
+      ordersTable: tables.orders,
+      bus: this.bus,
+      logRetentionDays: vars.logRetentionDays,
+      tracingEnabled: vars.xrayTracingEnabled,
+    });
+
+    this.routes = {
+      orderCreated: new EventRoute(this, "order-created-route", {
+        bus: this.bus,
+        ruleName: `${prefix}-order-created`,
+        description: "Starts the order saga for every new order",
+        pattern: RulePatterns.orderCreated,
+        target: { kind: "state-machine", arn: this.workflow.arn },
+      }),
+      orderOutcome: new EventRoute(this, "order-outcome-route", {
+        bus: this.bus,
+        ruleName: `${prefix}-order-outcome`,
+        description: "Notifies the customer when an order completes or fails",
+        pattern: RulePatterns.orderOutcome,
+        target: { kind: "function", arn: services.notification.arn, functionName: services.notification.functionName },
+      }),
+    };
+
+    this.monitoring = new Monitoring(this, "monitoring", {
+      namePrefix: prefix,
+      alarmEmail: vars.alarmEmail,
+      observed: {
+        region: settings.region,
+        functions: Object.entries(services).map(([label, fn]) => ({ label, name: fn.functionName })),
+        stateMachine: { label: "order-saga", arn: this.workflow.arn },
+        rules: Object.entries(this.routes).map(([label, route]) => ({
+          label: label === "orderCreated" ? "order-created" : "order-outcome",
+          busName: this.bus.name,
+          ruleName: route.rule.name,
+        })),
+        tables: Object.entries(tables).map(([label, t]) => ({ label, name: t.name })),
+        queues: [
+          { label: "order-created-dlq", name: this.routes.orderCreated.deadLetterQueue.name },
+          { label: "order-outcome-dlq", name: this.routes.orderOutcome.deadLetterQueue.name },
+          { label: "notification-failures", name: (services.notification.asyncFailureQueue as { name: string }).name },
+        ],
+      },
+    });
+
+    this.addOutputs(settings.region);
+  }
+
+  /** Every zip the stack deploys: the offline plan stands these in where the archive provider is missing. */
+  archives(): DataArchiveFile[] {
+    return Object.values(this.services).map((s) => s.archive);
+  }
+
+  private addOutputs(region: string): void {
+    const output = (name: string, value: unknown, description: string) =>
+      new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    output("event_bus_name", this.bus.name, "Name of the custom event bus the services publish to.");
+    output("event_bus_arn", this.bus.arn, "ARN of the custom event bus.");
+    output("state_machine_arn", this.workflow.arn, "ARN of the order saga state machine.");
+    output("orders_table_name", this.tables.orders.name, "Name of the orders table (status PENDING, COMPLETED or FAILED).");
+    output(
+      "function_names",
+      Object.fromEntries(Object.entries(this.services).map(([name, s]) => [name, s.functionName])),
+      "Name of each microservice's function.",
+    );
+    output("dashboard_url", this.monitoring.dashboardUrl(region), "CloudWatch dashboard of the pipeline.");
+    output(
+      "submit_test_order_command",
+      `aws lambda invoke --region ${region} --function-name ${this.services.order.functionName} --cli-binary-format raw-in-base64-out --payload '${JSON.stringify(SAMPLE_ORDER)}' /dev/stdout`,
+      "Submits a sample order through the Order function; follow it on the dashboard and in the state machine's executions.",
+    );
+  }
+}
