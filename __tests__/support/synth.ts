@@ -2,34 +2,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { HandlerBundle, ServiceName, bundleHandlers } from "../../src/bundling/handler-bundles";
+import { HandlerBundle, ServiceName } from "../../src/bundling/handler-bundles";
 import { buildApp, pipelineStackName } from "../../src/app";
 import { EnvironmentName } from "../../src/config/profiles";
 import type { OrderPipelineStack } from "../../src/stacks/order-pipeline-stack";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export { PROJECT_ROOT } from "./bundles";
 
-let bundling: Promise<Record<ServiceName, HandlerBundle>> | undefined;
-
-/** The real handler bundles, built once per test file into a scratch directory. */
-export function realBundles(): Promise<Record<ServiceName, HandlerBundle>> {
-  bundling ??= bundleHandlers({
-    projectRoot: PROJECT_ROOT,
-    outDir: fs.mkdtempSync(path.join(os.tmpdir(), "orders-bundles-")),
-  });
-  return bundling;
-}
-
-/** Tiny stand-in bundles, for construct tests that do not care what the code does. */
-export function fixtureBundles(): Record<ServiceName, HandlerBundle> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "orders-fixture-bundles-"));
-  const make = (service: ServiceName): HandlerBundle => {
-    fs.mkdirSync(path.join(dir, service));
-    fs.writeFileSync(path.join(dir, service, "index.js"), `exports.handler = async () => "${service}";\n`);
-    return { service, directory: path.join(dir, service), bytes: 40 };
-  };
-  return { order: make("order"), payment: make("payment"), inventory: make("inventory"), notification: make("notification") };
-}
+export { fixtureBundles, realBundles } from "./bundles";
 
 export interface SynthesizedPipeline {
   readonly stack: OrderPipelineStack;
