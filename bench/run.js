@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// `npm run bench`: the project's budgets, each the median of several runs, each beside a baseline
+// measured in the same run on the same machine. Results: printed, and written to bench/results/.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS || 5);
+const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS || 3);
+const GNU_TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Runs a command; wall time in ms and peak resident memory in MB (largest process in the tree). */
+function measure(command, args, options = {}) {
+  const rssFile = path.join(os.tmpdir(), `orders-bench-rss-${process.pid}`);
+  const [cmd, argv] = GNU_TIME ? [GNU_TIME, ["-f", "%M", "-o", rssFile, command, ...args]] : [command, args];
+  const started = process.hrtime.bigint();
+  const result = spawnSync(cmd, argv, { cwd: root, encoding: "utf8", env: { ...process.env, ...options.env }, maxBuffer: 1 << 26 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${(result.stderr || result.stdout || "").slice(-2000)}`);
+  }
+  const peakMb = GNU_TIME ? Number(fs.readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024 : NaN;
+  return { ms, peakMb, stdout: result.stdout, stderr: result.stderr };
+}
+
+function repeat(runs, fn) {
+  const samples = Array.from({ length: runs }, fn);
+  return { ms: median(samples.map((s) => s.ms)), peakMb: median(samples.map((s) => s.peakMb)), samples };
+}
+
+async function main() {
+  const node = process.execPath;
+  const cdktfBin = path.join(root, "node_modules", ".bin", "cdktf");
+  const rows = [];
+  const out = {};
+  const log = (line) => process.stderr.write(`${line}\n`);
+
+  log(`bench: ${os.cpus().length} cores, node ${process.version}, ${RUNS} runs (tests ${TEST_RUNS})`);
+  const baseline = repeat(RUNS, () => measure(node, ["-e", "require('cdktf')"]));
+  out.baselineRequireCdktf = baseline;
+  rows.push(["baseline: node loading cdktf", baseline.ms, baseline.peakMb, "1.0x"]);
+
+  const synth = repeat(RUNS, () => measure(node, ["scripts/run-ts.js", "main.ts"]));
+  out.appSynth = synth;
+  rows.push(["app synth (dev stack, bundling included)", synth.ms, synth.peakMb, `${(synth.ms / baseline.ms).toFixed(2)}x (budget 2.5x, 250 MB)`]);
+
+  const cli = repeat(Math.min(RUNS, 3), () => measure(cdktfBin, ["synth"], { env: { CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "true" } }));
+  out.cdktfSynth = cli;
+  rows.push(["cdktf synth (CLI + app)", cli.ms, cli.peakMb, `${(cli.ms / baseline.ms).toFixed(2)}x`]);
+
+  const jest = path.join(root, "node_modules", "jest", "bin", "jest.js");
+  const unit = repeat(TEST_RUNS, () =>
+    measure(node, [jest, "--silent", "--testPathIgnorePatterns", "\\.integration\\.test\\.ts$", "/__tests__/local/e2e/"]),
+  );
+  out.unitTests = unit;
+  rows.push(["unit tests (jest, no terraform, no e2e)", unit.ms, unit.peakMb, "budget 20 s"]);
+  const all = repeat(TEST_RUNS, () => measure(node, [jest, "--silent"]));
+  out.allTests = all;
+  rows.push(["whole suite (jest)", all.ms, all.peakMb, "budget 90 s"]);
+
+  const bundleDir = path.join(root, ".build", "bundles");
+  out.bundles = fs.existsSync(bundleDir)
+    ? fs.readdirSync(bundleDir).map((name) => ({ name, bytes: fs.statSync(path.join(bundleDir, name, "index.js")).size }))
+    : [];
+  const zipDir = path.join(root, ".build", "offline-plan", "orders-dev", "dist");
+  out.zips = fs.existsSync(zipDir) ? fs.readdirSync(zipDir).map((f) => ({ name: f, bytes: fs.statSync(path.join(zipDir, f)).size })) : [];
+
+  for (const [file, fn, label] of [
+    ["cold-start.js", "measureColdStarts", "coldStarts"],
+    ["local.js", "measureLocal", "local"],
+  ]) {
+    const modulePath = path.join(__dirname, file);
+    if (!fs.existsSync(modulePath)) continue;
+    log(`bench: ${file}`);
+    out[label] = await require(modulePath)[fn]({ bundleDir, runs: RUNS });
+  }
+
+  const fmt = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+  console.log("\n| measure | median wall | median peak RSS | vs baseline / budget |\n|---|---|---|---|");
+  for (const [name, ms, mb, note] of rows) console.log(`| ${name} | ${fmt(ms)} | ${Number.isNaN(mb) ? "n/a" : `${Math.round(mb)} MB`} | ${note} |`);
+  if (out.bundles.length) {
+    console.log("\n| bundle | index.js |\n|---|---|");
+    for (const b of out.bundles) console.log(`| ${b.name} | ${(b.bytes / 1024).toFixed(0)} KiB |`);
+  }
+  if (out.coldStarts) {
+    console.log("\n| function | cold start | bare SDK client load | ratio |\n|---|---|---|---|");
+    for (const r of out.coldStarts) console.log(`| ${r.name} | ${Math.round(r.coldStartMs)} ms | ${Math.round(r.baselineMs)} ms | ${r.ratio.toFixed(2)}x |`);
+  }
+  if (out.local) console.log(`\nlocal runtime: ${JSON.stringify(out.local)}`);
+  const resultsDir = path.join(__dirname, "results");
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const strip = (o) => JSON.parse(JSON.stringify(o, (k, v) => (k === "stdout" || k === "stderr" ? undefined : v)));
+  fs.writeFileSync(path.join(resultsDir, "latest.json"), JSON.stringify({ at: new Date().toISOString(), cores: os.cpus().length, ...strip(out) }, null, 2));
+}
+
+main().catch((error) => {
+  console.error(error.message);
+  process.exit(1);
+});
