@@ -1,0 +1,192 @@
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
+import { RulePatterns } from "../../src/contracts/events";
+import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../src/iam/policy-document";
+import { fixtureBundles } from "../support/bundles";
+import { StackJson, resourcesOf, synthPipeline } from "../support/synth";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator = require("asl-validator") as (definition: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };
+
+const bundles = fixtureBundles();
+const dev = synthPipeline("dev", bundles);
+const prod = synthPipeline("prod", bundles);
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string[];
+  Resource?: string[];
+  Principal?: Record<string, string>;
+}
+const policiesOf = (json: StackJson) =>
+  Object.entries(resourcesOf(json, "aws_iam_role_policy")).map(([name, p]) => ({
+    name,
+    role: p.role as string,
+    statements: (JSON.parse(p.policy as string) as { Statement: Statement[] }).Statement,
+  }));
+
+describe("OrderPipelineStack (dev)", () => {
+  const { synthesized, json } = dev;
+
+  test("keeps state in S3: encrypted, natively locked, one key per environment", () => {
+    expect(json.terraform.backend).toEqual({
+      s3: { bucket: "orders-terraform-state", key: "orders-pipeline/orders-dev.tfstate", region: "us-east-1", encrypt: true, use_lockfile: true },
+    });
+  });
+
+  test("pins the providers and tags everything with project, environment and managed-by", () => {
+    expect(json.terraform.required_providers).toMatchObject({ aws: { version: "5.100.0" }, archive: { version: "2.7.1" } });
+    expect(json.provider.aws).toEqual([
+      { region: "us-east-1", default_tags: [{ tags: { project: "${var.project_name}", environment: "dev", "managed-by": "cdktf" } }] },
+    ]);
+  });
+
+  test("declares the architecture: bus, two rules, four functions zipped by archive_file, four tables, a state machine, a dashboard", () => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventBus, { name: "${var.project_name}-dev-orders" });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: JSON.stringify(RulePatterns.orderCreated) });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: JSON.stringify(RulePatterns.orderOutcome) });
+    expect(Object.keys(resourcesOf(json, "aws_lambda_function"))).toHaveLength(4);
+    expect(Object.keys(json.data?.archive_file ?? {})).toHaveLength(4);
+    expect(synthesized).toHaveDataSource(DataArchiveFile);
+    for (const name of ["orders", "inventory", "payments", "idempotency"]) {
+      expect(synthesized).toHaveResourceWithProperties(DynamodbTable, { name: `\${var.project_name}-dev-${name}` });
+    }
+    expect(synthesized).toHaveResourceWithProperties(SfnStateMachine, { type: "STANDARD" });
+    expect(synthesized).toHaveResource(CloudwatchDashboard);
+    expect(synthesized).toHaveResourceWithProperties(SnsTopic, { kms_master_key_id: "alias/aws/sns" });
+  });
+
+  test("every function: nodejs22.x, tracing and memory from the variables, JSON logs, table and bus names in its environment", () => {
+    for (const fn of Object.values(resourcesOf(json, "aws_lambda_function"))) {
+      expect(fn).toMatchObject({
+        runtime: "nodejs22.x",
+        memory_size: "${var.lambda_memory_size}",
+        tracing_config: { mode: '${var.xray_tracing_enabled ? "Active" : "PassThrough"}' },
+        logging_config: { log_format: "JSON" },
+      });
+    }
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: "${var.project_name}-dev-order",
+      environment: { variables: expect.objectContaining({ ORDERS_TABLE_NAME: expect.stringContaining("aws_dynamodb_table.orders-table_"), EVENT_BUS_NAME: expect.stringContaining("aws_cloudwatch_event_bus.") }) },
+    });
+  });
+
+  test("log groups keep events for log_retention_days; the state machine logs ALL with execution data to a vended-logs group", () => {
+    const groups = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));
+    expect(groups).toHaveLength(5);
+    for (const g of groups) expect(g.retention_in_days).toBe("${var.log_retention_days}");
+    const sm = Object.values(resourcesOf(json, "aws_sfn_state_machine"))[0] as Record<string, any>;
+    expect(sm.logging_configuration).toMatchObject({ level: "ALL", include_execution_data: true });
+    expect(sm.logging_configuration.log_destination).toMatch(/^\$\{aws_cloudwatch_log_group\.order-workflow_logs_[0-9A-F]+\.arn\}:\*$/);
+    expect(groups.map((g) => g.name)).toContain("/aws/vendedlogs/states/${var.project_name}-dev-order-saga");
+    expect(sm.tracing_configuration).toEqual({ enabled: "${var.xray_tracing_enabled}" });
+  });
+
+  test("the state machine definition is valid Amazon States Language", () => {
+    const sm = Object.values(resourcesOf(json, "aws_sfn_state_machine"))[0] as { definition: string };
+    const result = aslValidator(JSON.parse(sm.definition));
+    expect(result.errorsText("\n")).toBe("No errors");
+    expect(result.isValid).toBe(true);
+  });
+
+  test("outputs what an operator needs, described", () => {
+    for (const name of ["event_bus_name", "event_bus_arn", "state_machine_arn", "orders_table_name", "function_names", "dashboard_url", "submit_test_order_command"]) {
+      expect(json.output[name]).toEqual(expect.objectContaining({ description: expect.any(String), value: expect.anything() }));
+    }
+    expect(json.output.submit_test_order_command?.value).toMatch(/^aws lambda invoke --region us-east-1 --function-name \$\{aws_lambda_function\.order-service_function_[0-9A-F]+\.function_name\} /);
+  });
+});
+
+describe("least privilege", () => {
+  const { json } = dev;
+  const roles = resourcesOf(json, "aws_iam_role");
+  const policies = policiesOf(json);
+
+  test("one role per function, one for the state machine, one for EventBridge; each trusts exactly one service", () => {
+    const principals = Object.values(roles).map((r) => {
+      const trust = JSON.parse(r.assume_role_policy as string) as { Statement: Statement[] };
+      expect(trust.Statement).toHaveLength(1);
+      return trust.Statement[0]?.Principal?.Service;
+    });
+    expect(principals.sort()).toEqual([
+      "events.amazonaws.com",
+      "lambda.amazonaws.com",
+      "lambda.amazonaws.com",
+      "lambda.amazonaws.com",
+      "lambda.amazonaws.com",
+      "states.amazonaws.com",
+    ]);
+    expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+
+  test("no wildcard actions, and Resource * only for actions AWS cannot scope", () => {
+    for (const p of policies) {
+      for (const s of p.statements) {
+        for (const action of s.Action) expect(action).not.toMatch(/\*/);
+        if (s.Resource?.includes("*")) {
+          for (const action of s.Action) expect(ACTIONS_WITHOUT_RESOURCE_SCOPE).toContain(action);
+        }
+      }
+    }
+  });
+
+  const actionsOfRole = (roleFragment: string) =>
+    policies.filter((p) => p.role.includes(roleFragment)).flatMap((p) => p.statements.filter((s) => !s.Resource?.includes("*")).flatMap((s) => s.Action));
+
+  test.each([
+    ["order-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "events:PutEvents", "logs:CreateLogStream", "logs:PutLogEvents"]],
+    ["payment-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
+    ["notification-service", ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"]],
+    ["order-workflow", ["dynamodb:UpdateItem", "events:PutEvents", "lambda:InvokeFunction"]],
+    ["order-created-route", ["states:StartExecution"]],
+  ])("%s may do exactly what it does", (role, actions) => {
+    expect([...new Set(actionsOfRole(role))].sort()).toEqual(actions);
+  });
+
+  test("the state machine invokes exactly the payment and inventory functions", () => {
+    const invoke = policies
+      .filter((p) => p.role.includes("order-workflow"))
+      .flatMap((p) => p.statements)
+      .find((s) => s.Action.includes("lambda:InvokeFunction"));
+    expect(invoke?.Resource).toEqual([
+      expect.stringMatching(/^\$\{aws_lambda_function\.payment-service_function_[0-9A-F]+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_lambda_function\.inventory-service_function_[0-9A-F]+\.arn\}$/),
+    ]);
+  });
+
+  test("EventBridge's role may start this state machine only", () => {
+    const start = policies.filter((p) => p.role.includes("order-created-route")).flatMap((p) => p.statements);
+    expect(start).toEqual([
+      { Sid: "StartOneStateMachine", Effect: "Allow", Action: ["states:StartExecution"], Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\.order-workflow_state-machine_[0-9A-F]+\.arn\}$/)] },
+    ]);
+  });
+});
+
+describe("OrderPipelineStack (prod)", () => {
+  const { json } = prod;
+
+  test("its own state key, deletion-protected tables, autoscaling when provisioned", () => {
+    expect((json.terraform.backend as { s3: { key: string } }).s3.key).toBe("orders-pipeline/orders-prod.tfstate");
+    for (const t of Object.values(resourcesOf(json, "aws_dynamodb_table"))) expect(t.deletion_protection_enabled).toBe(true);
+    expect(Object.keys(resourcesOf(json, "aws_appautoscaling_target"))).toHaveLength(8);
+    expect((json.variable.dynamodb_read_capacity as { default: number }).default).toBe(5);
+  });
+});
+
+describe("stack props", () => {
+  test("fails at synth when a bundle is missing, naming it", () => {
+    const { payment: _payment, ...incomplete } = bundles;
+    expect(() => synthPipeline("dev", incomplete as typeof bundles)).toThrow('OrderPipelineStack "orders-dev": bundles.payment is missing.');
+  });
+
+  test("fails at synth on a bad setting, naming it", () => {
+    expect(() => synthPipeline("dev", bundles, { ORDERS_STATE_BUCKET: "NOT_A_BUCKET" })).toThrow(/ORDERS_STATE_BUCKET/);
+  });
+});
