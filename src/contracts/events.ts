@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Event sources and detail-types: the one place they are spelled.
  * Handlers emit and parse with these, the stack builds rule patterns from them,
@@ -36,3 +38,180 @@ export const RulePatterns = {
     "detail-type": [DetailType.orderCompleted, DetailType.orderFailed],
   },
 } as const satisfies Record<string, EventPattern>;
+
+/* ------------------------------------------------------------------------------------
+ * Event details: one zod schema per event. Producers build entries with
+ * `buildPutEventsEntry` (which validates), consumers read them with `parseEvent`.
+ * All amounts are integer cents in `Currency`; never floating-point currency.
+ * ---------------------------------------------------------------------------------- */
+/** The one currency the pipeline handles; amounts are integer minor units (cents). */
+export const Currency = "USD" as const;
+
+/** Order ids are derived by the Order service: `ord_` and 32 lowercase hex digits. */
+export const OrderIdPattern = /^ord_[0-9a-f]{32}$/;
+
+const orderIdSchema = z.string().regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" });
+const nonEmpty = z.string().min(1, { error: "must not be empty" });
+const cents = z.number().int({ error: "must be an integer number of cents" });
+const isoTime = z.iso.datetime({ error: "must be an ISO-8601 UTC timestamp" });
+
+/** One line of an order, as events carry it. */
+export const OrderLineSchema = z.object({
+  productId: nonEmpty,
+  quantity: z.number().int().min(1),
+  unitPriceCents: cents.min(1),
+});
+export type OrderLine = z.infer<typeof OrderLineSchema>;
+
+/** Detail of "Order Created" (source orders.order-service). */
+export const OrderCreatedDetailSchema = z.object({
+  orderId: orderIdSchema,
+  customerId: nonEmpty,
+  items: z.array(OrderLineSchema).min(1),
+  totalCents: cents.min(1),
+  currency: z.literal(Currency),
+  createdAt: isoTime,
+});
+export type OrderCreatedDetail = z.infer<typeof OrderCreatedDetailSchema>;
+
+/** Detail of "Order Completed" (source orders.order-workflow). */
+export const OrderCompletedDetailSchema = z.object({
+  orderId: orderIdSchema,
+  customerId: nonEmpty,
+  totalCents: cents.min(1),
+  currency: z.literal(Currency),
+  status: z.literal("COMPLETED"),
+  paymentId: nonEmpty,
+});
+export type OrderCompletedDetail = z.infer<typeof OrderCompletedDetailSchema>;
+
+/** Detail of "Order Failed" (source orders.order-workflow). `reason` is the error name. */
+export const OrderFailedDetailSchema = z.object({
+  orderId: orderIdSchema,
+  customerId: nonEmpty,
+  totalCents: cents.min(1),
+  currency: z.literal(Currency),
+  status: z.literal("FAILED"),
+  reason: nonEmpty,
+});
+export type OrderFailedDetail = z.infer<typeof OrderFailedDetailSchema>;
+
+/** Every event the pipeline emits: who emits it, its detail-type and its detail schema. */
+export const EventContracts = {
+  orderCreated: { source: EventSource.orderService, detailType: DetailType.orderCreated, detail: OrderCreatedDetailSchema },
+  orderCompleted: { source: EventSource.orderWorkflow, detailType: DetailType.orderCompleted, detail: OrderCompletedDetailSchema },
+  orderFailed: { source: EventSource.orderWorkflow, detailType: DetailType.orderFailed, detail: OrderFailedDetailSchema },
+} as const;
+
+export type EventKind = keyof typeof EventContracts;
+export type EventDetail<K extends EventKind> = z.infer<(typeof EventContracts)[K]["detail"]>;
+
+/**
+ * The rules (keys of `RulePatterns`) meant to receive each kind of event; the contract
+ * tests check that each event matches these rules and no other.
+ */
+export const IntendedRules: Record<EventKind, readonly (keyof typeof RulePatterns)[]> = {
+  orderCreated: ["orderCreated"],
+  orderCompleted: ["orderOutcome"],
+  orderFailed: ["orderOutcome"],
+};
+
+/** A PutEvents request entry (the shape of the SDK's `PutEventsRequestEntry`). */
+export interface PutEventsEntry {
+  readonly Source: string;
+  readonly DetailType: string;
+  readonly Detail: string;
+  readonly EventBusName: string;
+  readonly Resources?: string[];
+}
+
+/** An event as EventBridge delivers it to a target. */
+export interface EventBridgeEnvelope<D = unknown> {
+  readonly version: string;
+  readonly id: string;
+  readonly "detail-type": string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: D;
+}
+
+/** A detail or an event that does not match its contract; names the field and the rule. */
+export class EventContractError extends Error {
+  override readonly name = "EventContractError";
+  constructor(
+    readonly kind: string,
+    readonly issues: readonly { readonly field: string; readonly rule: string }[],
+  ) {
+    super(`${kind}: ${issues.map((i) => `${i.field} ${i.rule}`).join("; ")}`);
+  }
+}
+
+function contractIssues(error: z.ZodError, prefix: string) {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p)))]
+      .filter(Boolean)
+      .join(".")
+      .replace(/\.\[/g, "["),
+    rule: issue.message,
+  }));
+}
+
+/** Validates `detail` against its contract and returns the PutEvents entry that carries it. */
+export function buildPutEventsEntry<K extends EventKind>(kind: K, detail: EventDetail<K>, eventBusName: string): PutEventsEntry {
+  const contract = EventContracts[kind];
+  const parsed = contract.detail.safeParse(detail);
+  if (!parsed.success) throw new EventContractError(kind, contractIssues(parsed.error, "detail"));
+  if (!eventBusName) throw new EventContractError(kind, [{ field: "EventBusName", rule: "must not be empty" }]);
+  return {
+    Source: contract.source,
+    DetailType: contract.detailType,
+    Detail: JSON.stringify(parsed.data),
+    EventBusName: eventBusName,
+  };
+}
+
+/** Which contract an event (source + detail-type) belongs to, if any. */
+export function eventKindOf(source: unknown, detailType: unknown): EventKind | undefined {
+  for (const [kind, contract] of Object.entries(EventContracts) as [EventKind, (typeof EventContracts)[EventKind]][]) {
+    if (contract.source === source && contract.detailType === detailType) return kind;
+  }
+  return undefined;
+}
+
+/** A delivered event whose detail was validated against its contract. */
+export type ParsedEvent = {
+  [K in EventKind]: { readonly kind: K; readonly id: string; readonly detail: EventDetail<K>; readonly envelope: EventBridgeEnvelope };
+}[EventKind];
+
+const EnvelopeSchema = z.object({
+  id: nonEmpty,
+  "detail-type": nonEmpty,
+  source: nonEmpty,
+  detail: z.unknown(),
+});
+
+/**
+ * Parses an event as EventBridge delivers it. `expected` restricts the kinds accepted.
+ * Throws `EventContractError` naming the field when the event is not a known contract.
+ */
+export function parseEvent<K extends EventKind = EventKind>(
+  event: unknown,
+  expected?: readonly K[],
+): Extract<ParsedEvent, { kind: K }> {
+  const envelope = EnvelopeSchema.safeParse(event);
+  if (!envelope.success) throw new EventContractError("event", contractIssues(envelope.error, ""));
+  const { source, "detail-type": detailType, detail, id } = envelope.data;
+  const kind = eventKindOf(source, detailType);
+  if (!kind) {
+    throw new EventContractError("event", [{ field: "detail-type", rule: `"${detailType}" from "${source}" is not a known event` }]);
+  }
+  if (expected && !expected.includes(kind as K)) {
+    throw new EventContractError("event", [{ field: "detail-type", rule: `must be one of ${expected.map((k) => `"${EventContracts[k].detailType}"`).join(", ")}` }]);
+  }
+  const parsed = EventContracts[kind].detail.safeParse(detail);
+  if (!parsed.success) throw new EventContractError(kind, contractIssues(parsed.error, "detail"));
+  return { kind, id, detail: parsed.data, envelope: event as EventBridgeEnvelope } as Extract<ParsedEvent, { kind: K }>;
+}

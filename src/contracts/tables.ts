@@ -40,3 +40,47 @@ export const TableEnvVar: Record<TableName, string> = {
   payments: EnvVar.paymentsTable,
   idempotency: EnvVar.idempotencyTable,
 };
+
+/** The lifecycle of an order item in the orders table. */
+export const OrderStatus = {
+  /** Accepted by the Order service; the workflow has not finished with it yet. */
+  pending: "PENDING",
+  /** Paid, reserved and confirmed by the workflow. */
+  completed: "COMPLETED",
+  /** Refused by the workflow (declined, out of stock, ...) or never published. */
+  failed: "FAILED",
+} as const;
+export type OrderStatusName = (typeof OrderStatus)[keyof typeof OrderStatus];
+
+/**
+ * Attribute names of an order item that more than one writer uses: the Order service
+ * writes them, and the order workflow's DynamoDB tasks update them.
+ */
+export const OrderAttribute = {
+  orderId: "orderId",
+  status: "status",
+  /** Error name that made the order fail (e.g. PaymentDeclined). */
+  failureReason: "failureReason",
+  /** Error detail for operators (not shown to customers). */
+  failureCause: "failureCause",
+  /** Id (ARN) of the workflow execution that owns the order; set when it claims the order. */
+  workflowExecutionId: "workflowExecutionId",
+  /** When the owning execution started (ISO-8601). */
+  workflowStartedAt: "workflowStartedAt",
+  /** UNPUBLISHED until "Order Created" is on the bus, then PUBLISHED. */
+  publishState: "publishState",
+} as const;
+
+/** Whether the "Order Created" event of an order reached the bus. */
+export const PublishState = {
+  unpublished: "UNPUBLISHED",
+  published: "PUBLISHED",
+} as const;
+
+/** Key helpers of the inventory table's single-table layout. */
+export const InventoryKey = {
+  /** Stock of one product: pk `PRODUCT#<productId>`, sk `STOCK`. */
+  stock: (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: "STOCK" }),
+  /** Reservation of one order: pk `ORDER#<orderId>`, sk `RESERVATION`. */
+  reservation: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: "RESERVATION" }),
+} as const;

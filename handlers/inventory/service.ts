@@ -1,0 +1,361 @@
+/**
+ * The Inventory service: reserves and releases stock for an order.
+ *
+ * Stock items (pk PRODUCT#<id>, sk STOCK) hold an `available` count. A reservation
+ * record (pk ORDER#<orderId>, sk RESERVATION) holds the order's lines, a `reserved` map
+ * (productId -> units taken) and a status: RESERVING -> RESERVED, or OUT_OF_STOCK, or
+ * RELEASING -> RELEASED.
+ *
+ * Without transactions, every line is a conditional update of its stock item
+ * (`available >= quantity`), so concurrent orders never oversell; a line is recorded in
+ * the `reserved` map right after its stock is taken, and an order that cannot get every
+ * line gives back the lines it got before reporting OutOfStock. Releasing removes a line
+ * from the map before giving its units back. Both orders of writes err on the safe side:
+ * a crash between the two writes can only leave units unavailable, never oversell or
+ * give back twice. Reserve and release are idempotent per order: repeating them returns
+ * the recorded outcome, and a release that comes first blocks a late reserve.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { OrderIdPattern } from "../../src/contracts/events";
+import { InventoryKey } from "../../src/contracts/tables";
+import { isConditionalCheckFailed } from "../shared/aws";
+import { settleWithConcurrency } from "../shared/concurrency";
+import { OutOfStock, ReservationConflict, ValidationError } from "../shared/errors";
+import { MetricUnit, type Observability } from "../shared/observability";
+import { parseOrThrow } from "../shared/validation";
+
+export const ReservationStatus = {
+  reserving: "RESERVING",
+  reserved: "RESERVED",
+  outOfStock: "OUT_OF_STOCK",
+  releasing: "RELEASING",
+  released: "RELEASED",
+} as const;
+type ReservationStatusName = (typeof ReservationStatus)[keyof typeof ReservationStatus];
+
+const orderId = z.string({ error: "must be a string" }).regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" });
+
+export const ReserveRequestSchema = z.object({
+  action: z.literal("reserve"),
+  orderId,
+  items: z
+    .array(
+      z.object({
+        productId: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
+        quantity: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }),
+      }),
+      { error: "must be an array" },
+    )
+    .min(1, { error: "must contain at least one item" })
+    .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, { error: "must not repeat a productId" }),
+});
+
+export const ReleaseRequestSchema = z.object({
+  action: z.literal("release"),
+  orderId,
+  reason: z.string().optional(),
+});
+
+export type ReserveRequest = z.output<typeof ReserveRequestSchema>;
+export type ReleaseRequest = z.output<typeof ReleaseRequestSchema>;
+
+export interface ReserveResult {
+  readonly orderId: string;
+  readonly status: "RESERVED";
+  readonly lines: number;
+  readonly units: number;
+}
+
+export interface ReleaseResult {
+  readonly orderId: string;
+  /** RELEASED when units went back to stock (now or earlier), NOTHING_RESERVED otherwise. */
+  readonly status: "RELEASED" | "NOTHING_RESERVED";
+  readonly linesReleased: number;
+}
+
+interface ReservationRecord {
+  pk: string;
+  sk: string;
+  orderId: string;
+  status: ReservationStatusName;
+  items: { productId: string; quantity: number }[];
+  reserved: Record<string, number>;
+  outOfStock?: { productId: string; requested: number; available: number };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface InventoryServiceDeps {
+  readonly db: DynamoDBDocumentClient;
+  readonly inventoryTableName: string;
+  readonly obs: Observability;
+  /** Lines reserved in parallel. Default 8. */
+  readonly concurrency?: number;
+  readonly now?: () => Date;
+}
+
+export class InventoryService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: InventoryServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async handle(input: unknown): Promise<ReserveResult | ReleaseResult> {
+    const action = (input as { action?: unknown } | null)?.action;
+    if (action === "reserve") return this.reserve(parseOrThrow(ReserveRequestSchema, input));
+    if (action === "release") return this.release(parseOrThrow(ReleaseRequestSchema, input));
+    throw new ValidationError([{ field: "action", rule: 'must be "reserve" or "release"' }]);
+  }
+
+  async reserve(request: ReserveRequest): Promise<ReserveResult> {
+    const { logger, metrics } = this.deps.obs;
+    logger.appendKeys({ orderId: request.orderId });
+    let record = await this.getRecord(request.orderId);
+    if (!record) record = await this.createRecord(request);
+
+    const units = request.items.reduce((sum, i) => sum + i.quantity, 0);
+    switch (record.status) {
+      case ReservationStatus.reserved:
+        this.assertSameItems(record, request);
+        return { orderId: request.orderId, status: "RESERVED", lines: record.items.length, units };
+      case ReservationStatus.outOfStock: {
+        const o = record.outOfStock!;
+        throw new OutOfStock(request.orderId, o.productId, o.requested, o.available);
+      }
+      case ReservationStatus.releasing:
+      case ReservationStatus.released:
+        throw new ReservationConflict(`the reservation of order ${request.orderId} was released; it cannot be reserved again`);
+      default:
+        this.assertSameItems(record, request);
+    }
+
+    const todo = record.items.filter((line) => record.reserved[line.productId] === undefined);
+    let failed = false;
+    const results = await settleWithConcurrency(
+      todo,
+      this.deps.concurrency ?? 8,
+      async (line) => {
+        try {
+          await this.reserveLine(request.orderId, line.productId, line.quantity);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      },
+      () => failed,
+    );
+    const errors = results.filter((r): r is PromiseRejectedResult => r?.status === "rejected").map((r) => r.reason as Error);
+    if (errors.length > 0) {
+      const outOfStock = errors.find((e): e is OutOfStock => e instanceof OutOfStock);
+      if (!outOfStock) throw errors[0];
+      const given = await this.giveBack(request.orderId);
+      await this.setStatus(request.orderId, ReservationStatus.reserving, ReservationStatus.outOfStock, {
+        outOfStock: { productId: outOfStock.productId, requested: outOfStock.requested, available: outOfStock.available },
+      });
+      metrics.addMetric("OutOfStock", MetricUnit.Count, 1);
+      logger.info("order out of stock; reserved lines given back", { productId: outOfStock.productId, linesGivenBack: given });
+      throw outOfStock;
+    }
+
+    const done = await this.setStatus(request.orderId, ReservationStatus.reserving, ReservationStatus.reserved);
+    if (!done) throw new ReservationConflict(`the reservation of order ${request.orderId} was released while it was being made`);
+    metrics.addMetric("StockReserved", MetricUnit.Count, units);
+    logger.info("stock reserved", { lines: record.items.length, units });
+    return { orderId: request.orderId, status: "RESERVED", lines: record.items.length, units };
+  }
+
+  async release(request: ReleaseRequest): Promise<ReleaseResult> {
+    const { logger, metrics } = this.deps.obs;
+    logger.appendKeys({ orderId: request.orderId });
+    let record = await this.getRecord(request.orderId);
+    if (!record) {
+      // Nothing was reserved: leave a RELEASED record so a late reserve cannot take stock.
+      const created = await this.putRecord({ ...this.newRecord(request.orderId, []), status: ReservationStatus.released });
+      if (created) {
+        logger.info("release before any reservation", { reason: request.reason });
+        return { orderId: request.orderId, status: "NOTHING_RESERVED", linesReleased: 0 };
+      }
+      record = (await this.getRecord(request.orderId))!;
+    }
+    const hadReservation = record.items.length > 0 && record.status !== ReservationStatus.outOfStock;
+    const result = (linesReleased: number): ReleaseResult => ({
+      orderId: request.orderId,
+      status: hadReservation ? "RELEASED" : "NOTHING_RESERVED",
+      linesReleased,
+    });
+    if (record.status === ReservationStatus.outOfStock) return result(0);
+    if (record.status === ReservationStatus.released && Object.keys(record.reserved).length === 0) return result(0);
+
+    // RELEASING stops any reserve still running for this order from recording more lines.
+    await this.db().send(
+      new UpdateCommand({
+        TableName: this.deps.inventoryTableName,
+        Key: InventoryKey.reservation(request.orderId),
+        UpdateExpression: "SET #status = :releasing, updatedAt = :now",
+        ConditionExpression: "#status IN (:reserving, :reserved, :releasing, :released)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":releasing": ReservationStatus.releasing,
+          ":reserving": ReservationStatus.reserving,
+          ":reserved": ReservationStatus.reserved,
+          ":released": ReservationStatus.released,
+          ":now": this.now().toISOString(),
+        },
+      }),
+    );
+    const released = await this.giveBack(request.orderId);
+    await this.setStatus(request.orderId, ReservationStatus.releasing, ReservationStatus.released);
+    metrics.addMetric("StockReleased", MetricUnit.Count, released);
+    logger.info("reservation released", { linesReleased: released, reason: request.reason });
+    return result(released);
+  }
+
+  /** Takes `quantity` units of a product for an order and records the line. */
+  private async reserveLine(orderId: string, productId: string, quantity: number): Promise<void> {
+    try {
+      await this.db().send(
+        new UpdateCommand({
+          TableName: this.deps.inventoryTableName,
+          Key: InventoryKey.stock(productId),
+          UpdateExpression: "SET available = available - :q",
+          ConditionExpression: "attribute_exists(pk) AND available >= :q",
+          ExpressionAttributeValues: { ":q": quantity },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const stock = await this.db().send(
+        new GetCommand({ TableName: this.deps.inventoryTableName, Key: InventoryKey.stock(productId), ConsistentRead: true }),
+      );
+      throw new OutOfStock(orderId, productId, quantity, stock.Item ? Number(stock.Item.available) : -1);
+    }
+    try {
+      await this.db().send(
+        new UpdateCommand({
+          TableName: this.deps.inventoryTableName,
+          Key: InventoryKey.reservation(orderId),
+          UpdateExpression: "SET reserved.#p = :q, updatedAt = :now",
+          ConditionExpression: "#status = :reserving",
+          ExpressionAttributeNames: { "#p": productId, "#status": "status" },
+          ExpressionAttributeValues: { ":q": quantity, ":reserving": ReservationStatus.reserving, ":now": this.now().toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // Released meanwhile: the releaser does not know about these units, so give them back here.
+      await this.addStock(productId, quantity);
+      throw new ReservationConflict(`the reservation of order ${orderId} was released while it was being made`);
+    }
+  }
+
+  /** Gives back every line recorded for the order; returns how many lines this call gave back. */
+  private async giveBack(orderId: string): Promise<number> {
+    const record = await this.getRecord(orderId);
+    let count = 0;
+    for (const [productId, quantity] of Object.entries(record?.reserved ?? {})) {
+      try {
+        await this.db().send(
+          new UpdateCommand({
+            TableName: this.deps.inventoryTableName,
+            Key: InventoryKey.reservation(orderId),
+            UpdateExpression: "REMOVE reserved.#p",
+            ConditionExpression: "attribute_exists(reserved.#p)",
+            ExpressionAttributeNames: { "#p": productId },
+          }),
+        );
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) continue; // another call gave this line back
+        throw error;
+      }
+      await this.addStock(productId, quantity);
+      count++;
+    }
+    return count;
+  }
+
+  private async addStock(productId: string, quantity: number): Promise<void> {
+    await this.db().send(
+      new UpdateCommand({
+        TableName: this.deps.inventoryTableName,
+        Key: InventoryKey.stock(productId),
+        UpdateExpression: "SET available = available + :q",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":q": quantity },
+      }),
+    );
+  }
+
+  private assertSameItems(record: ReservationRecord, request: ReserveRequest): void {
+    const key = (items: { productId: string; quantity: number }[]) =>
+      JSON.stringify([...items].map((i) => [i.productId, i.quantity]).sort());
+    if (key(record.items) !== key(request.items)) {
+      throw new ReservationConflict(`order ${request.orderId} already has a reservation with different items`);
+    }
+  }
+
+  private newRecord(orderId: string, items: { productId: string; quantity: number }[]): ReservationRecord {
+    const now = this.now().toISOString();
+    return { ...InventoryKey.reservation(orderId), orderId, status: ReservationStatus.reserving, items, reserved: {}, createdAt: now, updatedAt: now };
+  }
+
+  private async createRecord(request: ReserveRequest): Promise<ReservationRecord> {
+    const record = this.newRecord(
+      request.orderId,
+      request.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+    );
+    if (await this.putRecord(record)) return record;
+    return (await this.getRecord(request.orderId))!;
+  }
+
+  private async putRecord(record: ReservationRecord): Promise<boolean> {
+    try {
+      await this.db().send(
+        new PutCommand({ TableName: this.deps.inventoryTableName, Item: record, ConditionExpression: "attribute_not_exists(pk)" }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private async setStatus(orderId: string, from: ReservationStatusName, to: ReservationStatusName, extra: Record<string, unknown> = {}): Promise<boolean> {
+    const names: Record<string, string> = { "#status": "status" };
+    const values: Record<string, unknown> = { ":from": from, ":to": to, ":now": this.now().toISOString() };
+    let set = "#status = :to, updatedAt = :now";
+    for (const [key, value] of Object.entries(extra)) {
+      names[`#${key}`] = key;
+      values[`:${key}`] = value;
+      set += `, #${key} = :${key}`;
+    }
+    try {
+      await this.db().send(
+        new UpdateCommand({
+          TableName: this.deps.inventoryTableName,
+          Key: InventoryKey.reservation(orderId),
+          UpdateExpression: `SET ${set}`,
+          ConditionExpression: "#status = :from",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private async getRecord(orderId: string): Promise<ReservationRecord | undefined> {
+    const result = await this.db().send(
+      new GetCommand({ TableName: this.deps.inventoryTableName, Key: InventoryKey.reservation(orderId), ConsistentRead: true }),
+    );
+    return result.Item as ReservationRecord | undefined;
+  }
+
+  private db(): DynamoDBDocumentClient {
+    return this.deps.db;
+  }
+}

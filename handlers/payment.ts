@@ -1,0 +1,57 @@
+/**
+ * Payment service Lambda handler (invoked by the order workflow).
+ *
+ * Input:  { action: "charge", orderId, customerId, amountCents }
+ *      |  { action: "refund", orderId, reason? }
+ * Output: { orderId, paymentId, status: "CHARGED", amountCents }
+ *      |  { orderId, paymentId, status: "REFUNDED" | "NOT_CHARGED", amountCents }
+ * Errors: PaymentDeclined (business), PaymentInProgress and PaymentGatewayUnavailable
+ * (transient), PaymentConflict, ValidationError.
+ *
+ * Environment: PAYMENTS_TABLE_NAME. The gateway is the deterministic simulator unless
+ * another `PaymentGateway` is given to `createPaymentHandler`.
+ */
+import type { Context } from "aws-lambda";
+import { EnvVar } from "../src/contracts/tables";
+import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
+import { requireEnv } from "./shared/env";
+import { ServiceError } from "./shared/errors";
+import { createObservability, instrumented, type Observability } from "./shared/observability";
+import { SimulatedPaymentGateway, type PaymentGateway } from "./payment/gateway";
+import { PaymentService, type ChargeResult, type PaymentServiceDeps, type RefundResult } from "./payment/service";
+
+export type { ChargeResult, RefundResult } from "./payment/service";
+export type { PaymentGateway } from "./payment/gateway";
+
+export type PaymentHandler = (event: unknown, context?: Context) => Promise<ChargeResult | RefundResult>;
+
+export function createPaymentHandler(deps: PaymentServiceDeps): PaymentHandler {
+  const service = new PaymentService(deps);
+  return (event, context) =>
+    instrumented(deps.obs, context, async () => {
+      try {
+        return await service.handle(event);
+      } catch (error) {
+        if (error instanceof ServiceError) deps.obs.logger.warn("payment request refused", { error: error.name, message: error.message });
+        else deps.obs.logger.error("payment request failed", { error: error as Error });
+        throw error;
+      }
+    });
+}
+
+export function paymentDepsFromEnv(
+  obs: Observability = createObservability("payment"),
+  gateway: PaymentGateway = new SimulatedPaymentGateway(),
+): PaymentServiceDeps {
+  return {
+    db: createDocumentClient(obs.tracer.captureAWSv3Client(createDynamoDBClient())),
+    paymentsTableName: requireEnv(EnvVar.paymentsTable),
+    gateway,
+    obs,
+  };
+}
+
+let defaultHandler: PaymentHandler | undefined;
+
+/** The Lambda entry point. */
+export const handler: PaymentHandler = (event, context) => (defaultHandler ??= createPaymentHandler(paymentDepsFromEnv()))(event, context);
