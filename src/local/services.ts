@@ -1,0 +1,64 @@
+/**
+ * The four services wired to local resources: a DynamoDB client (dynalite), the table
+ * names, an EventBridge client (e.g. pointed at `startLocalEventBridge`) and the
+ * simulated payment gateway. The local runtime and the tests use the same wiring.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { createInventoryHandler, type InventoryHandler } from "../../handlers/inventory";
+import { createNotificationHandler, type NotificationChannel, type NotificationHandler } from "../../handlers/notification";
+import { createOrderHandler, type OrderHandler } from "../../handlers/order";
+import { createPaymentHandler, type PaymentHandler } from "../../handlers/payment";
+import { SimulatedPaymentGateway, type PaymentGateway } from "../../handlers/payment/gateway";
+import { createDocumentClient } from "../../handlers/shared/aws";
+import { createObservability, type Observability } from "../../handlers/shared/observability";
+import type { PublishOptions } from "../../handlers/shared/publisher";
+import type { TableNames } from "./dynamodb";
+
+export interface LocalServicesOptions {
+  readonly dynamodb: DynamoDBClient;
+  readonly tables: TableNames;
+  readonly eventBridge: EventBridgeClient;
+  readonly eventBusName: string;
+  /** Default: the simulator, recording its calls. */
+  readonly gateway?: PaymentGateway;
+  /** Default: a structured log line. */
+  readonly notificationChannel?: NotificationChannel;
+  /** PutEvents retry policy of the Order service. */
+  readonly publish?: PublishOptions;
+  /** Powertools utilities per service. Default: createObservability(<service>). */
+  readonly observability?: (service: string) => Observability;
+}
+
+export interface LocalServices {
+  readonly order: OrderHandler;
+  readonly payment: PaymentHandler;
+  readonly inventory: InventoryHandler;
+  readonly notification: NotificationHandler;
+  readonly gateway: PaymentGateway;
+}
+
+export function createLocalServices(options: LocalServicesOptions): LocalServices {
+  const obs = options.observability ?? createObservability;
+  const db = createDocumentClient(options.dynamodb);
+  const gateway = options.gateway ?? new SimulatedPaymentGateway({ recordCalls: true });
+  return {
+    gateway,
+    order: createOrderHandler({
+      db,
+      eventBridge: options.eventBridge,
+      ordersTableName: options.tables.orders,
+      eventBusName: options.eventBusName,
+      obs: obs("order"),
+      ...(options.publish ? { publish: options.publish } : {}),
+    }),
+    payment: createPaymentHandler({ db, paymentsTableName: options.tables.payments, gateway, obs: obs("payment") }),
+    inventory: createInventoryHandler({ db, inventoryTableName: options.tables.inventory, obs: obs("inventory") }),
+    notification: createNotificationHandler({
+      dynamodb: options.dynamodb,
+      idempotencyTableName: options.tables.idempotency,
+      obs: obs("notification"),
+      ...(options.notificationChannel ? { channel: options.notificationChannel } : {}),
+    }),
+  };
+}
