@@ -57,7 +57,7 @@ export async function instrumented<R>(
       subsegment.close();
       tracer.setSegment(segment);
     }
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     logger.resetKeys();
   }
 }
