@@ -1,0 +1,72 @@
+/**
+ * Enforcement at synth. `applyPolicy(stack)` adds a validation to the stack. cdktf's App.synth
+ * validates each stack just before writing it, so the first validation of a synth checks every
+ * policy-enabled stack of the app at once: one violation anywhere stops the synth before any stack
+ * is written, and the report lists every violation of every stack. The following stacks of the same
+ * synth are not checked again.
+ */
+import type { TerraformStack } from "cdktf";
+import type { IConstruct } from "constructs";
+import { PolicyConfiguration, checkStacks } from "./check";
+import { ALL_RULES } from "./rules";
+import { PolicyViolationError, formatFailure, formatSummary } from "./report";
+import type { StackJson } from "./stack-context";
+import { SUPPRESSIONS } from "./suppressions";
+import { invalidSuppressions } from "./suppression-matching";
+
+export interface PolicyOptions extends PolicyConfiguration {
+  /** Receives the summary printed after a passing check. Default: a line on stderr. */
+  readonly report?: (summary: string) => void;
+}
+
+const runs = new WeakMap<IConstruct, PolicyRun>();
+
+/**
+ * Checks the stack against the policy whenever the app synthesizes it. The options of the first call
+ * for an app apply to all its stacks. Throws at once if the exception list itself is invalid.
+ */
+export function applyPolicy(stack: TerraformStack, options: PolicyOptions = {}): void {
+  const root = stack.node.root;
+  let run = runs.get(root);
+  if (!run) {
+    run = new PolicyRun(options);
+    runs.set(root, run);
+  }
+  run.add(stack);
+  const checkedRun = run;
+  stack.node.addValidation({ validate: () => checkedRun.validate(stack) });
+}
+
+class PolicyRun {
+  private readonly stacks: TerraformStack[] = [];
+  /** Stacks of the current synth that were checked with the first one and not validated yet. */
+  private pending = new Set<TerraformStack>();
+
+  constructor(private readonly options: PolicyOptions) {
+    const invalid = invalidSuppressions(options.suppressions ?? SUPPRESSIONS, options.rules ?? ALL_RULES);
+    if (invalid.length > 0) {
+      throw new Error(formatFailure({ stackNames: [], ruleCount: 0, violations: [], excepted: [], stale: [], invalid, passed: false }));
+    }
+  }
+
+  add(stack: TerraformStack): void {
+    this.stacks.push(stack);
+  }
+
+  validate(stack: TerraformStack): string[] {
+    if (this.pending.delete(stack)) return [];
+    const started = performance.now();
+    const outcome = checkStacks(
+      this.stacks.map((s) => ({ name: s.node.id, json: s.toTerraform() as StackJson })),
+      this.options,
+    );
+    if (!outcome.passed) {
+      this.pending.clear();
+      throw new PolicyViolationError(outcome);
+    }
+    this.pending = new Set(this.stacks.filter((s) => s !== stack));
+    const report = this.options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
+    report(formatSummary(outcome, performance.now() - started));
+    return [];
+  }
+}

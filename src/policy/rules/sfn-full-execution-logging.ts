@@ -1,0 +1,32 @@
+import { block, describe } from "../terraform-values";
+import { Problem, ResourceRule, verdictOf } from "../types";
+
+/** Step Functions can only deliver logs to groups under this prefix without a size-limited resource policy. */
+export const VENDED_LOGS_PREFIX = "/aws/vendedlogs/states/";
+
+export const sfnFullExecutionLogging: ResourceRule = {
+  id: "sfn-full-execution-logging",
+  scope: "resource",
+  title: "State machines log ALL events with execution data to a /aws/vendedlogs/states/ log group",
+  explanation:
+    "Execution history is kept 90 days and is not searchable; logs at level ALL with execution data show every state's input and output for every order. Vended-logs groups avoid the CloudWatch Logs resource-policy size limit that breaks delivery once many state machines log.",
+  fix: `Set logging_configuration { level = "ALL", include_execution_data = true, log_destination = "\${aws_cloudwatch_log_group.<g>.arn}:*" } with the group named ${VENDED_LOGS_PREFIX}<name>.`,
+  mirrors: ["CKV_AWS_285", "AwsSolutions-SF1"],
+  resourceTypes: ["aws_sfn_state_machine"],
+  check(machine, stack) {
+    const logging = block(machine.config.logging_configuration);
+    if (!logging) return verdictOf([{ message: "has no logging_configuration" }]);
+    const problems: Problem[] = [];
+    const level = stack.resolve(logging.level);
+    if (level !== "ALL") problems.push({ message: `logging_configuration.level is ${describe(level)}, not "ALL"`, subject: "level" });
+    const withData = stack.resolve(logging.include_execution_data);
+    if (withData !== true) problems.push({ message: `logging_configuration.include_execution_data is ${describe(withData)}, not true`, subject: "include_execution_data" });
+    const group = stack.referenced(logging.log_destination, "aws_cloudwatch_log_group");
+    if (!group || group.reference.attribute !== "arn") {
+      problems.push({ message: `log_destination is ${describe(logging.log_destination)}, not a log group ARN of this stack`, subject: "log_destination" });
+    } else if (typeof group.config.name !== "string" || !group.config.name.startsWith(VENDED_LOGS_PREFIX)) {
+      problems.push({ message: `its log group ${group.address} is named ${describe(group.config.name)}, outside ${VENDED_LOGS_PREFIX}`, subject: "log_destination" });
+    }
+    return verdictOf(problems);
+  },
+};

@@ -1,0 +1,21 @@
+import { parseDefinition, taskStates } from "../state-machine-definition";
+import { Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
+
+export const sfnTaskTimeouts: ResourceRule = {
+  id: "sfn-task-timeouts",
+  scope: "resource",
+  title: "Every Task state has a timeout (TimeoutSeconds)",
+  explanation:
+    "A Task without a timeout waits as long as the execution may run (a year for Standard workflows) when a call hangs or a callback never comes: the order stays in flight and no alarm fires.",
+  fix: "Give each Task TimeoutSeconds (above the function's own timeout) and retry States.Timeout where the task is idempotent.",
+  mirrors: ["AWS Step Functions best practice: use timeouts to avoid stuck executions"],
+  resourceTypes: ["aws_sfn_state_machine"],
+  check(machine, stack) {
+    const definition = parseDefinition(machine, stack);
+    if (!definition.ok) return nonCompliant(definition.error);
+    const problems: Problem[] = taskStates(definition.root)
+      .filter(({ state }) => state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined)
+      .map(({ path }) => ({ message: `Task ${path} has no TimeoutSeconds`, subject: path }));
+    return verdictOf(problems);
+  },
+};

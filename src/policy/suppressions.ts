@@ -1,0 +1,111 @@
+/**
+ * The reviewed exceptions to the policy. Each one names a rule, the stacks and resources it covers and
+ * why the finding is accepted. Synth fails on an exception without a reason (or with one shorter than
+ * MIN_REASON_LENGTH) and on one that no longer matches anything: remove exceptions that are fixed.
+ * Change this file only through review.
+ */
+import type { Suppression } from "./suppression-matching";
+
+const PIPELINE = "orders-*";
+const BOOTSTRAP = "state-bootstrap";
+
+const SYNCHRONOUS_SAGA_STEP =
+  "Invoked only synchronously, by the order saga's lambda:invoke tasks (RequestResponse): a failure returns to the state machine, " +
+  "which retries transient errors and compensates the rest. Lambda never queues these invocations, so a dead-letter queue or " +
+  "on-failure destination would never receive anything.";
+
+export const SUPPRESSIONS: readonly Suppression[] = [
+  {
+    rule: "lambda-in-vpc",
+    stacks: PIPELINE,
+    resource: "aws_lambda_function.*",
+    reason:
+      "The functions call only regional AWS APIs (DynamoDB, EventBridge) over TLS with IAM-signed requests and reach no private " +
+      "resource. A VPC would add NAT or an interface endpoint per service, ENI cold starts and cost, without narrowing who can reach them.",
+  },
+  {
+    rule: "lambda-reserved-concurrency",
+    stacks: PIPELINE,
+    resource: "aws_lambda_function.*",
+    reason:
+      "Reserving concurrency carves capacity out of the account's shared pool and fails the deploy when fewer than 100 unreserved " +
+      "executions would remain, which is common in new or shared accounts. Throttles are alarmed per function instead; reserve " +
+      "per deployment once the account's capacity is known.",
+  },
+  {
+    rule: "lambda-code-signing",
+    stacks: PIPELINE,
+    resource: "aws_lambda_function.*",
+    reason:
+      "Bundles are built reproducibly from reviewed sources and deployed as local zips (archive_file) pinned by source_code_hash. " +
+      "Lambda code signing needs AWS Signer profiles and packages signed and deployed from S3, which this deployment path does not have yet.",
+  },
+  {
+    rule: "lambda-failure-destination",
+    stacks: PIPELINE,
+    resource: "aws_lambda_function.order-service_*",
+    reason:
+      "The Order function is invoked synchronously by clients (RequestResponse) and answers with the error; the client retries with " +
+      "the same idempotency key, and nothing is accepted before it is recorded. The asynchronously invoked Notification function has its queue.",
+  },
+  { rule: "lambda-failure-destination", stacks: PIPELINE, resource: "aws_lambda_function.payment-service_*", reason: SYNCHRONOUS_SAGA_STEP },
+  { rule: "lambda-failure-destination", stacks: PIPELINE, resource: "aws_lambda_function.inventory-service_*", reason: SYNCHRONOUS_SAGA_STEP },
+  {
+    rule: "sfn-failure-paths-end-in-fail",
+    stacks: PIPELINE,
+    resource: "aws_sfn_state_machine.order-workflow_state-machine_*",
+    subject: "ClaimOrder",
+    reason:
+      "ClaimOrder's catch of DynamoDB.ConditionalCheckFailedException is not a failure: EventBridge delivers at least once, and a " +
+      "second execution for an order another execution owns (or that already ended) must stop quietly in DuplicateIgnored. Ending " +
+      "in Fail would raise the ExecutionsFailed alarm on every redelivery. Its other catch (States.ALL) still ends in OrderFailed.",
+  },
+  {
+    rule: "kms-customer-managed-key",
+    stacks: PIPELINE,
+    resource: "aws_sqs_queue.*",
+    reason:
+      "Dead-letter queues use SSE-SQS (encrypted at rest with keys SQS manages). A customer-managed key would add a key policy that " +
+      "EventBridge and Lambda must be granted, and per-request KMS cost, for no access control the queue policies do not already give.",
+  },
+  {
+    rule: "kms-customer-managed-key",
+    stacks: PIPELINE,
+    resource: "aws_sns_topic.*",
+    reason:
+      "The alarm topic carries alarm state changes, not order data, and is encrypted with the AWS-managed aws/sns key; a " +
+      "customer-managed key would also need a key policy for CloudWatch alarms to publish.",
+  },
+  {
+    rule: "kms-customer-managed-key",
+    stacks: PIPELINE,
+    resource: "aws_dynamodb_table.*",
+    reason:
+      "Tables are encrypted with the AWS-managed aws/dynamodb KMS key (server_side_encryption enabled), whose use is logged in " +
+      "CloudTrail; access is governed by the per-function IAM grants. No cross-account access or key-level revocation is required.",
+  },
+  {
+    rule: "kms-customer-managed-key",
+    stacks: PIPELINE,
+    resource: "aws_cloudwatch_log_group.*",
+    reason:
+      "Log groups are encrypted at rest by CloudWatch Logs and expire with the environment's retention. A customer-managed key " +
+      "would need a key policy for the logs service in each region and breaks log delivery if the key is disabled.",
+  },
+  {
+    rule: "kms-customer-managed-key",
+    stacks: PIPELINE,
+    resource: "aws_lambda_function.*",
+    reason:
+      "The environment variables hold table and bus names, the service name and Node options; no secret (lambda-no-secrets-in-environment " +
+      "enforces that). Lambda encrypts them at rest with its AWS-managed key.",
+  },
+  {
+    rule: "kms-customer-managed-key",
+    stacks: BOOTSTRAP,
+    resource: "aws_s3_bucket.*",
+    reason:
+      "The state bucket uses SSE-KMS with the AWS-managed aws/s3 key and a bucket key; it is private, TLS-only and versioned, and " +
+      "state is read only by this account's deployers. Switch to a customer-managed key if state must be shared across accounts.",
+  },
+];
