@@ -37,7 +37,7 @@ const api = async (body: unknown, headers: Record<string, string> = {}) => {
 };
 const order = (orderId: string) => getItem<Record<string, unknown>>(aws.db, aws.tables.orders, { orderId });
 
-async function expectRefused(input: unknown, field: string, rule: RegExp): Promise<FieldIssue[]> {
+async function expectRefused(input: unknown, field: string, rule: RegExp): Promise<readonly FieldIssue[]> {
   const before = { items: await countItems(aws.db, aws.tables.orders), calls: aws.bus.calls.length };
   const error = await submit(input).then(
     () => undefined,

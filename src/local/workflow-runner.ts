@@ -279,7 +279,8 @@ export async function runWorkflow(
   const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${executionName}`;
   const ctx: CallContext = { executionArn, stateMachineArn, functionTimeoutMs: options.functionTimeoutMs ?? 30_000, calls: [] };
 
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  // The library validates (and annotates) the definition it is given: give it a copy.
+  const machine = new StateMachine(clone(definition) as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const retryIntervalOverrides: Record<string, number> = {};
   if (options.retryDelayMs !== undefined) for (const name of retryableStates(definition)) retryIntervalOverrides[name] = options.retryDelayMs;
 
