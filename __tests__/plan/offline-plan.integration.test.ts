@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildApp } from "../../src/app";
-import { OfflinePlanResult, TerraformStepFailed, offlinePlanAvailability, runOfflinePlan } from "../../src/plan/offline-plan";
+import { OfflinePlanResult, TerraformStepFailed, offlinePlanAvailability, replanOffline, runOfflinePlan } from "../../src/plan/offline-plan";
 import { PROJECT_ROOT, realBundles } from "../support/bundles";
 
 const availability = offlinePlanAvailability();
@@ -65,11 +65,11 @@ describeOffline("offline plan of the synthesized dev stack (real terraform, real
   test("bad tfvars are refused by the variable validation before anything is planned", async () => {
     const bad = path.join(outdir, "bad.tfvars");
     fs.writeFileSync(bad, 'lambda_memory_size = 64\nlog_retention_days = 10\n');
-    const failure = await runOfflinePlan({ stackDir, workDir: path.join(outdir, "plan-bad"), varFile: bad }).catch((e: unknown) => e);
+    const failure = await replanOffline(result.workDir, { varFile: bad }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TerraformStepFailed);
     const message = (failure as TerraformStepFailed).message;
     expect((failure as TerraformStepFailed).step).toBe("plan");
     expect(message).toContain("lambda_memory_size must be a whole number of MB from 128 to 10240.");
     expect(message).toContain("log_retention_days must be one of the periods CloudWatch Logs accepts");
-  }, 120_000);
+  }, 60_000);
 });

@@ -127,26 +127,12 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
       2,
     ),
   );
-  const cliConfig = path.join(workDir, ".terraformrc");
-  fs.writeFileSync(cliConfig, mirrorOnlyCliConfig(mirror));
-  const tfEnv = { TF_CLI_CONFIG_FILE: cliConfig, TF_DATA_DIR: path.join(workDir, ".terraform") };
+  fs.writeFileSync(path.join(workDir, ".terraformrc"), mirrorOnlyCliConfig(mirror));
 
-  const step = async (name: string, args: string[]) => {
-    const result = await runTerraform(terraform, args, workDir, tfEnv);
-    if (result.code !== 0) throw new TerraformStepFailed(name, result);
-    log(`terraform ${name}: ok in ${(result.ms / 1000).toFixed(1)} s`);
-    return result;
-  };
+  const step = (name: string, args: string[]) => terraformStep(terraform, workDir, name, args, log);
   const init = await step("init", ["init", "-input=false", "-no-color"]);
   const validate = await step("validate", ["validate", "-no-color"]);
-  const varArgs = [
-    ...(options.varFile ? [`-var-file=${path.resolve(options.varFile)}`] : []),
-    ...Object.entries(options.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`),
-  ];
-  const plan = await step("plan", ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=offline.tfplan", ...varArgs]);
-  const show = await step("show", ["show", "-json", "-no-color", "offline.tfplan"]);
-  const planJson = JSON.parse(show.stdout) as PlanJson;
-  const creates = (planJson.resource_changes ?? []).filter((c) => c.change.actions.includes("create")).map((c) => c.address);
+  const { plan, show, planJson, creates } = await planAndShow(terraform, workDir, options, log);
   return {
     workDir,
     mirror,
@@ -155,4 +141,50 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
     creates,
     timingsMs: { init: init.ms, validate: validate.ms, plan: plan.ms, show: show.ms },
   };
+}
+
+/** Plans again in a work directory `runOfflinePlan` initialized, with other variables: no second init. */
+export async function replanOffline(
+  workDir: string,
+  values: Pick<OfflinePlanOptions, "varFile" | "vars" | "log" | "env">,
+): Promise<Pick<OfflinePlanResult, "plan" | "creates">> {
+  const terraform = findTerraform(values.env ?? process.env);
+  if (!terraform) throw new OfflinePlanUnavailable(offlinePlanAvailability(values.env).reason);
+  if (!fs.existsSync(path.join(workDir, ".terraform"))) throw new Error(`${workDir} was not initialized by runOfflinePlan.`);
+  const { planJson, creates } = await planAndShow(terraform, workDir, values, values.log ?? (() => undefined));
+  return { plan: planJson, creates };
+}
+
+function offlineEnv(workDir: string): Record<string, string> {
+  return { TF_CLI_CONFIG_FILE: path.join(workDir, ".terraformrc"), TF_DATA_DIR: path.join(workDir, ".terraform") };
+}
+
+async function terraformStep(terraform: string, workDir: string, name: string, args: string[], log: (line: string) => void): Promise<RunResult> {
+  const result = await runTerraform(terraform, args, workDir, offlineEnv(workDir));
+  if (result.code !== 0) throw new TerraformStepFailed(name, result);
+  log(`terraform ${name}: ok in ${(result.ms / 1000).toFixed(1)} s`);
+  return result;
+}
+
+async function planAndShow(
+  terraform: string,
+  workDir: string,
+  values: Pick<OfflinePlanOptions, "varFile" | "vars">,
+  log: (line: string) => void,
+) {
+  const varArgs = [
+    ...(values.varFile ? [`-var-file=${path.resolve(values.varFile)}`] : []),
+    ...Object.entries(values.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`),
+  ];
+  const plan = await terraformStep(
+    terraform,
+    workDir,
+    "plan",
+    ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=offline.tfplan", ...varArgs],
+    log,
+  );
+  const show = await terraformStep(terraform, workDir, "show", ["show", "-json", "-no-color", "offline.tfplan"], log);
+  const planJson = JSON.parse(show.stdout) as PlanJson;
+  const creates = (planJson.resource_changes ?? []).filter((c) => c.change.actions.includes("create")).map((c) => c.address);
+  return { plan, show, planJson, creates };
 }
