@@ -266,6 +266,22 @@ export function bindTaskResources(
   return handlers;
 }
 
+const validated = new WeakMap<AnyDefinition, string>();
+
+/**
+ * The library's state machine for `definition`. Validation (asl-validator, ARNs and
+ * paths checked) costs a few hundred ms, so it runs once per definition object (and
+ * again if that object changed); the library gets a copy, as it annotates what it is given.
+ */
+function localStateMachine(definition: AnyDefinition): StateMachine {
+  const text = JSON.stringify(definition);
+  if (validated.get(definition) !== text) {
+    new StateMachine(JSON.parse(text), { validationOptions: { checkArn: true, checkPaths: true } });
+    validated.set(definition, text);
+  }
+  return new StateMachine(JSON.parse(text), { validationOptions: { noValidate: true } });
+}
+
 /** Runs one execution of `definition` on `input` to its end. */
 export async function runWorkflow(
   definition: AnyDefinition,
@@ -279,8 +295,7 @@ export async function runWorkflow(
   const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${executionName}`;
   const ctx: CallContext = { executionArn, stateMachineArn, functionTimeoutMs: options.functionTimeoutMs ?? 30_000, calls: [] };
 
-  // The library validates (and annotates) the definition it is given: give it a copy.
-  const machine = new StateMachine(clone(definition) as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const machine = localStateMachine(definition);
   const retryIntervalOverrides: Record<string, number> = {};
   if (options.retryDelayMs !== undefined) for (const name of retryableStates(definition)) retryIntervalOverrides[name] = options.retryDelayMs;
 

@@ -1,0 +1,85 @@
+/**
+ * The order saga wired for tests: the real services on a local AWS (dynalite + local
+ * bus), the workflow's tasks bound to them, and ways to make a task fail.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createLocalServices, type LocalServices } from "../../src/local/services";
+import { runWorkflow, ServiceFault, type AnyDefinition, type ExecutionResult, type LocalFunction, type WorkflowBindings } from "../../src/local/workflow-runner";
+import type { EventBridgeEnvelope } from "../../src/contracts/events";
+import type { OrderView } from "../../handlers/order";
+import { BUS_NAME, noSleep, type LocalAws } from "./local-aws";
+import { eventsFor } from "./orders";
+
+export const PAYMENT_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders-test-payment";
+export const INVENTORY_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders-test-inventory";
+
+export function sagaServices(aws: LocalAws): LocalServices {
+  return createLocalServices({ dynamodb: aws.dynamodb, tables: aws.tables, eventBridge: aws.eventBridge, eventBusName: BUS_NAME, publish: { sleep: noSleep } });
+}
+
+export interface BindingOverrides {
+  readonly payment?: LocalFunction;
+  readonly inventory?: LocalFunction;
+  readonly dynamodb?: DynamoDBClient;
+}
+
+export function sagaBindings(aws: LocalAws, services: LocalServices, overrides: BindingOverrides = {}): WorkflowBindings {
+  return {
+    functions: {
+      [PAYMENT_ARN]: overrides.payment ?? (services.payment as LocalFunction),
+      [INVENTORY_ARN]: overrides.inventory ?? (services.inventory as LocalFunction),
+    },
+    dynamodb: overrides.dynamodb ?? aws.dynamodb,
+    events: aws.bus,
+  };
+}
+
+/** Submits an order through the Order service and returns it with its "Order Created" event. */
+export async function placeOrder(aws: LocalAws, services: LocalServices, request: Record<string, unknown>): Promise<{ order: OrderView; event: EventBridgeEnvelope }> {
+  const order = (await services.order(request)) as OrderView;
+  const [created] = eventsFor(aws.bus, order.orderId).filter((e) => e.event["detail-type"] === "Order Created");
+  if (!created) throw new Error(`no Order Created event for ${order.orderId}`);
+  return { order, event: created.event };
+}
+
+export function execute(definition: AnyDefinition, event: unknown, bindings: WorkflowBindings): Promise<ExecutionResult> {
+  return runWorkflow(definition, event, bindings, { retryDelayMs: 0 });
+}
+
+/**
+ * Wraps a function so that its calls for which `when` holds throw `errors`, one per call,
+ * before it answers normally. `calls` counts the calls `when` selected.
+ */
+export function failing(fn: LocalFunction, errors: readonly Error[], when: (event: Record<string, unknown>) => boolean = () => true): LocalFunction & { calls: number } {
+  const queue = [...errors];
+  const wrapped = (async (event, context) => {
+    if (when(event as Record<string, unknown>)) {
+      wrapped.calls++;
+      const error = queue.shift();
+      if (error) throw error;
+    }
+    return fn(event, context);
+  }) as LocalFunction & { calls: number };
+  wrapped.calls = 0;
+  return wrapped;
+}
+
+export const lambdaServiceError = () => new ServiceFault("Lambda.ServiceException", "Lambda is unavailable (local fault)");
+export const action = (name: string) => (event: Record<string, unknown>) => event.action === name;
+
+/** A DynamoDB client whose matching commands first fail with `errorName`, `times` times. */
+export function flakyDynamoDB(client: DynamoDBClient, errorName: string, times: number, when: (input: Record<string, unknown>) => boolean): DynamoDBClient & { failures: number } {
+  let left = times;
+  const flaky = {
+    failures: 0,
+    send(command: { input: Record<string, unknown> }) {
+      if (left > 0 && when(command.input)) {
+        left--;
+        flaky.failures++;
+        return Promise.reject(Object.assign(new Error(`${errorName} (local fault)`), { name: errorName, $metadata: { httpStatusCode: 400 } }));
+      }
+      return client.send(command as never);
+    },
+  };
+  return flaky as unknown as DynamoDBClient & { failures: number };
+}
