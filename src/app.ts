@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { HandlerBundle, ServiceName } from "./bundling/handler-bundles";
 import { AppSettings, SettingsSource, resolveAppSettings } from "./config/app-config";
 import { PROFILES } from "./config/profiles";
+import { applyPolicy } from "./policy";
 import { OrderPipelineStack } from "./stacks/order-pipeline-stack";
 import { StateBucketStack } from "./stacks/state-bucket-stack";
 
@@ -32,14 +33,15 @@ export function buildApp(options: BuildAppOptions): { app: App; settings: AppSet
     return value === undefined ? undefined : String(value);
   };
   const settings = resolveAppSettings(fromEnv, fromContext);
-  new StateBucketStack(app, STATE_BOOTSTRAP_STACK, { backend: settings.stateBackend });
-  const stacks = settings.environments.map(
-    (environment) =>
-      new OrderPipelineStack(app, pipelineStackName(environment), {
-        profile: PROFILES[environment],
-        settings,
-        bundles: options.bundles,
-      }),
-  );
+  applyPolicy(new StateBucketStack(app, STATE_BOOTSTRAP_STACK, { backend: settings.stateBackend }));
+  const stacks = settings.environments.map((environment) => {
+    const stack = new OrderPipelineStack(app, pipelineStackName(environment), {
+      profile: PROFILES[environment],
+      settings,
+      bundles: options.bundles,
+    });
+    applyPolicy(stack);
+    return stack;
+  });
   return { app, settings, stacks };
 }

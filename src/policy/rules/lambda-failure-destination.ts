@@ -20,7 +20,7 @@ export const lambdaFailureDestination: ResourceRule = {
     const invokers = asynchronousInvokers(fn, stack);
     return nonCompliant(
       invokers.length > 0
-        ? `has no dead-letter queue or on-failure destination, and ${invokers.join(", ")} invoke it asynchronously`
+        ? `has no dead-letter queue or on-failure destination, and ${invokers.join(", ")} ${invokers.length === 1 ? "invokes" : "invoke"} it asynchronously`
         : "has no dead-letter queue or on-failure destination (no asynchronous invoker in this stack)",
     );
   },
