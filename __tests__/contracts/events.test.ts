@@ -1,0 +1,153 @@
+/**
+ * Event contracts: every event the services and the workflow actually emit (captured on
+ * the local bus while real orders run through the saga) matches exactly the rules meant
+ * to receive it, and no other, and its detail parses with its schema.
+ */
+import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
+import {
+  EventContractError,
+  EventContracts,
+  IntendedRules,
+  RulePatterns,
+  buildPutEventsEntry,
+  eventKindOf,
+  parseEvent,
+  type EventKind,
+} from "../../src/contracts/events";
+import { matchingPatterns } from "../../src/local/event-pattern";
+import type { RecordedEvent } from "../../src/local/event-bus";
+import { createLambdaContext } from "../../src/local/lambda-context";
+import type { LocalServices } from "../../src/local/services";
+import type { AnyDefinition } from "../../src/local/workflow-runner";
+import { buildOrderWorkflowDefinition } from "../../src/workflow";
+import { orderRequest } from "../support/orders";
+import { INVENTORY_ARN, PAYMENT_ARN, execute, placeOrder, sagaBindings, sagaServices } from "../support/saga";
+import { synthesizedWorkflow } from "../support/synth-definition";
+
+let aws: LocalAws;
+let services: LocalServices;
+let emitted: RecordedEvent[];
+
+beforeAll(async () => {
+  aws = await startLocalAws("contracts");
+  services = sagaServices(aws);
+  const definition = buildOrderWorkflowDefinition({
+    paymentFunctionArn: PAYMENT_ARN,
+    inventoryFunctionArn: INVENTORY_ARN,
+    ordersTableName: aws.tables.orders,
+    eventBusName: BUS_NAME,
+  }) as unknown as AnyDefinition;
+  const requests = [
+    orderRequest({ customerId: "happy" }),
+    orderRequest({ customerId: "declined-customer" }),
+    orderRequest({ customerId: "unlucky", items: [{ productId: "prod-003", quantity: 500, price: 0.01 }], totalAmount: 5 }),
+  ];
+  for (const request of requests) {
+    const { event } = await placeOrder(aws, services, request);
+    await execute(definition, event, sagaBindings(aws, services));
+  }
+  emitted = [...aws.bus.events];
+});
+afterAll(() => aws.close());
+
+describe("emitted events", () => {
+  test("the run emitted every kind of event in the contracts", () => {
+    const kinds = new Set(emitted.map((e) => eventKindOf(e.event.source, e.event["detail-type"])));
+    expect([...kinds].sort()).toEqual((Object.keys(EventContracts) as EventKind[]).sort());
+  });
+
+  test("each event matches exactly the rules meant to receive it (RulePatterns), and no other", () => {
+    for (const { event } of emitted) {
+      const kind = eventKindOf(event.source, event["detail-type"]);
+      expect(kind).toBeDefined();
+      expect({ kind, rules: matchingPatterns(RulePatterns, event) }).toEqual({ kind, rules: [...IntendedRules[kind!]] });
+    }
+  });
+
+  test("each event matches exactly the intended rules of the synthesized stack, too", () => {
+    const { rulePatterns } = synthesizedWorkflow({
+      paymentFunctionArn: PAYMENT_ARN,
+      inventoryFunctionArn: INVENTORY_ARN,
+      tables: aws.tables,
+      eventBusName: BUS_NAME,
+    });
+    // Which contract pattern each synthesized rule is.
+    const ruleFor = Object.fromEntries(
+      Object.entries(rulePatterns).map(([id, pattern]) => {
+        const match = Object.entries(RulePatterns).find(([, p]) => JSON.stringify(p) === JSON.stringify(pattern));
+        expect(match).toBeDefined();
+        return [id, match![0]];
+      }),
+    );
+    for (const { event } of emitted) {
+      const kind = eventKindOf(event.source, event["detail-type"])!;
+      const matched = matchingPatterns(rulePatterns, event).map((id) => ruleFor[id]);
+      expect(matched.sort()).toEqual([...IntendedRules[kind]].sort());
+    }
+  });
+
+  test("each event's detail parses with its contract schema", () => {
+    for (const { event } of emitted) expect(() => parseEvent(event)).not.toThrow();
+  });
+
+  test("the Notification service accepts every outcome event the workflow emits", async () => {
+    const outcomes = emitted.filter((e) => e.event.source === "orders.order-workflow");
+    expect(outcomes.length).toBeGreaterThanOrEqual(3);
+    for (const { event } of outcomes) {
+      await expect(services.notification(event, createLambdaContext({ functionName: "notification" }))).resolves.toMatchObject({
+        orderId: (event.detail as { orderId: string }).orderId,
+      });
+    }
+  });
+
+  test("an event from another source or of another type reaches no rule", () => {
+    const base = emitted[0]!.event;
+    expect(matchingPatterns(RulePatterns, { ...base, source: "orders.somebody-else" })).toEqual([]);
+    expect(matchingPatterns(RulePatterns, { ...base, "detail-type": "Order Shipped" })).toEqual([]);
+    expect(matchingPatterns(RulePatterns, { ...base, source: "orders.order-workflow" })).toEqual([]); // Order Created from the workflow
+  });
+});
+
+describe("entry builder and parser", () => {
+  const detail = {
+    orderId: `ord_${"a".repeat(32)}`,
+    customerId: "c-1",
+    totalCents: 100,
+    currency: "USD" as const,
+    status: "COMPLETED" as const,
+    paymentId: "pay_1",
+  };
+
+  test("builds a PutEvents entry from the contract", () => {
+    expect(buildPutEventsEntry("orderCompleted", detail, "bus")).toEqual({
+      Source: "orders.order-workflow",
+      DetailType: "Order Completed",
+      Detail: JSON.stringify(detail),
+      EventBusName: "bus",
+    });
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ["a fractional amount", { totalCents: 1.5 }, "detail.totalCents"],
+    ["a bad order id", { orderId: "42" }, "detail.orderId"],
+    ["another currency", { currency: "EUR" }, "detail.currency"],
+    ["a missing payment id", { paymentId: undefined }, "detail.paymentId"],
+  ])("refuses to build an entry with %s, naming the field", (_name, change, field) => {
+    const error = (() => {
+      try {
+        buildPutEventsEntry("orderCompleted", { ...detail, ...change } as never, "bus");
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(EventContractError);
+    expect((error as EventContractError).issues.map((i) => i.field)).toContain(field);
+  });
+
+  test("parseEvent restricts the kinds accepted", () => {
+    const event = { id: "1", source: "orders.order-workflow", "detail-type": "Order Completed", detail };
+    expect(parseEvent(event, ["orderCompleted"]).detail).toEqual(detail);
+    expect(() => parseEvent(event, ["orderCreated"])).toThrow(/detail-type must be one of "Order Created"/);
+  });
+});
