@@ -5,10 +5,10 @@ import { SERVICE_NAMES, bundleHandlers, esbuildOptions } from "../../src/bundlin
 import { PROJECT_ROOT, realBundles } from "../support/bundles";
 
 describe("handler bundles", () => {
-  test("esbuild settings: minified, tree-shaken CommonJS for Node 22 with an external source map", () => {
-    expect(esbuildOptions("/p", "order", "/out")).toMatchObject({
-      entryPoints: ["handlers/order.ts"],
-      outfile: "/out/order/index.js",
+  test("esbuild settings: one build, minified, tree-shaken CommonJS for Node 22 with external source maps", () => {
+    expect(esbuildOptions("/p", ["order", "payment"], "/out")).toMatchObject({
+      entryPoints: { "order/index": "handlers/order.ts", "payment/index": "handlers/payment.ts" },
+      outdir: "/out",
       bundle: true,
       platform: "node",
       target: "node22",
@@ -35,6 +35,7 @@ describe("handler bundles", () => {
       projectRoot: PROJECT_ROOT,
       outDir: fs.mkdtempSync(path.join(os.tmpdir(), "orders-bundles-again-")),
       services: ["payment"],
+      cache: false,
     });
     for (const file of ["index.js", "index.js.map"]) {
       const a = fs.readFileSync(path.join(first.payment.directory, file));
@@ -44,6 +45,28 @@ describe("handler bundles", () => {
     const map = JSON.parse(fs.readFileSync(path.join(first.payment.directory, "index.js.map"), "utf8")) as { sources: string[] };
     expect(map.sources.some((s) => s.includes("handlers/payment.ts"))).toBe(true);
     expect(map.sources.every((s) => !path.isAbsolute(s))).toBe(true);
+  });
+
+  test("reuses the previous build while no input changed, and rebuilds when one did", async () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "orders-bundle-cache-"));
+    fs.mkdirSync(path.join(project, "handlers"));
+    fs.writeFileSync(path.join(project, "handlers", "greeting.ts"), 'export const greeting = "hello";\n');
+    fs.writeFileSync(path.join(project, "handlers", "order.ts"), 'import { greeting } from "./greeting";\nexport const handler = async () => greeting;\n');
+    const bundle = () => bundleHandlers({ projectRoot: project, services: ["order"] });
+    const index = path.join(project, ".build", "bundles", "order", "index.js");
+
+    await bundle();
+    const firstBuild = fs.statSync(index).mtimeMs;
+    await bundle();
+    expect(fs.statSync(index).mtimeMs).toBe(firstBuild);
+
+    fs.writeFileSync(path.join(project, "handlers", "greeting.ts"), 'export const greeting = "bonjour";\n');
+    await bundle();
+    expect(fs.readFileSync(index, "utf8")).toContain("bonjour");
+
+    fs.writeFileSync(index, "tampered");
+    await bundle();
+    expect(fs.readFileSync(index, "utf8")).toContain("bonjour");
   });
 
   test("fails, naming the service, when its handler file is missing", async () => {

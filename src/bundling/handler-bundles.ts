@@ -1,6 +1,7 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { BuildOptions } from "esbuild";
+import type { BuildOptions, Metafile } from "esbuild";
 
 /** The microservices, each a handler file `handlers/<name>.ts`. */
 export const SERVICE_NAMES = ["order", "payment", "inventory", "notification"] as const;
@@ -22,20 +23,23 @@ export interface BundleOptions {
   readonly outDir?: string;
   /** Which services to bundle. Default: all four. */
   readonly services?: readonly ServiceName[];
+  /** Reuse the previous bundles when no input changed. Default: true. */
+  readonly cache?: boolean;
 }
 
 /** The Lambda runtime the bundles target; the functions are declared with the same runtime. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
 
 /**
- * esbuild settings for one handler: minified, tree-shaken CommonJS for Node 22 with an external
- * source map. Paths are relative to the project root, so the output is byte-identical on any machine.
+ * esbuild settings for the handlers, built together so shared code is parsed once: minified, tree-shaken
+ * CommonJS for Node 22 with external source maps, one `<service>/index.js` each. Paths are relative to the
+ * project root, so the output is byte-identical on any machine.
  */
-export function esbuildOptions(projectRoot: string, service: ServiceName, outDir: string): BuildOptions {
+export function esbuildOptions(projectRoot: string, services: readonly ServiceName[], outDir: string): BuildOptions {
   return {
     absWorkingDir: projectRoot,
-    entryPoints: [path.join("handlers", `${service}.ts`)],
-    outfile: path.join(outDir, service, "index.js"),
+    entryPoints: Object.fromEntries(services.map((s) => [`${s}/index`, path.join("handlers", `${s}.ts`)])),
+    outdir: outDir,
     bundle: true,
     platform: "node",
     target: "node22",
@@ -47,32 +51,69 @@ export function esbuildOptions(projectRoot: string, service: ServiceName, outDir
     sourcesContent: false,
     legalComments: "none",
     logLevel: "silent",
-    metafile: false,
+    metafile: true,
     write: true,
   };
 }
 
+/** What a build read and wrote, with content hashes: the build is reused while these are unchanged. */
+interface BuildRecord {
+  readonly key: string;
+  readonly files: Readonly<Record<string, string>>;
+}
+
+const RECORD_FILE = ".bundle-inputs.json";
+
+function sha1(file: string): string | undefined {
+  try {
+    return createHash("sha1").update(fs.readFileSync(file)).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
+
+function isUpToDate(recordPath: string, key: string, root: string): boolean {
+  if (!fs.existsSync(recordPath)) return false;
+  const record = JSON.parse(fs.readFileSync(recordPath, "utf8")) as BuildRecord;
+  if (record.key !== key) return false;
+  return Object.entries(record.files).every(([file, hash]) => sha1(path.resolve(root, file)) === hash);
+}
+
+function writeRecord(recordPath: string, key: string, root: string, metafile: Metafile): void {
+  const files = [...Object.keys(metafile.inputs), ...Object.keys(metafile.outputs)].sort();
+  const record: BuildRecord = { key, files: Object.fromEntries(files.map((f) => [f, sha1(path.resolve(root, f)) ?? ""])) };
+  fs.writeFileSync(recordPath, JSON.stringify(record));
+}
+
 /**
- * Bundles the handlers with esbuild, all at once. esbuild runs in its own process, so callers start
- * this first and load the rest of the app while it works.
+ * Bundles the handlers with esbuild. esbuild runs in its own process, so callers start this first and
+ * load the rest of the app while it works. When the esbuild settings and the content of every file the
+ * previous build read and wrote are unchanged, that build is reused (as a build tool would).
  */
 export async function bundleHandlers(options: BundleOptions = {}): Promise<Record<ServiceName, HandlerBundle>> {
   const projectRoot = path.resolve(options.projectRoot ?? process.cwd());
   const outDir = path.resolve(projectRoot, options.outDir ?? path.join(".build", "bundles"));
   const services = options.services ?? SERVICE_NAMES;
-  const esbuild = await import("esbuild");
-  const bundles = await Promise.all(
-    services.map(async (service): Promise<HandlerBundle> => {
-      const entry = path.join(projectRoot, "handlers", `${service}.ts`);
-      if (!fs.existsSync(entry)) throw new Error(`Handler for service "${service}" not found: ${entry}`);
-      const directory = path.join(outDir, service);
-      fs.rmSync(directory, { recursive: true, force: true });
-      const result = await esbuild.build(esbuildOptions(projectRoot, service, outDir));
-      if (result.errors.length > 0) {
-        throw new Error(`Bundling ${service} failed:\n${result.errors.map((e) => e.text).join("\n")}`);
-      }
-      return { service, directory, bytes: fs.statSync(path.join(directory, "index.js")).size };
-    }),
-  );
+  for (const service of services) {
+    const entry = path.join(projectRoot, "handlers", `${service}.ts`);
+    if (!fs.existsSync(entry)) throw new Error(`Handler for service "${service}" not found: ${entry}`);
+  }
+  const buildOptions = esbuildOptions(projectRoot, services, outDir);
+  const esbuildVersion = (await import("esbuild")).version;
+  const key = createHash("sha1").update(JSON.stringify({ esbuildVersion, buildOptions })).digest("hex");
+  const recordPath = path.join(outDir, RECORD_FILE);
+
+  if (options.cache === false || !isUpToDate(recordPath, key, projectRoot)) {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    const esbuild = await import("esbuild");
+    const result = await esbuild.build(buildOptions).catch((error: { errors?: { text: string }[]; message: string }) => {
+      throw new Error(`Bundling the handlers failed:\n${error.errors?.map((e) => e.text).join("\n") ?? error.message}`);
+    });
+    writeRecord(recordPath, key, projectRoot, result.metafile as Metafile);
+  }
+  const bundles = services.map((service): HandlerBundle => {
+    const directory = path.join(outDir, service);
+    return { service, directory, bytes: fs.statSync(path.join(directory, "index.js")).size };
+  });
   return Object.fromEntries(bundles.map((b) => [b.service, b])) as Record<ServiceName, HandlerBundle>;
 }
