@@ -17,6 +17,7 @@ import { Monitoring } from "../constructs/monitoring";
 import { OrderWorkflow } from "../constructs/order-workflow";
 import { PolicyStatement } from "../iam/policy-document";
 import { useS3StateBackend } from "../constructs/state-backend";
+import { SAMPLE_ORDER } from "./sample-order";
 
 export interface OrderPipelineStackProps {
   /** The environment: defaults of the variables and settings that are not variables. */
@@ -27,13 +28,8 @@ export interface OrderPipelineStackProps {
   readonly bundles: Readonly<Record<ServiceName, HandlerBundle>>;
 }
 
-/** A sample order for the `submit_test_order_command` output. */
-export const SAMPLE_ORDER = {
-  customerId: "cust-001",
-  items: [{ productId: "prod-001", quantity: 2, price: 29.99 }],
-  totalAmount: 59.98,
-  idempotencyKey: "readme-sample-1",
-} as const;
+/** A sample order for the `submit_test_order_command` output (and `npm run local`). */
+export { SAMPLE_ORDER } from "./sample-order";
 
 /** One environment of the order pipeline: bus, rules, saga, services, tables, monitoring. */
 export class OrderPipelineStack extends TerraformStack {

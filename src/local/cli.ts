@@ -1,0 +1,184 @@
+/**
+ * `npm run local`: runs the synthesized stack on this machine and submits orders to it.
+ * See HELP in ./cli/options.ts, and the README's "Run it offline".
+ */
+// Lambda runs the functions on nodejs22.x; the SDK's warning about the local Node version is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SAMPLE_ORDER } from "../stacks/sample-order";
+import { HELP, USAGE, UsageError, parseCliOptions, type CliOptions } from "./cli/options";
+import { Progress, failureBreakdown, jsonDocument, orderPath, startupReport, summaryLines } from "./cli/report";
+import { generateOrders, runOrders, stockFor, summarize } from "./orders/load";
+import { OrderDriver, OrderOutcome } from "./orders/order-driver";
+import { pipelineParts, stockCatalogue } from "./orders/pipeline";
+import { seededRandom } from "./runtime/clock";
+import { LocalRuntime } from "./runtime/runtime";
+import { loadSynthesizedStack, newestMtime } from "./runtime/terraform/stack";
+
+/** Errors whose message is the whole story: printed without a stack trace, exit status 2. */
+const INPUT_ERRORS = new Set([
+  "UsageError",
+  "StackNotFound",
+  "VariableError",
+  "StackModelError",
+  "TerraformReferenceError",
+  "ExpressionError",
+  "FaultSpecError",
+  "PipelineShapeError",
+  "UnsupportedTaskError",
+]);
+
+/** Sources a synthesized stack is made from; newer ones mean cdktf.out is stale. */
+const SYNTH_INPUTS = ["main.ts", "cdktf.json", "handlers", "src/app.ts", "src/bundling", "src/config", "src/constructs", "src/contracts", "src/stacks", "src/workflow", "src/iam", "src/monitoring"];
+
+/** Which orders a status means the run went wrong (an order that never reached a final status). */
+const STUCK = new Set(["OrderTimedOut", "NoRuleMatched", "DeliveryFailed", "OrderNotFinished", "WorkflowEnded"]);
+
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parseCliOptions(argv);
+  if (options.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+  if (options.synth) synthesize(options);
+
+  const t0 = Date.now();
+  const stack = loadSynthesizedStack(options.outdir, options.stack);
+  const stackFile = path.relative(process.cwd(), path.join(stack.directory, "cdk.tf.json"));
+  const stale = staleness(stack.directory);
+  if (stale) process.stderr.write(`warning: ${stackFile} is older than ${stale}: run \`npm run synth\` (or add --synth) to run what you changed.\n`);
+
+  const logFile = options.logs ?? path.join(".build", "local", options.stack, "functions.log");
+  fs.mkdirSync(path.dirname(path.resolve(logFile)), { recursive: true });
+  const logStream = fs.createWriteStream(logFile, { flags: "w" });
+  const logs = (fn: string, chunk: string) => {
+    const text = chunk
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => `${fn} ${line}\n`)
+      .join("");
+    logStream.write(text);
+    if (options.verbose) process.stderr.write(text);
+  };
+
+  const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  const runtime = await LocalRuntime.start({
+    stack,
+    variables: { env: process.env, varFiles: options.varFiles, vars: options.vars },
+    timeScale: options.timeScale,
+    seed: Math.floor(random() * 2 ** 31),
+    ...(options.faults ? { faults: options.faults } : {}),
+    maxSandboxes: options.maxSandboxes,
+    logs,
+    retainTrace: !options.load,
+    traceStates: !options.load,
+  });
+  let interrupted = false;
+  process.once("SIGINT", () => {
+    interrupted = true;
+    process.stderr.write("\ninterrupted: stopping the runtime\n");
+    void runtime.stop().then(() => process.exit(130));
+  });
+  try {
+    for (const line of startupReport(runtime, stackFile, Date.now() - t0)) say(line);
+    say(`Function output: ${logFile}`);
+    const parts = pipelineParts(runtime);
+    const driver = new OrderDriver(runtime, parts, { timeoutMs: options.timeoutSeconds * 1000 });
+    let outcomes: OrderOutcome[];
+    let wallMs: number;
+
+    if (options.load) {
+      const { count, concurrency } = options.load;
+      const orders = generateOrders(count, (await stockCatalogue(runtime, parts)).slice(), random, `load-${Date.now().toString(36)}`);
+      const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor(orders)));
+      say(`Stocked ${catalogue.length} products with ${catalogue[0]?.stock} units each. Submitting ${count} orders, ${concurrency} at a time${options.faults ? `, failing ${Object.entries(options.faults).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}.`);
+      const progress = new Progress(count);
+      const started = Date.now();
+      outcomes = await runOrders(driver, orders, concurrency, (o) => progress.tick(o));
+      wallMs = Date.now() - started;
+    } else {
+      await stockCatalogue(runtime, parts);
+      const submissions = options.orders.length > 0 ? options.orders : [{ file: "the stack's sample order", order: SAMPLE_ORDER }];
+      outcomes = [];
+      const started = Date.now();
+      for (const [i, { file, order }] of submissions.entries()) {
+        const outcome = await driver.submit(order);
+        await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
+        outcomes.push({ ...outcome, index: i });
+        say("");
+        say(`Order ${i + 1} of ${submissions.length} (${file}): ${outcome.orderId ?? "no order id"}`);
+        for (const line of orderPath(runtime.trace.since(outcome.traceFrom), outcome)) say(`  ${line}`);
+      }
+      wallMs = Date.now() - started;
+    }
+    driver.close();
+    await runtime.idle(options.timeoutSeconds * 1000).catch((error: Error) => process.stderr.write(`warning: ${error.message}\n`));
+
+    const summary = summarize(outcomes, wallMs);
+    say("");
+    for (const line of summaryLines(summary, wallMs)) say(line);
+    const breakdown = failureBreakdown(outcomes);
+    if (breakdown.length > 0) {
+      say("Outcomes other than COMPLETED:");
+      for (const line of breakdown) say(line);
+    }
+    const dlq = runtime.queues.all().filter((q) => q.messages.length > 0);
+    if (dlq.length > 0) say(`Dead-letter queues: ${dlq.map((q) => `${q.name} ${q.messages.length}`).join(", ")}`);
+    if (options.stateOut) {
+      fs.mkdirSync(path.dirname(path.resolve(options.stateOut)), { recursive: true });
+      fs.writeFileSync(options.stateOut, `${JSON.stringify(await runtime.snapshot(), null, 2)}\n`);
+      say(`State written to ${options.stateOut}`);
+    }
+    if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, summary), null, 2)}\n`);
+    const stuck = outcomes.filter((o) => o.error && STUCK.has(o.error.name));
+    if (stuck.length > 0) {
+      process.stderr.write(`${stuck.length} order(s) never reached COMPLETED or FAILED (first: ${stuck[0]?.error?.name}: ${stuck[0]?.error?.message})\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    if (!interrupted) await runtime.stop();
+    await new Promise<void>((resolve) => logStream.end(resolve));
+  }
+}
+
+/** Runs `npm run synth` for the stack's environment; its output goes to stderr. */
+function synthesize(options: CliOptions): void {
+  const environment = /^orders-(.+)$/.exec(options.stack)?.[1];
+  process.stderr.write(`Synthesizing${environment ? ` ${options.stack}` : ""} (npm run synth)...\n`);
+  const result = spawnSync(process.execPath, [path.join("scripts", "run-ts.js"), "main.ts"], {
+    stdio: ["ignore", process.stderr, process.stderr],
+    env: { ...process.env, ...(environment ? { ORDERS_ENVIRONMENTS: environment } : {}), CDKTF_OUTDIR: options.outdir },
+  });
+  if (result.status !== 0) throw new UsageError(`npm run synth failed (exit ${result.status}); fix the error above and run again`);
+}
+
+/** The newest source that is newer than the synthesized stack, if any. */
+function staleness(stackDir: string): string | undefined {
+  const synthesized = fs.statSync(path.join(stackDir, "cdk.tf.json")).mtimeMs;
+  let newest: { file: string; mtime: number } | undefined;
+  for (const input of SYNTH_INPUTS) {
+    const mtime = newestMtime([input]);
+    if (mtime > synthesized && (!newest || mtime > newest.mtime)) newest = { file: input, mtime };
+  }
+  return newest?.file;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    if (INPUT_ERRORS.has(e.name)) {
+      process.stderr.write(`${e.message}\n`);
+      if (e.name === "UsageError") process.stderr.write(`${USAGE}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`npm run local failed: ${e.message}\n`);
+    if (process.env.ORDERS_LOCAL_DEBUG) process.stderr.write(`${e.stack}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,177 @@
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { FaultSpecError, parseFaultSpec } from "../runtime/faults";
+import { VariableError, parseVarAssignment } from "../runtime/terraform/variables";
+
+/** Bad command-line input: printed with the usage line, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface CliOptions {
+  readonly stack: string;
+  readonly outdir: string;
+  readonly vars: readonly (readonly [string, string])[];
+  readonly varFiles: readonly string[];
+  /** Orders read from `--order` files, in order; empty when none was given. */
+  readonly orders: readonly { readonly file: string; readonly order: unknown }[];
+  /** `--orders N`: a load run of N generated orders. */
+  readonly load?: { readonly count: number; readonly concurrency: number };
+  readonly faults?: Readonly<Record<string, number>>;
+  readonly json: boolean;
+  readonly stateOut?: string;
+  readonly logs?: string;
+  readonly verbose: boolean;
+  readonly synth: boolean;
+  readonly seed?: number;
+  readonly timeScale: number;
+  readonly timeoutSeconds: number;
+  readonly maxSandboxes: number;
+  readonly help: boolean;
+}
+
+export const USAGE = "usage: npm run local -- [--order FILE ...] [--orders N [--concurrency C]] [--fail svc=rate,...] [--stack NAME] [--var k=v] [--var-file FILE] [--json] [--state-out FILE]  (--help for all options)";
+
+export const HELP = `Runs the synthesized stack on this machine, end to end, and submits orders to it.
+
+${USAGE}
+
+What to submit (default: the sample order of the stack's submit_test_order_command)
+  --order FILE           A JSON order (or an array of orders), as the Order function takes it;
+                         repeatable; each order's path is shown: events, rules, states, status
+  --orders N             A load run of N generated orders over the stocked catalogue
+  --concurrency C        Orders in flight during a load run (default 16)
+  --fail SPEC            Inject failures at the invocation layer, e.g. payment=0.2,inventory=0.1:
+                         that share of the service's invocations fails, half with its business
+                         error where the calling state catches one, the rest as transient errors
+
+Which stack, with which variables
+  --stack NAME           Stack under <outdir>/stacks (default orders-dev)
+  --outdir DIR           Where npm run synth wrote the stacks (default cdktf.out)
+  --synth                Synthesize first (npm run synth), then run
+  --var NAME=VALUE       Set a Terraform variable; repeatable (TF_VAR_<name> works too)
+  --var-file FILE        A .tfvars or .tfvars.json file; repeatable, applied in order
+
+Output
+  --json                 Print exactly one JSON document on stdout (progress goes to stderr):
+                         { orders: [{ orderId, status, error }], summary: { submitted, completed,
+                         failed, rejected, throughputPerSecond, latencyMs: { p50, p95, p99 } } }
+  --state-out FILE       Write every table's items and every queue's messages as JSON
+  --logs FILE            Where the functions' output goes (default .build/local/<stack>/functions.log)
+  --verbose              Also print the functions' output on stderr
+
+Timing and reproducibility
+  --time-scale X         Real time per nominal time for retry waits (default 0.001: 1 s -> 1 ms);
+                         1 waits as AWS would
+  --timeout SECONDS      Longest wait for one order to end (default 60)
+  --seed N               Seed for generated orders and injected faults (default: random)
+  --max-sandboxes N      Concurrent sandboxes per function (default 4)
+
+Exit status: 0 when every order ended COMPLETED, FAILED or REJECTED; 1 when an order never
+reached a final status or the runtime failed; 2 for bad input.`;
+
+function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number of at least ${min}, got "${text}"`);
+  return n;
+}
+
+function readOrderFile(file: string): { file: string; order: unknown }[] {
+  if (!fs.existsSync(file)) throw new UsageError(`--order ${file}: no such file`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--order ${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const orders = Array.isArray(parsed) ? parsed : [parsed];
+  if (orders.length === 0) throw new UsageError(`--order ${file}: the array holds no order`);
+  return orders.map((order) => ({ file, order }));
+}
+
+/** Parses and checks the command line; throws UsageError naming the option. */
+export function parseCliOptions(argv: readonly string[]): CliOptions {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      // `node scripts/run-ts.js src/local/cli.ts -- --json` passes the separator through.
+      args: argv[0] === "--" ? argv.slice(1) : [...argv],
+      options: {
+        stack: { type: "string" },
+        outdir: { type: "string" },
+        var: { type: "string", multiple: true },
+        "var-file": { type: "string", multiple: true },
+        order: { type: "string", multiple: true },
+        orders: { type: "string" },
+        concurrency: { type: "string" },
+        fail: { type: "string" },
+        json: { type: "boolean" },
+        "state-out": { type: "string" },
+        logs: { type: "string" },
+        verbose: { type: "boolean" },
+        synth: { type: "boolean" },
+        seed: { type: "string" },
+        "time-scale": { type: "string" },
+        timeout: { type: "string" },
+        "max-sandboxes": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  const list = (k: string) => (values[k] as string[] | undefined) ?? [];
+  if (values.help) {
+    return { stack: "", outdir: "", vars: [], varFiles: [], orders: [], json: false, verbose: false, synth: false, timeScale: 0, timeoutSeconds: 0, maxSandboxes: 0, help: true };
+  }
+  const orderFiles = list("order");
+  if (orderFiles.length > 0 && str("orders") !== undefined) throw new UsageError("--order and --orders cannot be combined: submit given orders, or generate a load");
+  if (str("concurrency") !== undefined && str("orders") === undefined) throw new UsageError("--concurrency applies to a load run: add --orders N");
+  let vars: [string, string][];
+  try {
+    vars = list("var").map(parseVarAssignment);
+  } catch (error) {
+    throw new UsageError((error as VariableError).message);
+  }
+  let faults: Record<string, number> | undefined;
+  if (str("fail") !== undefined) {
+    try {
+      faults = parseFaultSpec(str("fail") as string);
+    } catch (error) {
+      throw new UsageError((error as FaultSpecError).message);
+    }
+  }
+  for (const file of list("var-file")) if (!fs.existsSync(file)) throw new UsageError(`--var-file ${file}: no such file`);
+  const timeScaleText = str("time-scale");
+  const timeScale = timeScaleText === undefined ? 0.001 : Number(timeScaleText);
+  if (!Number.isFinite(timeScale) || timeScale < 0 || timeScale > 1) throw new UsageError(`--time-scale must be a number from 0 to 1, got "${timeScaleText}"`);
+  const seedText = str("seed");
+  const seed = seedText === undefined ? undefined : positiveInt("--seed", seedText, 0, 0);
+  const stack = str("stack") ?? "orders-dev";
+  if (!/^[A-Za-z0-9._-]+$/.test(stack)) throw new UsageError(`--stack must be a stack name such as orders-dev, got "${stack}"`);
+  return {
+    stack,
+    outdir: str("outdir") ?? "cdktf.out",
+    vars,
+    varFiles: list("var-file"),
+    orders: orderFiles.flatMap(readOrderFile),
+    ...(str("orders") !== undefined
+      ? { load: { count: positiveInt("--orders", str("orders"), 1), concurrency: positiveInt("--concurrency", str("concurrency"), 16) } }
+      : {}),
+    ...(faults ? { faults } : {}),
+    json: values.json === true,
+    ...(str("state-out") !== undefined ? { stateOut: str("state-out") } : {}),
+    ...(str("logs") !== undefined ? { logs: str("logs") } : {}),
+    verbose: values.verbose === true,
+    synth: values.synth === true,
+    ...(seed !== undefined ? { seed } : {}),
+    timeScale,
+    timeoutSeconds: positiveInt("--timeout", str("timeout"), 60),
+    maxSandboxes: positiveInt("--max-sandboxes", str("max-sandboxes"), 4),
+    help: false,
+  };
+}

@@ -1,0 +1,138 @@
+import { formatInventory } from "../runtime/inventory";
+import { LocalRuntime } from "../runtime/runtime";
+import { TraceRecord } from "../runtime/trace";
+import { causeMessage, OrderOutcome } from "../orders/order-driver";
+import { RunSummary } from "../orders/load";
+
+/** What runs, with which variables, where: printed when the runtime has started. */
+export function startupReport(runtime: LocalRuntime, stackFile: string, startedMs: number): string[] {
+  const vars = Object.entries(runtime.variables.values)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}${runtime.variables.origins[k] === "default" ? "" : ` (${runtime.variables.origins[k]})`}`);
+  return [
+    `Stack ${runtime.stackName} from ${stackFile}: region ${runtime.region}, account 000000000000 (local)`,
+    `Variables: ${vars.join(", ")}`,
+    ...formatInventory(runtime.inventory),
+    `Endpoints: DynamoDB ${runtime.endpoints.dynamodb} (dynalite), EventBridge PutEvents ${runtime.endpoints.eventbridge}`,
+    `Retry waits x${runtime.clock.scale} (1 s waits ${runtime.clock.scaled(1000)} ms). Started in ${(startedMs / 1000).toFixed(1)} s.`,
+  ];
+}
+
+const short = (arn: string) => arn.split(":").pop() ?? arn;
+
+/** One line per step an order took: its events, rules, executions, states and invocations. */
+export function orderPath(all: readonly TraceRecord[], outcome: OrderOutcome): string[] {
+  // An invocation is recorded when it ends; it is shown where it began.
+  const began = (r: TraceRecord) => (r.kind === "function-invoked" ? r.at - r.durationMs : r.at);
+  const records = all.map((r, i) => ({ r, i })).sort((a, b) => began(a.r) - began(b.r) || a.i - b.i).map((x) => x.r);
+  const start = records[0] ? began(records[0]) : 0;
+  const lines: string[] = [];
+  const at = (r: TraceRecord) => `+${String(began(r) - start).padStart(5)} ms`;
+  for (const r of records) {
+    switch (r.kind) {
+      case "function-invoked":
+        lines.push(
+          `${at(r)}  ${r.invocationType === "Event" ? "async " : ""}invoke ${r.functionName} (${r.durationMs} ms)` +
+            (r.errorType ? ` -> ${r.errorType}${r.injected ? ` [injected ${r.injected}]` : ""}: ${truncate(r.errorMessage ?? "", 100)}` : " -> ok"),
+        );
+        break;
+      case "event-accepted":
+        lines.push(`${at(r)}  event "${r.detailType}" from ${r.source} on ${r.bus}`);
+        break;
+      case "event-rejected":
+        lines.push(`${at(r)}  event "${r.detailType}" refused by ${r.bus}: ${r.errorCode} ${r.message}`);
+        break;
+      case "event-unmatched":
+        lines.push(`${at(r)}  event "${r.detailType}" matched no rule on ${r.bus}`);
+        break;
+      case "rule-matched":
+        lines.push(`${at(r)}  rule ${r.rule} -> ${short(r.target)}`);
+        break;
+      case "delivery-failed":
+        lines.push(`${at(r)}  delivery by ${r.rule} to ${short(r.target)} failed (attempt ${r.attempt}): ${r.errorCode}${r.willRetry ? ", retrying" : ""}`);
+        break;
+      case "dead-lettered":
+        lines.push(`${at(r)}  dead letter in ${r.queue} from ${r.source}: ${truncate(r.reason, 120)}`);
+        break;
+      case "dropped":
+        lines.push(`${at(r)}  dropped by ${r.source}: ${truncate(r.reason, 120)}`);
+        break;
+      case "execution-started":
+        lines.push(`${at(r)}  execution ${short(r.executionArn)} of ${r.stateMachine} started`);
+        break;
+      case "state":
+        if (r.event === "entered") lines.push(`${at(r)}    state ${r.state}`);
+        else if (r.event === "retried") lines.push(`${at(r)}    state ${r.state} retried`);
+        else if (r.event === "caught") lines.push(`${at(r)}    state ${r.state} caught the error`);
+        else if (r.event === "failed") lines.push(`${at(r)}    state ${r.state} failed: ${r.error}${r.cause ? ` (${truncate(causeMessage(r.cause), 100)})` : ""}`);
+        break;
+      case "execution-finished":
+        lines.push(`${at(r)}  execution ${short(r.executionArn)} ${r.status}${r.error ? `: ${r.error}${r.cause ? ` (${truncate(causeMessage(r.cause), 100)})` : ""}` : ""}`);
+        break;
+      default:
+        break;
+    }
+  }
+  lines.push(`Result: ${outcome.status}${outcome.error ? ` (${outcome.error.name}: ${truncate(outcome.error.message, 160)})` : ""} in ${outcome.latencyMs} ms`);
+  return lines;
+}
+
+function truncate(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, " ");
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+/** The run's summary, for people. */
+export function summaryLines(summary: RunSummary, wallMs: number): string[] {
+  return [
+    `Submitted ${summary.submitted}: completed ${summary.completed}, failed ${summary.failed}, rejected ${summary.rejected} in ${(wallMs / 1000).toFixed(1)} s`,
+    `Throughput ${summary.throughputPerSecond} orders/s; latency p50 ${summary.latencyMs.p50} ms, p95 ${summary.latencyMs.p95} ms, p99 ${summary.latencyMs.p99} ms`,
+  ];
+}
+
+/** Failure reasons and how often each occurred. */
+export function failureBreakdown(outcomes: readonly OrderOutcome[]): string[] {
+  const counts = new Map<string, number>();
+  for (const o of outcomes) if (o.error) counts.set(`${o.status} ${o.error.name}`, (counts.get(`${o.status} ${o.error.name}`) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`);
+}
+
+/** The `--json` document. */
+export function jsonDocument(outcomes: readonly OrderOutcome[], summary: RunSummary) {
+  return {
+    orders: outcomes.map((o) => ({ orderId: o.orderId, status: o.status, error: o.error })),
+    summary,
+  };
+}
+
+/** A progress bar for load runs, on stderr: redrawn in place on a terminal, a line per 10% otherwise. */
+export class Progress {
+  private done = 0;
+  private lastDecile = -1;
+  private readonly counts = { COMPLETED: 0, FAILED: 0, REJECTED: 0 };
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly total: number,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  tick(outcome: OrderOutcome): void {
+    this.done++;
+    this.counts[outcome.status]++;
+    const rate = this.done / Math.max(0.001, (Date.now() - this.started) / 1000);
+    const width = 30;
+    const filled = Math.round((this.done / this.total) * width);
+    const text = `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${this.done}/${this.total}  completed ${this.counts.COMPLETED}  failed ${this.counts.FAILED}  rejected ${this.counts.REJECTED}  ${rate.toFixed(0)} orders/s`;
+    if (this.out.isTTY) {
+      this.out.write(`\r${text}`);
+      if (this.done === this.total) this.out.write("\n");
+    } else {
+      const decile = Math.floor((this.done / this.total) * 10);
+      if (decile !== this.lastDecile) {
+        this.lastDecile = decile;
+        this.out.write(`${text}\n`);
+      }
+    }
+  }
+}

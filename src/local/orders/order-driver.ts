@@ -1,0 +1,216 @@
+import { OrderStatus } from "../../contracts/tables";
+import { LambdaServiceError } from "../runtime/lambda/local-function";
+import { LocalRuntime } from "../runtime/runtime";
+import { TraceRecord } from "../runtime/trace";
+import { OrderReader, PipelineParts, StoredOrder, isFinal } from "./pipeline";
+
+/** How one submitted order ended, as `--json` reports it. */
+export type FinalStatus = "COMPLETED" | "FAILED" | "REJECTED";
+
+export interface OrderOutcome {
+  /** Position in submission order. */
+  readonly index: number;
+  /** The order id, once the Order service gave one (a rejected order has none). */
+  readonly orderId: string | null;
+  readonly status: FinalStatus;
+  readonly error: { readonly name: string; readonly message: string } | null;
+  /** Submission to final status, in ms. */
+  readonly latencyMs: number;
+  /** Submissions it took (retries of transient failures included). */
+  readonly attempts: number;
+  /** Index of the first trace record of this order (for showing its path). */
+  readonly traceFrom: number;
+}
+
+/** Errors of the Order service that a client fixes by changing the order: not retried. */
+const REJECTIONS = new Set(["ValidationError", "IdempotencyConflict"]);
+
+export interface OrderDriverOptions {
+  /** Longest wait for an order to reach COMPLETED or FAILED, in ms. Default 60 s. */
+  readonly timeoutMs?: number;
+  /** Submissions of one order at most (transient failures are retried with the same request). Default 5. */
+  readonly maxAttempts?: number;
+}
+
+interface Waiter {
+  readonly resolve: (r: { order?: StoredOrder; reason?: { name: string; message: string } }) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * Submits orders to the Order service the way a client would (a synchronous invoke of the function,
+ * retrying transient failures with the same request, so the idempotency key keeps it one order), then
+ * follows each accepted order until the orders table says COMPLETED or FAILED. It listens to the
+ * runtime's trace: when an execution of the order ends, the table is read; when the order's event
+ * reached no workflow (no rule matched, or the delivery was dead-lettered) the order is reported
+ * FAILED at once with that reason; otherwise it is given up on after `timeoutMs`.
+ */
+export class OrderDriver {
+  private readonly reader: OrderReader;
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly eventOrders = new Map<string, string>();
+  private readonly running = new Map<string, number>();
+  private readonly unsubscribe: () => void;
+  private nextIndex = 0;
+
+  constructor(
+    private readonly runtime: LocalRuntime,
+    private readonly parts: PipelineParts,
+    private readonly options: OrderDriverOptions = {},
+  ) {
+    this.reader = new OrderReader(runtime, parts.ordersTable);
+    this.unsubscribe = runtime.trace.subscribe((record) => this.observe(record));
+  }
+
+  close(): void {
+    this.unsubscribe();
+    for (const w of this.waiters.values()) clearTimeout(w.timer);
+    this.waiters.clear();
+  }
+
+  /** Submits one order and waits for its final status. */
+  async submit(order: unknown): Promise<OrderOutcome> {
+    const index = this.nextIndex++;
+    const traceFrom = this.runtime.trace.records.length;
+    const started = Date.now();
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const outcome = (orderId: string | null, status: FinalStatus, error: OrderOutcome["error"], attempts: number): OrderOutcome => ({
+      index,
+      orderId,
+      status,
+      error,
+      latencyMs: Date.now() - started,
+      attempts,
+      traceFrom,
+    });
+
+    let accepted: { orderId: string; status: string; failureReason?: string } | undefined;
+    let lastError: { name: string; message: string } = { name: "Unknown", message: "no attempt was made" };
+    let attempts = 0;
+    while (!accepted && attempts < maxAttempts) {
+      attempts++;
+      try {
+        const result = await this.parts.orderFunction.invoke(order, { kind: "client" });
+        if (!result.functionError) {
+          accepted = result.payload as { orderId: string; status: string };
+          break;
+        }
+        lastError = { name: result.functionError.errorType, message: result.functionError.errorMessage };
+        if (REJECTIONS.has(lastError.name)) return outcome(null, "REJECTED", lastError, attempts);
+      } catch (error) {
+        const e = error as Error;
+        lastError = { name: error instanceof LambdaServiceError ? `Lambda.${e.name}` : e.name, message: e.message };
+        if (error instanceof LambdaServiceError && error.statusCode === 413) return outcome(null, "REJECTED", lastError, attempts);
+      }
+      // Back off exponentially from 1 s, scaled like every other retry wait.
+      await this.runtime.clock.sleep(1000 * 2 ** (attempts - 1));
+    }
+    if (!accepted) return outcome(null, "FAILED", lastError, attempts);
+
+    const { orderId } = accepted;
+    let stored: StoredOrder | undefined;
+    let reason: { name: string; message: string } | undefined;
+    if (isFinal(accepted.status)) stored = await this.reader.get(orderId);
+    else ({ order: stored, reason } = await this.waitFinal(orderId));
+    if (stored?.status === OrderStatus.completed) return outcome(orderId, "COMPLETED", null, attempts);
+    if (stored?.status === OrderStatus.failed) {
+      return outcome(orderId, "FAILED", { name: stored.failureReason ?? "Unknown", message: causeMessage(stored.failureCause) }, attempts);
+    }
+    return outcome(orderId, "FAILED", reason ?? { name: "OrderNotFinished", message: `order ${orderId} is ${stored?.status ?? "missing"}` }, attempts);
+  }
+
+  private waitFinal(orderId: string): Promise<{ order?: StoredOrder; reason?: { name: string; message: string } }> {
+    const timeoutMs = this.options.timeoutMs ?? 60_000;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        void this.reader.get(orderId).then((order) =>
+          this.settle(orderId, {
+            order,
+            reason: { name: "OrderTimedOut", message: `order ${orderId} was still ${order?.status ?? "missing"} after ${timeoutMs / 1000} s` },
+          }),
+        );
+      }, timeoutMs);
+      this.waiters.set(orderId, { resolve, timer });
+      // The order may have finished before the waiter was registered.
+      void this.check(orderId);
+    });
+  }
+
+  private settle(orderId: string, result: { order?: StoredOrder; reason?: { name: string; message: string } }): void {
+    const waiter = this.waiters.get(orderId);
+    if (!waiter) return;
+    this.waiters.delete(orderId);
+    clearTimeout(waiter.timer);
+    waiter.resolve(result);
+  }
+
+  private async check(orderId: string, ifNotFinal?: { name: string; message: string }): Promise<void> {
+    if (!this.waiters.has(orderId)) return;
+    const order = await this.reader.get(orderId);
+    if (order && isFinal(order.status)) this.settle(orderId, { order });
+    else if (ifNotFinal && !this.running.get(orderId)) this.settle(orderId, { order, reason: ifNotFinal });
+  }
+
+  private observe(record: TraceRecord): void {
+    switch (record.kind) {
+      case "event-accepted": {
+        const orderId = orderIdOf(record.detail);
+        if (orderId) this.eventOrders.set(record.eventId, orderId);
+        return;
+      }
+      case "event-unmatched": {
+        const orderId = this.eventOrders.get(record.eventId);
+        this.eventOrders.delete(record.eventId);
+        if (orderId && this.waiters.has(orderId)) {
+          void this.check(orderId, { name: "NoRuleMatched", message: `"${record.detailType}" of order ${orderId} matched no rule on bus ${record.bus}: no workflow started` });
+        }
+        return;
+      }
+      case "dead-lettered":
+      case "dropped": {
+        const orderId = record.eventId ? this.eventOrders.get(record.eventId) : undefined;
+        if (orderId && this.waiters.has(orderId)) {
+          void this.check(orderId, { name: "DeliveryFailed", message: `the event of order ${orderId} was not delivered: ${record.reason}` });
+        }
+        return;
+      }
+      case "delivered":
+        this.eventOrders.delete(record.eventId);
+        return;
+      case "execution-started": {
+        const orderId = orderIdOf((record.input as { detail?: unknown } | null)?.detail);
+        if (orderId) this.running.set(orderId, (this.running.get(orderId) ?? 0) + 1);
+        return;
+      }
+      case "execution-finished": {
+        const orderId = orderIdOf((record.input as { detail?: unknown } | null)?.detail);
+        if (!orderId) return;
+        this.running.set(orderId, Math.max(0, (this.running.get(orderId) ?? 1) - 1));
+        if (!this.running.get(orderId)) this.running.delete(orderId);
+        void this.check(orderId, {
+          name: record.error ?? "WorkflowEnded",
+          message: `execution ${record.executionArn.split(":").pop()} ended ${record.status}${record.cause ? `: ${causeMessage(record.cause)}` : ""} and the order is not final`,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}
+
+function orderIdOf(detail: unknown): string | undefined {
+  const id = (detail as { orderId?: unknown } | null | undefined)?.orderId;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** The readable part of an error cause (Lambda's JSON `{ errorMessage, ... }`, or the text itself). */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return "";
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };
+    return parsed.errorMessage ?? parsed.message ?? cause;
+  } catch {
+    return cause;
+  }
+}

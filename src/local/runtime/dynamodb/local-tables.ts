@@ -1,0 +1,173 @@
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type CreateTableCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand as DocumentScanCommand } from "@aws-sdk/lib-dynamodb";
+
+/** What the runtime knows of one synthesized `aws_dynamodb_table`. */
+export interface TableSpec {
+  readonly name: string;
+  readonly arn: string;
+  readonly hashKey: string;
+  readonly rangeKey?: string;
+  /** Attribute definitions (name and type S/N/B), as synthesized. */
+  readonly attributes: readonly { readonly name: string; readonly type: string }[];
+  readonly billingMode: "PAY_PER_REQUEST" | "PROVISIONED";
+  readonly readCapacity?: number;
+  readonly writeCapacity?: number;
+  /** The TTL attribute when TTL is enabled. */
+  readonly ttlAttribute?: string;
+  readonly globalSecondaryIndexes?: readonly Record<string, unknown>[];
+  readonly localSecondaryIndexes?: readonly Record<string, unknown>[];
+}
+
+/** CreateTable input for a table as synthesized (the keys, indexes and billing mode). */
+export function createTableInput(spec: TableSpec): CreateTableCommandInput {
+  const provisioned = spec.billingMode === "PROVISIONED";
+  const throughput = provisioned ? { ProvisionedThroughput: { ReadCapacityUnits: spec.readCapacity ?? 1, WriteCapacityUnits: spec.writeCapacity ?? 1 } } : {};
+  const index = (i: Record<string, unknown>, withThroughput: boolean) => ({
+    IndexName: String(i.name),
+    KeySchema: [
+      { AttributeName: String(i.hash_key), KeyType: "HASH" as const },
+      ...(i.range_key ? [{ AttributeName: String(i.range_key), KeyType: "RANGE" as const }] : []),
+    ],
+    Projection: {
+      ProjectionType: (i.projection_type as "ALL" | "KEYS_ONLY" | "INCLUDE") ?? "ALL",
+      ...(Array.isArray(i.non_key_attributes) ? { NonKeyAttributes: i.non_key_attributes as string[] } : {}),
+    },
+    ...(withThroughput && provisioned
+      ? { ProvisionedThroughput: { ReadCapacityUnits: Number(i.read_capacity ?? spec.readCapacity ?? 1), WriteCapacityUnits: Number(i.write_capacity ?? spec.writeCapacity ?? 1) } }
+      : {}),
+  });
+  return {
+    TableName: spec.name,
+    KeySchema: [{ AttributeName: spec.hashKey, KeyType: "HASH" }, ...(spec.rangeKey ? [{ AttributeName: spec.rangeKey, KeyType: "RANGE" as const }] : [])],
+    AttributeDefinitions: spec.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type as "S" | "N" | "B" })),
+    BillingMode: spec.billingMode,
+    ...throughput,
+    ...(spec.globalSecondaryIndexes?.length ? { GlobalSecondaryIndexes: spec.globalSecondaryIndexes.map((i) => index(i, true)) } : {}),
+    ...(spec.localSecondaryIndexes?.length ? { LocalSecondaryIndexes: spec.localSecondaryIndexes.map((i) => index(i, false)) } : {}),
+  };
+}
+
+/** DynamoDB API calls the Step Functions integrations make, by action name. */
+const COMMANDS: Record<string, new (input: never) => unknown> = {
+  GetItem: GetItemCommand,
+  PutItem: PutItemCommand,
+  UpdateItem: UpdateItemCommand,
+  DeleteItem: DeleteItemCommand,
+  Query: QueryCommand,
+};
+
+/** SDK error names that differ from the service's exception names. */
+const ERROR_NAMES: Record<string, string> = {
+  InternalServerError: "InternalServerErrorException",
+  RequestLimitExceeded: "RequestLimitExceededException",
+};
+
+/**
+ * The stack's tables on dynalite: created as synthesized (keys, indexes, billing mode), with TTL
+ * applied by a periodic sweep (dynalite has no TTL; DynamoDB deletes expired items within days, the
+ * sweep within `ttlSweepMs`), API calls for the Step Functions integrations, and a snapshot of every
+ * item as plain JSON.
+ */
+export class LocalTables {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    readonly client: DynamoDBClient,
+    readonly specs: readonly TableSpec[],
+  ) {}
+
+  async create(): Promise<void> {
+    await Promise.all(this.specs.map((spec) => this.client.send(new CreateTableCommand(createTableInput(spec)))));
+  }
+
+  /** Deletes and re-creates every table: an empty start. */
+  async reset(): Promise<void> {
+    await Promise.all(this.specs.map((spec) => this.client.send(new DeleteTableCommand({ TableName: spec.name })).catch(() => undefined)));
+    await this.create();
+  }
+
+  /** A DynamoDB API call with the request as the API takes it; errors carry DynamoDB's exception names. */
+  async call(action: string, request: unknown): Promise<Record<string, unknown>> {
+    const Command = COMMANDS[action];
+    if (!Command) throw Object.assign(new Error(`${action} is not supported locally`), { name: "ValidationException" });
+    try {
+      const { $metadata: _ignored, ...response } = (await this.client.send(new Command(request as never) as never)) as unknown as Record<string, unknown>;
+      return JSON.parse(JSON.stringify(response)) as Record<string, unknown>;
+    } catch (error) {
+      const e = error as Error;
+      const name = ERROR_NAMES[e.name] ?? (e.name?.endsWith("Exception") ? e.name : "AmazonDynamoDBException");
+      throw Object.assign(new Error(e.message), { name });
+    }
+  }
+
+  /** Every item of a table, in DynamoDB JSON. */
+  async scanRaw(tableName: string): Promise<Record<string, AttributeValue>[]> {
+    const items: Record<string, AttributeValue>[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** Every item of every table, as plain JSON, by table name (items sorted by key). */
+  async snapshot(): Promise<Record<string, Record<string, unknown>[]>> {
+    const out: Record<string, Record<string, unknown>[]> = {};
+    const documents = DynamoDBDocumentClient.from(this.client);
+    for (const spec of this.specs) {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(new DocumentScanCommand({ TableName: spec.name, ExclusiveStartKey: start }));
+        items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      const key = (i: Record<string, unknown>) => `${String(i[spec.hashKey])}\u0000${spec.rangeKey ? String(i[spec.rangeKey]) : ""}`;
+      out[spec.name] = items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    }
+    return out;
+  }
+
+  /** Deletes the items whose TTL attribute (epoch seconds) is in the past; returns how many. */
+  async sweepExpired(nowSeconds = Date.now() / 1000): Promise<number> {
+    let deleted = 0;
+    for (const spec of this.specs) {
+      if (!spec.ttlAttribute) continue;
+      for (const item of await this.scanRaw(spec.name)) {
+        const ttl = item[spec.ttlAttribute];
+        if (!ttl || !("N" in ttl) || Number(ttl.N) > nowSeconds) continue;
+        const key: Record<string, AttributeValue> = { [spec.hashKey]: item[spec.hashKey] as AttributeValue };
+        if (spec.rangeKey) key[spec.rangeKey] = item[spec.rangeKey] as AttributeValue;
+        await this.client.send(new DeleteItemCommand({ TableName: spec.name, Key: key }));
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** Sweeps expired items every `intervalMs` until `stop()`. */
+  startTtlSweeper(intervalMs = 30_000): void {
+    if (this.timer || !this.specs.some((s) => s.ttlAttribute)) return;
+    this.timer = setInterval(() => void this.sweepExpired().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

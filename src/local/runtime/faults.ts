@@ -1,0 +1,83 @@
+import { FaultDecider, FunctionSpec, InjectedFault, InvocationCaller, LambdaServiceError } from "./lambda/local-function";
+
+/** A `--fail` value that cannot be used; the message says what is expected. */
+export class FaultSpecError extends Error {
+  override readonly name = "FaultSpecError";
+}
+
+/** Parses `payment=0.2,inventory=0.1` into rates (0 to 1) by service. */
+export function parseFaultSpec(text: string): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_-]+)\s*=\s*([0-9]*\.?[0-9]+)$/.exec(part);
+    if (!m) throw new FaultSpecError(`--fail "${part}" must look like service=rate, e.g. payment=0.2`);
+    const rate = Number(m[2]);
+    if (!(rate >= 0 && rate <= 1)) throw new FaultSpecError(`--fail ${m[1]}: the rate must be from 0 to 1, got ${m[2]}`);
+    rates[m[1] as string] = rate;
+  }
+  if (Object.keys(rates).length === 0) throw new FaultSpecError(`--fail needs at least one service=rate, e.g. payment=0.2`);
+  return rates;
+}
+
+/** The service a function belongs to, for `--fail`: its Powertools service name, or its name's last part. */
+export function serviceOf(fn: Pick<FunctionSpec, "name" | "environment">): string {
+  return fn.environment.POWERTOOLS_SERVICE_NAME ?? fn.name.split("-").pop() ?? fn.name;
+}
+
+export interface FaultInjectionOptions {
+  /** Failure rate per service (`serviceOf`) or function name. */
+  readonly rates: Readonly<Record<string, number>>;
+  /** Error names that are business outcomes (a caller catching one of them can be answered with it). */
+  readonly businessErrors: readonly string[];
+  readonly random: () => number;
+}
+
+/** Lambda service errors a transient fault can be, with their HTTP status. */
+const SERVICE_ERRORS: readonly [string, number][] = [
+  ["ServiceException", 500],
+  ["TooManyRequestsException", 429],
+];
+
+/**
+ * Decides, before the code runs, whether an invocation fails on purpose. Of the invocations of a
+ * service with rate r, a share r fails:
+ *  - called by a state that catches one of the business errors: half of them answer with that error,
+ *    as the service would (e.g. PaymentDeclined); the other half, and every other synchronous call,
+ *    fail as Lambda does under load (`Lambda.ServiceException` or `TooManyRequestsException`, preferring
+ *    one the calling state retries), without running the code;
+ *  - asynchronous (EventBridge) invocations fail as a function error (`InjectedFault`), so Lambda's
+ *    asynchronous retries and the on-failure destination take over.
+ */
+export function faultInjector(options: FaultInjectionOptions): FaultDecider {
+  let rotate = 0;
+  return (fn: FunctionSpec, caller: InvocationCaller, invocationType): InjectedFault | undefined => {
+    const rate = options.rates[fn.name] ?? options.rates[serviceOf(fn)] ?? 0;
+    if (rate <= 0 || options.random() >= rate) return undefined;
+    const message = `fault injected by --fail ${serviceOf(fn)}=${rate}`;
+    if (invocationType === "Event") {
+      return { kind: "transient", error: { errorType: "InjectedFault", errorMessage: message, trace: [] } };
+    }
+    if (caller.kind === "state-machine") {
+      const business = caller.catches.filter((e) => options.businessErrors.includes(e));
+      if (business.length > 0 && options.random() < 0.5) {
+        const errorType = business[0] as string;
+        return { kind: "business", error: { errorType, errorMessage: `${errorType}: ${message}`, trace: [] } };
+      }
+      const retried = SERVICE_ERRORS.filter(([name]) => caller.retries.includes(`Lambda.${name}`));
+      const [name, status] = (retried.length > 0 ? retried : SERVICE_ERRORS)[rotate++ % (retried.length || SERVICE_ERRORS.length)] as [string, number];
+      return { kind: "transient", serviceError: new LambdaServiceError(name, `Rate exceeded or service unavailable: ${message}`, status) };
+    }
+    const [name, status] = SERVICE_ERRORS[rotate++ % SERVICE_ERRORS.length] as [string, number];
+    return { kind: "transient", serviceError: new LambdaServiceError(name, `Rate exceeded or service unavailable: ${message}`, status) };
+  };
+}
+
+/** Fails with a message listing the services when a `--fail` key names none of the functions. */
+export function checkFaultTargets(rates: Readonly<Record<string, number>>, functions: readonly Pick<FunctionSpec, "name" | "environment">[]): void {
+  const known = new Set(functions.flatMap((f) => [f.name, serviceOf(f)]));
+  for (const key of Object.keys(rates)) {
+    if (!known.has(key)) {
+      throw new FaultSpecError(`--fail ${key}: no such service; the stack's services are ${[...new Set(functions.map(serviceOf))].sort().join(", ")}`);
+    }
+  }
+}

@@ -1,0 +1,438 @@
+import { randomUUID } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import { Activity } from "../activity";
+import { Clock } from "../clock";
+import { LocalQueues } from "../sqs/queues";
+import { Trace } from "../trace";
+import { SANDBOX_SOURCE } from "./sandbox-source";
+
+/** What the runtime knows of one synthesized `aws_lambda_function`. */
+export interface FunctionSpec {
+  readonly name: string;
+  readonly arn: string;
+  /** `index.handler`: module and export, as the function's `handler`. */
+  readonly handler: string;
+  /** Absolute path of the code: the archive's `source_dir`. */
+  readonly codeDir: string;
+  /** Everything the sandbox's `process.env` holds (Lambda's reserved variables included). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly logGroupName: string;
+  /** Asynchronous invocation settings (aws_lambda_function_event_invoke_config, dead_letter_config). */
+  readonly async: AsyncInvokeSettings;
+  /** Node flags from NODE_OPTIONS that a worker accepts (e.g. --enable-source-maps). */
+  readonly execArgv: readonly string[];
+}
+
+export interface AsyncInvokeSettings {
+  /** Retries after a function error; Lambda's default is 2. */
+  readonly maximumRetryAttempts: number;
+  /** Lambda's default is 6 hours. */
+  readonly maximumEventAgeSeconds: number;
+  readonly onFailureArn?: string;
+  readonly onSuccessArn?: string;
+  /** The function's own dead_letter_config target. */
+  readonly deadLetterArn?: string;
+}
+
+/** How Lambda reports a function error. */
+export interface FunctionErrorPayload {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace: readonly string[];
+}
+
+/** The answer of a synchronous invocation: the payload, or the function error in its place. */
+export interface InvokeResult {
+  readonly requestId: string;
+  readonly payload: unknown;
+  /** Set when the function failed ("Unhandled" on AWS); `payload` is then the FunctionErrorPayload. */
+  readonly functionError?: FunctionErrorPayload;
+  readonly durationMs: number;
+}
+
+/** A failure of the Lambda service itself (the code did not run): Invoke throws it. */
+export class LambdaServiceError extends Error {
+  constructor(
+    name: string,
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** Who is invoking, so faults can be injected where a real failure of that kind is possible. */
+export type InvocationCaller =
+  | { readonly kind: "client" }
+  | { readonly kind: "event-bridge"; readonly rule: string }
+  | {
+      readonly kind: "state-machine";
+      readonly stateName: string;
+      /** Error names the calling state catches (it can be answered with a business error). */
+      readonly catches: readonly string[];
+      /** Error names the calling state retries. */
+      readonly retries: readonly string[];
+    };
+
+/** An invocation that fails on purpose (`--fail`), decided before the code runs. */
+export type InjectedFault =
+  | { readonly kind: "business"; readonly error: FunctionErrorPayload }
+  | { readonly kind: "transient"; readonly serviceError?: LambdaServiceError; readonly error?: FunctionErrorPayload };
+
+export type FaultDecider = (fn: FunctionSpec, caller: InvocationCaller, invocationType: "RequestResponse" | "Event") => InjectedFault | undefined;
+
+export interface LocalFunctionOptions {
+  /** Most sandboxes run at once; one invocation at a time each, as on Lambda. Default 4. */
+  readonly maxSandboxes?: number;
+  readonly queues: LocalQueues;
+  readonly clock: Clock;
+  readonly trace: Trace;
+  readonly activity: Activity;
+  readonly faults?: FaultDecider;
+  /** Where the functions' output (console, Powertools logs) goes. Default: discarded. */
+  readonly logs?: (functionName: string, chunk: string) => void;
+  readonly random?: () => number;
+}
+
+/** Lambda's limits on a payload. */
+export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+export const MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
+
+interface Pending {
+  readonly resolve: (r: { payload?: string; error?: FunctionErrorPayload }) => void;
+}
+
+/** One sandbox: a worker thread that has loaded the function's code. */
+class Sandbox {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  busy = false;
+  dead = false;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private initError?: FunctionErrorPayload;
+
+  constructor(
+    private readonly spec: FunctionSpec,
+    logs: ((chunk: string) => void) | undefined,
+    private readonly onDeath: (sandbox: Sandbox) => void,
+  ) {
+    this.worker = new Worker(SANDBOX_SOURCE, {
+      eval: true,
+      env: { ...spec.environment },
+      execArgv: [...spec.execArgv],
+      stdout: true,
+      stderr: true,
+      workerData: {
+        codeDir: spec.codeDir,
+        handler: spec.handler,
+        functionName: spec.name,
+        functionArn: spec.arn,
+        memoryMb: spec.memoryMb,
+        logGroupName: spec.logGroupName,
+        logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, "")}`,
+      },
+    });
+    const sink = (chunk: Buffer) => logs?.(chunk.toString("utf8"));
+    this.worker.stdout.on("data", sink);
+    this.worker.stderr.on("data", sink);
+    this.ready = new Promise((resolve) => {
+      this.worker.on("message", (msg: { type: string; id?: number; payload?: string; error?: FunctionErrorPayload }) => {
+        if (msg.type === "ready") resolve();
+        else if (msg.type === "init-error") {
+          this.initError = msg.error;
+          resolve();
+        } else if (msg.type === "result" && msg.id !== undefined) {
+          const p = this.pending.get(msg.id);
+          this.pending.delete(msg.id);
+          p?.resolve({ payload: msg.payload, error: msg.error });
+        }
+      });
+    });
+    const die = (error: FunctionErrorPayload) => {
+      if (this.dead) return;
+      this.dead = true;
+      for (const p of this.pending.values()) p.resolve({ error });
+      this.pending.clear();
+      this.onDeath(this);
+    };
+    this.worker.on("error", (e) =>
+      die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: the sandbox crashed: ${e.message}`, trace: (e.stack ?? "").split("\n") }),
+    );
+    this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `the sandbox exited with code ${code}`, trace: [] }));
+  }
+
+  /** Runs one invocation; resolves with the JSON payload or the error. */
+  async run(requestId: string, eventJson: string): Promise<{ payload?: string; error?: FunctionErrorPayload }> {
+    await this.ready;
+    if (this.initError) return { error: this.initError };
+    if (this.dead) return { error: { errorType: "Runtime.ExitError", errorMessage: "the sandbox is gone", trace: [] } };
+    const id = this.nextId++;
+    const timeoutMs = this.spec.timeoutSeconds * 1000;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        resolve({
+          error: { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`, trace: [] },
+        });
+        // Lambda ends a timed-out sandbox; so does the runtime (a new one starts on demand).
+        void this.worker.terminate();
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
+      this.worker.postMessage({ type: "invoke", id, requestId, event: eventJson, deadline: Date.now() + timeoutMs });
+    });
+  }
+}
+
+/**
+ * One Lambda function, run from its synthesized bundle: a pool of sandboxes (worker threads, each with
+ * the function's own `process.env`), one invocation at a time each; a new sandbox (a cold start) when
+ * all are busy, up to `maxSandboxes`, then invocations wait. Synchronous invocations answer like
+ * Invoke (payload, or function error); asynchronous ones are retried after function errors as the
+ * function's event invoke config says, then sent to its on-failure destination or dead-letter queue.
+ */
+export class LocalFunction {
+  private readonly sandboxes: Sandbox[] = [];
+  private readonly waiting: ((s: Sandbox) => void)[] = [];
+  private readonly maxSandboxes: number;
+  private stopped = false;
+  readonly stats = { invocations: 0, errors: 0, injected: 0, coldStarts: 0, asyncFailures: 0 };
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly options: LocalFunctionOptions,
+  ) {
+    this.maxSandboxes = Math.max(1, options.maxSandboxes ?? 4);
+  }
+
+  /** Starts one sandbox ahead of the first invocation; resolves once its code is loaded. */
+  async warm(): Promise<void> {
+    if (this.sandboxes.length === 0) this.spawn();
+    await this.sandboxes[0]?.ready;
+  }
+
+  private spawn(): Sandbox {
+    this.stats.coldStarts++;
+    const sandbox = new Sandbox(
+      this.spec,
+      this.options.logs ? (chunk) => this.options.logs?.(this.spec.name, chunk) : undefined,
+      (dead) => {
+        const i = this.sandboxes.indexOf(dead);
+        if (i >= 0) this.sandboxes.splice(i, 1);
+        if (!this.stopped && this.waiting.length > 0) this.waiting.shift()?.(this.spawn());
+      },
+    );
+    this.sandboxes.push(sandbox);
+    return sandbox;
+  }
+
+  private acquire(): Promise<Sandbox> {
+    const idle = this.sandboxes.find((s) => !s.busy && !s.dead);
+    if (idle) {
+      idle.busy = true;
+      return Promise.resolve(idle);
+    }
+    if (this.sandboxes.length < this.maxSandboxes) {
+      const s = this.spawn();
+      s.busy = true;
+      return Promise.resolve(s);
+    }
+    return new Promise((resolve) =>
+      this.waiting.push((s) => {
+        s.busy = true;
+        resolve(s);
+      }),
+    );
+  }
+
+  private release(sandbox: Sandbox): void {
+    sandbox.busy = false;
+    if (sandbox.dead) return;
+    const next = this.waiting.shift();
+    if (next) next(sandbox);
+  }
+
+  /**
+   * Invoke (RequestResponse). Throws LambdaServiceError when Lambda itself refuses (payload too large,
+   * an injected transient fault); a function error is returned, as the Invoke API returns it.
+   */
+  async invoke(event: unknown, caller: InvocationCaller = { kind: "client" }): Promise<InvokeResult> {
+    return this.run(event, caller, "RequestResponse");
+  }
+
+  private async run(event: unknown, caller: InvocationCaller, invocationType: "RequestResponse" | "Event"): Promise<InvokeResult> {
+    if (this.stopped) throw new LambdaServiceError("ServiceException", "the local runtime is stopping", 500);
+    const requestId = randomUUID();
+    const eventJson = JSON.stringify(event === undefined ? null : event);
+    const limit = invocationType === "Event" ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
+    const size = Buffer.byteLength(eventJson, "utf8");
+    if (size > limit) {
+      throw new LambdaServiceError("RequestEntityTooLargeException", `Request must be smaller than ${limit} bytes for the ${invocationType} invocation type (got ${size})`, 413);
+    }
+    this.stats.invocations++;
+    const started = Date.now();
+    const fault = this.options.faults?.(this.spec, caller, invocationType);
+    if (fault) {
+      this.stats.injected++;
+      const error = fault.error;
+      this.options.trace.emit({
+        kind: "function-invoked",
+        functionName: this.spec.name,
+        requestId,
+        invocationType,
+        durationMs: 0,
+        errorType: fault.kind === "transient" && fault.serviceError ? `Lambda.${fault.serviceError.name}` : error?.errorType,
+        errorMessage: fault.kind === "transient" && fault.serviceError ? fault.serviceError.message : error?.errorMessage,
+        injected: fault.kind,
+      });
+      if (fault.kind === "transient" && fault.serviceError) throw fault.serviceError;
+      this.stats.errors++;
+      return { requestId, payload: error, functionError: error, durationMs: 0 };
+    }
+    const sandbox = await this.acquire();
+    let outcome: { payload?: string; error?: FunctionErrorPayload };
+    try {
+      outcome = await sandbox.run(requestId, eventJson);
+    } finally {
+      this.release(sandbox);
+    }
+    const durationMs = Date.now() - started;
+    this.options.trace.emit({
+      kind: "function-invoked",
+      functionName: this.spec.name,
+      requestId,
+      invocationType,
+      durationMs,
+      errorType: outcome.error?.errorType,
+      errorMessage: outcome.error?.errorMessage,
+    });
+    if (outcome.error) {
+      this.stats.errors++;
+      return { requestId, payload: outcome.error, functionError: outcome.error, durationMs };
+    }
+    return { requestId, payload: JSON.parse(outcome.payload ?? "null") as unknown, durationMs };
+  }
+
+  /**
+   * Invoke with InvocationType Event: checks the payload size and queues the event (Lambda answers 202
+   * at once); the invocation then runs in the background, with retries and destinations.
+   */
+  invokeAsync(event: unknown, caller: InvocationCaller): void {
+    const size = Buffer.byteLength(JSON.stringify(event ?? null), "utf8");
+    if (size > MAX_ASYNC_PAYLOAD_BYTES) {
+      throw new LambdaServiceError("RequestEntityTooLargeException", `Request must be smaller than ${MAX_ASYNC_PAYLOAD_BYTES} bytes for the Event invocation type (got ${size})`, 413);
+    }
+    if (this.stopped) throw new LambdaServiceError("ServiceException", "the local runtime is stopping", 500);
+    void this.options.activity.track(this.runAsync(event, caller));
+  }
+
+  private async runAsync(event: unknown, caller: InvocationCaller): Promise<void> {
+    const { maximumRetryAttempts, maximumEventAgeSeconds } = this.spec.async;
+    let nominalAgeMs = 0;
+    let last: InvokeResult | undefined;
+    let condition = "RetriesExhausted";
+    for (let attempt = 1; ; attempt++) {
+      try {
+        last = await this.run(event, caller, "Event");
+      } catch (error) {
+        // Lambda itself failed (throttle, service error): retried until the event is too old.
+        const delay = Math.min(1000 * 2 ** (attempt - 1), 300_000);
+        if (nominalAgeMs + delay > maximumEventAgeSeconds * 1000 || this.stopped) {
+          condition = "EventAgeExceeded";
+          const e = error as Error;
+          last = { requestId: randomUUID(), payload: null, functionError: { errorType: e.name, errorMessage: e.message, trace: [] }, durationMs: 0 };
+          break;
+        }
+        nominalAgeMs += delay;
+        await this.options.clock.sleep(delay);
+        attempt--;
+        continue;
+      }
+      if (!last.functionError) {
+        if (this.spec.async.onSuccessArn) this.sendRecord(this.spec.async.onSuccessArn, event, last, "Success", attempt);
+        return;
+      }
+      if (attempt > maximumRetryAttempts) break;
+      // Lambda waits about one minute before the first retry and two before the second.
+      const delay = 60_000 * attempt;
+      if (nominalAgeMs + delay > maximumEventAgeSeconds * 1000) {
+        condition = "EventAgeExceeded";
+        break;
+      }
+      nominalAgeMs += delay;
+      await this.options.clock.sleep(delay);
+    }
+    this.stats.asyncFailures++;
+    const attempts = maximumRetryAttempts + 1;
+    if (this.spec.async.onFailureArn) {
+      this.sendRecord(this.spec.async.onFailureArn, event, last as InvokeResult, condition, attempts);
+    } else if (this.spec.async.deadLetterArn) {
+      const error = last?.functionError;
+      this.deliver(
+        this.spec.async.deadLetterArn,
+        JSON.stringify(event),
+        "dead-letter queue",
+        { RequestID: last?.requestId ?? "", ErrorCode: "200", ErrorMessage: `${error?.errorType}: ${error?.errorMessage}` },
+        `${error?.errorType}: ${error?.errorMessage} (${condition})`,
+      );
+    } else {
+      this.options.trace.emit({
+        kind: "dropped",
+        source: `async invocation of ${this.spec.name}`,
+        reason: `${last?.functionError?.errorType}: ${last?.functionError?.errorMessage} (${condition}); the function has no on-failure destination or dead-letter queue`,
+      });
+    }
+  }
+
+  /** An invocation record, as Lambda sends it to a destination. */
+  private sendRecord(arn: string, event: unknown, result: InvokeResult, condition: string, attempts: number): void {
+    const record = {
+      version: "1.0",
+      timestamp: new Date().toISOString(),
+      requestContext: { requestId: result.requestId, functionArn: `${this.spec.arn}:$LATEST`, condition, approximateInvokeCount: attempts },
+      requestPayload: event,
+      responseContext: { statusCode: 200, executedVersion: "$LATEST", ...(result.functionError ? { functionError: "Unhandled" } : {}) },
+      responsePayload: result.payload,
+    };
+    const reason = result.functionError ? `${result.functionError.errorType}: ${result.functionError.errorMessage} (${condition}, ${attempts} attempts)` : "";
+    this.deliver(arn, JSON.stringify(record), condition === "Success" ? "on-success destination" : "on-failure destination", {}, reason);
+  }
+
+  private deliver(arn: string, body: string, what: string, attributes: Record<string, string>, reason: string): void {
+    try {
+      this.options.queues.send(arn, body, attributes);
+      const queue = this.options.queues.find(arn);
+      if (what !== "on-success destination") {
+        this.options.trace.emit({ kind: "dead-lettered", queue: queue?.name ?? arn, source: `${what} of ${this.spec.name}`, reason });
+      }
+    } catch (error) {
+      this.options.trace.emit({ kind: "dropped", source: `${what} of ${this.spec.name}`, reason: `${arn} refused it: ${(error as Error).message}` });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.sandboxes.map((s) => s.worker.terminate()));
+    this.sandboxes.length = 0;
+  }
+}
+
+/** A writable that collects a function's output lines into memory (up to a cap). */
+export function memoryLog(cap = 2000): { lines: string[]; sink: (fn: string, chunk: string) => void } {
+  const lines: string[] = [];
+  return {
+    lines,
+    sink: (fn, chunk) => {
+      for (const line of chunk.split("\n")) if (line && lines.length < cap) lines.push(`${fn}: ${line}`);
+    },
+  };
+}

@@ -1,0 +1,307 @@
+import { BusinessError } from "../../contracts/errors";
+import { startLocalDynamoDB, type LocalDynamoDB } from "../dynamodb";
+import { matchesEventPattern, type EventPatternInput } from "../event-pattern";
+import { startLocalEventBridge, type LocalEventBridge as PutEventsEndpoint } from "../event-bus";
+import { Activity } from "./activity";
+import { Clock, seededRandom } from "./clock";
+import { LocalTables } from "./dynamodb/local-tables";
+import { DeliveryError, LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
+import { checkFaultTargets, faultInjector } from "./faults";
+import { InventoryEntry, stackInventory } from "./inventory";
+import { functionEnvironment, workerExecArgv } from "./lambda/environment";
+import { InvocationCaller, InvokeResult, LambdaServiceError, LocalFunction } from "./lambda/local-function";
+import { LocalQueues } from "./sqs/queues";
+import { CodeDirLookup, StackModel, StackModelError, readStackModel } from "./stack-model";
+import { LocalStateMachine, StartExecutionError } from "./stepfunctions/local-state-machine";
+import { TaskBackends } from "./stepfunctions/task-bindings";
+import { validateDefinitions } from "./stepfunctions/validate";
+import { LOCAL_ACCOUNT_ID, TerraformReferences, providerRegion } from "./terraform/references";
+import { StackDocument } from "./terraform/stack";
+import { ResolvedVariables, VariableSources, resolveVariables } from "./terraform/variables";
+import { Trace } from "./trace";
+
+export interface LocalRuntimeOptions {
+  /** The synthesized stack: its parsed `cdk.tf.json` and its directory (for relative `source_dir`s). */
+  readonly stack: { readonly name: string; readonly directory: string; readonly document: StackDocument };
+  /** Where a function's code is, when not at the archive's `source_dir` (tests map it to their bundles). */
+  readonly codeDir?: CodeDirLookup;
+  /** Variable values: `TF_VAR_*` environment, tfvars files, `--var`s. Default: the declared defaults. */
+  readonly variables?: VariableSources;
+  /** Real ms per nominal ms for retry waits; 1 waits as AWS would. Default 0.001. */
+  readonly timeScale?: number;
+  /** Seed of the runtime's randomness (faults, jitter). Default: random. */
+  readonly seed?: number;
+  /** Failure rates by service (`--fail`). */
+  readonly faults?: Readonly<Record<string, number>>;
+  /** Sandboxes per function at most. Default 4. */
+  readonly maxSandboxes?: number;
+  /** Where function output goes. Default: discarded. */
+  readonly logs?: (functionName: string, chunk: string) => void;
+  /** Keep every trace record in memory (`runtime.trace.records`). Default true. */
+  readonly retainTrace?: boolean;
+  /** Record state transitions of executions. Default true. */
+  readonly traceStates?: boolean;
+}
+
+/** The stack, running: its resources on local stand-ins, reachable as on AWS. */
+export class LocalRuntime {
+  private constructor(
+    readonly stackName: string,
+    readonly variables: ResolvedVariables,
+    readonly region: string,
+    readonly inventory: readonly InventoryEntry[],
+    readonly model: StackModel,
+    readonly trace: Trace,
+    readonly activity: Activity,
+    readonly clock: Clock,
+    readonly queues: LocalQueues,
+    readonly tables: LocalTables,
+    readonly bus: LocalEventBridge,
+    readonly functions: ReadonlyMap<string, LocalFunction>,
+    readonly stateMachines: ReadonlyMap<string, LocalStateMachine>,
+    readonly endpoints: { readonly dynamodb: string; readonly eventbridge: string },
+    private readonly closers: (() => Promise<void>)[],
+    /** Milliseconds each start-up step took. */
+    readonly startupMs: Readonly<Record<string, number>>,
+  ) {}
+
+  /**
+   * Reads the stack, resolves its variables and references, and starts what it declares: tables on
+   * dynalite, queues in memory, the bus with its rules and targets behind a PutEvents endpoint, the
+   * functions from their bundles in worker threads, the state machines on aws-local-stepfunctions.
+   * Throws before starting anything when the stack cannot be run as synthesized.
+   */
+  static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    const timings: Record<string, number> = {};
+    let t = Date.now();
+    const lap = (name: string) => {
+      const now = Date.now();
+      timings[name] = now - t;
+      t = now;
+    };
+    const { document } = options.stack;
+    const variables = resolveVariables(document, options.variables);
+    const provisional = new TerraformReferences(document, variables.values, { accountId: LOCAL_ACCOUNT_ID, region: "us-east-1" });
+    const region = providerRegion(document, (v) => provisional.resolve(v, "provider.aws.region"));
+    const refs = new TerraformReferences(document, variables.values, { accountId: LOCAL_ACCOUNT_ID, region });
+    const inventory = stackInventory(document, (v) => refs.resolve(v));
+    const model = readStackModel(document, refs, { stackDir: options.stack.directory, codeDir: options.codeDir });
+    if (options.faults) {
+      checkFaultTargets(
+        options.faults,
+        model.functions.map((f) => ({ name: f.name, environment: f.variables })),
+      );
+    }
+    lap("read stack");
+
+    const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+    const clock = new Clock(options.timeScale ?? 0.001);
+    const trace = new Trace({ retain: options.retainTrace ?? true });
+    const activity = new Activity();
+    const queues = new LocalQueues();
+    for (const q of model.queues) queues.add({ name: q.name, arn: q.arn, url: q.url, retentionSeconds: q.retentionSeconds });
+
+    const validation = validateDefinitions(model.stateMachines.map((sm) => ({ name: sm.address, definition: sm.definition })));
+    const closers: (() => Promise<void>)[] = [];
+    let dynamo: LocalDynamoDB | undefined;
+    let endpoint: PutEventsEndpoint | undefined;
+    const functions = new Map<string, LocalFunction>();
+    try {
+      dynamo = await startLocalDynamoDB();
+      closers.push(() => (dynamo as LocalDynamoDB).close());
+      const tables = new LocalTables(dynamo.client, model.tables);
+      await tables.create();
+      tables.startTtlSweeper();
+      closers.push(async () => tables.stop());
+      lap("tables");
+
+      // The bus and the functions refer to each other (targets, PutEvents); `runtime` ties them.
+      const findFunction = (ref: string) => {
+        const name = /:function:([^:]+)/.exec(ref)?.[1] ?? ref;
+        return functions.get(name);
+      };
+      const stateMachines = new Map<string, LocalStateMachine>();
+      const dispatch: TargetDispatcher = async ({ rule, target, payload }) => {
+        const machine = stateMachines.get(target.arn);
+        if (machine) {
+          try {
+            machine.startExecution(payload);
+          } catch (error) {
+            const e = error as Error;
+            throw new DeliveryError(e.name, e.message, !(error instanceof StartExecutionError));
+          }
+          return;
+        }
+        const fn = findFunction(target.arn);
+        if (fn) {
+          const allowed = model.permissions.some(
+            (p) =>
+              p.functionName === fn.spec.name &&
+              p.principal === "events.amazonaws.com" &&
+              (p.action === "lambda:InvokeFunction" || p.action === "lambda:*") &&
+              (p.sourceArn === undefined || p.sourceArn === rule.arn),
+          );
+          if (!allowed) {
+            throw new DeliveryError("AccessDeniedException", `no aws_lambda_permission lets events.amazonaws.com invoke ${fn.spec.name} for rule ${rule.arn}`, false);
+          }
+          try {
+            fn.invokeAsync(payload, { kind: "event-bridge", rule: rule.name });
+          } catch (error) {
+            const e = error as LambdaServiceError;
+            throw new DeliveryError(e.name, e.message, e.statusCode >= 429);
+          }
+          return;
+        }
+        if (queues.find(target.arn)) {
+          queues.send(target.arn, JSON.stringify(payload));
+          return;
+        }
+        throw new DeliveryError("ResourceNotFoundException", `target ${target.arn} is not a resource the local runtime runs`, false);
+      };
+      const bus = new LocalEventBridge({
+        busNames: model.buses.map((b) => b.name),
+        rules: model.rules,
+        matcher: (pattern, event) => matchesEventPattern(pattern as EventPatternInput, event),
+        dispatch,
+        queues,
+        account: { accountId: LOCAL_ACCOUNT_ID, region },
+        clock,
+        random,
+        trace,
+        activity,
+      });
+      endpoint = await startLocalEventBridge(bus);
+      closers.push(() => (endpoint as PutEventsEndpoint).close());
+      const endpoints = { dynamodb: dynamo.endpoint, eventbridge: endpoint.endpoint };
+      lap("bus");
+
+      const faults = options.faults && Object.keys(options.faults).length > 0
+        ? faultInjector({ rates: options.faults, businessErrors: Object.values(BusinessError), random })
+        : undefined;
+      for (const fn of model.functions) {
+        const environment = functionEnvironment(fn, region, endpoints);
+        functions.set(
+          fn.name,
+          new LocalFunction(
+            {
+              name: fn.name,
+              arn: fn.arn,
+              handler: fn.handler,
+              codeDir: fn.codeDir,
+              environment,
+              timeoutSeconds: fn.timeoutSeconds,
+              memoryMb: fn.memoryMb,
+              logGroupName: fn.logGroupName,
+              async: fn.async,
+              execArgv: workerExecArgv(fn.variables),
+            },
+            { maxSandboxes: options.maxSandboxes, queues, clock, trace, activity, faults, logs: options.logs, random },
+          ),
+        );
+      }
+      closers.push(async () => {
+        await Promise.all([...functions.values()].map((f) => f.stop()));
+      });
+      const warming = Promise.all([...functions.values()].map((f) => f.warm()));
+
+      const backends: TaskBackends = {
+        invokeFunction: (ref, payload, caller) => {
+          const fn = findFunction(ref);
+          if (!fn) return Promise.reject(new LambdaServiceError("ResourceNotFoundException", `Function not found: ${ref}`, 404));
+          return fn.invoke(payload, caller);
+        },
+        invokeFunctionAsync: (ref, payload, caller) => {
+          const fn = findFunction(ref);
+          if (!fn) throw new LambdaServiceError("ResourceNotFoundException", `Function not found: ${ref}`, 404);
+          fn.invokeAsync(payload, caller);
+        },
+        dynamodb: (action, request) => tables.call(action, request),
+        putEvents: (entries) => bus.putEvents(entries),
+        sqsSendMessage: (queueUrl, body) => {
+          const m = queues.send(queueUrl, body);
+          return { MessageId: m.MessageId, MD5OfMessageBody: m.MD5OfBody };
+        },
+      };
+      const traceStates = options.traceStates ?? true;
+      for (const sm of model.stateMachines) {
+        stateMachines.set(sm.arn, new LocalStateMachine(sm, { backends, clock, trace, activity, traceStates: () => traceStates }));
+      }
+      lap("state machines");
+      const [problems] = await Promise.all([validation, warming]);
+      if (problems.length > 0) throw new StackModelError(`invalid state machine definition: ${problems.join("\n")}`);
+      lap("functions");
+
+      return new LocalRuntime(
+        options.stack.name,
+        variables,
+        region,
+        inventory,
+        model,
+        trace,
+        activity,
+        clock,
+        queues,
+        tables,
+        bus,
+        functions,
+        stateMachines,
+        endpoints,
+        closers,
+        timings,
+      );
+    } catch (error) {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The function with this name or ARN. */
+  function(ref: string): LocalFunction {
+    const name = /:function:([^:]+)/.exec(ref)?.[1] ?? ref;
+    const fn = this.functions.get(name);
+    if (!fn) throw new Error(`no function ${ref} in stack ${this.stackName} (functions: ${[...this.functions.keys()].join(", ")})`);
+    return fn;
+  }
+
+  /** Invokes a function synchronously, as `aws lambda invoke` would. */
+  invoke(ref: string, payload: unknown, caller: InvocationCaller = { kind: "client" }): Promise<InvokeResult> {
+    return this.function(ref).invoke(payload, caller);
+  }
+
+  /** Every execution of every state machine, oldest first. */
+  executions() {
+    return [...this.stateMachines.values()].flatMap((sm) => [...sm.executions.values()]).sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
+  }
+
+  /** Resolves once nothing is in flight: deliveries, retries, asynchronous invocations, executions. */
+  idle(timeoutMs?: number): Promise<void> {
+    return this.activity.idle(timeoutMs);
+  }
+
+  /** Every table's items and every dead-letter queue's messages, as plain JSON. */
+  async snapshot(): Promise<{ tables: Record<string, Record<string, unknown>[]>; deadLetterQueues: Record<string, unknown[]> }> {
+    const deadLetterQueues: Record<string, unknown[]> = {};
+    for (const [name, messages] of Object.entries(this.queues.snapshot())) {
+      deadLetterQueues[name] = messages.map((m) => ({
+        messageId: m.MessageId,
+        sentAt: new Date(m.SentTimestamp).toISOString(),
+        attributes: Object.fromEntries(Object.entries(m.MessageAttributes).map(([k, v]) => [k, v.StringValue])),
+        body: parseJson(m.Body),
+      }));
+    }
+    return { tables: await this.tables.snapshot(), deadLetterQueues };
+  }
+
+  /** Stops the functions, the endpoints and dynalite. */
+  async stop(): Promise<void> {
+    for (const close of this.closers.splice(0).reverse()) await close().catch(() => undefined);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

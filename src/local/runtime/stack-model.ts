@@ -1,0 +1,298 @@
+import * as path from "node:path";
+import { TableSpec } from "./dynamodb/local-tables";
+import { DEFAULT_RETRY_POLICY, RuleSpec, TargetSpec } from "./eventbridge/bus";
+import { AsyncInvokeSettings } from "./lambda/local-function";
+import { AslMachine } from "./stepfunctions/task-bindings";
+import { Value } from "./terraform/expression";
+import { TerraformReferences } from "./terraform/references";
+import { ResourceConfig, StackDocument, dataOfType, resourcesOfType } from "./terraform/stack";
+
+/** A stack the runtime cannot run as synthesized; the message names the resource and the field. */
+export class StackModelError extends Error {
+  override readonly name = "StackModelError";
+}
+
+/** A function as the stack declares it, before the runtime adds its own environment. */
+export interface DeclaredFunction {
+  readonly address: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly handler: string;
+  readonly runtime: string;
+  readonly codeDir: string;
+  /** The synthesized environment variables, resolved. */
+  readonly variables: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly logGroupName: string;
+  readonly applicationLogLevel?: string;
+  readonly logFormat?: string;
+  readonly async: AsyncInvokeSettings;
+}
+
+export interface DeclaredQueue {
+  readonly address: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly url: string;
+  readonly retentionSeconds: number;
+}
+
+export interface DeclaredPermission {
+  readonly functionName: string;
+  readonly principal: string;
+  readonly action: string;
+  readonly sourceArn?: string;
+}
+
+export interface DeclaredStateMachine {
+  readonly address: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly type: "STANDARD" | "EXPRESS";
+  readonly definition: AslMachine;
+}
+
+export interface DeclaredBus {
+  readonly name: string;
+  readonly arn: string;
+}
+
+/** Everything the runtime runs, read from the synthesized stack with every reference resolved. */
+export interface StackModel {
+  readonly tables: readonly TableSpec[];
+  readonly queues: readonly DeclaredQueue[];
+  readonly buses: readonly DeclaredBus[];
+  readonly rules: readonly RuleSpec[];
+  readonly functions: readonly DeclaredFunction[];
+  readonly permissions: readonly DeclaredPermission[];
+  readonly stateMachines: readonly DeclaredStateMachine[];
+}
+
+/** Where a function's code is: the archive's `source_dir`, unless the caller maps it elsewhere. */
+export type CodeDirLookup = (archive: { readonly address: string; readonly sourceDir: string; readonly outputPath: string }) => string | undefined;
+
+export interface ReadStackOptions {
+  /** The stack directory; relative `source_dir`s are resolved against it. */
+  readonly stackDir: string;
+  /** Overrides where a function's code is (tests use the bundles they built). */
+  readonly codeDir?: CodeDirLookup;
+}
+
+const num = (v: Value, where: string): number => {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
+  throw new StackModelError(`${where} must be a number, got ${JSON.stringify(v)}`);
+};
+
+const first = (v: unknown): Record<string, unknown> | undefined => {
+  if (Array.isArray(v)) return v[0] as Record<string, unknown> | undefined;
+  return v && typeof v === "object" ? (v as Record<string, unknown>) : undefined;
+};
+
+/** Whether a resource exists in this configuration (its `count` is not 0). */
+function exists(refs: TerraformReferences, config: ResourceConfig): boolean {
+  return !("count" in config) || refs.resolve(config.count) !== 0;
+}
+
+/** Reads the resources the runtime runs out of a synthesized stack. */
+export function readStackModel(document: StackDocument, refs: TerraformReferences, options: ReadStackOptions): StackModel {
+  const str = (value: unknown, where: string) => refs.resolveString(value, where);
+  const each = (type: string) => resourcesOfType(document, type).filter(([, config]) => exists(refs, config));
+
+  const tables = each("aws_dynamodb_table").map(([name, c]): TableSpec => {
+    const where = `aws_dynamodb_table.${name}`;
+    const ttl = first(c.ttl);
+    const billing = c.billing_mode === undefined ? "PROVISIONED" : str(c.billing_mode, `${where}.billing_mode`);
+    const provisioned = billing === "PROVISIONED";
+    const capacity = (field: "read_capacity" | "write_capacity") => {
+      const v = refs.resolve(c[field], `${where}.${field}`);
+      return v === null ? undefined : num(v, `${where}.${field}`);
+    };
+    const attributes = (Array.isArray(c.attribute) ? c.attribute : []).map((a, i) => ({
+      name: str((a as Record<string, unknown>).name, `${where}.attribute[${i}].name`),
+      type: str((a as Record<string, unknown>).type, `${where}.attribute[${i}].type`),
+    }));
+    const index = (field: string) =>
+      (Array.isArray(c[field]) ? (c[field] as unknown[]) : []).map((x, i) => refs.resolveConcrete(x, `${where}.${field}[${i}]`) as Record<string, unknown>);
+    return {
+      name: str(c.name, `${where}.name`),
+      arn: str(refs.attribute("aws_dynamodb_table", name, "arn"), `${where}.arn`),
+      hashKey: str(c.hash_key, `${where}.hash_key`),
+      rangeKey: c.range_key === undefined ? undefined : str(c.range_key, `${where}.range_key`),
+      attributes,
+      billingMode: provisioned ? "PROVISIONED" : "PAY_PER_REQUEST",
+      readCapacity: provisioned ? capacity("read_capacity") : undefined,
+      writeCapacity: provisioned ? capacity("write_capacity") : undefined,
+      ttlAttribute: ttl && refs.resolve(ttl.enabled) === true ? str(ttl.attribute_name, `${where}.ttl.attribute_name`) : undefined,
+      globalSecondaryIndexes: index("global_secondary_index"),
+      localSecondaryIndexes: index("local_secondary_index"),
+    };
+  });
+
+  const queues = each("aws_sqs_queue").map(([name, c]): DeclaredQueue => {
+    const where = `aws_sqs_queue.${name}`;
+    if (c.name === undefined) throw new StackModelError(`${where} has no name (name_prefix is not supported locally)`);
+    return {
+      address: where,
+      name: str(c.name, `${where}.name`),
+      arn: str(refs.attribute("aws_sqs_queue", name, "arn"), `${where}.arn`),
+      url: str(refs.attribute("aws_sqs_queue", name, "url"), `${where}.url`),
+      retentionSeconds: c.message_retention_seconds === undefined ? 345_600 : num(refs.resolve(c.message_retention_seconds), `${where}.message_retention_seconds`),
+    };
+  });
+
+  const buses = each("aws_cloudwatch_event_bus").map(([name, c]): DeclaredBus => ({
+    name: str(c.name, `aws_cloudwatch_event_bus.${name}.name`),
+    arn: str(refs.attribute("aws_cloudwatch_event_bus", name, "arn"), `aws_cloudwatch_event_bus.${name}.arn`),
+  }));
+
+  const targetsByRule = new Map<string, TargetSpec[]>();
+  for (const [name, c] of each("aws_cloudwatch_event_target")) {
+    const where = `aws_cloudwatch_event_target.${name}`;
+    if (c.input_transformer !== undefined) throw new StackModelError(`${where}: input_transformer is not supported by the local runtime`);
+    const bus = c.event_bus_name === undefined ? "default" : str(c.event_bus_name, `${where}.event_bus_name`);
+    const rule = `${bus}/${str(c.rule, `${where}.rule`)}`;
+    const retry = first(c.retry_policy);
+    const dlq = first(c.dead_letter_config);
+    const target: TargetSpec = {
+      id: c.target_id === undefined ? name : str(c.target_id, `${where}.target_id`),
+      arn: str(c.arn, `${where}.arn`),
+      retryPolicy: {
+        maximumRetryAttempts: retry?.maximum_retry_attempts === undefined ? DEFAULT_RETRY_POLICY.maximumRetryAttempts : num(refs.resolve(retry.maximum_retry_attempts), `${where}.retry_policy.maximum_retry_attempts`),
+        maximumEventAgeSeconds:
+          retry?.maximum_event_age_in_seconds === undefined
+            ? DEFAULT_RETRY_POLICY.maximumEventAgeSeconds
+            : num(refs.resolve(retry.maximum_event_age_in_seconds), `${where}.retry_policy.maximum_event_age_in_seconds`),
+      },
+      ...(dlq?.arn !== undefined ? { deadLetterArn: str(dlq.arn, `${where}.dead_letter_config.arn`) } : {}),
+      ...(c.input !== undefined ? { input: str(c.input, `${where}.input`) } : {}),
+      ...(c.input_path !== undefined ? { inputPath: str(c.input_path, `${where}.input_path`) } : {}),
+    };
+    targetsByRule.set(rule, [...(targetsByRule.get(rule) ?? []), target]);
+  }
+
+  const rules = each("aws_cloudwatch_event_rule").map(([name, c]): RuleSpec => {
+    const where = `aws_cloudwatch_event_rule.${name}`;
+    if (c.event_pattern === undefined) throw new StackModelError(`${where}: only rules with an event_pattern run locally (schedule_expression does not)`);
+    const busName = c.event_bus_name === undefined ? "default" : str(c.event_bus_name, `${where}.event_bus_name`);
+    const ruleName = str(c.name, `${where}.name`);
+    let pattern: unknown;
+    try {
+      pattern = JSON.parse(str(c.event_pattern, `${where}.event_pattern`));
+    } catch (error) {
+      throw new StackModelError(`${where}.event_pattern is not valid JSON: ${(error as Error).message}`);
+    }
+    const state = c.state === undefined ? undefined : str(c.state, `${where}.state`);
+    const enabled = state !== undefined ? state !== "DISABLED" : c.is_enabled === undefined ? true : refs.resolve(c.is_enabled) !== false;
+    return {
+      name: ruleName,
+      arn: str(refs.attribute("aws_cloudwatch_event_rule", name, "arn"), `${where}.arn`),
+      busName,
+      pattern,
+      enabled,
+      targets: targetsByRule.get(`${busName}/${ruleName}`) ?? [],
+    };
+  });
+  const ruleKeys = new Set(rules.map((r) => `${r.busName}/${r.name}`));
+  for (const key of targetsByRule.keys()) {
+    if (!ruleKeys.has(key)) throw new StackModelError(`an aws_cloudwatch_event_target names rule ${key}, which the stack does not declare`);
+  }
+
+  const asyncConfigs = new Map<string, AsyncInvokeSettings>();
+  for (const [name, c] of each("aws_lambda_function_event_invoke_config")) {
+    const where = `aws_lambda_function_event_invoke_config.${name}`;
+    const destination = first(c.destination_config);
+    const onFailure = first(destination?.on_failure);
+    const onSuccess = first(destination?.on_success);
+    if (c.qualifier !== undefined) throw new StackModelError(`${where}: qualifier (versions, aliases) is not supported locally`);
+    asyncConfigs.set(str(c.function_name, `${where}.function_name`), {
+      maximumRetryAttempts: c.maximum_retry_attempts === undefined ? 2 : num(refs.resolve(c.maximum_retry_attempts), `${where}.maximum_retry_attempts`),
+      maximumEventAgeSeconds: c.maximum_event_age_in_seconds === undefined ? 21_600 : num(refs.resolve(c.maximum_event_age_in_seconds), `${where}.maximum_event_age_in_seconds`),
+      ...(onFailure?.destination !== undefined ? { onFailureArn: str(onFailure.destination, `${where}.destination_config.on_failure.destination`) } : {}),
+      ...(onSuccess?.destination !== undefined ? { onSuccessArn: str(onSuccess.destination, `${where}.destination_config.on_success.destination`) } : {}),
+    });
+  }
+
+  const archives = new Map(dataOfType(document, "archive_file"));
+  const functions = each("aws_lambda_function").map(([name, c]): DeclaredFunction => {
+    const where = `aws_lambda_function.${name}`;
+    const functionName = str(c.function_name, `${where}.function_name`);
+    const archiveRef = typeof c.filename === "string" ? /^\$\{data\.archive_file\.([^.}]+)\.output_path\}$/.exec(c.filename) : null;
+    if (!archiveRef) {
+      throw new StackModelError(
+        `${where}: its code must come from a data.archive_file (filename = \${data.archive_file.<name>.output_path}); ` +
+          `s3_bucket, image_uri and prebuilt zips are not run locally`,
+      );
+    }
+    const archiveName = archiveRef[1] as string;
+    const archive = archives.get(archiveName);
+    if (!archive) throw new StackModelError(`${where}: data.archive_file.${archiveName} is not in the stack`);
+    if (archive.source_dir === undefined) throw new StackModelError(`data.archive_file.${archiveName}: only source_dir archives run locally`);
+    const sourceDir = str(archive.source_dir, `data.archive_file.${archiveName}.source_dir`);
+    const outputPath = str(archive.output_path, `data.archive_file.${archiveName}.output_path`);
+    const codeDir =
+      options.codeDir?.({ address: `data.archive_file.${archiveName}`, sourceDir, outputPath }) ?? path.resolve(options.stackDir, sourceDir);
+    const env = first(c.environment);
+    const variables: Record<string, string> = {};
+    const resolvedVars = env?.variables === undefined ? {} : refs.resolveConcrete(env.variables, `${where}.environment.variables`);
+    for (const [k, v] of Object.entries((resolvedVars ?? {}) as Record<string, Value>)) {
+      variables[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    const logging = first(c.logging_config);
+    const deadLetter = first(c.dead_letter_config);
+    const asyncConfig = asyncConfigs.get(functionName) ?? { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 };
+    return {
+      address: where,
+      name: functionName,
+      arn: str(refs.attribute("aws_lambda_function", name, "arn"), `${where}.arn`),
+      handler: c.handler === undefined ? "index.handler" : str(c.handler, `${where}.handler`),
+      runtime: c.runtime === undefined ? "" : str(c.runtime, `${where}.runtime`),
+      codeDir,
+      variables,
+      timeoutSeconds: c.timeout === undefined ? 3 : num(refs.resolve(c.timeout), `${where}.timeout`),
+      memoryMb: c.memory_size === undefined ? 128 : num(refs.resolve(c.memory_size), `${where}.memory_size`),
+      logGroupName: logging?.log_group !== undefined ? str(logging.log_group, `${where}.logging_config.log_group`) : `/aws/lambda/${functionName}`,
+      applicationLogLevel: logging?.application_log_level === undefined ? undefined : str(logging.application_log_level, `${where}.logging_config.application_log_level`),
+      logFormat: logging?.log_format === undefined ? undefined : str(logging.log_format, `${where}.logging_config.log_format`),
+      async: { ...asyncConfig, ...(deadLetter?.target_arn !== undefined ? { deadLetterArn: str(deadLetter.target_arn, `${where}.dead_letter_config.target_arn`) } : {}) },
+    };
+  });
+  for (const fnName of asyncConfigs.keys()) {
+    if (!functions.some((f) => f.name === fnName)) throw new StackModelError(`an event invoke config names function ${fnName}, which the stack does not declare`);
+  }
+
+  const permissions = each("aws_lambda_permission").map(([name, c]): DeclaredPermission => {
+    const where = `aws_lambda_permission.${name}`;
+    const fn = str(c.function_name, `${where}.function_name`);
+    return {
+      functionName: /:function:([^:]+)/.exec(fn)?.[1] ?? fn,
+      principal: str(c.principal, `${where}.principal`),
+      action: str(c.action, `${where}.action`),
+      ...(c.source_arn !== undefined ? { sourceArn: str(c.source_arn, `${where}.source_arn`) } : {}),
+    };
+  });
+
+  const stateMachines = each("aws_sfn_state_machine").map(([name, c]): DeclaredStateMachine => {
+    const where = `aws_sfn_state_machine.${name}`;
+    let definition: AslMachine;
+    try {
+      definition = JSON.parse(str(c.definition, `${where}.definition`)) as AslMachine;
+    } catch (error) {
+      throw new StackModelError(`${where}.definition is not valid JSON once resolved: ${(error as Error).message}`);
+    }
+    if ((definition as { QueryLanguage?: string }).QueryLanguage === "JSONata") {
+      throw new StackModelError(`${where}: JSONata definitions are not run locally (aws-local-stepfunctions runs JSONPath)`);
+    }
+    const type = c.type === undefined ? "STANDARD" : str(c.type, `${where}.type`);
+    return {
+      address: where,
+      name: str(c.name, `${where}.name`),
+      arn: str(refs.attribute("aws_sfn_state_machine", name, "arn"), `${where}.arn`),
+      type: type === "EXPRESS" ? "EXPRESS" : "STANDARD",
+      definition,
+    };
+  });
+
+  return { tables, queues, buses, rules, functions, permissions, stateMachines };
+}

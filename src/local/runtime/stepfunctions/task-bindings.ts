@@ -1,0 +1,206 @@
+import { randomUUID } from "node:crypto";
+import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
+import type { InvocationCaller, InvokeResult } from "../lambda/local-function";
+
+/** An ASL state, as far as binding its Task resources needs. */
+export interface AslState {
+  readonly Type: string;
+  readonly Resource?: string;
+  readonly Parameters?: unknown;
+  readonly Retry?: readonly { readonly ErrorEquals: readonly string[]; readonly IntervalSeconds?: number; readonly MaxDelaySeconds?: number }[];
+  readonly Catch?: readonly { readonly ErrorEquals: readonly string[] }[];
+  readonly Branches?: readonly AslMachine[];
+  readonly Iterator?: AslMachine;
+  readonly ItemProcessor?: AslMachine;
+}
+
+export interface AslMachine {
+  readonly StartAt: string;
+  readonly States: Readonly<Record<string, AslState>>;
+  readonly TimeoutSeconds?: number;
+}
+
+/** The services a state machine's tasks call. */
+export interface TaskBackends {
+  /** Invoke (RequestResponse) by name or ARN; throws LambdaServiceError, returns function errors. */
+  invokeFunction(functionRef: string, payload: unknown, caller: InvocationCaller): Promise<InvokeResult>;
+  /** Invoke with InvocationType Event. */
+  invokeFunctionAsync(functionRef: string, payload: unknown, caller: InvocationCaller): void;
+  /** A DynamoDB API call (`UpdateItem`, ...) with the request as the API takes it; throws errors named as DynamoDB names them. */
+  dynamodb(operation: string, request: unknown): Promise<Record<string, unknown>>;
+  putEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResult>;
+  sqsSendMessage(queueUrl: string, body: string): { MessageId: string; MD5OfMessageBody: string };
+}
+
+/** A state's task error, as Step Functions reports it: `name` is the Error, `message` the Cause. */
+export class TaskError extends Error {
+  constructor(error: string, cause: string) {
+    super(cause);
+    this.name = error;
+  }
+}
+
+/** A Task resource the local runtime cannot run; the message names the state and the resource. */
+export class UnsupportedTaskError extends Error {
+  override readonly name = "UnsupportedTaskError";
+}
+
+/** The execution a task runs in. */
+export interface TaskContext {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+}
+
+export type TaskHandler = (input: unknown, execution: TaskContext) => Promise<unknown>;
+
+const sdkMetadata = (requestId: string) => ({
+  SdkHttpMetadata: { AllHttpHeaders: {}, HttpHeaders: {}, HttpStatusCode: 200 },
+  SdkResponseMetadata: { RequestId: requestId },
+});
+
+const DYNAMODB_ACTIONS: Record<string, string> = {
+  getItem: "GetItem",
+  putItem: "PutItem",
+  updateItem: "UpdateItem",
+  deleteItem: "DeleteItem",
+  query: "Query",
+};
+
+/** Every Task state of a machine (Parallel branches and Map processors included), by name. */
+export function taskStates(machine: AslMachine): [string, AslState][] {
+  const out: [string, AslState][] = [];
+  const visit = (m: AslMachine) => {
+    for (const [name, state] of Object.entries(m.States)) {
+      if (state.Type === "Task") out.push([name, state]);
+      for (const b of state.Branches ?? []) visit(b);
+      if (state.Iterator) visit(state.Iterator);
+      if (state.ItemProcessor) visit(state.ItemProcessor);
+    }
+  };
+  visit(machine);
+  return out;
+}
+
+/** Every state with a Retry field, by name (for retry interval overrides). */
+export function retryingStates(machine: AslMachine): [string, AslState][] {
+  const out: [string, AslState][] = [];
+  const visit = (m: AslMachine) => {
+    for (const [name, state] of Object.entries(m.States)) {
+      if (state.Retry) out.push([name, state]);
+      for (const b of state.Branches ?? []) visit(b);
+      if (state.Iterator) visit(state.Iterator);
+      if (state.ItemProcessor) visit(state.ItemProcessor);
+    }
+  };
+  visit(machine);
+  return out;
+}
+
+function functionErrorToTaskError(result: InvokeResult): TaskError {
+  const e = result.functionError as NonNullable<InvokeResult["functionError"]>;
+  return new TaskError(e.errorType, JSON.stringify({ errorMessage: e.errorMessage, errorType: e.errorType, trace: e.trace }));
+}
+
+async function invoke(backends: TaskBackends, functionRef: string, payload: unknown, caller: InvocationCaller): Promise<InvokeResult> {
+  try {
+    return await backends.invokeFunction(functionRef, payload, caller);
+  } catch (error) {
+    const e = error as Error;
+    throw new TaskError(`Lambda.${e.name}`, e.message);
+  }
+}
+
+/**
+ * The local handler of one Task state, from its Resource: `lambda:invoke` (the result wrapped as the
+ * service wraps it), a function ARN (the payload itself), `dynamodb:*` items, `events:putEvents`
+ * (execution and state machine ARNs appended to Resources; a failed entry fails the task with
+ * `EventBridge.FailedEntry`) and `sqs:sendMessage`. Errors are
+ * named as Step Functions names them (`Lambda.ServiceException`, `DynamoDB.ConditionalCheckFailedException`).
+ */
+export function bindTask(stateName: string, state: AslState, backends: TaskBackends): TaskHandler {
+  const resource = state.Resource ?? "";
+  const caller: InvocationCaller = {
+    kind: "state-machine",
+    stateName,
+    catches: (state.Catch ?? []).flatMap((c) => c.ErrorEquals),
+    retries: (state.Retry ?? []).flatMap((r) => r.ErrorEquals),
+  };
+  if (resource.endsWith(".sync") || resource.endsWith(".waitForTaskToken") || resource.startsWith("arn:aws:states:") && resource.includes(":activity:")) {
+    throw new UnsupportedTaskError(`state ${stateName}: ${resource} (callback, .sync and activity tasks) is not run by the local runtime`);
+  }
+  if (resource === "arn:aws:states:::lambda:invoke") {
+    return async (input) => {
+      const params = (input ?? {}) as { FunctionName?: string; Payload?: unknown; InvocationType?: string };
+      if (!params.FunctionName) throw new TaskError("States.Runtime", `state ${stateName}: Parameters.FunctionName is required`);
+      if (params.InvocationType === "Event") {
+        try {
+          backends.invokeFunctionAsync(params.FunctionName, params.Payload ?? {}, caller);
+        } catch (error) {
+          throw new TaskError(`Lambda.${(error as Error).name}`, (error as Error).message);
+        }
+        const requestId = randomUUID();
+        return { ...sdkMetadata(requestId), Payload: "", StatusCode: 202 };
+      }
+      const result = await invoke(backends, params.FunctionName, params.Payload ?? {}, caller);
+      if (result.functionError) throw functionErrorToTaskError(result);
+      return { ExecutedVersion: "$LATEST", Payload: result.payload, ...sdkMetadata(result.requestId), StatusCode: 200 };
+    };
+  }
+  if (/^arn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:/.test(resource)) {
+    return async (input) => {
+      const result = await invoke(backends, resource, input, caller);
+      if (result.functionError) throw functionErrorToTaskError(result);
+      return result.payload;
+    };
+  }
+  const dynamo = /^arn:aws:states:::dynamodb:(\w+)$/.exec(resource);
+  if (dynamo) {
+    const action = DYNAMODB_ACTIONS[dynamo[1] as string];
+    if (!action) throw new UnsupportedTaskError(`state ${stateName}: ${resource} is not run by the local runtime (supported: ${Object.keys(DYNAMODB_ACTIONS).join(", ")})`);
+    return async (input) => {
+      try {
+        const response = await backends.dynamodb(action, input);
+        return { ...response, ...sdkMetadata(randomUUID()) };
+      } catch (error) {
+        const e = error as Error;
+        throw new TaskError(`DynamoDB.${e.name}`, `${e.message} (Service: DynamoDb, Status Code: 400, Error Code: ${e.name})`);
+      }
+    };
+  }
+  if (resource === "arn:aws:states:::events:putEvents") {
+    // The integration appends the execution and state machine ARNs to each entry's Resources.
+    return async (input, execution) => {
+      const entries = ((input as { Entries?: unknown[] } | null)?.Entries ?? []).map((entry) => {
+        const e = entry as Record<string, unknown>;
+        return {
+          ...e,
+          Detail: typeof e.Detail === "string" ? e.Detail : JSON.stringify(e.Detail),
+          Resources: [...((e.Resources as string[] | undefined) ?? []), execution.executionArn, execution.stateMachineArn],
+        } as PutEventsRequestEntry;
+      });
+      let result: PutEventsResult;
+      try {
+        result = await backends.putEvents(entries);
+      } catch (error) {
+        throw new TaskError(`EventBridge.${(error as Error).name}`, (error as Error).message);
+      }
+      if (result.FailedEntryCount > 0) {
+        const failed = result.Entries.find((e) => e.ErrorCode);
+        throw new TaskError("EventBridge.FailedEntry", JSON.stringify({ ...result, message: `${failed?.ErrorCode}: ${failed?.ErrorMessage}` }));
+      }
+      return { ...result, ...sdkMetadata(randomUUID()) };
+    };
+  }
+  if (resource === "arn:aws:states:::sqs:sendMessage") {
+    return async (input) => {
+      const p = (input ?? {}) as { QueueUrl?: string; MessageBody?: unknown };
+      try {
+        const body = typeof p.MessageBody === "string" ? p.MessageBody : JSON.stringify(p.MessageBody);
+        return { ...backends.sqsSendMessage(String(p.QueueUrl), body), ...sdkMetadata(randomUUID()) };
+      } catch (error) {
+        throw new TaskError(`SQS.${(error as Error).name}`, (error as Error).message);
+      }
+    };
+  }
+  throw new UnsupportedTaskError(`state ${stateName}: Task resource ${resource} is not run by the local runtime`);
+}
