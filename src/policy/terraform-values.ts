@@ -60,10 +60,11 @@ const CONDITIONAL = /^\$\{\(?var\.([A-Za-z0-9_-]+)\)? \? (.+) : (.+)\}$/s;
 
 /**
  * The value as Terraform would see it with every variable at its default: literals stay as they are,
- * `${var.x}` becomes x's default, `${var.x ? A : B}` picks A or B (literals); anything else is `Unresolved`.
+ * `${var.x}` becomes x's default, `${var.x ? A : B}` picks A or B (literals), a reference to another
+ * resource stays as written (it names that resource); anything else is `Unresolved`.
  */
 export function resolveWithDefaults(value: unknown, defaults: ReadonlyMap<string, unknown>): unknown {
-  if (typeof value !== "string" || !hasInterpolation(value)) return value;
+  if (typeof value !== "string" || !hasInterpolation(value) || parseReference(value) !== undefined) return value;
   const variable = VARIABLE.exec(value);
   if (variable) return defaults.has(variable[1]) ? defaults.get(variable[1]) : new Unresolved(value);
   const conditional = CONDITIONAL.exec(value);

@@ -1,0 +1,68 @@
+import { logsRetentionSet } from "../../../src/policy/rules/logs-retention-set";
+import { monitoringMetricsNameDimensions } from "../../../src/policy/rules/monitoring-metrics-name-dimensions";
+import { judge, messages, stackJson } from "../support/judge";
+
+describe("logs-retention-set", () => {
+  const group = (retention: unknown, variables: Record<string, unknown> = {}) =>
+    stackJson({ aws_cloudwatch_log_group: { g: { name: "/aws/lambda/x", retention_in_days: retention } } }, { variables });
+  const G = "aws_cloudwatch_log_group.g";
+
+  it("accepts a number of days, directly or as a variable's default", () => {
+    expect(judge(logsRetentionSet, group(14), G).status).toBe("compliant");
+    expect(judge(logsRetentionSet, group("${var.log_retention_days}", { log_retention_days: 7 }), G).status).toBe("compliant");
+  });
+
+  it("fails no retention, 0, and a variable without a default", () => {
+    expect(messages(judge(logsRetentionSet, group(undefined), G))).toEqual(["retention_in_days is unset: events never expire"]);
+    expect(messages(judge(logsRetentionSet, group(0), G))).toEqual(["retention_in_days is 0: events never expire"]);
+    expect(messages(judge(logsRetentionSet, group("${var.retention}"), G))).toEqual(["retention_in_days is the expression ${var.retention}: events never expire"]);
+  });
+});
+
+describe("monitoring-metrics-name-dimensions", () => {
+  const D = "aws_cloudwatch_dashboard.d";
+  const rules = {
+    aws_cloudwatch_event_rule: {
+      created: { name: "created", event_bus_name: "${aws_cloudwatch_event_bus.orders.name}" },
+      legacy: { name: "legacy" },
+    },
+  };
+  const dashboard = (...metrics: unknown[][]) =>
+    stackJson({ aws_cloudwatch_dashboard: { d: { dashboard_body: JSON.stringify({ widgets: [{ type: "metric", properties: { metrics } }] }) } }, ...rules });
+
+  it("accepts metrics with their namespace's dimensions (and EventBusName for rules on a custom bus)", () => {
+    const ok = dashboard(
+      ["AWS/Lambda", "Errors", "FunctionName", "${aws_lambda_function.order.function_name}", { label: "order" }],
+      [".", "Throttles", ".", "."],
+      ["AWS/States", "ExecutionsFailed", "StateMachineArn", "${aws_sfn_state_machine.saga.arn}"],
+      ["AWS/Events", "FailedInvocations", "EventBusName", "${aws_cloudwatch_event_bus.orders.name}", "RuleName", "${aws_cloudwatch_event_rule.created.name}"],
+      ["AWS/Events", "FailedInvocations", "RuleName", "${aws_cloudwatch_event_rule.legacy.name}"],
+      ["AWS/DynamoDB", "ThrottledRequests", "TableName", "orders"],
+      ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "${aws_sqs_queue.dlq.name}"],
+      [{ expression: "m1 + m2", label: "total" }],
+    );
+    expect(judge(monitoringMetricsNameDimensions, ok, D).status).toBe("compliant");
+  });
+
+  it("names each metric that misses its dimension", () => {
+    const bad = dashboard(
+      ["AWS/Lambda", "Errors"],
+      ["AWS/States", "ExecutionsFailed", "StateMachineName", "saga"],
+      ["AWS/Events", "FailedInvocations", "RuleName", "${aws_cloudwatch_event_rule.created.name}"],
+      ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "Queue", "dlq"],
+    );
+    expect(messages(judge(monitoringMetricsNameDimensions, bad, D))).toEqual([
+      "AWS/Lambda Errors has no FunctionName dimension",
+      "AWS/States ExecutionsFailed has no StateMachineArn dimension",
+      "AWS/Events FailedInvocations has no EventBusName (the rule is on a custom bus) dimension",
+      "AWS/SQS ApproximateNumberOfMessagesVisible has no QueueName dimension",
+    ]);
+  });
+
+  it("checks alarms' dimensions too", () => {
+    const alarm = (dimensions: Record<string, string>) =>
+      stackJson({ aws_cloudwatch_metric_alarm: { a: { namespace: "AWS/DynamoDB", metric_name: "ThrottledRequests", dimensions } } });
+    expect(judge(monitoringMetricsNameDimensions, alarm({ TableName: "orders" }), "aws_cloudwatch_metric_alarm.a").status).toBe("compliant");
+    expect(messages(judge(monitoringMetricsNameDimensions, alarm({}), "aws_cloudwatch_metric_alarm.a"))).toEqual(["AWS/DynamoDB ThrottledRequests has no TableName dimension"]);
+  });
+});
