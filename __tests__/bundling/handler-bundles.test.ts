@@ -65,6 +65,7 @@ describe("handler bundles", () => {
     expect(fs.readFileSync(index, "utf8")).toContain("bonjour");
 
     fs.writeFileSync(index, "tampered");
+    fs.utimesSync(index, new Date(2000, 0, 1), new Date(2000, 0, 1));
     await bundle();
     expect(fs.readFileSync(index, "utf8")).toContain("bonjour");
   });

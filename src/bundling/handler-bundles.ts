@@ -56,10 +56,17 @@ export function esbuildOptions(projectRoot: string, services: readonly ServiceNa
   };
 }
 
-/** What a build read and wrote, with content hashes: the build is reused while these are unchanged. */
+/** One file a build read or wrote: its content hash, and the size and time it had then. */
+interface FileStamp {
+  readonly sha1: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** What a build read and wrote: the build is reused while all of it is unchanged. */
 interface BuildRecord {
   readonly key: string;
-  readonly files: Readonly<Record<string, string>>;
+  readonly files: Readonly<Record<string, FileStamp>>;
 }
 
 const RECORD_FILE = ".bundle-inputs.json";
@@ -72,16 +79,33 @@ function sha1(file: string): string | undefined {
   }
 }
 
+/** Unchanged when size and modification time match (as git's index and make judge), else by content. */
+function unchanged(file: string, stamp: FileStamp): boolean {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return false;
+  }
+  if (stat.size !== stamp.size) return false;
+  return stat.mtimeMs === stamp.mtimeMs || sha1(file) === stamp.sha1;
+}
+
 function isUpToDate(recordPath: string, key: string, root: string): boolean {
   if (!fs.existsSync(recordPath)) return false;
   const record = JSON.parse(fs.readFileSync(recordPath, "utf8")) as BuildRecord;
   if (record.key !== key) return false;
-  return Object.entries(record.files).every(([file, hash]) => sha1(path.resolve(root, file)) === hash);
+  return Object.entries(record.files).every(([file, stamp]) => unchanged(path.resolve(root, file), stamp));
 }
 
 function writeRecord(recordPath: string, key: string, root: string, metafile: Metafile): void {
   const files = [...Object.keys(metafile.inputs), ...Object.keys(metafile.outputs)].sort();
-  const record: BuildRecord = { key, files: Object.fromEntries(files.map((f) => [f, sha1(path.resolve(root, f)) ?? ""])) };
+  const stamp = (file: string): FileStamp => {
+    const absolute = path.resolve(root, file);
+    const stat = fs.statSync(absolute);
+    return { sha1: sha1(absolute) ?? "", size: stat.size, mtimeMs: stat.mtimeMs };
+  };
+  const record: BuildRecord = { key, files: Object.fromEntries(files.map((f) => [f, stamp(f)])) };
   fs.writeFileSync(recordPath, JSON.stringify(record));
 }
 
@@ -99,7 +123,8 @@ export async function bundleHandlers(options: BundleOptions = {}): Promise<Recor
     if (!fs.existsSync(entry)) throw new Error(`Handler for service "${service}" not found: ${entry}`);
   }
   const buildOptions = esbuildOptions(projectRoot, services, outDir);
-  const esbuildVersion = (await import("esbuild")).version;
+  // The version from package.json: loading esbuild itself is only needed when something changed.
+  const esbuildVersion = (JSON.parse(fs.readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string }).version;
   const key = createHash("sha1").update(JSON.stringify({ esbuildVersion, buildOptions })).digest("hex");
   const recordPath = path.join(outDir, RECORD_FILE);
 
