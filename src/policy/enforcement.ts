@@ -22,8 +22,9 @@ export interface PolicyOptions extends PolicyConfiguration {
 const runs = new WeakMap<IConstruct, PolicyRun>();
 
 /**
- * Checks the stack against the policy whenever the app synthesizes it. The options of the first call
- * for an app apply to all its stacks. Throws at once if the exception list itself is invalid.
+ * Checks the stack against the policy whenever the app synthesizes it (calling it again for the same
+ * stack does nothing). The options of the first call for an app apply to all its stacks. Throws at
+ * once if the exception list itself is invalid.
  */
 export function applyPolicy(stack: TerraformStack, options: PolicyOptions = {}): void {
   const root = stack.node.root;
@@ -32,7 +33,7 @@ export function applyPolicy(stack: TerraformStack, options: PolicyOptions = {}):
     run = new PolicyRun(options);
     runs.set(root, run);
   }
-  run.add(stack);
+  if (!run.add(stack)) return;
   const checkedRun = run;
   stack.node.addValidation({ validate: () => checkedRun.validate(stack) });
 }
@@ -49,8 +50,11 @@ class PolicyRun {
     }
   }
 
-  add(stack: TerraformStack): void {
+  /** Registers the stack; false if it already was. */
+  add(stack: TerraformStack): boolean {
+    if (this.stacks.includes(stack)) return false;
     this.stacks.push(stack);
+    return true;
   }
 
   validate(stack: TerraformStack): string[] {
