@@ -52,18 +52,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const stale = staleness(stack.directory);
   if (stale) process.stderr.write(`warning: ${stackFile} is older than ${stale}: run \`npm run synth\` (or add --synth) to run what you changed.\n`);
 
-  const logFile = options.logs ?? path.join(".build", "local", options.stack, "functions.log");
-  fs.mkdirSync(path.dirname(path.resolve(logFile)), { recursive: true });
-  const logStream = fs.createWriteStream(logFile, { flags: "w" });
-  const logs = (fn: string, chunk: string) => {
-    const text = chunk
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => `${fn} ${line}\n`)
-      .join("");
-    logStream.write(text);
-    if (options.verbose) process.stderr.write(text);
-  };
+  const logFile = path.resolve(options.logs ?? path.join(".build", "local", options.stack, "functions.log"));
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  fs.writeFileSync(logFile, "");
 
   const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
   const runtime = await LocalRuntime.start({
@@ -73,7 +64,8 @@ async function main(argv: readonly string[]): Promise<number> {
     seed: Math.floor(random() * 2 ** 31),
     ...(options.faults ? { faults: options.faults } : {}),
     maxSandboxes: options.maxSandboxes,
-    logs,
+    logFile,
+    echoLogs: options.verbose,
     retainTrace: !options.load,
     traceStates: !options.load,
   });
@@ -85,7 +77,7 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   try {
     for (const line of startupReport(runtime, stackFile, Date.now() - t0)) say(line);
-    say(`Function output: ${logFile}`);
+    say(`Function output: ${path.relative(process.cwd(), logFile)}`);
     const parts = pipelineParts(runtime);
     const driver = new OrderDriver(runtime, parts, { timeoutMs: options.timeoutSeconds * 1000 });
     let outcomes: OrderOutcome[];
@@ -142,7 +134,6 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } finally {
     if (!interrupted) await runtime.stop();
-    await new Promise<void>((resolve) => logStream.end(resolve));
   }
 }
 

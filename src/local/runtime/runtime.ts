@@ -1,9 +1,9 @@
 import { BusinessError } from "../../contracts/errors";
-import { startLocalDynamoDB, type LocalDynamoDB } from "../dynamodb";
 import { matchesEventPattern, type EventPatternInput } from "../event-pattern";
 import { startLocalEventBridge, type LocalEventBridge as PutEventsEndpoint } from "../event-bus";
 import { Activity } from "./activity";
 import { Clock, seededRandom } from "./clock";
+import { DynaliteServer, startDynalite } from "./dynamodb/dynalite-server";
 import { LocalTables } from "./dynamodb/local-tables";
 import { DeliveryError, LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
 import { checkFaultTargets, faultInjector } from "./faults";
@@ -35,8 +35,10 @@ export interface LocalRuntimeOptions {
   readonly faults?: Readonly<Record<string, number>>;
   /** Sandboxes per function at most. Default 4. */
   readonly maxSandboxes?: number;
-  /** Where function output goes. Default: discarded. */
-  readonly logs?: (functionName: string, chunk: string) => void;
+  /** File the functions' output is appended to. Default: discarded. */
+  readonly logFile?: string;
+  /** Also write the functions' output to stderr. */
+  readonly echoLogs?: boolean;
   /** Keep every trace record in memory (`runtime.trace.records`). Default true. */
   readonly retainTrace?: boolean;
   /** Record state transitions of executions. Default true. */
@@ -103,12 +105,12 @@ export class LocalRuntime {
 
     const validation = validateDefinitions(model.stateMachines.map((sm) => ({ name: sm.address, definition: sm.definition })));
     const closers: (() => Promise<void>)[] = [];
-    let dynamo: LocalDynamoDB | undefined;
+    let dynamo: DynaliteServer | undefined;
     let endpoint: PutEventsEndpoint | undefined;
     const functions = new Map<string, LocalFunction>();
     try {
-      dynamo = await startLocalDynamoDB();
-      closers.push(() => (dynamo as LocalDynamoDB).close());
+      dynamo = await startDynalite(region);
+      closers.push(() => (dynamo as DynaliteServer).close());
       const tables = new LocalTables(dynamo.client, model.tables);
       await tables.create();
       tables.startTtlSweeper();
@@ -195,7 +197,7 @@ export class LocalRuntime {
               async: fn.async,
               execArgv: workerExecArgv(fn.variables),
             },
-            { maxSandboxes: options.maxSandboxes, queues, clock, trace, activity, faults, logs: options.logs, random },
+            { maxSandboxes: options.maxSandboxes, queues, clock, trace, activity, faults, logFile: options.logFile, echoLogs: options.echoLogs, random },
           ),
         );
       }

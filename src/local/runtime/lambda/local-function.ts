@@ -92,8 +92,10 @@ export interface LocalFunctionOptions {
   readonly trace: Trace;
   readonly activity: Activity;
   readonly faults?: FaultDecider;
-  /** Where the functions' output (console, Powertools logs) goes. Default: discarded. */
-  readonly logs?: (functionName: string, chunk: string) => void;
+  /** File the functions' output (console, Powertools logs) is appended to. Default: discarded. */
+  readonly logFile?: string;
+  /** Also write the functions' output to stderr. */
+  readonly echoLogs?: boolean;
   readonly random?: () => number;
 }
 
@@ -117,16 +119,16 @@ class Sandbox {
 
   constructor(
     private readonly spec: FunctionSpec,
-    logs: ((chunk: string) => void) | undefined,
+    logs: { readonly logFile?: string; readonly echoLogs?: boolean },
     private readonly onDeath: (sandbox: Sandbox) => void,
   ) {
     this.worker = new Worker(SANDBOX_SOURCE, {
       eval: true,
       env: { ...spec.environment },
       execArgv: [...spec.execArgv],
-      stdout: true,
-      stderr: true,
       workerData: {
+        logFile: logs.logFile,
+        echoLogs: logs.echoLogs === true,
         codeDir: spec.codeDir,
         handler: spec.handler,
         functionName: spec.name,
@@ -136,9 +138,6 @@ class Sandbox {
         logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, "")}`,
       },
     });
-    const sink = (chunk: Buffer) => logs?.(chunk.toString("utf8"));
-    this.worker.stdout.on("data", sink);
-    this.worker.stderr.on("data", sink);
     this.ready = new Promise((resolve) => {
       this.worker.on("message", (msg: { type: string; id?: number; payload?: string; error?: FunctionErrorPayload }) => {
         if (msg.type === "ready") resolve();
@@ -224,7 +223,7 @@ export class LocalFunction {
     this.stats.coldStarts++;
     const sandbox = new Sandbox(
       this.spec,
-      this.options.logs ? (chunk) => this.options.logs?.(this.spec.name, chunk) : undefined,
+      { logFile: this.options.logFile, echoLogs: this.options.echoLogs },
       (dead) => {
         const i = this.sandboxes.indexOf(dead);
         if (i >= 0) this.sandboxes.splice(i, 1);
@@ -424,15 +423,4 @@ export class LocalFunction {
     await Promise.all(this.sandboxes.map((s) => s.worker.terminate()));
     this.sandboxes.length = 0;
   }
-}
-
-/** A writable that collects a function's output lines into memory (up to a cap). */
-export function memoryLog(cap = 2000): { lines: string[]; sink: (fn: string, chunk: string) => void } {
-  const lines: string[] = [];
-  return {
-    lines,
-    sink: (fn, chunk) => {
-      for (const line of chunk.split("\n")) if (line && lines.length < cap) lines.push(`${fn}: ${line}`);
-    },
-  };
 }

@@ -11,7 +11,36 @@ export const SANDBOX_SOURCE = String.raw`
 "use strict";
 const { parentPort, workerData } = require("node:worker_threads");
 const path = require("node:path");
-const { codeDir, handler, functionName, functionArn, memoryMb, logGroupName, logStreamName } = workerData;
+const fs = require("node:fs");
+const { codeDir, handler, functionName, functionArn, memoryMb, logGroupName, logStreamName, logFile, echoLogs } = workerData;
+
+// The function's output (console, Powertools) is appended to the log file by this thread itself,
+// each line prefixed with the function name, and echoed to stderr when asked.
+const logFd = logFile ? fs.openSync(logFile, "a") : undefined;
+let pendingLog = "";
+let flushScheduled = false;
+function flushLog() {
+  flushScheduled = false;
+  const text = pendingLog;
+  pendingLog = "";
+  if (logFd !== undefined) fs.write(logFd, text, () => {});
+  if (echoLogs) fs.write(2, text, () => {});
+}
+function captureOutput(chunk, encoding, callback) {
+  if (logFd !== undefined || echoLogs) {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    for (const line of text.split("\n")) if (line) pendingLog += functionName + " " + line + "\n";
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushLog);
+    }
+  }
+  const done = typeof encoding === "function" ? encoding : callback;
+  if (typeof done === "function") done();
+  return true;
+}
+process.stdout.write = captureOutput;
+process.stderr.write = captureOutput;
 
 function errorOf(e, fallbackType) {
   const errorType = (e && typeof e === "object" && typeof e.name === "string" && e.name) || fallbackType || "Error";
