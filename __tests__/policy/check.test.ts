@@ -63,3 +63,11 @@ describe("checkStacks", () => {
     expect(outcome.passed).toBe(false);
   });
 });
+
+describe("formatSummary", () => {
+  it("names the exceptions marked as known defects on a line of their own", () => {
+    const defect: Suppression = { rule: "sqs-encrypted-at-rest", stacks: "orders-*", resource: "aws_sqs_queue.dlq", reason: REASON, knownDefect: true };
+    const outcome = checkStacks([{ name: "orders-dev", json: plainQueue }], { rules: [sqsEncryptedAtRest], suppressions: [defect] });
+    expect(formatSummary(outcome).split("\n")[1]).toBe("policy: known defects waiting for a fix: sqs-encrypted-at-rest on orders-*:aws_sqs_queue.dlq");
+  });
+});

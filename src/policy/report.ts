@@ -34,7 +34,7 @@ export function formatFailure(outcome: PolicyOutcome): string {
   return lines.join("\n");
 }
 
-/** One or two lines: what passed, and which reviewed exceptions were applied how often. */
+/** One line (two with known defects): what passed, which reviewed exceptions were applied how often, which defects remain. */
 export function formatSummary(outcome: PolicyOutcome, elapsedMs?: number): string {
   const time = elapsedMs === undefined ? "" : ` in ${Math.round(elapsedMs)} ms`;
   const head = `policy: ${outcome.ruleCount} rules passed on ${outcome.stackNames.join(", ")}${time}`;
@@ -42,7 +42,9 @@ export function formatSummary(outcome: PolicyOutcome, elapsedMs?: number): strin
   const perRule = new Map<string, number>();
   for (const e of outcome.excepted) perRule.set(e.suppression.rule, (perRule.get(e.suppression.rule) ?? 0) + 1);
   const counts = [...perRule].map(([rule, n]) => `${rule} x${n}`).join(", ");
-  return `${head}; ${outcome.excepted.length} findings accepted as reviewed exceptions (${SUPPRESSIONS_FILE}): ${counts}`;
+  const summary = `${head}; ${outcome.excepted.length} findings accepted as reviewed exceptions (${SUPPRESSIONS_FILE}): ${counts}`;
+  const defects = [...new Set(outcome.excepted.filter((e) => e.suppression.knownDefect).map((e) => suppressionLabel(e.suppression)))];
+  return defects.length === 0 ? summary : `${summary}\npolicy: known defects waiting for a fix: ${defects.join("; ")}`;
 }
 
 /** Thrown at synth when the policy fails; the message is the failure report. */

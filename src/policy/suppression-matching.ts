@@ -16,6 +16,8 @@ export interface Suppression {
   readonly subject?: string;
   /** Why the finding is accepted: a reviewed, specific reason. */
   readonly reason: string;
+  /** A defect waiting for its fix rather than an accepted risk; every synth names it. Default: false. */
+  readonly knownDefect?: boolean;
 }
 
 /** Shortest reason accepted: one honest sentence, not "n/a" or "not needed". */

@@ -1,4 +1,5 @@
 import { logsRetentionSet } from "../../../src/policy/rules/logs-retention-set";
+import { monitoringAlarmTopicAcceptsCloudwatch } from "../../../src/policy/rules/monitoring-alarm-topic-accepts-cloudwatch";
 import { monitoringMetricsNameDimensions } from "../../../src/policy/rules/monitoring-metrics-name-dimensions";
 import { judge, messages, stackJson } from "../support/judge";
 
@@ -64,5 +65,42 @@ describe("monitoring-metrics-name-dimensions", () => {
       stackJson({ aws_cloudwatch_metric_alarm: { a: { namespace: "AWS/DynamoDB", metric_name: "ThrottledRequests", dimensions } } });
     expect(judge(monitoringMetricsNameDimensions, alarm({ TableName: "orders" }), "aws_cloudwatch_metric_alarm.a").status).toBe("compliant");
     expect(messages(judge(monitoringMetricsNameDimensions, alarm({}), "aws_cloudwatch_metric_alarm.a"))).toEqual(["AWS/DynamoDB ThrottledRequests has no TableName dimension"]);
+  });
+});
+
+describe("monitoring-alarm-topic-accepts-cloudwatch", () => {
+  const T = "aws_sns_topic.alarms";
+  const keyPolicy = (service: string) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "AlarmsPublish", Effect: "Allow", Principal: { Service: service }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" }],
+    });
+  const withTopic = (topic: Record<string, unknown>, alarmed = true, key = keyPolicy("cloudwatch.amazonaws.com")) =>
+    stackJson({
+      aws_sns_topic: { alarms: { name: "alarms", ...topic } },
+      aws_kms_key: { alarms: { enable_key_rotation: true, policy: key } },
+      aws_cloudwatch_metric_alarm: alarmed ? { errors: { namespace: "AWS/Lambda", metric_name: "Errors", alarm_actions: ["${aws_sns_topic.alarms.arn}"] } } : {},
+    });
+
+  it("fails a topic that alarms notify when it is encrypted with aws/sns", () => {
+    expect(messages(judge(monitoringAlarmTopicAcceptsCloudwatch, withTopic({ kms_master_key_id: "alias/aws/sns" }), T))).toEqual([
+      "is encrypted with the AWS-managed alias/aws/sns key, which CloudWatch alarms cannot use: their notifications are never delivered",
+    ]);
+  });
+
+  it("accepts a customer-managed key whose policy lets CloudWatch use it, and a topic without SSE", () => {
+    expect(judge(monitoringAlarmTopicAcceptsCloudwatch, withTopic({ kms_master_key_id: "${aws_kms_key.alarms.arn}" }), T).status).toBe("compliant");
+    expect(judge(monitoringAlarmTopicAcceptsCloudwatch, withTopic({}), T).status).toBe("compliant");
+  });
+
+  it("fails a customer-managed key whose policy leaves CloudWatch out", () => {
+    const closed = withTopic({ kms_master_key_id: "${aws_kms_key.alarms.arn}" }, true, keyPolicy("sns.amazonaws.com"));
+    expect(messages(judge(monitoringAlarmTopicAcceptsCloudwatch, closed, T))).toEqual([
+      "is encrypted with aws_kms_key.alarms, whose policy does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*",
+    ]);
+  });
+
+  it("does not apply to a topic no alarm notifies", () => {
+    expect(judge(monitoringAlarmTopicAcceptsCloudwatch, withTopic({ kms_master_key_id: "alias/aws/sns" }, false), T).status).toBe("not-applicable");
   });
 });

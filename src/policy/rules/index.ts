@@ -24,6 +24,7 @@ import { lambdaPermissionScopedToSource } from "./lambda-permission-scoped-to-so
 import { lambdaReservedConcurrency } from "./lambda-reserved-concurrency";
 import { lambdaSupportedRuntime } from "./lambda-supported-runtime";
 import { logsRetentionSet } from "./logs-retention-set";
+import { monitoringAlarmTopicAcceptsCloudwatch } from "./monitoring-alarm-topic-accepts-cloudwatch";
 import { monitoringMetricsNameDimensions } from "./monitoring-metrics-name-dimensions";
 import { s3DefaultEncryption } from "./s3-default-encryption";
 import { s3PublicAccessFullyBlocked } from "./s3-public-access-fully-blocked";
@@ -79,5 +80,6 @@ export const ALL_RULES: readonly PolicyRule[] = [
   s3DefaultEncryption,
   backendS3EncryptedAndLocked,
   monitoringMetricsNameDimensions,
+  monitoringAlarmTopicAcceptsCloudwatch,
   kmsCustomerManagedKey,
 ];
