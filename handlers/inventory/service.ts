@@ -16,7 +16,7 @@
  * the recorded outcome, and a release that comes first blocks a late reserve.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { OrderIdPattern } from "../../src/contracts/events";
 import { InventoryKey } from "../../src/contracts/tables";
 import { isConditionalCheckFailed } from "../shared/aws";
@@ -34,7 +34,7 @@ export const ReservationStatus = {
 } as const;
 type ReservationStatusName = (typeof ReservationStatus)[keyof typeof ReservationStatus];
 
-const orderId = z.string({ error: "must be a string" }).regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" });
+const orderId = z.string({ error: "must be a string" }).check(z.regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" }));
 
 export const ReserveRequestSchema = z.object({
   action: z.literal("reserve"),
@@ -42,19 +42,23 @@ export const ReserveRequestSchema = z.object({
   items: z
     .array(
       z.object({
-        productId: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
-        quantity: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }),
+        productId: z.string({ error: "must be a string" }).check(z.minLength(1, { error: "must not be empty" })),
+        quantity: z
+          .int({ error: (issue) => (typeof issue.input === "number" ? "must be a whole number" : "must be a number") })
+          .check(z.gte(1, { error: "must be at least 1" })),
       }),
       { error: "must be an array" },
     )
-    .min(1, { error: "must contain at least one item" })
-    .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, { error: "must not repeat a productId" }),
+    .check(
+      z.minLength(1, { error: "must contain at least one item" }),
+      z.refine((items: { productId: string }[]) => new Set(items.map((i) => i.productId)).size === items.length, { error: "must not repeat a productId" }),
+    ),
 });
 
 export const ReleaseRequestSchema = z.object({
   action: z.literal("release"),
   orderId,
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 
 export type ReserveRequest = z.output<typeof ReserveRequestSchema>;

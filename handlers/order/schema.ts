@@ -3,7 +3,7 @@
  * says what is expected; `ValidationError` reports them with the field path
  * (`items[2].price`).
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { MAX_AMOUNT_CENTS, toCents } from "../shared/money";
 
 /** Most lines one order may have. */
@@ -23,76 +23,88 @@ const requiredString = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? "is required" : `must be a string (${what})`) });
 
 /** A decimal currency amount: > 0, at most 1,000,000.00, at most 2 decimal places; parsed to cents. */
-const amount = z
-  .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number (a decimal amount such as 29.99)") })
-  .refine(Number.isFinite, { error: "must be a finite number", abort: true })
-  .refine((v) => v > 0, { error: "must be greater than 0", abort: true })
-  .refine((v) => v <= MAX_AMOUNT_CENTS / 100, { error: `must be at most ${MAX_AMOUNT_CENTS / 100}`, abort: true })
-  .refine((v) => toCents(v) !== undefined, { error: "must have at most 2 decimal places", abort: true })
-  .transform((v) => toCents(v)!);
+const amount = z.pipe(
+  z
+    .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number (a decimal amount such as 29.99)") })
+    .check(
+      z.refine((v: number) => Number.isFinite(v), { error: "must be a finite number", abort: true }),
+      z.refine((v: number) => v > 0, { error: "must be greater than 0", abort: true }),
+      z.refine((v: number) => v <= MAX_AMOUNT_CENTS / 100, { error: `must be at most ${MAX_AMOUNT_CENTS / 100}`, abort: true }),
+      z.refine((v: number) => toCents(v) !== undefined, { error: "must have at most 2 decimal places", abort: true }),
+    ),
+  z.transform((v: number) => toCents(v)!),
+);
 
 export const OrderItemSchema = z.strictObject(
   {
-    productId: requiredString("a product id")
-      .min(1, { error: "must not be empty" })
-      .max(128, { error: "must be at most 128 characters" })
-      .regex(/^[A-Za-z0-9._:-]+$/, { error: "may only contain letters, digits and . _ : -" }),
+    productId: requiredString("a product id").check(
+      z.minLength(1, { error: "must not be empty" }),
+      z.maxLength(128, { error: "must be at most 128 characters" }),
+      z.regex(/^[A-Za-z0-9._:-]+$/, { error: "may only contain letters, digits and . _ : -" }),
+    ),
     quantity: z
-      .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number") })
-      .int({ error: "must be a whole number" })
-      .min(1, { error: "must be at least 1" })
-      .max(MAX_QUANTITY, { error: `must be at most ${MAX_QUANTITY}` }),
+      .int({
+        error: (issue) => (issue.input === undefined ? "is required" : typeof issue.input === "number" ? "must be a whole number" : "must be a number"),
+      })
+      .check(z.gte(1, { error: "must be at least 1" }), z.lte(MAX_QUANTITY, { error: `must be at most ${MAX_QUANTITY}` })),
     price: amount,
   },
   { error: (issue) => (issue.input === undefined ? "is required" : "must be an object { productId, quantity, price }") },
 );
 
+/** An idempotency key: 1-128 printable ASCII characters without spaces. */
+export const IdempotencyKeySchema = z.string({ error: "must be a string" }).check(
+  z.minLength(1, { error: "must not be empty" }),
+  z.maxLength(128, { error: "must be at most 128 characters" }),
+  z.regex(/^[\x21-\x7E]+$/, { error: "may only contain printable ASCII characters without spaces" }),
+);
+
 export const OrderRequestSchema = z
   .strictObject(
     {
-      customerId: requiredString("a customer id")
-        .min(1, { error: "must not be empty" })
-        .max(128, { error: "must be at most 128 characters" })
-        .regex(/^[A-Za-z0-9._:@+-]+$/, { error: "may only contain letters, digits and . _ : @ + -" }),
+      customerId: requiredString("a customer id").check(
+        z.minLength(1, { error: "must not be empty" }),
+        z.maxLength(128, { error: "must be at most 128 characters" }),
+        z.regex(/^[A-Za-z0-9._:@+-]+$/, { error: "may only contain letters, digits and . _ : @ + -" }),
+      ),
       items: z
         .array(OrderItemSchema, { error: (issue) => (issue.input === undefined ? "is required" : "must be an array of items") })
-        .min(1, { error: "must contain at least one item" })
-        .max(MAX_ITEMS, { error: `must contain at most ${MAX_ITEMS} items` }),
+        .check(
+          z.minLength(1, { error: "must contain at least one item" }),
+          z.maxLength(MAX_ITEMS, { error: `must contain at most ${MAX_ITEMS} items` }),
+        ),
       totalAmount: amount,
-      idempotencyKey: z
-        .string({ error: "must be a string" })
-        .min(1, { error: "must not be empty" })
-        .max(128, { error: "must be at most 128 characters" })
-        .regex(/^[\x21-\x7E]+$/, { error: "may only contain printable ASCII characters without spaces" })
-        .optional(),
+      idempotencyKey: z.optional(IdempotencyKeySchema),
     },
     { error: (issue) => (issue.input === undefined ? "is required" : "must be a JSON object") },
   )
-  .superRefine((order, ctx) => {
-    const seen = new Map<string, number>();
-    order.items.forEach((item, index) => {
-      const first = seen.get(item.productId);
-      if (first !== undefined) {
+  .check(
+    z.superRefine((order, ctx) => {
+      const seen = new Map<string, number>();
+      order.items.forEach((item, index) => {
+        const first = seen.get(item.productId);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["items", index, "productId"],
+            message: `must not repeat items[${first}].productId (${item.productId}); put the whole quantity on one line`,
+          });
+        } else {
+          seen.set(item.productId, index);
+        }
+      });
+      const sum = order.items.reduce((total, item) => total + item.price * item.quantity, 0);
+      if (sum > MAX_AMOUNT_CENTS) {
+        ctx.addIssue({ code: "custom", path: ["totalAmount"], message: `the sum of price x quantity must be at most ${MAX_AMOUNT_CENTS / 100}` });
+      } else if (sum !== order.totalAmount) {
         ctx.addIssue({
           code: "custom",
-          path: ["items", index, "productId"],
-          message: `must not repeat items[${first}].productId (${item.productId}); put the whole quantity on one line`,
+          path: ["totalAmount"],
+          message: `must equal the sum of price x quantity over items (${(sum / 100).toFixed(2)}), got ${(order.totalAmount / 100).toFixed(2)}`,
         });
-      } else {
-        seen.set(item.productId, index);
       }
-    });
-    const sum = order.items.reduce((total, item) => total + item.price * item.quantity, 0);
-    if (sum > MAX_AMOUNT_CENTS) {
-      ctx.addIssue({ code: "custom", path: ["totalAmount"], message: `the sum of price x quantity must be at most ${MAX_AMOUNT_CENTS / 100}` });
-    } else if (sum !== order.totalAmount) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["totalAmount"],
-        message: `must equal the sum of price x quantity over items (${(sum / 100).toFixed(2)}), got ${(order.totalAmount / 100).toFixed(2)}`,
-      });
-    }
-  });
+    }),
+  );
 
 /** A validated order request; `price` and `totalAmount` are in cents. */
 export type OrderRequest = z.output<typeof OrderRequestSchema>;

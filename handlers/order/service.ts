@@ -30,7 +30,7 @@ import type { Observability } from "../shared/observability";
 import { MetricUnit } from "../shared/observability";
 import { putEventsChecked, type PublishOptions } from "../shared/publisher";
 import { parseOrThrow } from "../shared/validation";
-import { MAX_ORDER_DETAIL_BYTES, OrderRequestSchema, type OrderRequest } from "./schema";
+import { IdempotencyKeySchema, MAX_ORDER_DETAIL_BYTES, OrderRequestSchema, type OrderRequest } from "./schema";
 
 /** The reason recorded on an order whose "Order Created" event never reached the bus. */
 export const PUBLISH_FAILED_REASON = "OrderPublishFailed";
@@ -142,7 +142,7 @@ export class OrderService {
     const request = parseOrThrow(OrderRequestSchema, input);
     let idempotencyKey = request.idempotencyKey;
     if (headerIdempotencyKey !== undefined) {
-      const fromHeader = parseOrThrow(OrderRequestSchema.shape.idempotencyKey, headerIdempotencyKey, "headers.Idempotency-Key");
+      const fromHeader = parseOrThrow(IdempotencyKeySchema, headerIdempotencyKey, "headers.Idempotency-Key");
       if (idempotencyKey !== undefined && idempotencyKey !== fromHeader) {
         throw new ValidationError([{ field: "idempotencyKey", rule: "must match the Idempotency-Key header when both are given" }]);
       }

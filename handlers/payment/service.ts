@@ -15,7 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { OrderIdPattern } from "../../src/contracts/events";
 import { isConditionalCheckFailed } from "../shared/aws";
 import { PaymentConflict, PaymentDeclined, PaymentInProgress, ValidationError } from "../shared/errors";
@@ -32,22 +32,21 @@ export const PaymentStatus = {
 } as const;
 type PaymentStatusName = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 
-const orderId = z.string({ error: "must be a string" }).regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" });
+const orderId = z.string({ error: "must be a string" }).check(z.regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" }));
 
 export const ChargeRequestSchema = z.object({
   action: z.literal("charge"),
   orderId,
-  customerId: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
+  customerId: z.string({ error: "must be a string" }).check(z.minLength(1, { error: "must not be empty" })),
   amountCents: z
-    .number({ error: "must be a number" })
-    .int({ error: "must be a whole number of cents" })
-    .min(1, { error: "must be at least 1" }),
+    .int({ error: (issue) => (typeof issue.input === "number" ? "must be a whole number of cents" : "must be a number") })
+    .check(z.gte(1, { error: "must be at least 1" })),
 });
 
 export const RefundRequestSchema = z.object({
   action: z.literal("refund"),
   orderId,
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 
 export type ChargeRequest = z.output<typeof ChargeRequestSchema>;

@@ -2,7 +2,7 @@
  * Turns zod issues into field issues: a path such as `items[2].price` and a rule in
  * words. Schemas give their own messages; these are the fallbacks.
  */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { ValidationError, type FieldIssue } from "./errors";
 
 export function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
@@ -20,7 +20,7 @@ function describeType(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-export function toFieldIssues(error: z.ZodError, prefix = ""): FieldIssue[] {
+export function toFieldIssues(error: z.core.$ZodError, prefix = ""): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
@@ -41,7 +41,7 @@ export function toFieldIssues(error: z.ZodError, prefix = ""): FieldIssue[] {
 }
 
 /** Parses `input` with `schema`, or throws a ValidationError naming every bad field. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix = ""): z.output<S> {
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown, prefix = ""): z.output<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ValidationError(toFieldIssues(result.error, prefix));
   return result.data;
