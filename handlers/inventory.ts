@@ -47,5 +47,5 @@ export function inventoryDepsFromEnv(obs: Observability = createObservability("i
 let defaultHandler: InventoryHandler | undefined;
 
 /** The Lambda entry point. */
-export const handler: InventoryHandler = (event, context) =>
+export const handler: InventoryHandler = async (event, context) =>
   (defaultHandler ??= createInventoryHandler(inventoryDepsFromEnv()))(event, context);

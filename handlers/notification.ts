@@ -97,5 +97,5 @@ export function notificationDepsFromEnv(obs: Observability = createObservability
 let defaultHandler: NotificationHandler | undefined;
 
 /** The Lambda entry point. */
-export const handler: NotificationHandler = (event, context) =>
+export const handler: NotificationHandler = async (event, context) =>
   (defaultHandler ??= createNotificationHandler(notificationDepsFromEnv()))(event, context);

@@ -74,4 +74,4 @@ export function orderDepsFromEnv(obs: Observability = createObservability("order
 let defaultHandler: OrderHandler | undefined;
 
 /** The Lambda entry point. */
-export const handler: OrderHandler = (event, context) => (defaultHandler ??= createOrderHandler(orderDepsFromEnv()))(event, context);
+export const handler: OrderHandler = async (event, context) => (defaultHandler ??= createOrderHandler(orderDepsFromEnv()))(event, context);

@@ -54,4 +54,4 @@ export function paymentDepsFromEnv(
 let defaultHandler: PaymentHandler | undefined;
 
 /** The Lambda entry point. */
-export const handler: PaymentHandler = (event, context) => (defaultHandler ??= createPaymentHandler(paymentDepsFromEnv()))(event, context);
+export const handler: PaymentHandler = async (event, context) => (defaultHandler ??= createPaymentHandler(paymentDepsFromEnv()))(event, context);
