@@ -317,6 +317,30 @@ describe("Order service: publish failures", () => {
     expect(await order(error.orderId)).toMatchObject({ status: OrderStatus.failed, failureReason: PUBLISH_FAILED_REASON });
   });
 
+  test("a publish that looked failed but reached the bus: an order the workflow already claimed is not marked FAILED", async () => {
+    const key = newKey();
+    const orderId = deriveOrderId("customer-1", key);
+    // PutEvents reaches the bus, the workflow claims the order, and then the answer is lost.
+    const ambiguous = {
+      send: async () => {
+        await aws.db.send(
+          new UpdateCommand({ TableName: aws.tables.orders, Key: { orderId }, UpdateExpression: "SET workflowExecutionId = :e", ExpressionAttributeValues: { ":e": "arn:execution" } }),
+        );
+        throw Object.assign(new Error("socket hang up"), { name: "NetworkError" });
+      },
+    };
+    const ambiguousHandler = createOrderHandler({
+      db: aws.db,
+      eventBridge: ambiguous as never,
+      ordersTableName: aws.tables.orders,
+      eventBusName: BUS_NAME,
+      obs: testObservability("order"),
+      publish: { sleep: noSleep, attempts: 1 },
+    });
+    await expect(ambiguousHandler(orderRequest({ idempotencyKey: key }))).rejects.toBeInstanceOf(OrderPublishFailed);
+    expect(await order(orderId)).toMatchObject({ status: OrderStatus.pending, workflowExecutionId: "arn:execution" });
+  });
+
   test("an order left PENDING and unpublished by a crash is published by the next submission once its lease expired", async () => {
     const key = newKey();
     const orderId = deriveOrderId("customer-1", key);

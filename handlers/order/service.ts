@@ -304,7 +304,8 @@ export class OrderService {
           TableName: this.deps.ordersTableName,
           Key: { orderId: record.orderId },
           UpdateExpression: "SET #status = :failed, failureReason = :reason, failureCause = :cause, updatedAt = :now REMOVE publishLeaseUntil",
-          ConditionExpression: "#status = :pending AND publishState = :unpublished",
+          // Not if the workflow already owns it: then the event did reach the bus after all.
+          ConditionExpression: "#status = :pending AND publishState = :unpublished AND attribute_not_exists(workflowExecutionId)",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":failed": OrderStatus.failed,
