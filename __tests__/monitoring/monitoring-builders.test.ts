@@ -12,6 +12,7 @@ const observed: ObservedResources = {
   rules: [{ label: "order-created", busName: "p-dev-orders", ruleName: "p-dev-order-created" }],
   tables: [{ label: "orders", name: "p-dev-orders" }],
   queues: [{ label: "order-created-dlq", name: "p-dev-order-created-dlq" }],
+  metricsNamespace: "orders",
 };
 
 /** Namespace -> dimensions its metrics are published under (for custom buses, RuleName comes with EventBusName). */
@@ -29,7 +30,7 @@ describe("dashboard body", () => {
 
   test("every metric names the dimensions its namespace needs", () => {
     expect(lines.length).toBeGreaterThan(10);
-    for (const line of lines) {
+    for (const line of lines.filter((l) => String(l[0]).startsWith("AWS/"))) {
       const [namespace, , ...rest] = line as string[];
       const dims = rest.filter((_, i) => i % 2 === 0 && typeof rest[i] === "string" && typeof rest[i + 1] === "string");
       expect(dims).toEqual(expect.arrayContaining(REQUIRED_DIMENSIONS[namespace as string] as string[]));
@@ -54,6 +55,13 @@ describe("dashboard body", () => {
   });
 });
 
+test("the services' business metrics are drawn with their service dimension", () => {
+  const lines = buildDashboardBody(observed).widgets.flatMap((w) => w.properties.metrics);
+  expect(lines).toContainEqual(["orders", "OrderPublishFailed", "service", "order", { label: "OrderPublishFailed" }]);
+  expect(lines).toContainEqual(["orders", "PaymentDeclined", "service", "payment", { label: "PaymentDeclined" }]);
+  expect(lines).toContainEqual(["orders", "OutOfStock", "service", "inventory", { label: "OutOfStock" }]);
+});
+
 describe("alarm specs", () => {
   const alarms = buildAlarmSpecs(observed);
 
@@ -67,6 +75,7 @@ describe("alarm specs", () => {
       "payment-errors",
       "payment-throttles",
       "order-created-failed-invocations",
+      "order-publish-failed",
       "order-created-dlq-depth",
     ]);
   });
@@ -74,6 +83,15 @@ describe("alarm specs", () => {
   test("ids are unique and every alarm fires on the first occurrence", () => {
     expect(new Set(alarms.map((a) => a.id)).size).toBe(alarms.length);
     expect(alarms.every((a) => a.threshold === 1)).toBe(true);
+  });
+
+  test("a failed Order Created publication alarms on the Order service's metric", () => {
+    expect(alarms.find((a) => a.id === "order-publish-failed")).toMatchObject({
+      namespace: "orders",
+      metricName: "OrderPublishFailed",
+      dimensions: { service: "order" },
+      statistic: "Sum",
+    });
   });
 
   test("DLQ depth watches the maximum of visible messages on that queue", () => {

@@ -60,7 +60,7 @@ describe("OrderPipelineStack (dev)", () => {
     }
     expect(synthesized).toHaveResourceWithProperties(SfnStateMachine, { type: "STANDARD" });
     expect(synthesized).toHaveResource(CloudwatchDashboard);
-    expect(synthesized).toHaveResourceWithProperties(SnsTopic, { kms_master_key_id: "alias/aws/sns" });
+    expect(synthesized).toHaveResource(SnsTopic);
   });
 
   test("every function: nodejs22.x, tracing and memory from the variables, JSON logs, table and bus names in its environment", () => {
@@ -100,6 +100,27 @@ describe("OrderPipelineStack (dev)", () => {
       expect(json.output[name]).toEqual(expect.objectContaining({ description: expect.any(String), value: expect.anything() }));
     }
     expect(json.output.submit_test_order_command?.value).toMatch(/^aws lambda invoke --region us-east-1 --function-name \$\{aws_lambda_function\.order-service_function_[0-9A-F]+\.function_name\} /);
+  });
+});
+
+describe("alarm topic", () => {
+  const { json } = dev;
+
+  test("is encrypted with its own rotating key that CloudWatch may use, from this account only", () => {
+    const topic = Object.values(resourcesOf(json, "aws_sns_topic"))[0] as { kms_master_key_id: string };
+    expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.monitoring_alarm-topic-key_[0-9A-F]+\.arn\}$/);
+    const key = Object.values(resourcesOf(json, "aws_kms_key"))[0] as { policy: string; enable_key_rotation: boolean };
+    expect(key.enable_key_rotation).toBe(true);
+    const statements = JSON.parse(key.policy).Statement as Statement[];
+    const accountId = "${local.account_id}";
+    // The account id comes from the bus's ARN (no data source calls AWS); terraform checks the expression in the offline plan.
+    expect((json as unknown as { locals: Record<string, string> }).locals.account_id).toMatch(/^\$\{element\(split\(.*, aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\), 4\)\}$/);
+    expect(statements[0]).toMatchObject({ Principal: { AWS: expect.stringContaining(accountId) }, Action: ["kms:*"] });
+    expect(statements[1]).toMatchObject({
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Condition: { StringEquals: { "aws:SourceAccount": expect.stringContaining(accountId) } },
+    });
   });
 });
 
@@ -143,6 +164,7 @@ describe("least privilege", () => {
     ["order-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "events:PutEvents", "logs:CreateLogStream", "logs:PutLogEvents"]],
     ["payment-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
     ["notification-service", ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"]],
+    ["inventory-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
     ["order-workflow", ["dynamodb:UpdateItem", "events:PutEvents", "lambda:InvokeFunction"]],
     ["order-created-route", ["states:StartExecution"]],
   ])("%s may do exactly what it does", (role, actions) => {

@@ -1,9 +1,12 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Fn, Op, Token } from "cdktf";
 import { Construct } from "constructs";
+import { alarmTopicKeyPolicy } from "../iam/key-policy";
 import { buildAlarmSpecs } from "../monitoring/alarm-specs";
 import { buildDashboardBody } from "../monitoring/dashboard-body";
 import { ObservedResources } from "../monitoring/observed-resources";
@@ -14,19 +17,30 @@ export interface MonitoringProps {
   readonly observed: ObservedResources;
   /** E-mail address subscribed to the alarm topic; empty string for none. */
   readonly alarmEmail: string;
+  /** The AWS account the stack deploys to (a token taken from a resource's ARN will do). */
+  readonly accountId: string;
 }
 
 /** A dashboard of the pipeline and alarms on what fails, notifying an encrypted SNS topic. */
 export class Monitoring extends Construct {
   readonly dashboard: CloudwatchDashboard;
   readonly topic: SnsTopic;
+  /** Encrypts the topic; CloudWatch cannot publish to a topic under the AWS-managed aws/sns key. */
+  readonly topicKey: KmsKey;
   readonly alarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.topicKey = new KmsKey(this, "alarm-topic-key", {
+      description: `Encrypts the ${props.namePrefix} alarm topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify(alarmTopicKeyPolicy(props.accountId)),
+    });
+    new KmsAlias(this, "alarm-topic-key-alias", { name: `alias/${props.namePrefix}-alarms`, targetKeyId: this.topicKey.keyId });
     this.topic = new SnsTopic(this, "alarm-topic", {
       name: `${props.namePrefix}-alarms`,
-      kmsMasterKeyId: "alias/aws/sns",
+      kmsMasterKeyId: this.topicKey.arn,
     });
     new SnsTopicSubscription(this, "alarm-email", {
       // Not `alarm_email == ""`: cdktf's Op drops an empty-string operand.

@@ -61,6 +61,16 @@ export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
         threshold: 1,
       }),
     ),
+    {
+      id: "order-publish-failed",
+      description:
+        "Order service: Order Created could not be published after retries; the order was marked FAILED and the client told to retry (503).",
+      namespace: r.metricsNamespace,
+      metricName: "OrderPublishFailed",
+      dimensions: { service: "order" },
+      statistic: "Sum",
+      threshold: 1,
+    },
     ...r.queues.map(
       (q): AlarmSpec => ({
         id: `${q.label}-depth`,

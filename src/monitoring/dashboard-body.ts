@@ -1,4 +1,4 @@
-import { ObservedResources } from "./observed-resources";
+import { ObservedResources, SERVICE_METRICS } from "./observed-resources";
 
 /** A CloudWatch metric line: namespace, metric name, then dimension name/value pairs, then options. */
 type MetricLine = (string | { readonly label?: string; readonly stat?: string })[];
@@ -56,6 +56,11 @@ export function buildDashboardBody(r: ObservedResources): DashboardBody {
     { title: "Rule failed invocations and dead-letter deliveries", stat: "Sum", metrics: [...rule("FailedInvocations"), ...rule("DeadLetterInvocations")] },
     { title: "Table consumed capacity", stat: "Sum", metrics: [...table("ConsumedReadCapacityUnits"), ...table("ConsumedWriteCapacityUnits")] },
     { title: "Table throttles", stat: "Sum", metrics: [...table("ReadThrottleEvents"), ...table("WriteThrottleEvents")] },
+    {
+      title: "Order outcomes (service metrics)",
+      stat: "Sum",
+      metrics: SERVICE_METRICS.map((m) => [r.metricsNamespace, m.metricName, "service", m.service, { label: m.metricName }]),
+    },
     {
       title: "Dead-letter queue depth",
       stat: "Maximum",

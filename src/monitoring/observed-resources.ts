@@ -9,4 +9,14 @@ export interface ObservedResources {
   readonly tables: readonly { readonly label: string; readonly name: string }[];
   /** Dead-letter queues (rule DLQs and async-invocation failure queues). */
   readonly queues: readonly { readonly label: string; readonly name: string }[];
+  /** Namespace of the services' Powertools metrics (dimension `service`). */
+  readonly metricsNamespace: string;
 }
+
+/** Business metrics the services publish: (service, metric name). */
+export const SERVICE_METRICS = [
+  { service: "order", metricName: "OrderCreated" },
+  { service: "order", metricName: "OrderPublishFailed" },
+  { service: "payment", metricName: "PaymentDeclined" },
+  { service: "inventory", metricName: "OutOfStock" },
+] as const;

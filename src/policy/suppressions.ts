@@ -70,24 +70,6 @@ export const SUPPRESSIONS: readonly Suppression[] = [
       "EventBridge and Lambda must be granted, and per-request KMS cost, for no access control the queue policies do not already give.",
   },
   {
-    rule: "monitoring-alarm-topic-accepts-cloudwatch",
-    stacks: PIPELINE,
-    resource: "aws_sns_topic.monitoring_alarm-topic_*",
-    knownDefect: true,
-    reason:
-      "Known defect, not an accepted risk: the alarm topic is encrypted with alias/aws/sns, which CloudWatch alarms cannot use, " +
-      "so alarm notifications are not delivered. Fix in src/constructs/monitoring.ts (a customer-managed key whose policy allows " +
-      "cloudwatch.amazonaws.com, or no SSE); this exception then turns stale and must be removed with the fix.",
-  },
-  {
-    rule: "kms-customer-managed-key",
-    stacks: PIPELINE,
-    resource: "aws_sns_topic.*",
-    reason:
-      "The alarm topic carries alarm state changes only, no order data. It must not use aws/sns (see the known defect above); " +
-      "if the fix removes SSE instead of adding a customer-managed key, this exception stays with that reason.",
-  },
-  {
     rule: "kms-customer-managed-key",
     stacks: PIPELINE,
     resource: "aws_dynamodb_table.*",

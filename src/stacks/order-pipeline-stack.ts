@@ -1,7 +1,7 @@
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { HandlerBundle, ServiceName } from "../bundling/handler-bundles";
 import { AppSettings } from "../config/app-config";
@@ -30,6 +30,16 @@ export interface OrderPipelineStackProps {
 
 /** A sample order for the `submit_test_order_command` output (and `npm run local`). */
 export { SAMPLE_ORDER } from "./sample-order";
+
+/**
+ * The account id inside an ARN (`arn:partition:service:region:account:...`), as a local value: no data
+ * source that calls AWS, and a plain `${local.account_id}` reference that JSON documents can embed.
+ */
+export function accountIdOf(scope: Construct, arn: string): string {
+  const local = new TerraformLocal(scope, "account_id", Fn.element(Fn.split(":", arn), 4));
+  local.overrideLogicalId("account_id");
+  return local.asString;
+}
 
 /** One environment of the order pipeline: bus, rules, saga, services, tables, monitoring. */
 export class OrderPipelineStack extends TerraformStack {
@@ -110,7 +120,7 @@ export class OrderPipelineStack extends TerraformStack {
         "inventory",
         "Reserves and releases stock without overselling",
         { [EnvVar.inventoryTable]: tables.inventory.name },
-        [tables.inventory.grant("ReserveStock", ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"])],
+        [tables.inventory.grant("ReserveStock", ["GetItem", "PutItem", "UpdateItem"])],
       ),
       notification: service(
         "notification",
@@ -151,7 +161,9 @@ export class OrderPipelineStack extends TerraformStack {
     this.monitoring = new Monitoring(this, "monitoring", {
       namePrefix: prefix,
       alarmEmail: vars.alarmEmail,
+      accountId: accountIdOf(this, this.bus.arn),
       observed: {
+        metricsNamespace: vars.projectName,
         region: settings.region,
         functions: Object.entries(services).map(([label, fn]) => ({ label, name: fn.functionName })),
         stateMachine: { label: "order-saga", arn: this.workflow.arn },
