@@ -1,4 +1,6 @@
 import { kmsCustomerManagedKey } from "../../../src/policy/rules/kms-customer-managed-key";
+import { kmsKeyPolicyNotPublic } from "../../../src/policy/rules/kms-key-policy-not-public";
+import { kmsKeyRotationEnabled } from "../../../src/policy/rules/kms-key-rotation-enabled";
 import { judge, messages, stackJson } from "../support/judge";
 
 describe("kms-customer-managed-key", () => {
@@ -42,5 +44,34 @@ describe("kms-customer-managed-key", () => {
       });
     expect(judge(kmsCustomerManagedKey, bucket(), "aws_s3_bucket.state").status).toBe("non-compliant");
     expect(judge(kmsCustomerManagedKey, bucket("${aws_kms_key.state.arn}"), "aws_s3_bucket.state").status).toBe("compliant");
+  });
+});
+
+describe("kms-key-rotation-enabled", () => {
+  const key = (config: Record<string, unknown>) => stackJson({ aws_kms_key: { k: { description: "k", ...config } } });
+  const K = "aws_kms_key.k";
+
+  it("accepts a rotating symmetric key, fails one that does not rotate", () => {
+    expect(judge(kmsKeyRotationEnabled, key({ enable_key_rotation: true }), K).status).toBe("compliant");
+    expect(messages(judge(kmsKeyRotationEnabled, key({}), K))).toEqual(["enable_key_rotation is not true"]);
+  });
+
+  it("does not apply to asymmetric keys, which KMS cannot rotate", () => {
+    expect(judge(kmsKeyRotationEnabled, key({ customer_master_key_spec: "RSA_2048" }), K).status).toBe("not-applicable");
+  });
+});
+
+describe("kms-key-policy-not-public", () => {
+  const key = (statement: Record<string, unknown>) =>
+    stackJson({ aws_kms_key: { k: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Use", Effect: "Allow", Action: "kms:Decrypt", Resource: "*", ...statement }] }) } } });
+  const K = "aws_kms_key.k";
+
+  it("accepts the account root and a conditioned service principal", () => {
+    expect(judge(kmsKeyPolicyNotPublic, key({ Principal: { AWS: "arn:aws:iam::123456789012:root" } }), K).status).toBe("compliant");
+    expect(judge(kmsKeyPolicyNotPublic, key({ Principal: "*", Condition: { StringEquals: { "kms:CallerAccount": "123456789012" } } }), K).status).toBe("compliant");
+  });
+
+  it('fails Principal "*" without a condition', () => {
+    expect(messages(judge(kmsKeyPolicyNotPublic, key({ Principal: { AWS: "*" } }), K))).toEqual(['statement "Use" allows Principal "*" without a condition']);
   });
 });

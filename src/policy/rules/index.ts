@@ -13,6 +13,8 @@ import { iamNoWildcardActions } from "./iam-no-wildcard-actions";
 import { iamTrustOneServicePrincipal } from "./iam-trust-one-service-principal";
 import { iamWildcardResourceOnlyForUnscopableActions } from "./iam-wildcard-resource-only-for-unscopable-actions";
 import { kmsCustomerManagedKey } from "./kms-customer-managed-key";
+import { kmsKeyPolicyNotPublic } from "./kms-key-policy-not-public";
+import { kmsKeyRotationEnabled } from "./kms-key-rotation-enabled";
 import { lambdaActiveTracing } from "./lambda-active-tracing";
 import { lambdaCodeSigning } from "./lambda-code-signing";
 import { lambdaExplicitTimeoutAndMemory } from "./lambda-explicit-timeout-and-memory";
@@ -82,4 +84,6 @@ export const ALL_RULES: readonly PolicyRule[] = [
   monitoringMetricsNameDimensions,
   monitoringAlarmTopicAcceptsCloudwatch,
   kmsCustomerManagedKey,
+  kmsKeyRotationEnabled,
+  kmsKeyPolicyNotPublic,
 ];
