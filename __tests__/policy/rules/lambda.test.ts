@@ -113,7 +113,7 @@ describe("lambda-no-secrets-in-environment", () => {
   it("accepts resource names and pointers to secrets", () => {
     const verdict = judge(
       lambdaNoSecretsInEnvironment,
-      withVariables({ ORDERS_TABLE_NAME: "${aws_dynamodb_table.orders.name}", GATEWAY_API_KEY_SECRET_ARN: "${aws_secretsmanager_secret.gateway.arn}", LOG_LEVEL: "INFO" }),
+      withVariables({ ORDERS_TABLE_NAME: "${aws_dynamodb_table.orders.name}", GATEWAY_API_KEY_SECRET_ARN: "${aws_secretsmanager_secret.gateway.arn}", LOG_LEVEL: "INFO", OAUTH_SCOPES: "orders/read" }),
       FN,
     );
     expect(verdict.status).toBe("compliant");

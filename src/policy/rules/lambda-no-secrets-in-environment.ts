@@ -2,7 +2,7 @@ import { block, parseReference } from "../terraform-values";
 import { NOT_APPLICABLE, Problem, ResourceRule, verdictOf } from "../types";
 
 /** Variable names that say the value is a credential. */
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|CLIENT_?SECRET|AUTH)/i;
+const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|BASIC_?AUTH)/i;
 /** Suffixes of names that point at a secret rather than hold it (an ARN, a parameter name, a key id). */
 const POINTER_NAME = /(_ARN|_NAME|_ID|_PATH|_PARAM|_PARAMETER|_REF|_URI|_SSM|_SECRET_ID)$/i;
 /** Values that look like credentials whatever the variable is called. */
