@@ -65,7 +65,7 @@ Timing and reproducibility
                          1 waits as AWS would
   --timeout SECONDS      Longest wait for one order to end (default 60)
   --seed N               Seed for generated orders and injected faults (default: random)
-  --max-sandboxes N      Concurrent sandboxes per function (default 4)
+  --max-sandboxes N      Sandboxes per function at most, one invocation each at a time (default 2)
 
 Exit status: 0 when every order ended COMPLETED, FAILED or REJECTED; 1 when an order never
 reached a final status or the runtime failed; 2 for bad input.`;
@@ -171,7 +171,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     ...(seed !== undefined ? { seed } : {}),
     timeScale,
     timeoutSeconds: positiveInt("--timeout", str("timeout"), 60),
-    maxSandboxes: positiveInt("--max-sandboxes", str("max-sandboxes"), 4),
+    maxSandboxes: positiveInt("--max-sandboxes", str("max-sandboxes"), 2),
     help: false,
   };
 }

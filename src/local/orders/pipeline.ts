@@ -1,5 +1,3 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { STOCK_CATALOGUE, seedInventory, type CatalogueProduct } from "../../../handlers/inventory/catalogue";
 import { EnvVar, OrderStatus } from "../../contracts/tables";
 import { serviceOf } from "../runtime/faults";
@@ -61,18 +59,13 @@ export interface StoredOrder {
 
 /** Reads orders from the orders table. */
 export class OrderReader {
-  private readonly db: DynamoDBDocumentClient;
-
   constructor(
-    runtime: LocalRuntime,
+    private readonly runtime: LocalRuntime,
     private readonly tableName: string,
-  ) {
-    this.db = DynamoDBDocumentClient.from(runtime.tables.client);
-  }
+  ) {}
 
   async get(orderId: string): Promise<StoredOrder | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
-    return Item as StoredOrder | undefined;
+    return (await this.runtime.tables.getItem(this.tableName, { orderId: { S: orderId } })) as StoredOrder | undefined;
   }
 }
 

@@ -33,7 +33,7 @@ export interface LocalRuntimeOptions {
   readonly seed?: number;
   /** Failure rates by service (`--fail`). */
   readonly faults?: Readonly<Record<string, number>>;
-  /** Sandboxes per function at most. Default 4. */
+  /** Sandboxes per function at most. Default 2. */
   readonly maxSandboxes?: number;
   /** File the functions' output is appended to. Default: discarded. */
   readonly logFile?: string;
@@ -111,7 +111,7 @@ export class LocalRuntime {
     try {
       dynamo = await startDynalite(region);
       closers.push(() => (dynamo as DynaliteServer).close());
-      const tables = new LocalTables(dynamo.client, model.tables);
+      const tables = new LocalTables(dynamo.json, dynamo.client, model.tables);
       await tables.create();
       tables.startTtlSweeper();
       closers.push(async () => tables.stop());

@@ -2,11 +2,14 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Agent } from "node:http";
 import { Worker } from "node:worker_threads";
 import { LOCAL_CREDENTIALS } from "../lambda/environment";
+import { DynamoDBJsonClient } from "./json-client";
 
 export interface DynaliteServer {
   /** e.g. http://127.0.0.1:41234 */
   readonly endpoint: string;
-  /** A client of it (fake credentials), for the runtime's own calls. */
+  /** The runtime's own client of it. */
+  readonly json: DynamoDBJsonClient;
+  /** An AWS SDK client of it (fake credentials), for code that takes one. */
   readonly client: DynamoDBClient;
   close(): Promise<void>;
 }
@@ -28,7 +31,12 @@ export async function startDynalite(region: string): Promise<DynaliteServer> {
       if (m === "close") { server.closeAllConnections(); server.close(() => parentPort.postMessage({ closed: true })); }
     });
   `;
-  const worker = new Worker(source, { eval: true, workerData: { dynalite: require.resolve("dynalite") } });
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: { dynalite: require.resolve("dynalite") },
+    // A larger young generation: most of what a request allocates dies young, and scavenges cost.
+    resourceLimits: { maxYoungGenerationSizeMb: 48 },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once("message", (m: { port?: number; error?: string }) => (m.port ? resolve(m.port) : reject(new Error(`dynalite did not start: ${m.error}`))));
     worker.once("error", reject);
@@ -42,11 +50,14 @@ export async function startDynalite(region: string): Promise<DynaliteServer> {
     requestHandler: { httpAgent: agent } as never,
     maxAttempts: 3,
   });
+  const json = new DynamoDBJsonClient(endpoint, region);
   return {
     endpoint,
+    json,
     client,
     async close() {
       client.destroy();
+      json.close();
       agent.destroy();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 2000);

@@ -1,17 +1,5 @@
-import {
-  CreateTableCommand,
-  DeleteItemCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type CreateTableCommandInput,
-} from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, ScanCommand as DocumentScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { AttributeValue, DynamoDBJsonClient, unmarshallItem } from "./json-client";
 
 /** What the runtime knows of one synthesized `aws_dynamodb_table`. */
 export interface TableSpec {
@@ -59,20 +47,8 @@ export function createTableInput(spec: TableSpec): CreateTableCommandInput {
   };
 }
 
-/** DynamoDB API calls the Step Functions integrations make, by action name. */
-const COMMANDS: Record<string, new (input: never) => unknown> = {
-  GetItem: GetItemCommand,
-  PutItem: PutItemCommand,
-  UpdateItem: UpdateItemCommand,
-  DeleteItem: DeleteItemCommand,
-  Query: QueryCommand,
-};
-
-/** SDK error names that differ from the service's exception names. */
-const ERROR_NAMES: Record<string, string> = {
-  InternalServerError: "InternalServerErrorException",
-  RequestLimitExceeded: "RequestLimitExceededException",
-};
+/** DynamoDB API actions the Step Functions integrations call. */
+const ACTIONS = new Set(["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"]);
 
 /**
  * The stack's tables on dynalite: created as synthesized (keys, indexes, billing mode), with TTL
@@ -84,32 +60,33 @@ export class LocalTables {
   private timer?: NodeJS.Timeout;
 
   constructor(
+    /** The runtime's own client (JSON protocol). */
+    readonly json: DynamoDBJsonClient,
+    /** An AWS SDK client of the same endpoint, for code that takes one (seeding). */
     readonly client: DynamoDBClient,
     readonly specs: readonly TableSpec[],
   ) {}
 
   async create(): Promise<void> {
-    await Promise.all(this.specs.map((spec) => this.client.send(new CreateTableCommand(createTableInput(spec)))));
+    await Promise.all(this.specs.map((spec) => this.json.call("CreateTable", createTableInput(spec))));
   }
 
   /** Deletes and re-creates every table: an empty start. */
   async reset(): Promise<void> {
-    await Promise.all(this.specs.map((spec) => this.client.send(new DeleteTableCommand({ TableName: spec.name })).catch(() => undefined)));
+    await Promise.all(this.specs.map((spec) => this.json.call("DeleteTable", { TableName: spec.name }).catch(() => undefined)));
     await this.create();
   }
 
   /** A DynamoDB API call with the request as the API takes it; errors carry DynamoDB's exception names. */
   async call(action: string, request: unknown): Promise<Record<string, unknown>> {
-    const Command = COMMANDS[action];
-    if (!Command) throw Object.assign(new Error(`${action} is not supported locally`), { name: "ValidationException" });
-    try {
-      const { $metadata: _ignored, ...response } = (await this.client.send(new Command(request as never) as never)) as unknown as Record<string, unknown>;
-      return JSON.parse(JSON.stringify(response)) as Record<string, unknown>;
-    } catch (error) {
-      const e = error as Error;
-      const name = ERROR_NAMES[e.name] ?? (e.name?.endsWith("Exception") ? e.name : "AmazonDynamoDBException");
-      throw Object.assign(new Error(e.message), { name });
-    }
+    if (!ACTIONS.has(action)) throw Object.assign(new Error(`${action} is not supported locally`), { name: "ValidationException" });
+    return this.json.call(action, request);
+  }
+
+  /** Reads one item as plain JSON (strongly consistent). */
+  async getItem(tableName: string, key: Record<string, AttributeValue>): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.json.call<{ Item?: Record<string, AttributeValue> }>("GetItem", { TableName: tableName, Key: key, ConsistentRead: true });
+    return Item ? unmarshallItem(Item) : undefined;
   }
 
   /** Every item of a table, in DynamoDB JSON. */
@@ -117,7 +94,10 @@ export class LocalTables {
     const items: Record<string, AttributeValue>[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const page = await this.client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+      const page = await this.json.call<{ Items?: Record<string, AttributeValue>[]; LastEvaluatedKey?: Record<string, AttributeValue> }>("Scan", {
+        TableName: tableName,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      });
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -127,15 +107,8 @@ export class LocalTables {
   /** Every item of every table, as plain JSON, by table name (items sorted by key). */
   async snapshot(): Promise<Record<string, Record<string, unknown>[]>> {
     const out: Record<string, Record<string, unknown>[]> = {};
-    const documents = DynamoDBDocumentClient.from(this.client);
     for (const spec of this.specs) {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(new DocumentScanCommand({ TableName: spec.name, ExclusiveStartKey: start }));
-        items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = (await this.scanRaw(spec.name)).map(unmarshallItem);
       const key = (i: Record<string, unknown>) => `${String(i[spec.hashKey])}\u0000${spec.rangeKey ? String(i[spec.rangeKey]) : ""}`;
       out[spec.name] = items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     }
@@ -152,7 +125,7 @@ export class LocalTables {
         if (!ttl || !("N" in ttl) || Number(ttl.N) > nowSeconds) continue;
         const key: Record<string, AttributeValue> = { [spec.hashKey]: item[spec.hashKey] as AttributeValue };
         if (spec.rangeKey) key[spec.rangeKey] = item[spec.rangeKey] as AttributeValue;
-        await this.client.send(new DeleteItemCommand({ TableName: spec.name, Key: key }));
+        await this.json.call("DeleteItem", { TableName: spec.name, Key: key });
         deleted++;
       }
     }

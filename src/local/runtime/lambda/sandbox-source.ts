@@ -66,6 +66,10 @@ try {
 }
 
 parentPort.on("message", async (msg) => {
+  if (msg.type === "stop") {
+    flushLog();
+    process.exit(0);
+  }
   if (msg.type !== "invoke") return;
   let settled = false;
   const answer = (m) => {
