@@ -3,7 +3,7 @@
  * validates each stack just before writing it, so the first validation of a synth checks every
  * policy-enabled stack of the app at once: one violation anywhere stops the synth before any stack
  * is written, and the report lists every violation of every stack. The following stacks of the same
- * synth are not checked again.
+ * synth are not checked again, and each stack's write reuses the JSON the check built (SynthWindow).
  */
 import type { TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
@@ -13,6 +13,7 @@ import { PolicyViolationError, formatFailure, formatSummary } from "./report";
 import type { StackJson } from "./stack-context";
 import { SUPPRESSIONS } from "./suppressions";
 import { invalidSuppressions } from "./suppression-matching";
+import { SynthWindow } from "./synthesized-json-reuse";
 
 export interface PolicyOptions extends PolicyConfiguration {
   /** Receives the summary printed after a passing check. Default: a line on stderr. */
@@ -30,7 +31,7 @@ export function applyPolicy(stack: TerraformStack, options: PolicyOptions = {}):
   const root = stack.node.root;
   let run = runs.get(root);
   if (!run) {
-    run = new PolicyRun(options);
+    run = new PolicyRun(options, SynthWindow.of(root));
     runs.set(root, run);
   }
   if (!run.add(stack)) return;
@@ -43,7 +44,10 @@ class PolicyRun {
   /** Stacks of the current synth that were checked with the first one and not validated yet. */
   private pending = new Set<TerraformStack>();
 
-  constructor(private readonly options: PolicyOptions) {
+  constructor(
+    private readonly options: PolicyOptions,
+    private readonly synthWindow: SynthWindow | undefined,
+  ) {
     const invalid = invalidSuppressions(options.suppressions ?? SUPPRESSIONS, options.rules ?? ALL_RULES);
     if (invalid.length > 0) {
       throw new Error(formatFailure({ stackNames: [], ruleCount: 0, violations: [], excepted: [], stale: [], invalid, passed: false }));
@@ -60,14 +64,13 @@ class PolicyRun {
   validate(stack: TerraformStack): string[] {
     if (this.pending.delete(stack)) return [];
     const started = performance.now();
-    const outcome = checkStacks(
-      this.stacks.map((s) => ({ name: s.node.id, json: s.toTerraform() as StackJson })),
-      this.options,
-    );
+    const synthesized = this.stacks.map((s) => ({ stack: s, name: s.node.id, json: s.toTerraform() as StackJson }));
+    const outcome = checkStacks(synthesized, this.options);
     if (!outcome.passed) {
       this.pending.clear();
       throw new PolicyViolationError(outcome);
     }
+    for (const { stack: s, json } of synthesized) this.synthWindow?.offer(s, json);
     this.pending = new Set(this.stacks.filter((s) => s !== stack));
     const report = this.options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
     report(formatSummary(outcome, performance.now() - started));
