@@ -50,6 +50,8 @@ export class OrderDriver {
   private readonly waiters = new Map<string, Waiter>();
   private readonly eventOrders = new Map<string, string>();
   private readonly running = new Map<string, number>();
+  /** Why an order's workflow did not (or no longer) run, noted even before anyone waits for the order. */
+  private readonly endedWithout = new Map<string, { name: string; message: string }>();
   private readonly unsubscribe: () => void;
   private nextIndex = 0;
 
@@ -131,12 +133,13 @@ export class OrderDriver {
         );
       }, timeoutMs);
       this.waiters.set(orderId, { resolve, timer });
-      // The order may have finished before the waiter was registered.
-      void this.check(orderId);
+      // The order may have finished, or its event gone nowhere, before the waiter was registered.
+      void this.check(orderId, this.endedWithout.get(orderId));
     });
   }
 
   private settle(orderId: string, result: { order?: StoredOrder; reason?: { name: string; message: string } }): void {
+    this.endedWithout.delete(orderId);
     const waiter = this.waiters.get(orderId);
     if (!waiter) return;
     this.waiters.delete(orderId);
@@ -144,7 +147,13 @@ export class OrderDriver {
     waiter.resolve(result);
   }
 
+  /** Reads the order; settles its waiter when it is final, or with `ifNotFinal` when no execution of it runs. */
   private async check(orderId: string, ifNotFinal?: { name: string; message: string }): Promise<void> {
+    if (ifNotFinal && !this.running.get(orderId)) {
+      this.endedWithout.set(orderId, ifNotFinal);
+      // Only orders between their submission and their wait need this; keep it bounded.
+      if (this.endedWithout.size > 10_000) this.endedWithout.delete(this.endedWithout.keys().next().value as string);
+    }
     if (!this.waiters.has(orderId)) return;
     const order = await this.reader.get(orderId);
     if (order && isFinal(order.status)) this.settle(orderId, { order });
@@ -161,7 +170,7 @@ export class OrderDriver {
       case "event-unmatched": {
         const orderId = this.eventOrders.get(record.eventId);
         this.eventOrders.delete(record.eventId);
-        if (orderId && this.waiters.has(orderId)) {
+        if (orderId) {
           void this.check(orderId, { name: "NoRuleMatched", message: `"${record.detailType}" of order ${orderId} matched no rule on bus ${record.bus}: no workflow started` });
         }
         return;
@@ -169,9 +178,7 @@ export class OrderDriver {
       case "dead-lettered":
       case "dropped": {
         const orderId = record.eventId ? this.eventOrders.get(record.eventId) : undefined;
-        if (orderId && this.waiters.has(orderId)) {
-          void this.check(orderId, { name: "DeliveryFailed", message: `the event of order ${orderId} was not delivered: ${record.reason}` });
-        }
+        if (orderId) void this.check(orderId, { name: "DeliveryFailed", message: `the event of order ${orderId} was not delivered: ${record.reason}` });
         return;
       }
       case "delivered":
@@ -179,7 +186,10 @@ export class OrderDriver {
         return;
       case "execution-started": {
         const orderId = orderIdOf((record.input as { detail?: unknown } | null)?.detail);
-        if (orderId) this.running.set(orderId, (this.running.get(orderId) ?? 0) + 1);
+        if (orderId) {
+          this.running.set(orderId, (this.running.get(orderId) ?? 0) + 1);
+          this.endedWithout.delete(orderId);
+        }
         return;
       }
       case "execution-finished": {
