@@ -79,7 +79,14 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const line of startupReport(runtime, stackFile, Date.now() - t0)) say(line);
     say(`Function output: ${path.relative(process.cwd(), logFile)}`);
     const parts = pipelineParts(runtime);
-    const driver = new OrderDriver(runtime, parts, { timeoutMs: options.timeoutSeconds * 1000 });
+    // bench/local.js times start-up to the first accepted order by this mark.
+    let marked = !process.env.ORDERS_LOCAL_TIMING_MARKS;
+    const onAccepted = () => {
+      if (marked) return;
+      marked = true;
+      process.stderr.write(`@first-order-accepted ${Date.now()}\n`);
+    };
+    const driver = new OrderDriver(runtime, parts, { timeoutMs: options.timeoutSeconds * 1000, onAccepted });
     let outcomes: OrderOutcome[];
     let wallMs: number;
 

@@ -30,6 +30,8 @@ export interface OrderDriverOptions {
   readonly timeoutMs?: number;
   /** Submissions of one order at most (transient failures are retried with the same request). Default 5. */
   readonly maxAttempts?: number;
+  /** Called when the Order service accepts an order (before it is final). */
+  readonly onAccepted?: (orderId: string) => void;
 }
 
 interface Waiter {
@@ -110,6 +112,7 @@ export class OrderDriver {
     if (!accepted) return outcome(null, "FAILED", lastError, attempts);
 
     const { orderId } = accepted;
+    this.options.onAccepted?.(orderId);
     let stored: StoredOrder | undefined;
     let reason: { name: string; message: string } | undefined;
     if (isFinal(accepted.status)) stored = await this.reader.get(orderId);

@@ -1,0 +1,90 @@
+// `npm run local` budgets, measured on this machine (used by bench/run.js, or alone:
+// `node bench/local.js [runs]`). Each run is a fresh `node scripts/run-ts.js src/local/cli.ts`, as the npm
+// script runs it (npm's own start-up not included):
+//  - start-up to first order accepted: from spawning the CLI to the Order function accepting the sample
+//    order (the CLI prints a mark when ORDERS_LOCAL_TIMING_MARKS is set); budget 3 s;
+//  - orders per second end to end: a load of BENCH_LOCAL_ORDERS (default 400) generated orders at
+//    concurrency 16, retry waits shortened (the default time scale), as `--json` reports it; budget 100/s.
+// Medians over `runs`.
+"use strict";
+const { spawn, spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..");
+const CLI = [path.join("scripts", "run-ts.js"), path.join("src", "local", "cli.ts")];
+const CONCURRENCY = 16;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function ensureSynthesized() {
+  if (fs.existsSync(path.join(root, "cdktf.out", "stacks", "orders-dev", "cdk.tf.json"))) return;
+  const r = spawnSync(process.execPath, [path.join("scripts", "run-ts.js"), "main.ts"], { cwd: root, encoding: "utf8", env: { ...process.env, ORDERS_ENVIRONMENTS: "dev" } });
+  if (r.status !== 0) throw new Error(`npm run synth failed:\n${(r.stderr || r.stdout).slice(-2000)}`);
+}
+
+/** Runs the CLI; resolves with its stdout, exit code, and when the first order was accepted (ms after spawn). */
+function runCli(args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    let firstAcceptedMs;
+    let stdout = "";
+    let stderr = "";
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      const mark = /@first-order-accepted (\d+)/.exec(stderr);
+      if (mark && firstAcceptedMs === undefined) firstAcceptedMs = Number(mark[1]) - started;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`npm run local ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
+      resolve({ stdout, firstAcceptedMs, wallMs: Date.now() - started });
+    });
+  });
+}
+
+async function measureLocal({ runs = 3 } = {}) {
+  ensureSynthesized();
+  const orders = Number(process.env.BENCH_LOCAL_ORDERS || 400);
+  const logs = path.join(root, ".build", "bench", "local-functions.log");
+  const startups = [];
+  const rates = [];
+  const p95s = [];
+  for (let i = 0; i < runs; i++) {
+    const first = await runCli(["--json", "--logs", logs], { ORDERS_LOCAL_TIMING_MARKS: "1" });
+    startups.push(first.firstAcceptedMs);
+    const load = await runCli(["--json", "--logs", logs, "--orders", String(orders), "--concurrency", String(CONCURRENCY), "--seed", String(1000 + i)]);
+    const { summary } = JSON.parse(load.stdout);
+    if (summary.completed + summary.failed !== orders) throw new Error(`load run ended ${JSON.stringify(summary)}`);
+    rates.push(summary.throughputPerSecond);
+    p95s.push(summary.latencyMs.p95);
+  }
+  return {
+    startupToFirstOrderMs: median(startups),
+    ordersPerSecond: median(rates),
+    concurrency: CONCURRENCY,
+    orders,
+    latencyP95Ms: median(p95s),
+    runs,
+    samples: { startupToFirstOrderMs: startups, ordersPerSecond: rates },
+    budgets: { startupToFirstOrderMs: 3000, ordersPerSecond: 100 },
+  };
+}
+
+module.exports = { measureLocal };
+
+if (require.main === module) {
+  measureLocal({ runs: Number(process.argv[2] || 3) }).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e) => {
+      console.error(e.message);
+      process.exit(1);
+    },
+  );
+}
