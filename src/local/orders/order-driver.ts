@@ -136,8 +136,9 @@ export class OrderDriver {
         );
       }, timeoutMs);
       this.waiters.set(orderId, { resolve, timer });
-      // The order may have finished, or its event gone nowhere, before the waiter was registered.
-      void this.check(orderId, this.endedWithout.get(orderId));
+      // Its execution may have ended, or its event gone nowhere, before the waiter was registered.
+      const ended = this.endedWithout.get(orderId);
+      if (ended) void this.check(orderId, ended);
     });
   }
 
