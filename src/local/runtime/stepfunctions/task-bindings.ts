@@ -96,9 +96,13 @@ export function retryingStates(machine: AslMachine): [string, AslState][] {
   return out;
 }
 
+/** Function errors Lambda raises itself (a timeout, a crashed runtime): Step Functions reports them as Lambda.Unknown. */
+const UNHANDLED = new Set(["Sandbox.Timedout", "Runtime.ExitError"]);
+
 function functionErrorToTaskError(result: InvokeResult): TaskError {
   const e = result.functionError as NonNullable<InvokeResult["functionError"]>;
-  return new TaskError(e.errorType, JSON.stringify({ errorMessage: e.errorMessage, errorType: e.errorType, trace: e.trace }));
+  const cause = JSON.stringify({ errorMessage: e.errorMessage, errorType: e.errorType, trace: e.trace });
+  return new TaskError(UNHANDLED.has(e.errorType) ? "Lambda.Unknown" : e.errorType, cause);
 }
 
 async function invoke(backends: TaskBackends, functionRef: string, payload: unknown, caller: InvocationCaller): Promise<InvokeResult> {
