@@ -178,3 +178,19 @@ describe("a local state machine", () => {
     );
   });
 });
+
+describe("definition validation", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { validateDefinitions } = require("../../../src/local/runtime/stepfunctions/validate") as typeof import("../../../src/local/runtime/stepfunctions/validate");
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "asl-cache-"));
+
+  it("reports an invalid definition by name, and remembers a valid one", async () => {
+    const valid = { StartAt: "Done", States: { Done: { Type: "Succeed" } } };
+    const invalid = { StartAt: "Missing", States: { Done: { Type: "Succeed" } } };
+    const problems = await validateDefinitions([{ name: "ok", definition: valid }, { name: "broken", definition: invalid }], cache);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^broken: /);
+    expect(fs.readdirSync(cache)).toHaveLength(1);
+    expect(await validateDefinitions([{ name: "ok", definition: valid }], cache)).toEqual([]);
+  });
+});

@@ -43,6 +43,11 @@ export interface LocalRuntimeOptions {
   readonly retainTrace?: boolean;
   /** Record state transitions of executions. Default true. */
   readonly traceStates?: boolean;
+  /**
+   * Start one sandbox of every function before `start` resolves ("all", the default), or leave every
+   * cold start to the first invocation, as Lambda does ("none"; `warm()` starts them later).
+   */
+  readonly warm?: "all" | "none";
 }
 
 /** The stack, running: its resources on local stand-ins, reachable as on AWS. */
@@ -204,7 +209,7 @@ export class LocalRuntime {
       closers.push(async () => {
         await Promise.all([...functions.values()].map((f) => f.stop()));
       });
-      const warming = Promise.all([...functions.values()].map((f) => f.warm()));
+      const warming = options.warm === "none" ? Promise.resolve([]) : Promise.all([...functions.values()].map((f) => f.warm()));
 
       const backends: TaskBackends = {
         invokeFunction: (ref, payload, caller) => {
@@ -255,6 +260,12 @@ export class LocalRuntime {
       for (const close of closers.reverse()) await close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Starts a sandbox of each function (the given ones first) and resolves when their code is loaded. */
+  async warm(first: readonly LocalFunction[] = []): Promise<void> {
+    for (const fn of first) await fn.warm();
+    await Promise.all([...this.functions.values()].map((f) => f.warm()));
   }
 
   /** The function with this name or ARN. */
