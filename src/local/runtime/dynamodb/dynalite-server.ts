@@ -34,8 +34,6 @@ export async function startDynalite(region: string): Promise<DynaliteServer> {
   const worker = new Worker(source, {
     eval: true,
     workerData: { dynalite: require.resolve("dynalite") },
-    // A larger young generation: most of what a request allocates dies young, and scavenges cost.
-    resourceLimits: { maxYoungGenerationSizeMb: 48 },
   });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once("message", (m: { port?: number; error?: string }) => (m.port ? resolve(m.port) : reject(new Error(`dynalite did not start: ${m.error}`))));

@@ -125,8 +125,6 @@ class Sandbox {
     this.worker = new Worker(SANDBOX_SOURCE, {
       eval: true,
       env: { ...spec.environment },
-      // A larger young generation than a worker's default: fewer scavenges per invocation.
-      resourceLimits: { maxYoungGenerationSizeMb: 48 },
       execArgv: [...spec.execArgv],
       workerData: {
         logFile: logs.logFile,
