@@ -24,7 +24,12 @@ const short = (arn: string) => arn.split(":").pop() ?? arn;
 export function orderPath(all: readonly TraceRecord[], outcome: OrderOutcome): string[] {
   // An invocation is recorded when it ends; it is shown where it began.
   const began = (r: TraceRecord) => (r.kind === "function-invoked" ? r.at - r.durationMs : r.at);
-  const records = all.map((r, i) => ({ r, i })).sort((a, b) => began(a.r) - began(b.r) || a.i - b.i).map((x) => x.r);
+  // At the same millisecond: a state is entered before what it does, and an execution ends last.
+  const rank = (r: TraceRecord) => (r.kind === "state" && r.event === "entered" ? 0 : r.kind === "execution-finished" ? 2 : 1);
+  const records = all
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => began(a.r) - began(b.r) || rank(a.r) - rank(b.r) || a.i - b.i)
+    .map((x) => x.r);
   const start = records[0] ? began(records[0]) : 0;
   const lines: string[] = [];
   const at = (r: TraceRecord) => `+${String(began(r) - start).padStart(5)} ms`;

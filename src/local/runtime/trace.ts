@@ -63,8 +63,9 @@ export class Trace {
     this.retain = options.retain ?? true;
   }
 
-  emit(record: TraceInput): void {
-    const full = { ...record, at: Date.now() } as TraceRecord;
+  /** Records what happened; `at` (ms since the epoch) defaults to now. */
+  emit(record: TraceInput, at: number = Date.now()): void {
+    const full = { ...record, at } as TraceRecord;
     if (this.retain) this.records.push(full);
     for (const listener of this.listeners) listener(full);
   }

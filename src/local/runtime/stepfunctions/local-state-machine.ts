@@ -41,7 +41,7 @@ export class StartExecutionError extends Error {
 }
 
 /** What the library logs of an execution, as far as the trace reads it. */
-type LogEvent = { readonly type: string; readonly state?: { readonly name: string }; readonly Error?: string; readonly Cause?: unknown };
+type LogEvent = { readonly type: string; readonly timestamp?: number; readonly state?: { readonly name: string }; readonly Error?: string; readonly Cause?: unknown };
 
 /** Step Functions' limit on an execution's input and on its state. */
 export const MAX_INPUT_BYTES = 256 * 1024;
@@ -166,13 +166,17 @@ export class LocalStateMachine {
     for await (const event of logs) {
       const kind = kinds[event.type];
       if (!kind || !event.state) continue;
-      this.options.trace.emit({
-        kind: "state",
-        executionArn,
-        event: kind,
-        state: event.state.name,
-        ...(event.Error !== undefined ? { error: event.Error, cause: typeof event.Cause === "string" ? event.Cause : JSON.stringify(event.Cause) } : {}),
-      });
+      // The library's log is read asynchronously; its own timestamps say when each step happened.
+      this.options.trace.emit(
+        {
+          kind: "state",
+          executionArn,
+          event: kind,
+          state: event.state.name,
+          ...(event.Error !== undefined ? { error: event.Error, cause: typeof event.Cause === "string" ? event.Cause : JSON.stringify(event.Cause) } : {}),
+        },
+        event.timestamp,
+      );
     }
   }
 }
