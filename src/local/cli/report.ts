@@ -24,8 +24,9 @@ const short = (arn: string) => arn.split(":").pop() ?? arn;
 export function orderPath(all: readonly TraceRecord[], outcome: OrderOutcome): string[] {
   // An invocation is recorded when it ends; it is shown where it began.
   const began = (r: TraceRecord) => (r.kind === "function-invoked" ? r.at - r.durationMs : r.at);
-  // At the same millisecond: a state is entered before what it does, and an execution ends last.
-  const rank = (r: TraceRecord) => (r.kind === "state" && r.event === "entered" ? 0 : r.kind === "execution-finished" ? 2 : 1);
+  // At the same millisecond: an execution starts, then a state is entered before what it does; an execution ends last.
+  const rank = (r: TraceRecord) =>
+    r.kind === "execution-started" ? -1 : r.kind === "state" && r.event === "entered" ? 0 : r.kind === "execution-finished" ? 2 : 1;
   const records = all
     .map((r, i) => ({ r, i }))
     .sort((a, b) => began(a.r) - began(b.r) || rank(a.r) - rank(b.r) || a.i - b.i)
