@@ -106,8 +106,9 @@ export class OrderDriver {
         lastError = { name: error instanceof LambdaServiceError ? `Lambda.${e.name}` : e.name, message: e.message };
         if (error instanceof LambdaServiceError && error.statusCode === 413) return outcome(null, "REJECTED", lastError, attempts);
       }
-      // Back off exponentially from 1 s, scaled like every other retry wait.
-      await this.runtime.clock.sleep(1000 * 2 ** (attempts - 1));
+      // The client's own back-off (50, 100, 200, 400 ms), real time: a submission still in progress
+      // (RequestInProgress) needs the time it takes, whatever the time scale.
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempts - 1)));
     }
     if (!accepted) return outcome(null, "FAILED", lastError, attempts);
 

@@ -202,7 +202,7 @@ export class LocalRuntime {
               async: fn.async,
               execArgv: workerExecArgv(fn.variables),
             },
-            { maxSandboxes: options.maxSandboxes, queues, clock, trace, activity, faults, logFile: options.logFile, echoLogs: options.echoLogs, random },
+            { maxSandboxes: options.maxSandboxes, queues, clock, trace, activity, faults, logFile: options.logFile, echoLogs: options.echoLogs },
           ),
         );
       }

@@ -96,7 +96,6 @@ export interface LocalFunctionOptions {
   readonly logFile?: string;
   /** Also write the functions' output to stderr. */
   readonly echoLogs?: boolean;
-  readonly random?: () => number;
 }
 
 /** Lambda's limits on a payload. */
