@@ -1,12 +1,11 @@
+// aws-local-stepfunctions needs Promise.withResolvers (Node 22); added on Node 20.
+import "../../polyfills";
 import { randomUUID } from "node:crypto";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { Trace } from "../trace";
-import { installPromiseWithResolvers } from "./polyfill";
 import { AslMachine, TaskBackends, TaskHandler, bindTask, retryingStates, taskStates } from "./task-bindings";
-
-installPromiseWithResolvers();
 
 export interface StateMachineSpec {
   readonly name: string;
