@@ -8,4 +8,6 @@ module.exports = {
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testTimeout: 60000,
+  // Two workers on two cores: the slow files wait on terraform and worker threads, so they overlap well.
+  maxWorkers: 2,
 };
