@@ -2,24 +2,12 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { IResolvable } from "cdktf";
 import { Construct } from "constructs";
-import { allow, xrayWriteStatement } from "../iam/policy-document";
+import { LOG_DELIVERY_ACTIONS, allow, xrayWriteStatement } from "../iam/policy-document";
 import { buildOrderWorkflowDefinition } from "../workflow/order-workflow";
 import { DataTable } from "./data-table";
 import { OrderEventBus } from "./event-bus";
 import { Microservice } from "./microservice";
 import { ServiceRole } from "./service-role";
-
-/** Log-delivery actions Step Functions needs for vended logs; AWS authorizes them only on `*`. */
-export const LOG_DELIVERY_ACTIONS = [
-  "logs:CreateLogDelivery",
-  "logs:GetLogDelivery",
-  "logs:UpdateLogDelivery",
-  "logs:DeleteLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:PutResourcePolicy",
-  "logs:DescribeResourcePolicies",
-  "logs:DescribeLogGroups",
-] as const;
 
 export interface OrderWorkflowProps {
   /** The state machine's name. */

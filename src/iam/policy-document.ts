@@ -43,21 +43,16 @@ export function logWriteStatement(logGroupArn: string): PolicyStatement {
   return allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${logGroupArn}:*`]);
 }
 
-/** X-Ray segment upload: AWS offers no resource-level scoping for these actions. */
-export function xrayWriteStatement(): PolicyStatement {
-  return allow(
-    "WriteXRayTraces",
-    ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
-    ["*"],
-  );
-}
-
-/** The actions that AWS only authorizes on `Resource "*"`; policy checks allow `*` for these alone. */
-export const ACTIONS_WITHOUT_RESOURCE_SCOPE: readonly string[] = [
+/** X-Ray segment upload and sampling; AWS authorizes them only on `*`. */
+export const XRAY_WRITE_ACTIONS = [
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
   "xray:GetSamplingRules",
   "xray:GetSamplingTargets",
+] as const;
+
+/** Log-delivery actions Step Functions needs for vended logs; AWS authorizes them only on `*`. */
+export const LOG_DELIVERY_ACTIONS = [
   "logs:CreateLogDelivery",
   "logs:GetLogDelivery",
   "logs:UpdateLogDelivery",
@@ -66,4 +61,12 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE: readonly string[] = [
   "logs:PutResourcePolicy",
   "logs:DescribeResourcePolicies",
   "logs:DescribeLogGroups",
-];
+] as const;
+
+/** X-Ray segment upload: AWS offers no resource-level scoping for these actions. */
+export function xrayWriteStatement(): PolicyStatement {
+  return allow("WriteXRayTraces", XRAY_WRITE_ACTIONS, ["*"]);
+}
+
+/** The actions that AWS only authorizes on `Resource "*"`; policy checks allow `*` for these alone. */
+export const ACTIONS_WITHOUT_RESOURCE_SCOPE: readonly string[] = [...XRAY_WRITE_ACTIONS, ...LOG_DELIVERY_ACTIONS];
