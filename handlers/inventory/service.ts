@@ -15,11 +15,11 @@
  * give back twice. Reserve and release are idempotent per order: repeating them returns
  * the recorded outcome, and a release that comes first blocks a late reserve.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { OrderIdPattern } from "../../src/contracts/events";
 import { InventoryKey } from "../../src/contracts/tables";
-import { isConditionalCheckFailed } from "../shared/aws";
+import { isConditionalCheckFailed, putIfAbsent, transitionStatus } from "../shared/aws";
 import { settleWithConcurrency } from "../shared/concurrency";
 import { OutOfStock, ReservationConflict, ValidationError } from "../shared/errors";
 import { MetricUnit, type Observability } from "../shared/observability";
@@ -313,43 +313,19 @@ export class InventoryService {
     return (await this.getRecord(request.orderId))!;
   }
 
-  private async putRecord(record: ReservationRecord): Promise<boolean> {
-    try {
-      await this.db().send(
-        new PutCommand({ TableName: this.deps.inventoryTableName, Item: record, ConditionExpression: "attribute_not_exists(pk)" }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+  private putRecord(record: ReservationRecord): Promise<boolean> {
+    return putIfAbsent(this.db(), this.deps.inventoryTableName, record as unknown as Record<string, unknown>, "pk");
   }
 
-  private async setStatus(orderId: string, from: ReservationStatusName, to: ReservationStatusName, extra: Record<string, unknown> = {}): Promise<boolean> {
-    const names: Record<string, string> = { "#status": "status" };
-    const values: Record<string, unknown> = { ":from": from, ":to": to, ":now": this.now().toISOString() };
-    let set = "#status = :to, updatedAt = :now";
-    for (const [key, value] of Object.entries(extra)) {
-      names[`#${key}`] = key;
-      values[`:${key}`] = value;
-      set += `, #${key} = :${key}`;
-    }
-    try {
-      await this.db().send(
-        new UpdateCommand({
-          TableName: this.deps.inventoryTableName,
-          Key: InventoryKey.reservation(orderId),
-          UpdateExpression: `SET ${set}`,
-          ConditionExpression: "#status = :from",
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+  private setStatus(orderId: string, from: ReservationStatusName, to: ReservationStatusName, extra: Record<string, unknown> = {}): Promise<boolean> {
+    return transitionStatus(this.db(), {
+      tableName: this.deps.inventoryTableName,
+      key: InventoryKey.reservation(orderId),
+      from,
+      to,
+      now: this.now().toISOString(),
+      fields: extra,
+    });
   }
 
   private async getRecord(orderId: string): Promise<ReservationRecord | undefined> {

@@ -14,10 +14,10 @@
  * record, so a charge arriving late is refused rather than left unrefunded.
  */
 import { createHash } from "node:crypto";
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { OrderIdPattern } from "../../src/contracts/events";
-import { isConditionalCheckFailed } from "../shared/aws";
+import { putIfAbsent, transitionStatus } from "../shared/aws";
 import { PaymentConflict, PaymentDeclined, PaymentInProgress, ValidationError } from "../shared/errors";
 import { MetricUnit, type Observability } from "../shared/observability";
 import { parseOrThrow } from "../shared/validation";
@@ -224,44 +224,20 @@ export class PaymentService {
     return { orderId, paymentId: paymentIdOf(orderId), status, gateway: this.deps.gateway.name, createdAt: now, updatedAt: now, ...fields };
   }
 
-  private async putIfAbsent(record: PaymentRecord): Promise<boolean> {
-    try {
-      await this.deps.db.send(
-        new PutCommand({ TableName: this.deps.paymentsTableName, Item: record, ConditionExpression: "attribute_not_exists(orderId)" }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+  private putIfAbsent(record: PaymentRecord): Promise<boolean> {
+    return putIfAbsent(this.deps.db, this.deps.paymentsTableName, record as unknown as Record<string, unknown>, "orderId");
   }
 
   /** Moves the record from one status to another; false when it was not in `from`. */
-  private async transition(orderId: string, from: PaymentStatusName, to: PaymentStatusName, fields: Record<string, string>): Promise<boolean> {
-    const names: Record<string, string> = { "#status": "status" };
-    const values: Record<string, unknown> = { ":from": from, ":to": to, ":now": new Date(this.now()).toISOString() };
-    let set = "#status = :to, updatedAt = :now";
-    for (const [key, value] of Object.entries(fields)) {
-      names[`#${key}`] = key;
-      values[`:${key}`] = value;
-      set += `, #${key} = :${key}`;
-    }
-    try {
-      await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.deps.paymentsTableName,
-          Key: { orderId },
-          UpdateExpression: `SET ${set}`,
-          ConditionExpression: "#status = :from",
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+  private transition(orderId: string, from: PaymentStatusName, to: PaymentStatusName, fields: Record<string, string>): Promise<boolean> {
+    return transitionStatus(this.deps.db, {
+      tableName: this.deps.paymentsTableName,
+      key: { orderId },
+      from,
+      to,
+      now: new Date(this.now()).toISOString(),
+      fields,
+    });
   }
 
   private async get(orderId: string): Promise<PaymentRecord | undefined> {
