@@ -4,7 +4,7 @@
  * (string-or-list fields become lists) so rules can read them one way.
  */
 import type { StackContext } from "./stack-context";
-import type { SynthesizedResource } from "./types";
+import type { Problem, SynthesizedResource } from "./types";
 import { blocks, withoutInterpolations } from "./terraform-values";
 
 export interface PolicyPrincipal {
@@ -125,3 +125,18 @@ export function isWildcardResource(resource: string): boolean {
 
 /** A statement's label and effect, for messages: `statement "WriteLogs"`. */
 export const statementName = (s: PolicyStatementView): string => `statement ${JSON.stringify(s.label)}`;
+
+/** The Allow statements of some policy documents, and a problem for each document that cannot be read. */
+export function allowStatementsOf(
+  stack: StackContext,
+  documents: readonly PolicyDocumentSource[],
+): { readonly statements: PolicyStatementView[]; readonly unreadable: Problem[] } {
+  const statements: PolicyStatementView[] = [];
+  const unreadable: Problem[] = [];
+  for (const doc of documents) {
+    const policy = parsePolicy(stack, doc.text);
+    if (!policy.ok) unreadable.push({ message: `${doc.argument} ${policy.error}`, subject: doc.argument });
+    else statements.push(...policy.statements.filter((s) => s.effect === "Allow"));
+  }
+  return { statements, unreadable };
+}

@@ -1,4 +1,4 @@
-import { POLICY_HOLDING_TYPES, actionMatches, isWildcardResource, parsePolicy, policyDocumentsOf, statementName } from "../iam-document";
+import { POLICY_HOLDING_TYPES, actionMatches, allowStatementsOf, isWildcardResource, policyDocumentsOf, statementName } from "../iam-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, verdictOf } from "../types";
 
 /** Actions that let a principal grant itself more, whatever resource they name. */
@@ -36,17 +36,14 @@ export const iamNoPrivilegeEscalation: ResourceRule = {
     const documents = policyDocumentsOf(resource);
     if (documents.length === 0) return NOT_APPLICABLE;
     const problems: Problem[] = [];
-    for (const doc of documents) {
-      const policy = parsePolicy(stack, doc.text);
-      if (!policy.ok) continue; // reported by iam-no-wildcard-actions
-      for (const s of policy.statements.filter((st) => st.effect === "Allow")) {
-        const covers = (action: string) => s.actions.some((a) => actionMatches(a, action));
-        const always = ESCALATION_ACTIONS.filter(covers);
-        const anyResource = s.resources.some(isWildcardResource) || s.notResources.length > 0;
-        const onStar = anyResource ? ESCALATION_ON_ANY_RESOURCE.filter(covers) : [];
-        if (always.length > 0) problems.push({ message: `${statementName(s)} allows ${always.join(", ")}`, subject: s.label });
-        if (onStar.length > 0) problems.push({ message: `${statementName(s)} allows ${onStar.join(", ")} on every resource`, subject: s.label });
-      }
+    // Unreadable documents are reported by iam-no-wildcard-actions.
+    for (const s of allowStatementsOf(stack, documents).statements) {
+      const covers = (action: string) => s.actions.some((a) => actionMatches(a, action));
+      const always = ESCALATION_ACTIONS.filter(covers);
+      const anyResource = s.resources.some(isWildcardResource) || s.notResources.length > 0;
+      const onStar = anyResource ? ESCALATION_ON_ANY_RESOURCE.filter(covers) : [];
+      if (always.length > 0) problems.push({ message: `${statementName(s)} allows ${always.join(", ")}`, subject: s.label });
+      if (onStar.length > 0) problems.push({ message: `${statementName(s)} allows ${onStar.join(", ")} on every resource`, subject: s.label });
     }
     return verdictOf(problems);
   },

@@ -1,4 +1,4 @@
-import { POLICY_HOLDING_TYPES, isWildcardAction, parsePolicy, policyDocumentsOf, statementName } from "../iam-document";
+import { POLICY_HOLDING_TYPES, allowStatementsOf, isWildcardAction, policyDocumentsOf, statementName } from "../iam-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, verdictOf } from "../types";
 
 export const iamNoWildcardActions: ResourceRule = {
@@ -13,18 +13,12 @@ export const iamNoWildcardActions: ResourceRule = {
   check(resource, stack) {
     const documents = policyDocumentsOf(resource);
     if (documents.length === 0) return NOT_APPLICABLE;
-    const problems: Problem[] = [];
-    for (const doc of documents) {
-      const policy = parsePolicy(stack, doc.text);
-      if (!policy.ok) {
-        problems.push({ message: `${doc.argument} ${policy.error}`, subject: doc.argument });
-        continue;
-      }
-      for (const s of policy.statements.filter((st) => st.effect === "Allow")) {
-        const wildcards = s.actions.filter(isWildcardAction);
-        if (wildcards.length > 0) problems.push({ message: `${statementName(s)} allows ${wildcards.map((a) => JSON.stringify(a)).join(", ")}`, subject: s.label });
-        if (s.notActions.length > 0) problems.push({ message: `${statementName(s)} uses NotAction in an Allow, granting every other action`, subject: s.label });
-      }
+    const { statements, unreadable } = allowStatementsOf(stack, documents);
+    const problems: Problem[] = [...unreadable];
+    for (const s of statements) {
+      const wildcards = s.actions.filter(isWildcardAction);
+      if (wildcards.length > 0) problems.push({ message: `${statementName(s)} allows ${wildcards.map((a) => JSON.stringify(a)).join(", ")}`, subject: s.label });
+      if (s.notActions.length > 0) problems.push({ message: `${statementName(s)} uses NotAction in an Allow, granting every other action`, subject: s.label });
     }
     return verdictOf(problems);
   },

@@ -1,5 +1,5 @@
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../iam/policy-document";
-import { POLICY_HOLDING_TYPES, isWildcardResource, parsePolicy, policyDocumentsOf, statementName } from "../iam-document";
+import { POLICY_HOLDING_TYPES, allowStatementsOf, isWildcardResource, policyDocumentsOf, statementName } from "../iam-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, verdictOf } from "../types";
 
 const UNSCOPABLE = new Set(ACTIONS_WITHOUT_RESOURCE_SCOPE.map((a) => a.toLowerCase()));
@@ -16,19 +16,13 @@ export const iamWildcardResourceOnlyForUnscopableActions: ResourceRule = {
   check(resource, stack) {
     const documents = policyDocumentsOf(resource).filter((d) => d.kind === "identity");
     if (documents.length === 0) return NOT_APPLICABLE;
-    const problems: Problem[] = [];
-    for (const doc of documents) {
-      const policy = parsePolicy(stack, doc.text);
-      if (!policy.ok) {
-        problems.push({ message: `${doc.argument} ${policy.error}`, subject: doc.argument });
-        continue;
-      }
-      for (const s of policy.statements.filter((st) => st.effect === "Allow")) {
-        const wildcard = s.resources.some(isWildcardResource) || s.notResources.length > 0;
-        if (!wildcard) continue;
-        const scopable = s.actions.filter((a) => !UNSCOPABLE.has(a.toLowerCase()));
-        if (scopable.length > 0) problems.push({ message: `${statementName(s)} allows ${scopable.join(", ")} on every resource`, subject: s.label });
-      }
+    const { statements, unreadable } = allowStatementsOf(stack, documents);
+    const problems: Problem[] = [...unreadable];
+    for (const s of statements) {
+      const wildcard = s.resources.some(isWildcardResource) || s.notResources.length > 0;
+      if (!wildcard) continue;
+      const scopable = s.actions.filter((a) => !UNSCOPABLE.has(a.toLowerCase()));
+      if (scopable.length > 0) problems.push({ message: `${statementName(s)} allows ${scopable.join(", ")} on every resource`, subject: s.label });
     }
     return verdictOf(problems);
   },
