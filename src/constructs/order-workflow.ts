@@ -51,7 +51,7 @@ export class OrderWorkflow extends Construct {
         props.ordersTable.grant("RecordOrderOutcome", ["UpdateItem"]),
         props.bus.grantPublish("PublishOrderOutcome"),
         allow("DeliverExecutionLogs", [...LOG_DELIVERY_ACTIONS], ["*"]),
-        { ...xrayWriteStatement(), Sid: "WriteXRayTraces" },
+        xrayWriteStatement(),
       ],
     });
     const definition = buildOrderWorkflowDefinition({
