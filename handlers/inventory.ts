@@ -14,7 +14,7 @@ import { EnvVar } from "../src/contracts/tables";
 import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
 import { requireEnv } from "./shared/env";
 import { ServiceError } from "./shared/errors";
-import { createObservability, instrumented, type Observability } from "./shared/observability";
+import { buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
 import { InventoryService, type InventoryServiceDeps, type ReleaseResult, type ReserveResult } from "./inventory/service";
 
 export type { ReleaseResult, ReserveResult } from "./inventory/service";
@@ -36,7 +36,8 @@ export function createInventoryHandler(deps: InventoryServiceDeps): InventoryHan
     });
 }
 
-export function inventoryDepsFromEnv(obs: Observability = createObservability("inventory")): InventoryServiceDeps {
+export async function inventoryDepsFromEnv(given?: Observability): Promise<InventoryServiceDeps> {
+  const obs = given ?? (await observabilityFromEnv("inventory"));
   return {
     db: createDocumentClient(obs.tracer.captureAWSv3Client(createDynamoDBClient())),
     inventoryTableName: requireEnv(EnvVar.inventoryTable),
@@ -44,8 +45,7 @@ export function inventoryDepsFromEnv(obs: Observability = createObservability("i
   };
 }
 
-let defaultHandler: InventoryHandler | undefined;
+const defaultHandler = buildOnce(async () => createInventoryHandler(await inventoryDepsFromEnv()));
 
 /** The Lambda entry point. */
-export const handler: InventoryHandler = async (event, context) =>
-  (defaultHandler ??= createInventoryHandler(inventoryDepsFromEnv()))(event, context);
+export const handler: InventoryHandler = async (event, context) => (await defaultHandler())(event, context);

@@ -22,7 +22,7 @@ import { parseEvent, type EventBridgeEnvelope } from "../src/contracts/events";
 import { EnvVar, Tables } from "../src/contracts/tables";
 import { createDynamoDBClient } from "./shared/aws";
 import { requireEnv } from "./shared/env";
-import { MetricUnit, createObservability, instrumented, type Observability } from "./shared/observability";
+import { MetricUnit, buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
 import { LogChannel, type NotificationChannel } from "./notification/channels";
 import { formatCompleted, formatFailed } from "./notification/format";
 
@@ -86,7 +86,8 @@ export function createNotificationHandler(deps: NotificationDeps): NotificationH
     });
 }
 
-export function notificationDepsFromEnv(obs: Observability = createObservability("notification")): NotificationDeps {
+export async function notificationDepsFromEnv(given?: Observability): Promise<NotificationDeps> {
+  const obs = given ?? (await observabilityFromEnv("notification"));
   return {
     dynamodb: obs.tracer.captureAWSv3Client(createDynamoDBClient()),
     idempotencyTableName: requireEnv(EnvVar.idempotencyTable),
@@ -94,8 +95,7 @@ export function notificationDepsFromEnv(obs: Observability = createObservability
   };
 }
 
-let defaultHandler: NotificationHandler | undefined;
+const defaultHandler = buildOnce(async () => createNotificationHandler(await notificationDepsFromEnv()));
 
 /** The Lambda entry point. */
-export const handler: NotificationHandler = async (event, context) =>
-  (defaultHandler ??= createNotificationHandler(notificationDepsFromEnv()))(event, context);
+export const handler: NotificationHandler = async (event, context) => (await defaultHandler())(event, context);

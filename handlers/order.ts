@@ -18,7 +18,7 @@ import { errorResponse, header, isApiRequest, jsonResponse, parseJsonBody } from
 import { createDocumentClient, createDynamoDBClient, createEventBridgeClient } from "./shared/aws";
 import { requireEnv } from "./shared/env";
 import { ServiceError } from "./shared/errors";
-import { createObservability, instrumented, type Observability } from "./shared/observability";
+import { buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
 import { MAX_REQUEST_BYTES } from "./order/schema";
 import { OrderService, type OrderServiceDeps, type OrderView } from "./order/service";
 
@@ -60,7 +60,8 @@ async function run<R>(obs: Observability, fn: () => Promise<R>): Promise<R> {
 }
 
 /** Dependencies from the environment and default AWS clients. */
-export function orderDepsFromEnv(obs: Observability = createObservability("order")): OrderServiceDeps {
+export async function orderDepsFromEnv(given?: Observability): Promise<OrderServiceDeps> {
+  const obs = given ?? (await observabilityFromEnv("order"));
   const obsTracer = obs.tracer;
   return {
     db: createDocumentClient(obsTracer.captureAWSv3Client(createDynamoDBClient())),
@@ -71,7 +72,7 @@ export function orderDepsFromEnv(obs: Observability = createObservability("order
   };
 }
 
-let defaultHandler: OrderHandler | undefined;
+const defaultHandler = buildOnce(async () => createOrderHandler(await orderDepsFromEnv()));
 
 /** The Lambda entry point. */
-export const handler: OrderHandler = async (event, context) => (defaultHandler ??= createOrderHandler(orderDepsFromEnv()))(event, context);
+export const handler: OrderHandler = async (event, context) => (await defaultHandler())(event, context);

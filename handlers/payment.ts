@@ -16,7 +16,7 @@ import { EnvVar } from "../src/contracts/tables";
 import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
 import { requireEnv } from "./shared/env";
 import { ServiceError } from "./shared/errors";
-import { createObservability, instrumented, type Observability } from "./shared/observability";
+import { buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
 import { SimulatedPaymentGateway, type PaymentGateway } from "./payment/gateway";
 import { PaymentService, type ChargeResult, type PaymentServiceDeps, type RefundResult } from "./payment/service";
 
@@ -39,10 +39,11 @@ export function createPaymentHandler(deps: PaymentServiceDeps): PaymentHandler {
     });
 }
 
-export function paymentDepsFromEnv(
-  obs: Observability = createObservability("payment"),
+export async function paymentDepsFromEnv(
+  given?: Observability,
   gateway: PaymentGateway = new SimulatedPaymentGateway(),
-): PaymentServiceDeps {
+): Promise<PaymentServiceDeps> {
+  const obs = given ?? (await observabilityFromEnv("payment"));
   return {
     db: createDocumentClient(obs.tracer.captureAWSv3Client(createDynamoDBClient())),
     paymentsTableName: requireEnv(EnvVar.paymentsTable),
@@ -51,7 +52,7 @@ export function paymentDepsFromEnv(
   };
 }
 
-let defaultHandler: PaymentHandler | undefined;
+const defaultHandler = buildOnce(async () => createPaymentHandler(await paymentDepsFromEnv()));
 
 /** The Lambda entry point. */
-export const handler: PaymentHandler = async (event, context) => (defaultHandler ??= createPaymentHandler(paymentDepsFromEnv()))(event, context);
+export const handler: PaymentHandler = async (event, context) => (await defaultHandler())(event, context);

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,6 +28,33 @@ describe("handler bundles", () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       expect(typeof require(file).handler).toBe("function");
     }
+  });
+
+  test.each([
+    ["off (POWERTOOLS_TRACE_ENABLED=false)", { POWERTOOLS_TRACE_ENABLED: "false" }, false],
+    ["off (the local runtime's AWS_SAM_LOCAL)", { POWERTOOLS_TRACE_ENABLED: "true", AWS_SAM_LOCAL: "true" }, false],
+    ["on", { POWERTOOLS_TRACE_ENABLED: "true" }, true],
+  ])("with tracing %s, the X-Ray SDK (and its async hooks) is loaded: %s", async (_case, env, loaded) => {
+    const bundles = await realBundles();
+    // The X-Ray SDK's context library leaves process.namespaces behind when it loads.
+    const probe = `require(${JSON.stringify(path.join(bundles.order.directory, "index.js"))}).handler({})
+      .catch(() => undefined)
+      .then(() => process.stdout.write(String(process.namespaces !== undefined)));`;
+    const run = spawnSync(process.execPath, ["-e", probe], {
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: "us-east-1",
+        AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+        AWS_XRAY_CONTEXT_MISSING: "IGNORE_ERROR",
+        ORDERS_TABLE_NAME: "orders",
+        EVENT_BUS_NAME: "bus",
+        POWERTOOLS_LOG_LEVEL: "SILENT",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        ...env,
+      },
+    });
+    expect({ status: run.status, loaded: run.stdout }).toEqual({ status: 0, loaded: String(loaded) });
   });
 
   test("the same sources give byte-identical bundles and maps, wherever they are written", async () => {

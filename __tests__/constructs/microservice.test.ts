@@ -71,6 +71,7 @@ describe("Microservice", () => {
           NODE_OPTIONS: "--enable-source-maps",
           PAYMENTS_TABLE_NAME: "orders-dev-payments",
           POWERTOOLS_SERVICE_NAME: "payment",
+          POWERTOOLS_TRACE_ENABLED: '${true ? "true" : "false"}',
         },
       },
     });

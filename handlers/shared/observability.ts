@@ -1,29 +1,82 @@
 /**
  * Powertools logger, metrics and tracer for a service, and the wrapper every handler
- * runs in. Outside Lambda the tracer disables itself; metrics follow
- * POWERTOOLS_METRICS_DISABLED / POWERTOOLS_DEV, and the namespace defaults to
- * `MetricsNamespace` unless POWERTOOLS_METRICS_NAMESPACE says otherwise.
+ * runs in. Metrics follow POWERTOOLS_METRICS_DISABLED / POWERTOOLS_DEV, and the
+ * namespace defaults to `MetricsNamespace` unless POWERTOOLS_METRICS_NAMESPACE says
+ * otherwise.
+ *
+ * Powertools' Tracer is loaded only where it would trace (`tracingEnabled`): loading it
+ * brings in the X-Ray SDK, whose async hooks tax every promise of the function even
+ * when the Tracer then disables itself.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Context } from "aws-lambda";
 
 /** The CloudWatch namespace of the services' custom metrics. */
 export const MetricsNamespace = "OrderPipeline";
 
+/** What the handlers use of Powertools' Tracer. */
+export type HandlerTracer = Pick<
+  Tracer,
+  "captureAWSv3Client" | "getSegment" | "setSegment" | "annotateColdStart" | "addServiceNameAnnotation" | "addResponseAsMetadata" | "addErrorAsMetadata"
+>;
+
+/** The tracer of a function that does not trace: clients stay as they are, nothing is recorded. */
+export const untracedTracer: HandlerTracer = {
+  captureAWSv3Client: (client) => client,
+  getSegment: () => undefined,
+  setSegment: () => undefined,
+  annotateColdStart: () => undefined,
+  addServiceNameAnnotation: () => undefined,
+  addResponseAsMetadata: () => undefined,
+  addErrorAsMetadata: () => undefined,
+};
+
 export interface Observability {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly tracer: Tracer;
+  readonly tracer: HandlerTracer;
 }
 
-export function createObservability(serviceName: string): Observability {
+export function createObservability(serviceName: string, tracer: HandlerTracer = untracedTracer): Observability {
   return {
     logger: new Logger({ serviceName }),
     metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || MetricsNamespace, serviceName }),
-    tracer: new Tracer({ serviceName }),
+    tracer,
   };
+}
+
+/**
+ * Whether Powertools' Tracer would trace here, by its own rules: not when
+ * POWERTOOLS_TRACE_ENABLED is "false", not under SAM local (AWS_SAM_LOCAL, which the
+ * local runtime sets too) or Amplify's mock, and only inside Lambda (AWS_EXECUTION_ENV).
+ */
+export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const executionEnv = env.AWS_EXECUTION_ENV ?? "";
+  if ((env.POWERTOOLS_TRACE_ENABLED ?? "").toLowerCase() === "false") return false;
+  if ((env.AWS_SAM_LOCAL ?? "") !== "") return false;
+  return executionEnv !== "" && executionEnv !== "AWS_Lambda_amplify-mock";
+}
+
+/** Observability for a Lambda entry point: with Powertools' Tracer when `tracingEnabled`, without it loaded otherwise. */
+export async function observabilityFromEnv(serviceName: string): Promise<Observability> {
+  if (!tracingEnabled()) return createObservability(serviceName);
+  const { Tracer } = await import("@aws-lambda-powertools/tracer");
+  return createObservability(serviceName, new Tracer({ serviceName }));
+}
+
+/**
+ * Builds a value once, on first use, for entry points whose dependencies are built
+ * asynchronously; a failed build is not kept, so the next invocation tries again.
+ */
+export function buildOnce<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () =>
+    (built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    }));
 }
 
 export { MetricUnit };

@@ -108,6 +108,8 @@ export class Microservice extends Construct {
         variables: {
           NODE_OPTIONS: "--enable-source-maps",
           POWERTOOLS_SERVICE_NAME: props.bundle.service,
+          // Without tracing the handlers do not load the Tracer (and the X-Ray SDK) at all.
+          POWERTOOLS_TRACE_ENABLED: Fn.conditional(props.tracingEnabled, "true", "false"),
           ...props.environment,
         },
       },
