@@ -93,16 +93,24 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     const driver = new OrderDriver(runtime, parts, { timeoutMs: options.timeoutSeconds * 1000, onAccepted });
     let outcomes: OrderOutcome[];
+    let warmupOutcomes: OrderOutcome[] = [];
     let wallMs: number;
 
     if (options.load) {
-      const { count, concurrency } = options.load;
-      const orders = generateOrders(count, (await stockCatalogue(runtime, parts)).slice(), random, `load-${Date.now().toString(36)}`);
-      const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor(orders)));
-      say(`Stocked ${catalogue.length} products with ${catalogue[0]?.stock} units each. Submitting ${count} orders, ${concurrency} at a time${options.faults ? `, failing ${Object.entries(options.faults).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}.`);
+      const { count, concurrency, warmup } = options.load;
+      const generated = generateOrders(warmup + count, (await stockCatalogue(runtime, parts)).slice(), random, `load-${Date.now().toString(36)}`);
+      const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor(generated)));
+      say(`Stocked ${catalogue.length} products with ${catalogue[0]?.stock} units each.`);
+      if (warmup > 0) {
+        say(`Warming up with ${warmup} orders, ${concurrency} at a time (not counted).`);
+        const progress = new Progress(warmup);
+        warmupOutcomes = await runOrders(driver, generated.slice(0, warmup), concurrency, (o) => progress.tick(o));
+        await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
+      }
+      say(`Submitting ${count} orders, ${concurrency} at a time${options.faults ? `, failing ${Object.entries(options.faults).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}.`);
       const progress = new Progress(count);
       const started = Date.now();
-      outcomes = await runOrders(driver, orders, concurrency, (o) => progress.tick(o));
+      outcomes = await runOrders(driver, generated.slice(warmup), concurrency, (o) => progress.tick(o));
       wallMs = Date.now() - started;
     } else {
       await stockCatalogue(runtime, parts);
@@ -138,7 +146,7 @@ async function main(argv: readonly string[]): Promise<number> {
       say(`State written to ${options.stateOut}`);
     }
     if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, summary), null, 2)}\n`);
-    const stuck = outcomes.filter((o) => o.error && STUCK.has(o.error.name));
+    const stuck = [...warmupOutcomes, ...outcomes].filter((o) => o.error && STUCK.has(o.error.name));
     if (stuck.length > 0) {
       process.stderr.write(`${stuck.length} order(s) never reached COMPLETED or FAILED (first: ${stuck[0]?.error?.name}: ${stuck[0]?.error?.message})\n`);
       return 1;

@@ -18,13 +18,16 @@ describe("npm run local options", () => {
     const o = parseCliOptions(["--order", path.join(dir, "a.json"), "--order", path.join(dir, "b.json"), "--var", "project_name=shop", "--var", "x=a=b"]);
     expect(o.orders.map((x) => x.order)).toEqual([{ customerId: "c" }, { customerId: "d" }, { customerId: "e" }]);
     expect(o.vars).toEqual([["project_name", "shop"], ["x", "a=b"]]);
-    expect(parseCliOptions(["--orders", "300", "--concurrency", "8", "--fail", "payment=0.2"])).toMatchObject({ load: { count: 300, concurrency: 8 }, faults: { payment: 0.2 } });
+    expect(parseCliOptions(["--orders", "300", "--concurrency", "8", "--fail", "payment=0.2"])).toMatchObject({ load: { count: 300, concurrency: 8, warmup: 0 }, faults: { payment: 0.2 } });
+    expect(parseCliOptions(["--orders", "300", "--warmup", "100"]).load).toEqual({ count: 300, concurrency: 16, warmup: 100 });
   });
 
   it.each([
     [["--orders", "0"], /--orders must be a whole number of at least 1/],
     [["--orders", "ten"], /--orders must be a whole number/],
     [["--concurrency", "4"], /--concurrency applies to a load run/],
+    [["--warmup", "100"], /--warmup applies to a load run/],
+    [["--orders", "3", "--warmup", "some"], /--warmup must be a whole number of at least 0/],
     [["--order", "/nonexistent.json"], /--order \/nonexistent.json: no such file/],
     [["--order", "x.json", "--orders", "3"], /cannot be combined/],
     [["--fail", "payment=3"], /from 0 to 1/],

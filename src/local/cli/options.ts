@@ -16,7 +16,12 @@ export interface CliOptions {
   /** Orders read from `--order` files, in order; empty when none was given. */
   readonly orders: readonly { readonly file: string; readonly order: unknown }[];
   /** `--orders N`: a load run of N generated orders. */
-  readonly load?: { readonly count: number; readonly concurrency: number };
+  readonly load?: {
+    readonly count: number;
+    readonly concurrency: number;
+    /** `--warmup W`: orders run first, at the same concurrency, and left out of the summary. */
+    readonly warmup: number;
+  };
   readonly faults?: Readonly<Record<string, number>>;
   readonly json: boolean;
   readonly stateOut?: string;
@@ -41,6 +46,9 @@ What to submit (default: the sample order of the stack's submit_test_order_comma
                          repeatable; each order's path is shown: events, rules, states, status
   --orders N             A load run of N generated orders over the stocked catalogue
   --concurrency C        Orders in flight during a load run (default 16)
+  --warmup W             Run W more generated orders first and leave them out of the summary:
+                         the measured orders then meet compiled, warm functions, as on a
+                         Lambda fleet that has been serving for a while (default 0)
   --fail SPEC            Inject failures at the invocation layer, e.g. payment=0.2,inventory=0.1:
                          that share of the service's invocations fails, half with its business
                          error where the calling state catches one, the rest as transient errors
@@ -105,6 +113,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         order: { type: "string", multiple: true },
         orders: { type: "string" },
         concurrency: { type: "string" },
+        warmup: { type: "string" },
         fail: { type: "string" },
         json: { type: "boolean" },
         "state-out": { type: "string" },
@@ -130,7 +139,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   }
   const orderFiles = list("order");
   if (orderFiles.length > 0 && str("orders") !== undefined) throw new UsageError("--order and --orders cannot be combined: submit given orders, or generate a load");
-  if (str("concurrency") !== undefined && str("orders") === undefined) throw new UsageError("--concurrency applies to a load run: add --orders N");
+  for (const loadOption of ["concurrency", "warmup"]) {
+    if (str(loadOption) !== undefined && str("orders") === undefined) throw new UsageError(`--${loadOption} applies to a load run: add --orders N`);
+  }
   let vars: [string, string][];
   try {
     vars = list("var").map(parseVarAssignment);
@@ -160,7 +171,13 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     varFiles: list("var-file"),
     orders: orderFiles.flatMap(readOrderFile),
     ...(str("orders") !== undefined
-      ? { load: { count: positiveInt("--orders", str("orders"), 1), concurrency: positiveInt("--concurrency", str("concurrency"), 16) } }
+      ? {
+          load: {
+            count: positiveInt("--orders", str("orders"), 1),
+            concurrency: positiveInt("--concurrency", str("concurrency"), 16),
+            warmup: positiveInt("--warmup", str("warmup"), 0, 0),
+          },
+        }
       : {}),
     ...(faults ? { faults } : {}),
     json: values.json === true,
