@@ -33,7 +33,13 @@ describe("local workflow runner", () => {
       },
     );
     expect(result.status).toBe("SUCCEEDED");
-    expect(result.output).toEqual({ ExecutedVersion: "$LATEST", Payload: { echoed: { hello: "world" } }, StatusCode: 200 });
+    expect(result.output).toEqual({
+      ExecutedVersion: "$LATEST",
+      Payload: { echoed: { hello: "world" } },
+      SdkHttpMetadata: { AllHttpHeaders: {}, HttpHeaders: {}, HttpStatusCode: 200 },
+      SdkResponseMetadata: { RequestId: expect.any(String) },
+      StatusCode: 200,
+    });
     expect(seenContext.functionName).toBe("echo");
     expect(seenContext.getRemainingTimeInMillis!()).toBeGreaterThan(0);
   });
@@ -94,7 +100,7 @@ describe("local workflow runner", () => {
         },
       });
     const ok = await runWorkflow(update("attribute_not_exists(orderId)"), {}, { dynamodb: aws.dynamodb });
-    expect(ok.output).toEqual({ Attributes: { orderId: { S: "ord-runner" }, status: { S: "PENDING" } } });
+    expect(ok.output).toEqual({ Attributes: { orderId: { S: "ord-runner" }, status: { S: "PENDING" } }, SdkHttpMetadata: expect.any(Object), SdkResponseMetadata: expect.any(Object) });
     const refused = await runWorkflow(update("attribute_not_exists(orderId)"), {}, { dynamodb: aws.dynamodb });
     expect(refused).toMatchObject({ status: "FAILED", error: "DynamoDB.ConditionalCheckFailedException" });
   });
@@ -107,7 +113,7 @@ describe("local workflow runner", () => {
       Parameters: { Entries: [{ EventBusName: "b", Source: "s", DetailType: "t", Detail: { "x.$": "$.x" } }] },
     });
     const ok = await runWorkflow(definition, { x: 1 }, { events: bus }, { stateMachineArn: "arn:aws:states:us-east-1:1:stateMachine:m", executionName: "e1" });
-    expect(ok.output).toEqual({ Entries: [{ EventId: bus.events[0]!.event.id }], FailedEntryCount: 0 });
+    expect(ok.output).toEqual({ Entries: [{ EventId: bus.events[0]!.event.id }], FailedEntryCount: 0, SdkHttpMetadata: expect.any(Object), SdkResponseMetadata: expect.any(Object) });
     expect(bus.events[0]!.event).toMatchObject({ source: "s", "detail-type": "t", detail: { x: 1 }, resources: ["arn:aws:states:us-east-1:1:execution:m:e1", "arn:aws:states:us-east-1:1:stateMachine:m"] });
     bus.failNext({ entries: { errorCode: "InternalFailure" } });
     const failed = await runWorkflow(definition, { x: 2 }, { events: bus });
@@ -117,7 +123,7 @@ describe("local workflow runner", () => {
 
   test("a definition with a resource that has no binding is refused before it runs, naming the state", async () => {
     await expect(runWorkflow(single({ Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "q", MessageBody: "m" } }), {}, {})).rejects.toThrow(
-      "state Only: no local binding for resource arn:aws:states:::sqs:sendMessage",
+      "state Only: arn:aws:states:::sqs:sendMessage has no local binding (no queue stand-in)",
     );
     await expect(runWorkflow(single({ Type: "Task", Resource: "arn:aws:states:::dynamodb:updateItem", Parameters: {} }), {}, {})).rejects.toThrow(/needs a DynamoDB client/);
   });

@@ -1,20 +1,17 @@
 /**
- * Runs a Step Functions definition locally with aws-local-stepfunctions, every Task
- * bound to a local stand-in for its service, chosen by the Task's resource (never by
- * the state's name):
+ * Runs a Step Functions definition once, in-process, with aws-local-stepfunctions: the saga's tests
+ * use it to drive the synthesized definition with the real handler code behind its Tasks. Each Task
+ * is bound by the local runtime's own `bindTask` (runtime/stepfunctions/task-bindings.ts), chosen by
+ * the Task's resource (never by the state's name) and answering as the service does, over these
+ * stand-ins:
  *
- *  - `arn:aws:states:::lambda:invoke`: the local function registered for
- *    `Parameters.FunctionName`, its answer wrapped as the service does
- *    ({ Payload, StatusCode, ExecutedVersion }); a function error becomes the Task
- *    error named after the error (its `name`), with a Lambda-style JSON Cause.
- *  - a Lambda function ARN as resource: the same function, its answer as is.
- *  - `arn:aws:states:::dynamodb:{getItem,putItem,updateItem,deleteItem}`: the call on a
- *    DynamoDB client (dynalite), errors named `DynamoDB.<Exception>`.
- *  - `arn:aws:states:::events:putEvents`: an EventSink; the execution and state
- *    machine ARNs are appended to each entry's Resources, and a non-zero
- *    FailedEntryCount fails the Task with `EventBridge.FailedEntry`, as the service does.
+ *  - functions: handlers run in-process with a Lambda context, by ARN or by name; a thrown error is
+ *    a function error (the Task error is named after it, with a Lambda-style JSON Cause), a thrown
+ *    ServiceFault is an error of the Lambda service itself;
+ *  - `dynamodb:*`: calls on a DynamoDB client (dynalite);
+ *  - `events:putEvents`: an EventSink.
  *
- * A Task whose resource has no binding is refused when the run starts.
+ * A Task whose resource has no stand-in in the bindings is refused when the run starts.
  */
 import "./polyfills";
 import { randomUUID } from "node:crypto";
@@ -22,13 +19,16 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
-import type { EventSink, PutEventsRequestEntry } from "./event-bus";
+import type { EventSink } from "./event-bus";
 import { createLambdaContext, functionNameOf } from "./lambda-context";
+import type { InvokeResult } from "./runtime/lambda/local-function";
+import { bindTask, retryingStates, taskStates, type AslMachine, type AslState, type TaskBackends, type TaskHandler } from "./runtime/stepfunctions/task-bindings";
 
 /** An entry of the library's execution event log. */
 export type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
@@ -56,16 +56,6 @@ export class ServiceFault extends Error {
     message = `${name} (local fault)`,
   ) {
     super(message);
-  }
-}
-
-/** The error a Task fails with: `name` is the ASL error name, `message` the Cause. */
-class TaskError extends Error {
-  constructor(
-    override readonly name: string,
-    cause: string,
-  ) {
-    super(cause);
   }
 }
 
@@ -102,8 +92,6 @@ export interface RunOptions {
   readonly functionTimeoutMs?: number;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type AnyState = { Type: string; Resource?: string; Retry?: unknown[]; Branches?: AnyDefinition[]; ItemProcessor?: AnyDefinition; Iterator?: AnyDefinition };
 /** A definition as JSON (the builder's output or a parsed `definition` string). */
 export interface AnyDefinition {
   readonly StartAt: string;
@@ -111,15 +99,15 @@ export interface AnyDefinition {
   readonly [key: string]: unknown;
 }
 
-const LAMBDA_ARN = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/;
-const DYNAMODB_ACTIONS: Record<string, (client: DynamoDBClient, input: never) => Promise<{ $metadata?: unknown }>> = {
-  getItem: (client, input) => client.send(new GetItemCommand(input)),
-  putItem: (client, input) => client.send(new PutItemCommand(input)),
-  updateItem: (client, input) => client.send(new UpdateItemCommand(input)),
-  deleteItem: (client, input) => client.send(new DeleteItemCommand(input)),
+const DYNAMODB_COMMANDS: Record<string, (client: DynamoDBClient, request: never) => Promise<{ $metadata?: unknown }>> = {
+  GetItem: (client, request) => client.send(new GetItemCommand(request)),
+  PutItem: (client, request) => client.send(new PutItemCommand(request)),
+  UpdateItem: (client, request) => client.send(new UpdateItemCommand(request)),
+  DeleteItem: (client, request) => client.send(new DeleteItemCommand(request)),
+  Query: (client, request) => client.send(new QueryCommand(request)),
 };
 
-/** SDK v3 error names -> the names the Step Functions integration reports. */
+/** SDK v3 error names -> the names DynamoDB (and so the Step Functions integration) reports. */
 const DYNAMODB_ERROR_NAMES: Record<string, string> = {
   InternalServerError: "InternalServerErrorException",
   RequestLimitExceeded: "RequestLimitExceededException",
@@ -127,24 +115,70 @@ const DYNAMODB_ERROR_NAMES: Record<string, string> = {
 
 const clone = <T>(value: T): T => (value === undefined ? (null as T) : JSON.parse(JSON.stringify(value)));
 
-function* taskStates(definition: AnyDefinition): Generator<[string, AnyState]> {
-  for (const [name, raw] of Object.entries(definition.States)) {
-    const state = raw as AnyState;
-    if (state.Type === "Task") yield [name, state];
-    for (const branch of state.Branches ?? []) yield* taskStates(branch);
-    if (state.ItemProcessor) yield* taskStates(state.ItemProcessor);
-    if (state.Iterator) yield* taskStates(state.Iterator);
-  }
+/** An error of a backend call, named as the service names it. */
+const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+/** The task backends over in-process bindings; a call whose stand-in is missing fails naming it. */
+function backendsOf(bindings: WorkflowBindings, functionTimeoutMs: number): TaskBackends {
+  const findFunction = (ref: string): LocalFunction => {
+    const fn = bindings.functions?.[ref] ?? bindings.functions?.[functionNameOf(ref)];
+    // What Lambda answers for a function that does not exist.
+    if (!fn) throw named("ResourceNotFoundException", `Function not found: ${ref} (no local function bound to it)`);
+    return fn;
+  };
+  return {
+    async invokeFunction(ref, payload): Promise<InvokeResult> {
+      const fn = findFunction(ref);
+      const requestId = randomUUID();
+      const context = createLambdaContext({ functionName: functionNameOf(ref), invokedFunctionArn: ref, timeoutMs: functionTimeoutMs });
+      try {
+        return { requestId, payload: clone((await fn(clone(payload), context)) ?? null), durationMs: 0 };
+      } catch (error) {
+        // A fault of the Lambda service itself ("Lambda.TooManyRequestsException"): Invoke throws it.
+        if (error instanceof ServiceFault) throw named(error.name.replace(/^Lambda\./, ""), error.message);
+        const e = error instanceof Error ? error : new Error(String(error));
+        const functionError = { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? "").split("\n") };
+        return { requestId, payload: functionError, functionError, durationMs: 0 };
+      }
+    },
+    invokeFunctionAsync(ref, payload) {
+      const fn = findFunction(ref);
+      void fn(clone(payload), createLambdaContext({ functionName: functionNameOf(ref), invokedFunctionArn: ref, timeoutMs: functionTimeoutMs })).catch(() => undefined);
+    },
+    async dynamodb(operation, request) {
+      const client = bindings.dynamodb as DynamoDBClient;
+      const command = DYNAMODB_COMMANDS[operation];
+      if (!command) throw named("UnknownOperationException", `dynamodb:${operation} has no local binding`);
+      try {
+        const { $metadata: _ignored, ...response } = await command(client, request as never);
+        return clone(response);
+      } catch (error) {
+        const e = error as Error;
+        throw named(DYNAMODB_ERROR_NAMES[e.name] ?? (e.name?.endsWith("Exception") ? e.name : "AmazonDynamoDBException"), e.message);
+      }
+    },
+    putEvents: async (entries) => clone(await (bindings.events as EventSink).putEvents(entries)),
+    sqsSendMessage() {
+      throw named("UnsupportedOperation", "no queue is bound");
+    },
+  };
 }
 
-function* retryableStates(definition: AnyDefinition): Generator<string> {
-  for (const [name, raw] of Object.entries(definition.States)) {
-    const state = raw as AnyState;
-    if (state.Retry) yield name;
-    for (const branch of state.Branches ?? []) yield* retryableStates(branch);
-    if (state.ItemProcessor) yield* retryableStates(state.ItemProcessor);
-    if (state.Iterator) yield* retryableStates(state.Iterator);
-  }
+/** The stand-in a Task needs from the bindings, if it is missing: refused before the run starts. */
+function missingBinding(resource: string, bindings: WorkflowBindings): string | undefined {
+  if (resource.startsWith("arn:aws:states:::dynamodb:")) return bindings.dynamodb ? undefined : "needs a DynamoDB client in the bindings";
+  if (resource === "arn:aws:states:::events:putEvents") return bindings.events ? undefined : "needs an event sink in the bindings";
+  if (resource.startsWith("arn:aws:states:::sqs:")) return "has no local binding (no queue stand-in)";
+  return undefined;
+}
+
+/** What a Task call went to (function, table or buses) and with what (a `lambda:invoke`'s Payload), for the record. */
+function recordOf(resource: string, input: unknown): { target: string; input: unknown } {
+  const params = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown; TableName?: unknown; Entries?: { EventBusName?: string }[] };
+  if (resource === "arn:aws:states:::lambda:invoke") return { target: String(params.FunctionName), input: params.Payload };
+  if (resource.startsWith("arn:aws:states:::dynamodb:")) return { target: String(params.TableName), input };
+  if (resource === "arn:aws:states:::events:putEvents") return { target: (params.Entries ?? []).map((e) => e.EventBusName ?? "default").join(","), input };
+  return { target: resource, input };
 }
 
 interface CallContext {
@@ -154,114 +188,29 @@ interface CallContext {
   readonly calls: TaskCall[];
 }
 
-function findFunction(bindings: WorkflowBindings, arnOrName: unknown): LocalFunction {
-  if (typeof arnOrName !== "string") throw new TaskError("States.Runtime", "FunctionName must be a string");
-  const functions = bindings.functions ?? {};
-  const fn = functions[arnOrName] ?? functions[functionNameOf(arnOrName)];
-  if (!fn) {
-    // What Lambda answers for a function that does not exist.
-    throw new TaskError("Lambda.ResourceNotFoundException", `Function not found: ${arnOrName} (no local function bound to it)`);
-  }
-  return fn;
-}
-
-async function invokeFunction(fn: LocalFunction, arn: string, payload: unknown, ctx: CallContext): Promise<Json> {
-  const context = createLambdaContext({ functionName: functionNameOf(arn), invokedFunctionArn: arn, timeoutMs: ctx.functionTimeoutMs });
-  try {
-    return clone((await fn(clone(payload), context)) ?? null) as Json;
-  } catch (error) {
-    if (error instanceof ServiceFault || error instanceof TaskError) throw new TaskError(error.name, error.message);
-    const e = error instanceof Error ? error : new Error(String(error));
-    const cause = JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: (e.stack ?? "").split("\n") });
-    throw new TaskError(e.name, cause);
-  }
-}
-
-function bindTask(state: string, resource: string, bindings: WorkflowBindings, ctx: CallContext): (input: Json) => Promise<Json> {
-  const record = async (target: string, input: unknown, run: () => Promise<Json>): Promise<Json> => {
-    try {
-      const output = await run();
-      ctx.calls.push({ state, resource, target, input, output });
-      return output;
-    } catch (error) {
-      const e = error as Error;
-      ctx.calls.push({ state, resource, target, input, error: { name: e.name, cause: e.message } });
-      throw error;
-    }
-  };
-
-  if (resource === "arn:aws:states:::lambda:invoke") {
-    return (input) => {
-      const params = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown };
-      return record(String(params.FunctionName), params.Payload, async () => {
-        const fn = findFunction(bindings, params.FunctionName);
-        const payload = await invokeFunction(fn, String(params.FunctionName), params.Payload ?? {}, ctx);
-        return { ExecutedVersion: "$LATEST", Payload: payload, StatusCode: 200 };
-      });
+/** Local handlers for every Task of `definition`, keyed as aws-local-stepfunctions wants; each call recorded. */
+export function bindTaskResources(definition: AnyDefinition, bindings: WorkflowBindings, ctx: CallContext): Record<string, (input: unknown) => Promise<unknown>> {
+  const backends = backendsOf(bindings, ctx.functionTimeoutMs);
+  const execution = { executionArn: ctx.executionArn, stateMachineArn: ctx.stateMachineArn };
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [state, spec] of taskStates(definition as unknown as AslMachine)) {
+    const resource = spec.Resource;
+    if (!resource) throw new Error(`state ${state}: Task without Resource`);
+    const missing = missingBinding(resource, bindings);
+    if (missing) throw new Error(`state ${state}: ${resource} ${missing}`);
+    const handler: TaskHandler = bindTask(state, spec as AslState, backends);
+    handlers[state] = async (input) => {
+      const call = { state, resource, ...recordOf(resource, input) };
+      try {
+        const output = await handler(input, execution);
+        ctx.calls.push({ ...call, output });
+        return output;
+      } catch (error) {
+        const e = error as Error;
+        ctx.calls.push({ ...call, error: { name: e.name, cause: e.message } });
+        throw error;
+      }
     };
-  }
-  if (LAMBDA_ARN.test(resource)) {
-    const fn = findFunction(bindings, resource);
-    return (input) => record(resource, input, () => invokeFunction(fn, resource, input, ctx));
-  }
-  const dynamodbAction = /^arn:aws:states:::dynamodb:(\w+)$/.exec(resource)?.[1];
-  if (dynamodbAction) {
-    const command = DYNAMODB_ACTIONS[dynamodbAction];
-    const client = bindings.dynamodb;
-    if (!command) throw new Error(`state ${state}: dynamodb:${dynamodbAction} has no local binding`);
-    if (!client) throw new Error(`state ${state}: ${resource} needs a DynamoDB client in the bindings`);
-    return (input) =>
-      record(String((input as { TableName?: unknown })?.TableName), input, async () => {
-        try {
-          const { $metadata: _ignored, ...output } = await command(client, input as never);
-          return clone(output) as Json;
-        } catch (error) {
-          const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-          const name = DYNAMODB_ERROR_NAMES[e.name] ?? (e.name?.endsWith("Exception") ? e.name : "AmazonDynamoDBException");
-          throw new TaskError(
-            `DynamoDB.${name}`,
-            `${e.message} (Service: DynamoDb, Status Code: ${e.$metadata?.httpStatusCode ?? 400}, Error Code: ${e.name})`,
-          );
-        }
-      });
-  }
-  if (resource === "arn:aws:states:::events:putEvents") {
-    const sink = bindings.events;
-    if (!sink) throw new Error(`state ${state}: ${resource} needs an event sink in the bindings`);
-    return (input) => {
-      const entries = ((input as { Entries?: Record<string, unknown>[] })?.Entries ?? []).map(
-        (entry): PutEventsRequestEntry => ({
-          ...(entry as PutEventsRequestEntry),
-          Detail: typeof entry.Detail === "string" ? entry.Detail : JSON.stringify(entry.Detail ?? {}),
-          Resources: [...((entry.Resources as string[] | undefined) ?? []), ctx.executionArn, ctx.stateMachineArn],
-        }),
-      );
-      return record(entries.map((e) => e.EventBusName ?? "default").join(","), input, async () => {
-        let result;
-        try {
-          result = await sink.putEvents(entries);
-        } catch (error) {
-          const e = error as Error;
-          throw new TaskError(`EventBridge.${e.name || "AmazonEventBridgeException"}`, e.message);
-        }
-        if (result.FailedEntryCount > 0) throw new TaskError("EventBridge.FailedEntry", JSON.stringify(result));
-        return clone(result) as unknown as Json;
-      });
-    };
-  }
-  throw new Error(`state ${state}: no local binding for resource ${resource}`);
-}
-
-/** Local handlers for every Task of `definition`, keyed as aws-local-stepfunctions wants. */
-export function bindTaskResources(
-  definition: AnyDefinition,
-  bindings: WorkflowBindings,
-  ctx: CallContext,
-): Record<string, (input: Json) => Promise<Json>> {
-  const handlers: Record<string, (input: Json) => Promise<Json>> = {};
-  for (const [name, state] of taskStates(definition)) {
-    if (!state.Resource) throw new Error(`state ${name}: Task without Resource`);
-    handlers[name] = bindTask(name, state.Resource, bindings, ctx);
   }
   return handlers;
 }
@@ -297,7 +246,7 @@ export async function runWorkflow(
 
   const machine = localStateMachine(definition);
   const retryIntervalOverrides: Record<string, number> = {};
-  if (options.retryDelayMs !== undefined) for (const name of retryableStates(definition)) retryIntervalOverrides[name] = options.retryDelayMs;
+  if (options.retryDelayMs !== undefined) for (const [name] of retryingStates(definition as unknown as AslMachine)) retryIntervalOverrides[name] = options.retryDelayMs;
 
   const execution = machine.run(clone(input) as never, {
     overrides: { taskResourceLocalHandlers: bindTaskResources(definition, bindings, ctx) as never, retryIntervalOverrides },
