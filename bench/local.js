@@ -46,7 +46,7 @@ function runCli(args, env = {}) {
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) return reject(new Error(`npm run local ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
-      resolve({ stdout, firstAcceptedMs, wallMs: Date.now() - started });
+      resolve({ stdout, stderr, firstAcceptedMs, wallMs: Date.now() - started });
     });
   });
 }
@@ -61,10 +61,15 @@ async function measureLocal({ runs = 3 } = {}) {
   const p95s = [];
   const warmRates = [];
   const warmP95s = [];
+  const cpus = [];
+  const warmCpus = [];
   const load = async (args) => {
-    const { summary } = JSON.parse((await runCli(["--json", "--logs", logs, "--orders", String(orders), "--concurrency", String(CONCURRENCY), ...args])).stdout);
+    const run = await runCli(["--json", "--logs", logs, "--orders", String(orders), "--concurrency", String(CONCURRENCY), ...args]);
+    const { summary } = JSON.parse(run.stdout);
     if (summary.completed + summary.failed !== orders) throw new Error(`load run ended ${JSON.stringify(summary)}`);
-    return summary;
+    // The human summary (on stderr with --json) says how much CPU every thread spent per order.
+    const cpu = /CPU ([\d.]+) ms per order/.exec(run.stderr);
+    return { ...summary, cpuMsPerOrder: cpu ? Number(cpu[1]) : NaN };
   };
   for (let i = 0; i < runs; i++) {
     const first = await runCli(["--json", "--logs", logs], { ORDERS_LOCAL_TIMING_MARKS: "1" });
@@ -72,9 +77,11 @@ async function measureLocal({ runs = 3 } = {}) {
     const cold = await load(["--seed", String(1000 + i)]);
     rates.push(cold.throughputPerSecond);
     p95s.push(cold.latencyMs.p95);
+    cpus.push(cold.cpuMsPerOrder);
     const warm = await load(["--seed", String(2000 + i), "--warmup", String(warmup)]);
     warmRates.push(warm.throughputPerSecond);
     warmP95s.push(warm.latencyMs.p95);
+    warmCpus.push(warm.cpuMsPerOrder);
   }
   return {
     startupToFirstOrderMs: median(startups),
@@ -82,7 +89,8 @@ async function measureLocal({ runs = 3 } = {}) {
     concurrency: CONCURRENCY,
     orders,
     latencyP95Ms: median(p95s),
-    warm: { warmupOrders: warmup, ordersPerSecond: median(warmRates), latencyP95Ms: median(warmP95s) },
+    cpuMsPerOrder: median(cpus),
+    warm: { warmupOrders: warmup, ordersPerSecond: median(warmRates), latencyP95Ms: median(warmP95s), cpuMsPerOrder: median(warmCpus) },
     runs,
     samples: { startupToFirstOrderMs: startups, ordersPerSecond: rates, warmOrdersPerSecond: warmRates },
     budgets: { startupToFirstOrderMs: 3000, ordersPerSecond: 100 },

@@ -95,6 +95,7 @@ async function main(argv: readonly string[]): Promise<number> {
     let outcomes: OrderOutcome[];
     let warmupOutcomes: OrderOutcome[] = [];
     let wallMs: number;
+    let cpuMs: number | undefined;
 
     if (options.load) {
       const { count, concurrency, warmup } = options.load;
@@ -110,8 +111,10 @@ async function main(argv: readonly string[]): Promise<number> {
       say(`Submitting ${count} orders, ${concurrency} at a time${options.faults ? `, failing ${Object.entries(options.faults).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}.`);
       const progress = new Progress(count);
       const started = Date.now();
+      const cpu = process.cpuUsage();
       outcomes = await runOrders(driver, generated.slice(warmup), concurrency, (o) => progress.tick(o));
       wallMs = Date.now() - started;
+      cpuMs = cpuMsSince(cpu);
     } else {
       await stockCatalogue(runtime, parts);
       const submissions = options.orders.length > 0 ? options.orders : [{ file: "the stack's sample order", order: SAMPLE_ORDER }];
@@ -132,7 +135,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
     const summary = summarize(outcomes, wallMs);
     say("");
-    for (const line of summaryLines(summary, wallMs)) say(line);
+    for (const line of summaryLines(summary, wallMs, cpuMs)) say(line);
     const breakdown = failureBreakdown(outcomes);
     if (breakdown.length > 0) {
       say("Outcomes other than COMPLETED:");
@@ -155,6 +158,12 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     if (!interrupted) await runtime.stop();
   }
+}
+
+/** CPU time of the whole process (every thread) since `start`, in ms. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
 }
 
 /** Runs `npm run synth` for the stack's environment; its output goes to stderr. */

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { UsageError, parseCliOptions } from "../../../src/local/cli/options";
 import { generateOrders, percentile, stockFor, summarize } from "../../../src/local/orders/load";
 import type { OrderOutcome } from "../../../src/local/orders/order-driver";
+import { summaryLines } from "../../../src/local/cli/report";
 
 describe("npm run local options", () => {
   it("has defaults that submit the sample order to orders-dev", () => {
@@ -76,5 +77,14 @@ describe("load runs", () => {
       throughputPerSecond: 2,
       latencyMs: { p50: 20, p95: 40, p99: 40 },
     });
+  });
+
+  it("prints the summary, with the CPU time per order when it was measured", () => {
+    const summary = { submitted: 4, completed: 4, failed: 0, rejected: 0, throughputPerSecond: 2, latencyMs: { p50: 20, p95: 40, p99: 40 } };
+    expect(summaryLines(summary, 2000)).toEqual([
+      "Submitted 4: completed 4, failed 0, rejected 0 in 2.0 s",
+      "Throughput 2 orders/s; latency p50 20 ms, p95 40 ms, p99 40 ms",
+    ]);
+    expect(summaryLines(summary, 2000, 130)[2]).toBe("CPU 32.5 ms per order (all threads: functions, dynalite, bus, state machines, V8)");
   });
 });

@@ -89,11 +89,16 @@ function truncate(text: string, max: number): string {
 }
 
 /** The run's summary, for people. */
-export function summaryLines(summary: RunSummary, wallMs: number): string[] {
-  return [
+/** The run's summary; `cpuMs` is the CPU time every thread of the runtime spent while the orders ran. */
+export function summaryLines(summary: RunSummary, wallMs: number, cpuMs?: number): string[] {
+  const lines = [
     `Submitted ${summary.submitted}: completed ${summary.completed}, failed ${summary.failed}, rejected ${summary.rejected} in ${(wallMs / 1000).toFixed(1)} s`,
     `Throughput ${summary.throughputPerSecond} orders/s; latency p50 ${summary.latencyMs.p50} ms, p95 ${summary.latencyMs.p95} ms, p99 ${summary.latencyMs.p99} ms`,
   ];
+  if (cpuMs !== undefined && summary.submitted > 0) {
+    lines.push(`CPU ${(cpuMs / summary.submitted).toFixed(1)} ms per order (all threads: functions, dynalite, bus, state machines, V8)`);
+  }
+  return lines;
 }
 
 /** Failure reasons and how often each occurred. */
