@@ -98,6 +98,7 @@ async function main() {
   for (const [file, fn, label] of [
     ["cold-start.js", "measureColdStarts", "coldStarts"],
     ["local.js", "measureLocal", "local"],
+    ["sdk-floor.js", "measureSdkFloor", "sdkFloor"],
   ]) {
     const modulePath = path.join(__dirname, file);
     if (!fs.existsSync(modulePath)) continue;
@@ -117,6 +118,7 @@ async function main() {
     for (const r of out.coldStarts) console.log(`| ${r.name} | ${Math.round(r.coldStartMs)} ms | ${Math.round(r.baselineMs)} ms | ${r.ratio.toFixed(2)}x |`);
   }
   if (out.local) console.log(`\nlocal runtime: ${JSON.stringify(out.local)}`);
+  if (out.sdkFloor) console.log(`\nSDK calls alone (warm, per call and per order): ${JSON.stringify(out.sdkFloor)}`);
   const resultsDir = path.join(__dirname, "results");
   fs.mkdirSync(resultsDir, { recursive: true });
   const strip = (o) => JSON.parse(JSON.stringify(o, (k, v) => (k === "stdout" || k === "stderr" ? undefined : v)));
