@@ -126,6 +126,12 @@ describe("local workflow runner", () => {
       "state Only: arn:aws:states:::sqs:sendMessage has no local binding (no queue stand-in)",
     );
     await expect(runWorkflow(single({ Type: "Task", Resource: "arn:aws:states:::dynamodb:updateItem", Parameters: {} }), {}, {})).rejects.toThrow(/needs a DynamoDB client/);
+    await expect(runWorkflow(single({ Type: "Task", Resource: FN }), {}, { functions: {} })).rejects.toThrow(`state Only: ${FN} has no local function bound to it`);
+  });
+
+  test("a ServiceFault is a Lambda service error by name", () => {
+    expect(() => new ServiceFault("Lambda.ServiceException")).not.toThrow();
+    expect(() => new ServiceFault("ServiceException" as never)).toThrow(/Lambda service error \(Lambda.<Name>\)/);
   });
 
   test("an invalid definition is refused", async () => {

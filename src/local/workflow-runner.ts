@@ -11,7 +11,9 @@
  *  - `dynamodb:*`: calls on a DynamoDB client (dynalite);
  *  - `events:putEvents`: an EventSink.
  *
- * A Task whose resource has no stand-in in the bindings is refused when the run starts.
+ * A Task whose resource has no stand-in in the bindings (a function ARN not bound, a
+ * dynamodb:* Task without a client, ...) is refused when the run starts; a `lambda:invoke`
+ * whose FunctionName is not bound fails as Lambda answers, with Lambda.ResourceNotFoundException.
  */
 import "./polyfills";
 import { randomUUID } from "node:crypto";
@@ -46,16 +48,18 @@ export interface WorkflowBindings {
 }
 
 /**
- * An error raised by a service rather than by function code (e.g. Lambda.ServiceException
- * or Lambda.TooManyRequestsException). Thrown by a bound function, it becomes the Task
- * error with exactly this name, without the function-error wrapping.
+ * An error of the Lambda service rather than of function code (Lambda.ServiceException,
+ * Lambda.TooManyRequestsException, Lambda.Unknown for a timeout). Thrown by a bound
+ * function, it becomes the Task error with exactly this name, without the function-error
+ * wrapping.
  */
 export class ServiceFault extends Error {
   constructor(
-    override readonly name: string,
+    override readonly name: `Lambda.${string}`,
     message = `${name} (local fault)`,
   ) {
     super(message);
+    if (!/^Lambda\.\w+$/.test(name)) throw new Error(`a ServiceFault is a Lambda service error (Lambda.<Name>), not "${name}"`);
   }
 }
 
@@ -107,12 +111,6 @@ const DYNAMODB_COMMANDS: Record<string, (client: DynamoDBClient, request: never)
   Query: (client, request) => client.send(new QueryCommand(request)),
 };
 
-/** SDK v3 error names -> the names DynamoDB (and so the Step Functions integration) reports. */
-const DYNAMODB_ERROR_NAMES: Record<string, string> = {
-  InternalServerError: "InternalServerErrorException",
-  RequestLimitExceeded: "RequestLimitExceededException",
-};
-
 const clone = <T>(value: T): T => (value === undefined ? (null as T) : JSON.parse(JSON.stringify(value)));
 
 /** An error of a backend call, named as the service names it. */
@@ -146,19 +144,14 @@ function backendsOf(bindings: WorkflowBindings, functionTimeoutMs: number): Task
       void fn(clone(payload), createLambdaContext({ functionName: functionNameOf(ref), invokedFunctionArn: ref, timeoutMs: functionTimeoutMs })).catch(() => undefined);
     },
     async dynamodb(operation, request) {
-      const client = bindings.dynamodb as DynamoDBClient;
-      const command = DYNAMODB_COMMANDS[operation];
-      if (!command) throw named("UnknownOperationException", `dynamodb:${operation} has no local binding`);
-      try {
-        const { $metadata: _ignored, ...response } = await command(client, request as never);
-        return clone(response);
-      } catch (error) {
-        const e = error as Error;
-        throw named(DYNAMODB_ERROR_NAMES[e.name] ?? (e.name?.endsWith("Exception") ? e.name : "AmazonDynamoDBException"), e.message);
-      }
+      // bindTask names only the operations of DYNAMODB_COMMANDS; its errors keep the SDK's names and status.
+      const command = DYNAMODB_COMMANDS[operation] as (typeof DYNAMODB_COMMANDS)[string];
+      const { $metadata: _ignored, ...response } = await command(bindings.dynamodb as DynamoDBClient, request as never);
+      return clone(response);
     },
     putEvents: async (entries) => clone(await (bindings.events as EventSink).putEvents(entries)),
     sqsSendMessage() {
+      // Never called: missingBinding refuses sqs:* Tasks before the run.
       throw named("UnsupportedOperation", "no queue is bound");
     },
   };
@@ -166,6 +159,9 @@ function backendsOf(bindings: WorkflowBindings, functionTimeoutMs: number): Task
 
 /** The stand-in a Task needs from the bindings, if it is missing: refused before the run starts. */
 function missingBinding(resource: string, bindings: WorkflowBindings): string | undefined {
+  if (/^arn:aws[a-z-]*:lambda:/.test(resource)) {
+    return bindings.functions?.[resource] ?? bindings.functions?.[functionNameOf(resource)] ? undefined : "has no local function bound to it";
+  }
   if (resource.startsWith("arn:aws:states:::dynamodb:")) return bindings.dynamodb ? undefined : "needs a DynamoDB client in the bindings";
   if (resource === "arn:aws:states:::events:putEvents") return bindings.events ? undefined : "needs an event sink in the bindings";
   if (resource.startsWith("arn:aws:states:::sqs:")) return "has no local binding (no queue stand-in)";

@@ -66,6 +66,24 @@ const DYNAMODB_ACTIONS: Record<string, string> = {
   query: "Query",
 };
 
+/** DynamoDB error names the integration reports differently from the API's `__type`. */
+const DYNAMODB_ERROR_NAMES: Record<string, string> = {
+  InternalServerError: "InternalServerErrorException",
+  RequestLimitExceeded: "RequestLimitExceededException",
+};
+
+/**
+ * The name a failed dynamodb:* Task reports after `DynamoDB.`: the service's exception, a client-side
+ * failure (a system error such as a refused connection) as SdkClientException, anything else as
+ * AmazonDynamoDBException.
+ */
+export function dynamoDbErrorName(error: { readonly name?: string; readonly code?: unknown }): string {
+  const name = error.name ?? "";
+  if (DYNAMODB_ERROR_NAMES[name]) return DYNAMODB_ERROR_NAMES[name] as string;
+  if (name.endsWith("Exception")) return name;
+  return typeof error.code === "string" ? "SdkClientException" : "AmazonDynamoDBException";
+}
+
 /** Every Task state of a machine (Parallel branches and Map processors included), by name. */
 export function taskStates(machine: AslMachine): [string, AslState][] {
   const out: [string, AslState][] = [];
@@ -166,8 +184,9 @@ export function bindTask(stateName: string, state: AslState, backends: TaskBacke
         const response = await backends.dynamodb(action, input);
         return { ...response, ...sdkMetadata(randomUUID()) };
       } catch (error) {
-        const e = error as Error;
-        throw new TaskError(`DynamoDB.${e.name}`, `${e.message} (Service: DynamoDb, Status Code: 400, Error Code: ${e.name})`);
+        const e = error as Error & { code?: unknown; statusCode?: number; $metadata?: { httpStatusCode?: number } };
+        const status = e.statusCode ?? e.$metadata?.httpStatusCode ?? 400;
+        throw new TaskError(`DynamoDB.${dynamoDbErrorName(e)}`, `${e.message} (Service: DynamoDb, Status Code: ${status}, Error Code: ${e.name})`);
       }
     };
   }
