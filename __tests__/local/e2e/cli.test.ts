@@ -17,7 +17,15 @@ function local(args: readonly string[]): SpawnSyncReturns<string> {
   });
 }
 
-const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+/** A stack frame, `at fn (file:1:2)` or `at file:1:2`. */
+const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
+
+function expectUsageError(result: SpawnSyncReturns<string>, message: RegExp): void {
+  expect(result.status).toBe(2);
+  expect(result.stdout).toBe("");
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(STACK_TRACE);
+}
 
 describe("npm run local --synth --json, a load with a warm-up", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "orders-cli-"));
@@ -36,6 +44,11 @@ describe("npm run local --synth --json, a load with a warm-up", () => {
     for (const order of document.orders) expect(order).toEqual({ orderId: expect.stringMatching(/^ord_[0-9a-f]{32}$/), status: "COMPLETED", error: null });
     expect(document.summary).toMatchObject({ submitted: 12, completed: 12, failed: 0, rejected: 0 });
     expect(document.summary.throughputPerSecond).toBeGreaterThan(0);
+  });
+
+  test("a variable that fails its validation: its error_message, exit status 2, no stack trace", () => {
+    const result = local(["--outdir", path.join(dir, "out"), "--var", "lambda_memory_size=1", "--logs", path.join(dir, "refused.log")]);
+    expectUsageError(result, /lambda_memory_size/);
   });
 
   test("reports the warm-up on stderr and keeps its orders in the state written by --state-out", () => {
@@ -60,12 +73,13 @@ describe("bad input: a message naming the problem, exit status 2, nothing on std
     ["a load option without a load", ["--warmup", "10"], /--warmup applies to a load run: add --orders N/],
     ["an outdir with no synthesized stack", ["--outdir", emptyOutdir], /No synthesized stack in .*: run `npm run synth` first/],
     ["a stack that was not synthesized", ["--stack", "orders-nowhere", "--outdir", outdirWithStack], /No synthesized stack "orders-nowhere" .*\(found: orders-dev\)/],
-    ["a variable that fails its validation", ["--var", "lambda_memory_size=1"], /lambda_memory_size/],
   ])("%s", (_case, args, message) => {
-    const result = local(args);
-    expect(result.status).toBe(2);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr).not.toMatch(STACK_TRACE);
+    expectUsageError(local(args), message);
+  });
+
+  test("the stack-trace check recognizes both forms of a frame", () => {
+    expect("Error: x\n    at run (/p/cli.js:1:2)").toMatch(STACK_TRACE);
+    expect("Error: x\n    at /p/cli.js:1:2").toMatch(STACK_TRACE);
+    expect("--orders must be a whole number of at least 1").not.toMatch(STACK_TRACE);
   });
 });
