@@ -53,17 +53,34 @@ export function createObservability(serviceName: string, tracer: HandlerTracer =
  * local runtime sets too) or Amplify's mock, and only inside Lambda (AWS_EXECUTION_ENV).
  */
 export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const executionEnv = env.AWS_EXECUTION_ENV ?? "";
-  if ((env.POWERTOOLS_TRACE_ENABLED ?? "").toLowerCase() === "false") return false;
-  if ((env.AWS_SAM_LOCAL ?? "") !== "") return false;
+  const read = (name: string) => (env[name] ?? "").trim();
+  if (read("POWERTOOLS_TRACE_ENABLED").toLowerCase() === "false") return false;
+  if (read("AWS_SAM_LOCAL") !== "") return false;
+  const executionEnv = read("AWS_EXECUTION_ENV");
   return executionEnv !== "" && executionEnv !== "AWS_Lambda_amplify-mock";
 }
+
+type TracerModule = typeof import("@aws-lambda-powertools/tracer");
+
+function loadTracer(): Promise<TracerModule> {
+  const loading = import("@aws-lambda-powertools/tracer");
+  loading.catch(() => undefined); // surfaces when awaited, not as an unhandled rejection
+  return loading;
+}
+
+// Started when the bundle loads, so a traced function loads the Tracer during Lambda's init phase.
+let tracerModule: Promise<TracerModule> | undefined = tracingEnabled() ? loadTracer() : undefined;
 
 /** Observability for a Lambda entry point: with Powertools' Tracer when `tracingEnabled`, without it loaded otherwise. */
 export async function observabilityFromEnv(serviceName: string): Promise<Observability> {
   if (!tracingEnabled()) return createObservability(serviceName);
-  const { Tracer } = await import("@aws-lambda-powertools/tracer");
-  return createObservability(serviceName, new Tracer({ serviceName }));
+  try {
+    const { Tracer } = await (tracerModule ??= loadTracer());
+    return createObservability(serviceName, new Tracer({ serviceName }));
+  } catch (error) {
+    tracerModule = undefined;
+    throw error;
+  }
 }
 
 /**

@@ -96,23 +96,29 @@ async function main(argv: readonly string[]): Promise<number> {
     let warmupOutcomes: OrderOutcome[] = [];
     let wallMs: number;
     let cpuMs: number | undefined;
+    let deadLettersBefore = new Map<string, number>();
 
     if (options.load) {
       const { count, concurrency, warmup } = options.load;
-      const generated = generateOrders(warmup + count, (await stockCatalogue(runtime, parts)).slice(), random, `load-${Date.now().toString(36)}`);
-      const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor(generated)));
+      const products = (await stockCatalogue(runtime, parts)).slice();
+      const runId = `load-${Date.now().toString(36)}`;
+      // The measured orders first: the same seed gives the same measured orders whatever the warm-up.
+      const measured = generateOrders(count, products, random, runId);
+      const warmupOrders = generateOrders(warmup, products, random, `${runId}-warmup`);
+      const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor([...warmupOrders, ...measured])));
       say(`Stocked ${catalogue.length} products with ${catalogue[0]?.stock} units each.`);
       if (warmup > 0) {
         say(`Warming up with ${warmup} orders, ${concurrency} at a time (not counted).`);
         const progress = new Progress(warmup);
-        warmupOutcomes = await runOrders(driver, generated.slice(0, warmup), concurrency, (o) => progress.tick(o));
+        warmupOutcomes = await runOrders(driver, warmupOrders, concurrency, (o) => progress.tick(o));
         await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
+        deadLettersBefore = deadLetterCounts(runtime);
       }
       say(`Submitting ${count} orders, ${concurrency} at a time${options.faults ? `, failing ${Object.entries(options.faults).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}.`);
       const progress = new Progress(count);
       const started = Date.now();
       const cpu = process.cpuUsage();
-      outcomes = await runOrders(driver, generated.slice(warmup), concurrency, (o) => progress.tick(o));
+      outcomes = await runOrders(driver, measured, concurrency, (o) => progress.tick(o));
       wallMs = Date.now() - started;
       cpuMs = cpuMsSince(cpu);
     } else {
@@ -141,8 +147,9 @@ async function main(argv: readonly string[]): Promise<number> {
       say("Outcomes other than COMPLETED:");
       for (const line of breakdown) say(line);
     }
-    const dlq = runtime.queues.all().filter((q) => q.messages.length > 0);
-    if (dlq.length > 0) say(`Dead-letter queues: ${dlq.map((q) => `${q.name} ${q.messages.length}`).join(", ")}`);
+    // Dead letters of the measured orders only (a warm-up's are in --state-out).
+    const dlq = [...deadLetterCounts(runtime)].map(([name, n]) => [name, n - (deadLettersBefore.get(name) ?? 0)] as const).filter(([, n]) => n > 0);
+    if (dlq.length > 0) say(`Dead-letter queues: ${dlq.map(([name, n]) => `${name} ${n}`).join(", ")}`);
     if (options.stateOut) {
       fs.mkdirSync(path.dirname(path.resolve(options.stateOut)), { recursive: true });
       fs.writeFileSync(options.stateOut, `${JSON.stringify(await runtime.snapshot(), null, 2)}\n`);
@@ -158,6 +165,11 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     if (!interrupted) await runtime.stop();
   }
+}
+
+/** Messages in each queue, by name. */
+function deadLetterCounts(runtime: LocalRuntime): Map<string, number> {
+  return new Map(runtime.queues.all().map((q) => [q.name, q.messages.length]));
 }
 
 /** CPU time of the whole process (every thread) since `start`, in ms. */

@@ -88,8 +88,7 @@ function truncate(text: string, max: number): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-/** The run's summary, for people. */
-/** The run's summary; `cpuMs` is the CPU time every thread of the runtime spent while the orders ran. */
+/** The run's summary, for people; `cpuMs` is the CPU time every thread of the runtime spent while the orders ran. */
 export function summaryLines(summary: RunSummary, wallMs: number, cpuMs?: number): string[] {
   const lines = [
     `Submitted ${summary.submitted}: completed ${summary.completed}, failed ${summary.failed}, rejected ${summary.rejected} in ${(wallMs / 1000).toFixed(1)} s`,
