@@ -4,7 +4,7 @@
  * is. States are visited in every scope: the top level, each Parallel branch and each Map processor.
  */
 import type { StackContext } from "./stack-context";
-import type { SynthesizedResource } from "./types";
+import { nonCompliant, verdictOf, type Problem, type SynthesizedResource, type Verdict } from "./types";
 
 export interface AslRetrier {
   readonly ErrorEquals?: readonly string[];
@@ -53,12 +53,24 @@ export interface VisitedState {
 
 export type ParsedDefinition = { readonly ok: true; readonly root: AslScope } | { readonly ok: false; readonly error: string };
 
-export function parseDefinition(machine: SynthesizedResource, stack: StackContext): ParsedDefinition {
+function parseDefinition(machine: SynthesizedResource, stack: StackContext): ParsedDefinition {
   const parsed = stack.parseJson(machine.config.definition);
   if (!parsed.ok) return { ok: false, error: `definition is not a JSON document the policy check can read (${parsed.error})` };
   const root = parsed.value as AslScope;
   if (root === null || typeof root !== "object" || typeof root.States !== "object") return { ok: false, error: "definition has no States" };
   return { ok: true, root };
+}
+
+/**
+ * A definition rule's verdict: the problems `find` adds while it walks the definition, or
+ * non-compliant when the definition cannot be read at all.
+ */
+export function checkDefinition(machine: SynthesizedResource, stack: StackContext, find: (root: AslScope, problems: Problem[]) => void): Verdict {
+  const definition = parseDefinition(machine, stack);
+  if (!definition.ok) return nonCompliant(definition.error);
+  const problems: Problem[] = [];
+  find(definition.root, problems);
+  return verdictOf(problems);
 }
 
 /** Every state of the definition, nested scopes included. */

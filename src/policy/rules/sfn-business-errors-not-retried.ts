@@ -1,6 +1,6 @@
 import { BusinessError } from "../../contracts/errors";
-import { allStates, errorMatches, maxAttempts, parseDefinition } from "../state-machine-definition";
-import { Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
+import { allStates, checkDefinition, errorMatches, maxAttempts } from "../state-machine-definition";
+import type { ResourceRule } from "../types";
 
 const BUSINESS_ERRORS: readonly string[] = Object.values(BusinessError);
 
@@ -14,18 +14,16 @@ export const sfnBusinessErrorsNotRetried: ResourceRule = {
   mirrors: [],
   resourceTypes: ["aws_sfn_state_machine"],
   check(machine, stack) {
-    const definition = parseDefinition(machine, stack);
-    if (!definition.ok) return nonCompliant(definition.error);
-    const problems: Problem[] = [];
-    for (const { path, state } of allStates(definition.root)) {
-      const retry = state.Retry ?? [];
-      for (const error of BUSINESS_ERRORS) {
-        const index = retry.findIndex((r) => errorMatches(r.ErrorEquals, error));
-        if (index >= 0 && maxAttempts(retry[index]) > 0) {
-          problems.push({ message: `${path} retries ${error} (Retry[${index}] on ${JSON.stringify(retry[index].ErrorEquals ?? [])})`, subject: path });
+    return checkDefinition(machine, stack, (root, problems) => {
+      for (const { path, state } of allStates(root)) {
+        const retry = state.Retry ?? [];
+        for (const error of BUSINESS_ERRORS) {
+          const index = retry.findIndex((r) => errorMatches(r.ErrorEquals, error));
+          if (index >= 0 && maxAttempts(retry[index]) > 0) {
+            problems.push({ message: `${path} retries ${error} (Retry[${index}] on ${JSON.stringify(retry[index].ErrorEquals ?? [])})`, subject: path });
+          }
         }
       }
-    }
-    return verdictOf(problems);
+    });
   },
 };

@@ -1,5 +1,5 @@
-import { AslScope, allStates, parseDefinition, successors } from "../state-machine-definition";
-import { Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
+import { AslScope, allStates, checkDefinition, successors } from "../state-machine-definition";
+import type { ResourceRule } from "../types";
 
 export const sfnFailurePathsEndInFail: ResourceRule = {
   id: "sfn-failure-paths-end-in-fail",
@@ -11,19 +11,17 @@ export const sfnFailurePathsEndInFail: ResourceRule = {
   mirrors: [],
   resourceTypes: ["aws_sfn_state_machine"],
   check(machine, stack) {
-    const definition = parseDefinition(machine, stack);
-    if (!definition.ok) return nonCompliant(definition.error);
-    const problems: Problem[] = [];
-    for (const { path, state, scope } of allStates(definition.root)) {
-      (state.Catch ?? []).forEach((catcher, i) => {
-        if (!catcher.Next) return;
-        const errors = JSON.stringify(catcher.ErrorEquals ?? []);
-        for (const ending of nonFailEndings(scope, catcher.Next)) {
-          problems.push({ message: `${path} Catch[${i}] on ${errors} can end ${ending}`, subject: path });
-        }
-      });
-    }
-    return verdictOf(problems);
+    return checkDefinition(machine, stack, (root, problems) => {
+      for (const { path, state, scope } of allStates(root)) {
+        (state.Catch ?? []).forEach((catcher, i) => {
+          if (!catcher.Next) return;
+          const errors = JSON.stringify(catcher.ErrorEquals ?? []);
+          for (const ending of nonFailEndings(scope, catcher.Next)) {
+            problems.push({ message: `${path} Catch[${i}] on ${errors} can end ${ending}`, subject: path });
+          }
+        });
+      }
+    });
   },
 };
 

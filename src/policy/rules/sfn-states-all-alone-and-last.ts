@@ -1,5 +1,5 @@
-import { allStates, parseDefinition } from "../state-machine-definition";
-import { Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
+import { allStates, checkDefinition } from "../state-machine-definition";
+import type { ResourceRule } from "../types";
 
 export const sfnStatesAllAloneAndLast: ResourceRule = {
   id: "sfn-states-all-alone-and-last",
@@ -11,19 +11,17 @@ export const sfnStatesAllAloneAndLast: ResourceRule = {
   mirrors: ["Amazon States Language specification (error names)"],
   resourceTypes: ["aws_sfn_state_machine"],
   check(machine, stack) {
-    const definition = parseDefinition(machine, stack);
-    if (!definition.ok) return nonCompliant(definition.error);
-    const problems: Problem[] = [];
-    for (const { path, state } of allStates(definition.root)) {
-      for (const [field, entries] of [["Retry", state.Retry ?? []], ["Catch", state.Catch ?? []]] as const) {
-        entries.forEach((entry, i) => {
-          const errors = entry.ErrorEquals ?? [];
-          if (!errors.includes("States.ALL")) return;
-          if (errors.length > 1) problems.push({ message: `${path} ${field}[${i}] combines States.ALL with other errors`, subject: path });
-          if (i !== entries.length - 1) problems.push({ message: `${path} ${field}[${i}] on States.ALL is not the last entry`, subject: path });
-        });
+    return checkDefinition(machine, stack, (root, problems) => {
+      for (const { path, state } of allStates(root)) {
+        for (const [field, entries] of [["Retry", state.Retry ?? []], ["Catch", state.Catch ?? []]] as const) {
+          entries.forEach((entry, i) => {
+            const errors = entry.ErrorEquals ?? [];
+            if (!errors.includes("States.ALL")) return;
+            if (errors.length > 1) problems.push({ message: `${path} ${field}[${i}] combines States.ALL with other errors`, subject: path });
+            if (i !== entries.length - 1) problems.push({ message: `${path} ${field}[${i}] on States.ALL is not the last entry`, subject: path });
+          });
+        }
       }
-    }
-    return verdictOf(problems);
+    });
   },
 };

@@ -1,5 +1,5 @@
-import { parseDefinition, taskStates } from "../state-machine-definition";
-import { Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
+import { checkDefinition, taskStates } from "../state-machine-definition";
+import type { ResourceRule } from "../types";
 
 export const sfnTaskResultPathPreservesState: ResourceRule = {
   id: "sfn-task-result-path-preserves-state",
@@ -11,14 +11,12 @@ export const sfnTaskResultPathPreservesState: ResourceRule = {
   mirrors: [],
   resourceTypes: ["aws_sfn_state_machine"],
   check(machine, stack) {
-    const definition = parseDefinition(machine, stack);
-    if (!definition.ok) return nonCompliant(definition.error);
-    const problems: Problem[] = [];
-    for (const { path, state, queryLanguage } of taskStates(definition.root)) {
-      if (queryLanguage !== "JSONPath") continue;
-      if (!("ResultPath" in state)) problems.push({ message: `Task ${path} has no ResultPath: its result replaces the whole state`, subject: path });
-      else if (state.ResultPath === "$") problems.push({ message: `Task ${path} has ResultPath "$": its result replaces the whole state`, subject: path });
-    }
-    return verdictOf(problems);
+    return checkDefinition(machine, stack, (root, problems) => {
+      for (const { path, state, queryLanguage } of taskStates(root)) {
+        if (queryLanguage !== "JSONPath") continue;
+        if (!("ResultPath" in state)) problems.push({ message: `Task ${path} has no ResultPath: its result replaces the whole state`, subject: path });
+        else if (state.ResultPath === "$") problems.push({ message: `Task ${path} has ResultPath "$": its result replaces the whole state`, subject: path });
+      }
+    });
   },
 };

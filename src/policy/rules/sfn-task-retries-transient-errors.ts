@@ -1,6 +1,6 @@
 import { BusinessError } from "../../contracts/errors";
-import { AslRetrier, errorMatches, isLambdaTask, maxAttempts, parseDefinition, taskStates } from "../state-machine-definition";
-import { Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
+import { AslRetrier, checkDefinition, errorMatches, isLambdaTask, maxAttempts, taskStates } from "../state-machine-definition";
+import type { ResourceRule } from "../types";
 
 /** The Lambda service errors AWS recommends every Lambda task retries (Step Functions best practices). */
 export const LAMBDA_SERVICE_ERRORS = [
@@ -28,20 +28,18 @@ export const sfnTaskRetriesTransientErrors: ResourceRule = {
   mirrors: ["AWS Step Functions best practice: handle transient Lambda service exceptions"],
   resourceTypes: ["aws_sfn_state_machine"],
   check(machine, stack) {
-    const definition = parseDefinition(machine, stack);
-    if (!definition.ok) return nonCompliant(definition.error);
-    const problems: Problem[] = [];
-    for (const { path, state } of taskStates(definition.root)) {
-      if (isLambdaTask(state)) {
-        const missing = LAMBDA_SERVICE_ERRORS.filter((error) => !retries(state.Retry, error));
-        if (missing.length > 0) problems.push({ message: `Lambda task ${path} does not retry ${missing.join(", ")}`, subject: path });
-      } else {
-        const retriesSomething = (state.Retry ?? []).some(
-          (r) => maxAttempts(r) > 0 && (r.ErrorEquals ?? []).some((e) => !BUSINESS_ERRORS.includes(e)),
-        );
-        if (!retriesSomething) problems.push({ message: `Task ${path} retries no transient error`, subject: path });
+    return checkDefinition(machine, stack, (root, problems) => {
+      for (const { path, state } of taskStates(root)) {
+        if (isLambdaTask(state)) {
+          const missing = LAMBDA_SERVICE_ERRORS.filter((error) => !retries(state.Retry, error));
+          if (missing.length > 0) problems.push({ message: `Lambda task ${path} does not retry ${missing.join(", ")}`, subject: path });
+        } else {
+          const retriesSomething = (state.Retry ?? []).some(
+            (r) => maxAttempts(r) > 0 && (r.ErrorEquals ?? []).some((e) => !BUSINESS_ERRORS.includes(e)),
+          );
+          if (!retriesSomething) problems.push({ message: `Task ${path} retries no transient error`, subject: path });
+        }
       }
-    }
-    return verdictOf(problems);
+    });
   },
 };

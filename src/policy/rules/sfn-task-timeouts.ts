@@ -1,5 +1,5 @@
-import { parseDefinition, taskStates } from "../state-machine-definition";
-import { Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
+import { checkDefinition, taskStates } from "../state-machine-definition";
+import type { ResourceRule } from "../types";
 
 export const sfnTaskTimeouts: ResourceRule = {
   id: "sfn-task-timeouts",
@@ -11,11 +11,10 @@ export const sfnTaskTimeouts: ResourceRule = {
   mirrors: ["AWS Step Functions best practice: use timeouts to avoid stuck executions"],
   resourceTypes: ["aws_sfn_state_machine"],
   check(machine, stack) {
-    const definition = parseDefinition(machine, stack);
-    if (!definition.ok) return nonCompliant(definition.error);
-    const problems: Problem[] = taskStates(definition.root)
-      .filter(({ state }) => state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined)
-      .map(({ path }) => ({ message: `Task ${path} has no TimeoutSeconds`, subject: path }));
-    return verdictOf(problems);
+    return checkDefinition(machine, stack, (root, problems) => {
+      for (const { path, state } of taskStates(root)) {
+        if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) problems.push({ message: `Task ${path} has no TimeoutSeconds`, subject: path });
+      }
+    });
   },
 };
