@@ -29,7 +29,7 @@ import type { Context } from "aws-lambda";
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
 import type { EventSink } from "./event-bus";
 import { createLambdaContext, functionNameOf } from "./lambda-context";
-import type { InvokeResult } from "./runtime/lambda/local-function";
+import { LambdaServiceError, type InvokeResult } from "./runtime/lambda/local-function";
 import { bindTask, retryingStates, taskStates, type AslMachine, type AslState, type TaskBackends, type TaskHandler } from "./runtime/stepfunctions/task-bindings";
 
 /** An entry of the library's execution event log. */
@@ -113,35 +113,34 @@ const DYNAMODB_COMMANDS: Record<string, (client: DynamoDBClient, request: never)
 
 const clone = <T>(value: T): T => (value === undefined ? (null as T) : JSON.parse(JSON.stringify(value)));
 
-/** An error of a backend call, named as the service names it. */
-const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 /** The task backends over in-process bindings; a call whose stand-in is missing fails naming it. */
 function backendsOf(bindings: WorkflowBindings, functionTimeoutMs: number): TaskBackends {
   const findFunction = (ref: string): LocalFunction => {
     const fn = bindings.functions?.[ref] ?? bindings.functions?.[functionNameOf(ref)];
     // What Lambda answers for a function that does not exist.
-    if (!fn) throw named("ResourceNotFoundException", `Function not found: ${ref} (no local function bound to it)`);
+    if (!fn) throw new LambdaServiceError("ResourceNotFoundException", `Function not found: ${ref} (no local function bound to it)`, 404);
     return fn;
   };
+  const invoke = async (ref: string, payload: unknown): Promise<InvokeResult> => {
+    const fn = findFunction(ref);
+    const requestId = randomUUID();
+    const context = createLambdaContext({ functionName: functionNameOf(ref), invokedFunctionArn: ref, timeoutMs: functionTimeoutMs });
+    try {
+      return { requestId, payload: clone((await fn(clone(payload), context)) ?? null), durationMs: 0 };
+    } catch (error) {
+      // A fault of the Lambda service itself ("Lambda.TooManyRequestsException"): Invoke throws it.
+      if (error instanceof ServiceFault) throw new LambdaServiceError(error.name.replace(/^Lambda\./, ""), error.message, 500);
+      const e = error instanceof Error ? error : new Error(String(error));
+      const functionError = { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? "").split("\n") };
+      return { requestId, payload: functionError, functionError, durationMs: 0 };
+    }
+  };
   return {
-    async invokeFunction(ref, payload): Promise<InvokeResult> {
-      const fn = findFunction(ref);
-      const requestId = randomUUID();
-      const context = createLambdaContext({ functionName: functionNameOf(ref), invokedFunctionArn: ref, timeoutMs: functionTimeoutMs });
-      try {
-        return { requestId, payload: clone((await fn(clone(payload), context)) ?? null), durationMs: 0 };
-      } catch (error) {
-        // A fault of the Lambda service itself ("Lambda.TooManyRequestsException"): Invoke throws it.
-        if (error instanceof ServiceFault) throw named(error.name.replace(/^Lambda\./, ""), error.message);
-        const e = error instanceof Error ? error : new Error(String(error));
-        const functionError = { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? "").split("\n") };
-        return { requestId, payload: functionError, functionError, durationMs: 0 };
-      }
-    },
+    invokeFunction: (ref, payload) => invoke(ref, payload),
     invokeFunctionAsync(ref, payload) {
-      const fn = findFunction(ref);
-      void fn(clone(payload), createLambdaContext({ functionName: functionNameOf(ref), invokedFunctionArn: ref, timeoutMs: functionTimeoutMs })).catch(() => undefined);
+      findFunction(ref); // Lambda refuses an unknown function at once, even for an asynchronous invocation
+      void invoke(ref, payload).catch(() => undefined);
     },
     async dynamodb(operation, request) {
       // bindTask names only the operations of DYNAMODB_COMMANDS; its errors keep the SDK's names and status.
@@ -152,7 +151,7 @@ function backendsOf(bindings: WorkflowBindings, functionTimeoutMs: number): Task
     putEvents: async (entries) => clone(await (bindings.events as EventSink).putEvents(entries)),
     sqsSendMessage() {
       // Never called: missingBinding refuses sqs:* Tasks before the run.
-      throw named("UnsupportedOperation", "no queue is bound");
+      throw new Error("no queue is bound");
     },
   };
 }
