@@ -1,7 +1,13 @@
 import { compileEventPattern, matches } from "../../../src/local/event-pattern";
 import { AWS, README, RULER_SOURCE, RULER_TEST, UG } from "./sources";
 
-type Case = readonly [name: string, source: string, pattern: Record<string, unknown>, event: Record<string, unknown>, expected: boolean];
+type Case = readonly [
+  name: string,
+  source: string,
+  pattern: Record<string, unknown>,
+  event: Record<string, unknown>,
+  expected: boolean,
+];
 
 // The sample event of event-ruler's README ("Ruler by Example"); every rule of that section matches it.
 const README_EVENT = {
@@ -13,7 +19,14 @@ const README_EVENT = {
   time: "2017-10-02T16:24:49Z",
   region: "us-east-1",
   resources: ["arn:aws:ec2:us-east-1:123456789012:instance/i-000000aaaaaa00000"],
-  detail: { "c-count": 5, "d-count": 3, "x-limit": 301.8, "source-ip": "10.0.0.33", "instance-id": "i-000000aaaaaa00000", state: "running" },
+  detail: {
+    "c-count": 5,
+    "d-count": 3,
+    "x-limit": 301.8,
+    "source-ip": "10.0.0.33",
+    "instance-id": "i-000000aaaaaa00000",
+    state: "running",
+  },
 };
 
 // The "JSON Array Matching" event of event-ruler's README, with the ids of RulerTest's JSON_WITH_COMPLEX_ARRAYS.
@@ -29,6 +42,7 @@ const EMPLOYEES = {
 
 const detail = (d: Record<string, unknown>) => ({ detail: d });
 
+// prettier-ignore
 const cases: Case[] = [
   // Values: exact, several values, AND across fields.
   ["readme: simple matching", README("Simple matching"), { "detail-type": ["EC2 Instance State-change Notification"], resources: ["arn:aws:ec2:us-east-1:123456789012:instance/i-000000aaaaaa00000"], detail: { state: ["initializing", "running"] } }, README_EVENT, true],

@@ -7,6 +7,7 @@ const JSON_COMPILER = RULER_COMPILER("JsonRuleCompiler.java");
 const CIDR = RULER_COMPILER("CIDR.java");
 const WILDCARD = RULER_COMPILER("input/WildcardParser.java");
 
+// prettier-ignore
 const refusals: Refusal[] = [
   // Structure.
   ["not an object", AWS_REASON("test_invalid_json_event_pattern[[\"not\", \"a\", \"dict\", \"but valid json\"]]"), ["not", "a", "dict"], "Filter is not an object"],
@@ -125,17 +126,39 @@ describe("event patterns EventBridge refuses", () => {
 
   test("the error names where the pattern is wrong", () => {
     // The reason is AWS's (AWS_REASON content_prefix_int_EXC); the path is the local runtime's way of saying where.
-    expect(() => compileEventPattern({ detail: { time: [{ prefix: 123 }] } })).toThrow("Event pattern is not valid. Reason: prefix match pattern must be a string (at detail.time)");
+    expect(() => compileEventPattern({ detail: { time: [{ prefix: 123 }] } })).toThrow(
+      "Event pattern is not valid. Reason: prefix match pattern must be a string (at detail.time)",
+    );
   });
 
   test.each<[string, string, unknown]>([
-    ["1000 $or combinations are allowed", UG.content, { $or: Array.from({ length: 10 }, (_, i) => ({ [`a${i}`]: ["x"] })), b: { $or: Array.from({ length: 10 }, (_, i) => ({ [`b${i}`]: ["x"] })) }, c: { $or: Array.from({ length: 10 }, (_, i) => ({ [`c${i}`]: ["x"] })) } }],
-    ["anything-but an empty wildcard", "AWS TestEventPattern (localstack content_anything_wildcard_empty)", { a: [{ "anything-but": { wildcard: "" } }] }],
+    [
+      "1000 $or combinations are allowed",
+      UG.content,
+      {
+        $or: Array.from({ length: 10 }, (_, i) => ({ [`a${i}`]: ["x"] })),
+        b: { $or: Array.from({ length: 10 }, (_, i) => ({ [`b${i}`]: ["x"] })) },
+        c: { $or: Array.from({ length: 10 }, (_, i) => ({ [`c${i}`]: ["x"] })) },
+      },
+    ],
+    [
+      "anything-but an empty wildcard",
+      "AWS TestEventPattern (localstack content_anything_wildcard_empty)",
+      { a: [{ "anything-but": { wildcard: "" } }] },
+    ],
     ["a wildcard of only a star", README("Wildcard matching"), { a: [{ wildcard: "*" }] }],
     ["an escaped star and an escaped backslash", README("Wildcard matching"), { a: [{ wildcard: "\\*\\\\" }] }],
     ["cidr IPv6", README("IP Address Matching"), { a: [{ cidr: "2001:db8::/32" }] }],
-    ["numeric with the full double range", README("Numeric matching"), { a: [{ numeric: [">", -1.7976931348623157e308, "<", 1.7976931348623157e308] }] }],
-    ["$or as an object (a plain field name)", README("The backward compatibility of using \"$or\" as field name in the rule"), { $or: { metricType: ["MetricType"] } }],
+    [
+      "numeric with the full double range",
+      README("Numeric matching"),
+      { a: [{ numeric: [">", -1.7976931348623157e308, "<", 1.7976931348623157e308] }] },
+    ],
+    [
+      "$or as an object (a plain field name)",
+      README('The backward compatibility of using "$or" as field name in the rule'),
+      { $or: { metricType: ["MetricType"] } },
+    ],
   ])("accepts %s (%s)", (_name, _source, pattern) => {
     expect(() => compileEventPattern(pattern)).not.toThrow();
   });

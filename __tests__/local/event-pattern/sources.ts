@@ -3,14 +3,21 @@
  * project: the EventBridge user guide, aws/event-ruler (the matcher EventBridge runs: its README and its
  * tests), and answers of the real TestEventPattern API that LocalStack recorded in its AWS-validated tests.
  */
-const guide = (title: string, page: string) => `EventBridge user guide, "${title}" (https://docs.aws.amazon.com/eventbridge/latest/userguide/${page})`;
+const guide = (title: string, page: string) =>
+  `EventBridge user guide, "${title}" (https://docs.aws.amazon.com/eventbridge/latest/userguide/${page})`;
 
 export const UG = {
   create: guide("Creating event patterns", "eb-create-pattern.html"),
   operators: guide("Comparison operators for use in event patterns", "eb-create-pattern-operators.html"),
   arrays: guide("Arrays in EventBridge event patterns", "eb-event-patterns-arrays.html"),
-  nulls: guide("Matching null values and empty strings in EventBridge event patterns", "eb-event-patterns-null-values.html"),
-  content: guide("Content filtering in Amazon EventBridge event patterns", "eb-event-patterns-content-based-filtering.html"),
+  nulls: guide(
+    "Matching null values and empty strings in EventBridge event patterns",
+    "eb-event-patterns-null-values.html",
+  ),
+  content: guide(
+    "Content filtering in Amazon EventBridge event patterns",
+    "eb-event-patterns-content-based-filtering.html",
+  ),
 };
 
 /** A section of aws/event-ruler's README. */
@@ -24,7 +31,8 @@ export const AWS = (template: string) =>
   `AWS TestEventPattern, as recorded in localstack/localstack tests/aws/services/events/event_pattern_templates/${template}.json5`;
 
 /** An InvalidEventPatternException message AWS returned, recorded by LocalStack. */
-export const AWS_REASON = (test: string) => `AWS InvalidEventPatternException, as recorded in localstack/localstack test_events_patterns.snapshot.json ${test}`;
+export const AWS_REASON = (test: string) =>
+  `AWS InvalidEventPatternException, as recorded in localstack/localstack test_events_patterns.snapshot.json ${test}`;
 
 /** aws/event-ruler's rule compiler (src/main/software/amazon/event/ruler/JsonRuleCompiler.java and CIDR.java): its reasons. */
 export const RULER_COMPILER = (file: string) => `aws/event-ruler ${file}`;

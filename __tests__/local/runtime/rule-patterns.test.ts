@@ -1,17 +1,23 @@
-import { LOCAL_ACCOUNT_ID, TerraformReferences } from "../../../src/local/runtime/terraform/references";
 import { StackModelError, readStackModel } from "../../../src/local/runtime/stack-model";
+import { LOCAL_ACCOUNT_ID, TerraformReferences } from "../../../src/local/runtime/terraform/references";
 import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 
 const stackWithRule = (eventPattern: string): StackDocument =>
   ({
     resource: {
       aws_cloudwatch_event_bus: { orders: { name: "orders" } },
-      aws_cloudwatch_event_rule: { created: { name: "order-created", event_bus_name: "orders", event_pattern: eventPattern } },
+      aws_cloudwatch_event_rule: {
+        created: { name: "order-created", event_bus_name: "orders", event_pattern: eventPattern },
+      },
     },
   }) as unknown as StackDocument;
 
 const read = (document: StackDocument) =>
-  readStackModel(document, new TerraformReferences(document, {}, { accountId: LOCAL_ACCOUNT_ID, region: "us-east-1" }), { stackDir: "/tmp" });
+  readStackModel(
+    document,
+    new TerraformReferences(document, {}, { accountId: LOCAL_ACCOUNT_ID, region: "us-east-1" }),
+    { stackDir: "/tmp" },
+  );
 
 describe("rules are loaded as EventBridge accepts them", () => {
   test("a rule whose pattern EventBridge refuses stops the start, naming the rule and EventBridge's reason", () => {
@@ -25,6 +31,8 @@ describe("rules are loaded as EventBridge accepts them", () => {
 
   test("a rule with a valid pattern loads", () => {
     const pattern = { source: ["orders"], detail: { amount: [{ numeric: [">", 0] }] } };
-    expect(read(stackWithRule(JSON.stringify(pattern))).rules).toMatchObject([{ name: "order-created", busName: "orders", pattern }]);
+    expect(read(stackWithRule(JSON.stringify(pattern))).rules).toMatchObject([
+      { name: "order-created", busName: "orders", pattern },
+    ]);
   });
 });

@@ -16,19 +16,41 @@ export class CompiledPattern {
   readonly branches: readonly (readonly FieldRule[])[];
 
   constructor(branches: readonly ReadonlyMap<string, FieldRule>[]) {
-    this.branches = branches.map((b) => [...b.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)));
+    this.branches = branches.map((b) =>
+      [...b.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)),
+    );
   }
 }
 
 /** EventBridge refuses a pattern whose `$or`s make more combinations than this. */
-export const MAX_OR_COMBINATIONS = 1000;
+const MAX_OR_COMBINATIONS = 1000;
 
 // Field names event-ruler refuses inside "$or" (its Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP).
 const RESERVED_IN_OR: ReadonlySet<string> = new Set([
-  "exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "wildcard", "numeric", "cidr",
-  "=", "<", "<=", ">", ">=", "regex", "not-wildcard", "not-equals-ignore-case",
-  "date-after", "date-on-or-after", "date-before", "date-on-or-before", "in-date-range",
-  "ip-address-in-range", "ip-address-not-in-range",
+  "exactly",
+  "equals-ignore-case",
+  "prefix",
+  "suffix",
+  "anything-but",
+  "exists",
+  "wildcard",
+  "numeric",
+  "cidr",
+  "=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "regex",
+  "not-wildcard",
+  "not-equals-ignore-case",
+  "date-after",
+  "date-on-or-after",
+  "date-before",
+  "date-on-or-before",
+  "in-date-range",
+  "ip-address-in-range",
+  "ip-address-not-in-range",
 ]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -77,7 +99,12 @@ interface Context {
 }
 
 /** Reads an object of the pattern into every branch; `branches` is replaced in place by "$or". */
-function readObject(object: Record<string, unknown>, path: readonly string[], branches: Branch[], context: Context): void {
+function readObject(
+  object: Record<string, unknown>,
+  path: readonly string[],
+  branches: Branch[],
+  context: Context,
+): void {
   const keys = Object.keys(object);
   const where = path.join(".");
   if (keys.length === 0) throw new EventPatternError("Empty objects are not allowed", where);

@@ -30,6 +30,9 @@ export function matchesEventPattern(pattern: EventPatternInput, event: unknown):
 }
 
 /** The names of the patterns in `patterns` that `event` matches. */
-export function matchingPatterns<K extends string>(patterns: Readonly<Record<K, EventPatternInput>>, event: unknown): K[] {
+export function matchingPatterns<K extends string>(
+  patterns: Readonly<Record<K, EventPatternInput>>,
+  event: unknown,
+): K[] {
   return (Object.keys(patterns) as K[]).filter((name) => matchesEventPattern(patterns[name], event));
 }

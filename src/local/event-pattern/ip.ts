@@ -20,7 +20,8 @@ export function parseIp(text: string): IpBytes | undefined {
   if (IPV4_SHAPE.test(text)) return parseIpv4(text);
   if (!IPV6_SHAPE.test(text)) return undefined;
   const bytes = parseIpv6(text);
-  if (bytes && bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return bytes.slice(12);
+  if (bytes && bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff)
+    return bytes.slice(12);
   return bytes;
 }
 
@@ -85,7 +86,7 @@ export function parseCidr(cidr: string, path: string): IpRange {
 }
 
 /** The address in a pattern, refused as event-ruler refuses it. */
-export function addressOf(text: string, path: string): IpBytes {
+function addressOf(text: string, path: string): IpBytes {
   if (!looksLikeIp(text)) throw new EventPatternError(`Nonstandard IP address: ${text}`, path);
   const bytes = parseIp(text);
   if (!bytes) throw new EventPatternError(`Invalid IP address: ${text}`, path);

@@ -70,7 +70,9 @@ function operator(expression: Record<string, unknown>, path: string): Condition 
     case "suffix": {
       if (isObject(arg)) return onlyKey(affixIgnoringCase(name, arg, path));
       const affix = stringArg(`${name} match pattern must be a string`);
-      return onlyKey({ test: (v) => typeof v === "string" && (name === "prefix" ? v.startsWith(affix) : v.endsWith(affix)) });
+      return onlyKey({
+        test: (v) => typeof v === "string" && (name === "prefix" ? v.startsWith(affix) : v.endsWith(affix)),
+      });
     }
     case "equals-ignore-case": {
       const re = new RegExp(`^${ignoreCaseSource(stringArg("equals-ignore-case match pattern must be a string"))}$`);
@@ -96,7 +98,8 @@ function operator(expression: Record<string, unknown>, path: string): Condition 
       });
     }
     case "exists":
-      if (typeof arg !== "boolean") throw new EventPatternError("exists match pattern must be either true or false.", path);
+      if (typeof arg !== "boolean")
+        throw new EventPatternError("exists match pattern must be either true or false.", path);
       return onlyKey(arg ? { test: () => true } : { absent: true });
     case "anything-but":
       return onlyKey(anythingBut(arg, path), "Too many elements in numeric expression");
@@ -128,7 +131,8 @@ function numericRange(terms: readonly Json[], path: string): (n: number) => bool
   };
   const [op, bound] = terms;
   if (typeof op !== "string") fail(`Invalid member in numeric match: ${tokenText(op)}`);
-  const value = (label: string, v: Json): number => (typeof v === "number" ? comparable(v, path) : fail(`Value of ${label} must be numeric`));
+  const value = (label: string, v: Json): number =>
+    typeof v === "number" ? comparable(v, path) : fail(`Value of ${label} must be numeric`);
   switch (op) {
     case "=": {
       const n = value("equals", bound);
@@ -160,7 +164,12 @@ function numericRange(terms: readonly Json[], path: string): (n: number) => bool
 }
 
 type AnythingButKind = "equals-ignore-case" | "prefix" | "suffix" | "wildcard";
-const ANYTHING_BUT_KINDS: ReadonlySet<string> = new Set<AnythingButKind>(["equals-ignore-case", "prefix", "suffix", "wildcard"]);
+const ANYTHING_BUT_KINDS: ReadonlySet<string> = new Set<AnythingButKind>([
+  "equals-ignore-case",
+  "prefix",
+  "suffix",
+  "wildcard",
+]);
 
 /**
  * `anything-but`: a string, a number, a list of only strings or only numbers, or one of
@@ -190,10 +199,12 @@ function anythingBut(arg: Json, path: string): Condition {
 
   if (kind === undefined) {
     const values = Array.isArray(operand) ? operand : [operand];
-    for (const v of values) if (typeof v !== "string" && typeof v !== "number") fail("Inside anything but list, start|null|boolean is not supported.");
+    for (const v of values)
+      if (typeof v !== "string" && typeof v !== "number")
+        fail("Inside anything but list, start|null|boolean is not supported.");
     const strings = values.filter((v): v is string => typeof v === "string");
     const numbers = values.filter((v): v is number => typeof v === "number").map((n) => comparable(n, path));
-    if ((strings.length > 0) === (numbers.length > 0)) {
+    if (strings.length > 0 === numbers.length > 0) {
       fail("Inside anything but list, either all values are number or string, mixed type is not supported");
     }
     const excluded = new Set<Leaf>(strings.length > 0 ? strings : numbers);
@@ -203,8 +214,13 @@ function anythingBut(arg: Json, path: string): Condition {
   const values = Array.isArray(operand) ? operand : [operand];
   const strings = values.map((v): string => {
     if (typeof v !== "string") {
-      if (kind === "equals-ignore-case") fail("Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.");
-      fail(kind === "wildcard" ? "wildcard match pattern must be a string" : "prefix/suffix match pattern must be a string");
+      if (kind === "equals-ignore-case")
+        fail("Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.");
+      fail(
+        kind === "wildcard"
+          ? "wildcard match pattern must be a string"
+          : "prefix/suffix match pattern must be a string",
+      );
     }
     if ((kind === "prefix" || kind === "suffix") && v === "") fail("Null prefix/suffix not allowed");
     return v as string;

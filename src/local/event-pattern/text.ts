@@ -13,11 +13,13 @@ export function wildcardRegExp(pattern: string, path: string): RegExp {
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;
     if (ch === "*") {
-      if (pattern[i + 1] === "*") throw new EventPatternError(`Consecutive wildcard characters at pos ${position(i)}`, path);
+      if (pattern[i + 1] === "*")
+        throw new EventPatternError(`Consecutive wildcard characters at pos ${position(i)}`, path);
       source += "[^]*";
     } else if (ch === "\\") {
       const next = pattern[i + 1];
-      if (next !== "*" && next !== "\\") throw new EventPatternError(`Invalid escape character at pos ${position(i)}`, path);
+      if (next !== "*" && next !== "\\")
+        throw new EventPatternError(`Invalid escape character at pos ${position(i)}`, path);
       source += escapeRegExp(next);
       i++;
     } else {

@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { TableSpec } from "./dynamodb/local-tables";
 import { EventPatternError, compileEventPattern } from "../event-pattern";
+import { TableSpec } from "./dynamodb/local-tables";
 import { DEFAULT_RETRY_POLICY, RuleSpec, TargetSpec } from "./eventbridge/bus";
 import { AsyncInvokeSettings } from "./lambda/local-function";
 import { AslMachine } from "./stepfunctions/task-bindings";
