@@ -65,6 +65,8 @@ const refusals: Refusal[] = [
   ["anything-but wildcard of a number", AWS_REASON("content_anything_wildcard_type_EXC"), { detail: { FilePath: [{ "anything-but": { wildcard: 123 } }] } }, "wildcard match pattern must be a string"],
   ["anything-but wildcard list with a number", AWS_REASON("content_anything_wildcard_list_type_EXC"), { detail: { state: [{ "anything-but": { wildcard: [123, "*/dir/*"] } }] } }, "wildcard match pattern must be a string"],
   ["anything-but consecutive wildcards", WILDCARD, { a: [{ "anything-but": { wildcard: ["ok*", "a**"] } }] }, "Consecutive wildcard characters at pos 2"],
+  ["anything-but's operator with a second key, after its values", JSON_COMPILER, { a: [{ "anything-but": { prefix: "", suffix: "b" } }] }, "Null prefix/suffix not allowed"],
+  ["anything-but's operator with a second key", JSON_COMPILER, { a: [{ "anything-but": { prefix: "a", suffix: "b" } }] }, "Too many elements in numeric expression"],
   ["anything-but with a second key", JSON_COMPILER, { a: [{ "anything-but": "x", prefix: "y" }] }, "Too many elements in numeric expression"],
 
   // numeric.

@@ -16,6 +16,7 @@ interface LeafValue {
 type FlatEvent = ReadonlyMap<string, readonly LeafValue[]>;
 
 const NO_MEMBERSHIP: Membership = new Map();
+// A published event is not changed afterwards, and the bus tests one event against every rule of its bus.
 const flattened = new WeakMap<object, FlatEvent>();
 
 function flatten(event: unknown): FlatEvent {

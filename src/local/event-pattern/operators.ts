@@ -183,6 +183,7 @@ function anythingBut(arg: Json, path: string): Condition {
   };
   let kind: AnythingButKind | undefined;
   let operand = arg;
+  let secondKey = false;
   if (isObject(arg)) {
     const keys = Object.keys(arg);
     if (keys.length === 0) fail("Anything-But expression name not found");
@@ -192,7 +193,8 @@ function anythingBut(arg: Json, path: string): Condition {
     if (!Array.isArray(operand) && typeof operand !== "string" && typeof operand !== "number") {
       fail("Value of anything-but must be an array or single string/number value.");
     }
-    if (keys.length > 1) fail("Too many elements in numeric expression");
+    // A second key is refused after the values are read, as event-ruler reads them.
+    if (keys.length > 1) secondKey = true;
   } else if (!Array.isArray(operand) && typeof operand !== "string" && typeof operand !== "number") {
     fail("Value of anything-but must be an array or single string/number value.");
   }
@@ -246,5 +248,6 @@ function anythingBut(arg: Json, path: string): Condition {
       break;
     }
   }
+  if (secondKey) fail("Too many elements in numeric expression");
   return { test: (v) => typeof v !== "string" || !excludes(v) };
 }
