@@ -108,6 +108,9 @@ const cases: Case[] = [
   // Wildcard.
   ["wildcard", README("Wildcard matching"), { source: [{ wildcard: "Simple*Service" }] }, { source: "SimpleQueueService" }, true],
   ["wildcard star matches nothing too", RULER_TEST("RulerTest.WHEN_WeTryWildcardRules_THEN_TheyWork"), { c: [{ wildcard: "xy*" }] }, { c: "xy" }, true],
+  ["wildcard with a leading star over a repeated ending", RULER_TEST("RulerTest.WHEN_WeTryWildcardRules_THEN_TheyWork"), { a: [{ wildcard: "*bc" }] }, { a: "abcbc" }, true],
+  ["wildcard with several stars", README("Wildcard matching"), { v: [{ wildcard: "a*b*a" }] }, { v: "aba" }, true],
+  ["wildcard with several stars, too short", README("Wildcard matching"), { v: [{ wildcard: "ab*ba" }] }, { v: "aba" }, false],
   ["wildcard must match the whole value", RULER_TEST("RulerTest.WHEN_WeTryWildcardRules_THEN_TheyWork"), { b: [{ wildcard: "d*f" }] }, { b: "deeeefx" }, false],
   ["wildcard across path separators", AWS("content_wildcard_nonrepeating"), { FileName: [{ wildcard: "/Users/*/doc.txt" }] }, { FileName: "/Users/ls_user/dir/dir/dir/dir/dir/doc.txt" }, true],
   ["wildcard that differs", AWS("content_wildcard_nonrepeating_NEG"), { FileName: [{ wildcard: "/Users/*/doc.txt" }] }, { FileName: "/Users/ls_user/dir/notmatchingdoc.txt" }, false],

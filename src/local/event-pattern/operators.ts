@@ -1,6 +1,6 @@
 import { EventPatternError } from "./error";
 import { IpRange, inRange, looksLikeIp, parseCidr, parseIp } from "./ip";
-import { ignoreCaseSource, wildcardRegExp } from "./text";
+import { ignoreCaseSource, wildcardMatcher } from "./text";
 
 /** A value at a leaf of an event: what a condition is tested against. */
 export type Leaf = string | number | boolean | null;
@@ -79,8 +79,8 @@ function operator(expression: Record<string, unknown>, path: string): Condition 
       return onlyKey({ test: (v) => typeof v === "string" && re.test(v) });
     }
     case "wildcard": {
-      const re = wildcardRegExp(stringArg("wildcard match pattern must be a string"), path);
-      return onlyKey({ test: (v) => typeof v === "string" && re.test(v) });
+      const matchesWildcard = wildcardMatcher(stringArg("wildcard match pattern must be a string"), path);
+      return onlyKey({ test: (v) => typeof v === "string" && matchesWildcard(v) });
     }
     case "numeric": {
       if (!Array.isArray(arg)) throw new EventPatternError("Value of numeric must be an array.", path);
@@ -243,8 +243,8 @@ function anythingBut(arg: Json, path: string): Condition {
       break;
     }
     case "wildcard": {
-      const res = strings.map((w) => wildcardRegExp(w, path));
-      excludes = (s) => res.some((re) => re.test(s));
+      const matchers = strings.map((w) => wildcardMatcher(w, path));
+      excludes = (s) => matchers.some((m) => m(s));
       break;
     }
   }

@@ -7,26 +7,42 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$
  * `\\` a literal backslash; two stars in a row, or a backslash before anything else, are refused.
  * Positions in the reasons count UTF-8 bytes of the value in quotes, as event-ruler's do.
  */
-export function wildcardRegExp(pattern: string, path: string): RegExp {
+export function wildcardMatcher(pattern: string, path: string): (value: string) => boolean {
   const position = (index: number) => Buffer.byteLength(pattern.slice(0, index)) + 1;
-  let source = "";
+  const segments = [""];
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;
     if (ch === "*") {
       if (pattern[i + 1] === "*")
         throw new EventPatternError(`Consecutive wildcard characters at pos ${position(i)}`, path);
-      source += "[^]*";
+      segments.push("");
     } else if (ch === "\\") {
       const next = pattern[i + 1];
       if (next !== "*" && next !== "\\")
         throw new EventPatternError(`Invalid escape character at pos ${position(i)}`, path);
-      source += escapeRegExp(next);
+      segments[segments.length - 1] += next;
       i++;
     } else {
-      source += escapeRegExp(ch);
+      segments[segments.length - 1] += ch;
     }
   }
-  return new RegExp(`^${source}$`);
+  return (value) => globMatches(segments, value);
+}
+
+/** Whether `value` is the literal `segments` with anything between them (linear, no backtracking). */
+function globMatches(segments: readonly string[], value: string): boolean {
+  const first = segments[0]!;
+  if (segments.length === 1) return value === first;
+  const last = segments[segments.length - 1]!;
+  if (value.length < first.length + last.length || !value.startsWith(first) || !value.endsWith(last)) return false;
+  let from = first.length;
+  const end = value.length - last.length;
+  for (const middle of segments.slice(1, -1)) {
+    const at = value.indexOf(middle, from);
+    if (at < 0 || at + middle.length > end) return false;
+    from = at + middle.length;
+  }
+  return true;
 }
 
 /**
