@@ -70,12 +70,14 @@ function arnParts(arn: string): string[] | undefined {
 /**
  * ARN matching as the Resource element and the Arn* condition operators do it: case-sensitive, each
  * of the six colon-delimited parts matched on its own with `*` and `?`, so a wildcard does not run
- * across a colon in the first five. A pattern that is not an ARN (`*`) is matched as a whole.
+ * across a colon in the first five; an ARN pattern of fewer parts matches nothing. A pattern that
+ * does not start with `arn:` (`*`) is matched as a whole.
  */
 export function arnMatches(pattern: string, arn: string, context?: RequestContext): boolean {
   if (pattern === "*") return true;
+  if (!pattern.startsWith("arn:")) return wildcardRegex(pattern, "", context)?.test(arn) === true;
   const p = arnParts(pattern);
-  if (!p) return wildcardRegex(pattern, "", context)?.test(arn) === true;
+  if (!p) return false;
   const a = arnParts(arn);
   if (!a) return false;
   return p.every((part, i) => wildcardRegex(part, "", context)?.test(a[i] as string) === true);
