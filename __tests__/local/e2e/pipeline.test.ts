@@ -43,7 +43,8 @@ describe("npm run local, end to end", () => {
     ]);
     expect(runtime.model.tables.find((t) => t.name === "orders-dev-idempotency")?.ttlAttribute).toBe("expiration");
     const notRun = runtime.inventory.filter((e) => !e.runs).map((e) => e.type);
-    expect(notRun).toEqual(expect.arrayContaining(["aws_iam_role", "aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_sns_topic"]));
+    expect(runtime.inventory.filter((e) => e.runs).map((e) => e.type)).toEqual(expect.arrayContaining(["aws_iam_role", "aws_iam_role_policy", "aws_lambda_permission", "aws_sqs_queue_policy"]));
+    expect(notRun).toEqual(expect.arrayContaining(["aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_sns_topic"]));
     expect(runtime.inventory.every((e) => e.how.length > 0)).toBe(true);
   });
 
