@@ -140,7 +140,14 @@ async function main() {
       console.log(`| ${r.name} | ${Math.round(r.loadMs)} ms | ${Math.round(r.baselineMs)} ms | ${r.ratio.toFixed(2)}x (${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}) | ${Math.round(r.firstInvokeMs)} ms | ${map} |`);
     }
   }
-  if (out.local) console.log(`\nlocal runtime: ${JSON.stringify(out.local)}`);
+  if (out.local) {
+    console.log(`\nlocal runtime: ${JSON.stringify({ ...out.local, iam: undefined })}`);
+    const { iam } = out.local;
+    console.log("\n| IAM | enforce | off | enforce / off |\n|---|---|---|---|");
+    console.log(`| start-up to first order accepted | ${Math.round(iam.startupToFirstOrderMs.enforce)} ms | ${Math.round(iam.startupToFirstOrderMs.off)} ms | budget 3 s enforced |`);
+    console.log(`| orders/s, fresh start | ${iam.ordersPerSecond.enforce} | ${iam.ordersPerSecond.off} | ${iam.ordersPerSecond.ratio} (budget 0.9) |`);
+    console.log(`| orders/s, warm | ${iam.warmOrdersPerSecond.enforce} | ${iam.warmOrdersPerSecond.off} | ${iam.warmOrdersPerSecond.ratio} (budget 0.9) |`);
+  }
   if (out.sdkFloor) console.log(`\nSDK calls alone (warm, per call and per order): ${JSON.stringify(out.sdkFloor)}`);
   const resultsDir = path.join(__dirname, "results");
   fs.mkdirSync(resultsDir, { recursive: true });
