@@ -49,9 +49,10 @@ describe("npm run local options", () => {
 });
 
 describe("load runs", () => {
-  const catalogue = [1, 2, 3, 4, 5].map((n) => ({ productId: `prod-00${n}`, name: `p${n}`, stock: 100 }));
+  const prices = [2999, 2400, 8999, 5900, 495];
+  const catalogue = [1, 2, 3, 4, 5].map((n) => ({ productId: `prod-00${n}`, name: `p${n}`, priceCents: prices[n - 1]!, stock: 100 }));
 
-  it("generates valid, reproducible orders whose totals add up", () => {
+  it("generates valid, reproducible orders at the catalogue's prices whose totals add up", () => {
     let s = 42;
     const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
     const orders = generateOrders(200, catalogue, random, "run");
@@ -59,6 +60,7 @@ describe("load runs", () => {
       const cents = o.items.reduce((t, i) => t + Math.round(i.price * 100) * i.quantity, 0);
       expect(Math.round(o.totalAmount * 100)).toBe(cents);
       expect(new Set(o.items.map((i) => i.productId)).size).toBe(o.items.length);
+      for (const i of o.items) expect(Math.round(i.price * 100)).toBe(catalogue.find((p) => p.productId === i.productId)!.priceCents);
       expect(o.totalAmount).toBeLessThanOrEqual(1000);
     }
     expect(new Set(orders.map((o) => o.idempotencyKey)).size).toBe(200);
