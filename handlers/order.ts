@@ -6,7 +6,7 @@
  * or API-Gateway style { body: "<that JSON>", headers?: { "Idempotency-Key"?: ... } }.
  *
  * Output: direct invoke returns the OrderView (or throws ValidationError,
- * IdempotencyConflict, RequestInProgress, OrderPublishFailed); API-style calls get
+ * IdempotencyConflict, PriceChanged, RequestInProgress, OrderPublishFailed); API-style calls get
  * { statusCode, headers, body } with the OrderView (201 created, 200 repeated
  * submission) or { error, message, retryable, issues? } (400, 409, 503, 500).
  *
