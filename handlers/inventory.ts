@@ -18,7 +18,6 @@ import { buildOnce, instrumented, observabilityFromEnv, type Observability } fro
 import { InventoryService, type InventoryServiceDeps, type ReleaseResult, type ReserveResult } from "./inventory/service";
 
 export type { ReleaseResult, ReserveResult } from "./inventory/service";
-export { STOCK_CATALOGUE, seedInventory } from "./inventory/catalogue";
 
 export type InventoryHandler = (event: unknown, context?: Context) => Promise<ReserveResult | ReleaseResult>;
 
@@ -29,7 +28,7 @@ export function createInventoryHandler(deps: InventoryServiceDeps): InventoryHan
       try {
         return await service.handle(event);
       } catch (error) {
-        if (error instanceof ServiceError) deps.obs.logger.warn("inventory request refused", { error: error.name, message: error.message });
+        if (error instanceof ServiceError) deps.obs.logger.warn("inventory request refused", { error: error.name, reason: error.message });
         else deps.obs.logger.error("inventory request failed", { error: error as Error });
         throw error;
       }

@@ -6,11 +6,11 @@
  * or API-Gateway style { body: "<that JSON>", headers?: { "Idempotency-Key"?: ... } }.
  *
  * Output: direct invoke returns the OrderView (or throws ValidationError,
- * IdempotencyConflict, RequestInProgress, OrderPublishFailed); API-style calls get
+ * IdempotencyConflict, PriceChanged, RequestInProgress, OrderPublishFailed); API-style calls get
  * { statusCode, headers, body } with the OrderView (201 created, 200 repeated
  * submission) or { error, message, retryable, issues? } (400, 409, 503, 500).
  *
- * Environment: ORDERS_TABLE_NAME, EVENT_BUS_NAME.
+ * Environment: ORDERS_TABLE_NAME, CATALOGUE_TABLE_NAME, EVENT_BUS_NAME.
  */
 import type { Context } from "aws-lambda";
 import { EnvVar } from "../src/contracts/tables";
@@ -51,7 +51,8 @@ async function run<R>(obs: Observability, fn: () => Promise<R>): Promise<R> {
     return await fn();
   } catch (error) {
     if (error instanceof ServiceError) {
-      obs.logger.warn("order refused", { error: error.name, message: error.message });
+      // Not `message`: Powertools reserves that key and drops it.
+      obs.logger.warn("order refused", { error: error.name, reason: error.message });
     } else {
       obs.logger.error("order failed", { error: error as Error });
     }
@@ -67,6 +68,7 @@ export async function orderDepsFromEnv(given?: Observability): Promise<OrderServ
     db: createDocumentClient(obsTracer.captureAWSv3Client(createDynamoDBClient())),
     eventBridge: obsTracer.captureAWSv3Client(createEventBridgeClient()),
     ordersTableName: requireEnv(EnvVar.ordersTable),
+    catalogueTableName: requireEnv(EnvVar.catalogueTable),
     eventBusName: requireEnv(EnvVar.eventBusName),
     obs,
   };

@@ -32,7 +32,7 @@ export function createPaymentHandler(deps: PaymentServiceDeps): PaymentHandler {
       try {
         return await service.handle(event);
       } catch (error) {
-        if (error instanceof ServiceError) deps.obs.logger.warn("payment request refused", { error: error.name, message: error.message });
+        if (error instanceof ServiceError) deps.obs.logger.warn("payment request refused", { error: error.name, reason: error.message });
         else deps.obs.logger.error("payment request failed", { error: error as Error });
         throw error;
       }

@@ -40,7 +40,7 @@ beforeAll(async () => {
   const requests = [
     orderRequest({ customerId: "happy" }),
     orderRequest({ customerId: "declined-customer" }),
-    orderRequest({ customerId: "unlucky", items: [{ productId: "prod-003", quantity: 500, price: 0.01 }], totalAmount: 5 }),
+    orderRequest({ customerId: "unlucky", items: [{ productId: "prod-005", quantity: 101, price: 4.95 }], totalAmount: 499.95 }),
   ];
   for (const request of requests) {
     const { event } = await placeOrder(aws, services, request);
@@ -115,7 +115,7 @@ describe("entry builder and parser", () => {
     totalCents: 100,
     currency: "USD" as const,
     status: "COMPLETED" as const,
-    paymentId: "pay_1",
+    paymentId: `pay_${"b".repeat(24)}`,
   };
 
   test("builds a PutEvents entry from the contract", () => {

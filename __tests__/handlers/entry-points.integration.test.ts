@@ -4,6 +4,7 @@
  * AWS_ENDPOINT_URL_<SERVICE> settings - no test hooks in the handler code.
  */
 import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { handler as inventoryHandler } from "../../handlers/inventory";
 import { handler as notificationHandler } from "../../handlers/notification";
 import { handler as orderHandler } from "../../handlers/order";
@@ -46,13 +47,14 @@ describe("configured by environment variables", () => {
       [EnvVar.ordersTable]: aws.tables.orders,
       [EnvVar.paymentsTable]: aws.tables.payments,
       [EnvVar.inventoryTable]: aws.tables.inventory,
+      [EnvVar.catalogueTable]: aws.tables.inventory,
       [EnvVar.idempotencyTable]: aws.tables.idempotency,
       [EnvVar.eventBusName]: BUS_NAME,
     });
   });
 
   test("order: stores the order and puts Order Created on the bus", async () => {
-    const response = (await orderHandler({ body: JSON.stringify({ customerId: "c", items: [{ productId: "prod-001", quantity: 2, price: 0.5 }], totalAmount: 1 }) })) as {
+    const response = (await orderHandler({ body: JSON.stringify({ customerId: "c", items: [{ productId: "prod-001", quantity: 2, price: 29.99 }], totalAmount: 59.98 }) })) as {
       statusCode: number;
       body: string;
     };
@@ -63,6 +65,8 @@ describe("configured by environment variables", () => {
   test("payment, inventory and notification answer", async () => {
     await expect(paymentHandler({ action: "charge", orderId, customerId: "c", amountCents: 100 })).resolves.toMatchObject({ status: "CHARGED" });
     await expect(inventoryHandler({ action: "reserve", orderId, items: [{ productId: "prod-003", quantity: 1 }] })).resolves.toMatchObject({ status: "RESERVED" });
+    const paymentId = `pay_${"f".repeat(24)}`;
+    await aws.db.send(new PutCommand({ TableName: aws.tables.orders, Item: { orderId, customerId: "c", totalCents: 100, currency: "USD", status: "COMPLETED", paymentId } }));
     const event = {
       version: "0",
       id: "e-1",
@@ -72,7 +76,7 @@ describe("configured by environment variables", () => {
       time: "2026-01-01T00:00:00Z",
       region: "us-east-1",
       resources: [],
-      detail: { orderId, customerId: "c", totalCents: 100, currency: "USD", status: "COMPLETED", paymentId: "pay_1" },
+      detail: { orderId, customerId: "c", totalCents: 100, currency: "USD", status: "COMPLETED", paymentId },
     };
     await expect(notificationHandler(event, createLambdaContext({ functionName: "notification" }))).resolves.toMatchObject({ orderId, outcome: "COMPLETED", channel: "log" });
   });

@@ -213,3 +213,44 @@ describe("release", () => {
     expect([await available(a), await available(b)]).toEqual([7, 8]);
   });
 });
+
+describe("product ids that are Object.prototype's members (attacks)", () => {
+  test.each(["constructor", "toString", "hasOwnProperty"])("%s is reserved like any product: not in stock, so OutOfStock, never skipped", async (productId) => {
+    const a = await product(10);
+    const orderId = newOrderId();
+    const error = await reserve(orderId, [{ productId: a, quantity: 1 }, { productId, quantity: 1 }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutOfStock);
+    expect(error).toMatchObject({ productId });
+    expect(await available(a)).toBe(10);
+  });
+
+  test("a product named constructor in stock is taken and given back like any other", async () => {
+    await aws.db.send(new PutCommand({ TableName: aws.tables.inventory, Item: { ...InventoryKey.stock("constructor"), productId: "constructor", name: "c", priceCents: 1, available: 5 } }));
+    const orderId = newOrderId();
+    await expect(reserve(orderId, [{ productId: "constructor", quantity: 2 }])).resolves.toMatchObject({ status: "RESERVED", units: 2 });
+    expect(await available("constructor")).toBe(3);
+    await expect(release(orderId)).resolves.toMatchObject({ status: "RELEASED", linesReleased: 1 });
+    expect(await available("constructor")).toBe(5);
+  });
+});
+
+describe("strict input, with the Order service's rules", () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  test.each<[string, Record<string, unknown>, string]>([
+    ["a quantity of 1e9", { items: [{ productId: "prod-001", quantity: 1e9 }] }, "items[0].quantity"],
+    ["a 5,000-character product id", { items: [{ productId: "p".repeat(5000), quantity: 1 }] }, "items[0].productId"],
+    ["a product id with a newline", { items: [{ productId: "prod\n001", quantity: 1 }] }, "items[0].productId"],
+    ["__proto__ as a product id", { items: [{ productId: "__proto__", quantity: 1 }] }, "items[0].productId"],
+    ["an unknown field", { items: [{ productId: "prod-001", quantity: 1 }], customerId: "c" }, "customerId"],
+    ["an unknown line field", { items: [{ productId: "prod-001", quantity: 1, colour: "red" }] }, "items[0].colour"],
+    ["more lines than an order may have", { items: Array.from({ length: 1001 }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) }, "items"],
+    ["input nested deeper than any order", { items: [{ productId: "prod-001", quantity: 1 }], extra: deep }, "(root)"],
+  ])("refuses %s (ValidationError naming the field), taking nothing", async (_name, fields, field) => {
+    const before = await available("prod-001");
+    const error = await inventory({ action: "reserve", orderId: newOrderId(), ...fields }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.field)).toContain(field);
+    expect(await available("prod-001")).toBe(before);
+  });
+});

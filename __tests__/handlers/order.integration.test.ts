@@ -7,6 +7,7 @@ import { OrderPublishFailed, ValidationError, type FieldIssue } from "../../hand
 import { OrderCreatedDetailSchema } from "../../src/contracts/events";
 import { OrderStatus, PublishState } from "../../src/contracts/tables";
 import { countItems, eventsFor, getItem, orderRequest } from "../support/orders";
+import { seedInventory } from "../../handlers/inventory/catalogue";
 
 let aws: LocalAws;
 let handler: ReturnType<typeof createOrderHandler>;
@@ -15,10 +16,15 @@ const newKey = () => `key-${++keySeq}-${Date.now()}`;
 
 beforeAll(async () => {
   aws = await startLocalAws("order");
+  // Products at the prices the exact-total cases use, beside the default catalogue.
+  await seedInventory(aws.db, aws.tables.inventory, {
+    catalogue: [10, 110, 1, 1999, 99_999_999].map((priceCents) => ({ productId: `priced-${priceCents}`, name: `priced ${priceCents}`, priceCents, stock: 10_000 })),
+  });
   handler = createOrderHandler({
     db: aws.db,
     eventBridge: aws.eventBridge,
     ordersTableName: aws.tables.orders,
+    catalogueTableName: aws.tables.inventory,
     eventBusName: BUS_NAME,
     obs: testObservability("order"),
     publish: { sleep: noSleep },
@@ -82,7 +88,7 @@ describe("Order service: validation (nothing written, nothing published)", () =>
     ["price above the maximum", one(line({ price: 1_000_000.01 })), "items[0].price", /at most 1000000/],
     ["totalAmount missing", orderRequest({ totalAmount: undefined }), "totalAmount", /^is required$/],
     ["totalAmount from floating-point arithmetic", one(line({ price: 0.1 }), 0.1 + 0.2), "totalAmount", /at most 2 decimal places/],
-    ["totalAmount not the sum", orderRequest({ totalAmount: 94.97 }), "totalAmount", /must equal the sum of price x quantity over items \(94\.98\), got 94\.97/],
+    ["totalAmount not the sum", orderRequest({ totalAmount: 113.96 }), "totalAmount", /must equal the sum of price x quantity over items \(113\.97\), got 113\.96/],
     ["sum above the maximum", one(line({ price: 1_000_000, quantity: 2 }), 1_000_000), "totalAmount", /sum of price x quantity must be at most/],
     ["an unknown field", orderRequest({ coupon: "FREE" }), "coupon", /not an allowed field/],
     ["an unknown item field", one(line({ colour: "red" })), "items[0].colour", /not an allowed field/],
@@ -134,23 +140,24 @@ describe("Order service: validation (nothing written, nothing published)", () =>
 });
 
 describe("Order service: accepted orders", () => {
-  test("decimal prices are computed in cents: 29.99 x 3 + 5.01 = 94.98", async () => {
+  test("decimal prices are computed in cents: 29.99 x 3 + 24.00 = 113.97", async () => {
     const view = await submit(orderRequest({ idempotencyKey: newKey() }));
     expect(view).toMatchObject({
       status: OrderStatus.pending,
       customerId: "customer-1",
       items: [
         { productId: "prod-001", quantity: 3, price: 29.99 },
-        { productId: "prod-002", quantity: 1, price: 5.01 },
+        { productId: "prod-002", quantity: 1, price: 24 },
       ],
-      totalAmount: 94.98,
+      totalAmount: 113.97,
       currency: "USD",
     });
     const stored = await order(view.orderId);
-    expect(stored).toMatchObject({ status: "PENDING", totalCents: 9498, publishState: PublishState.published, items: [{ unitPriceCents: 2999 }, { unitPriceCents: 501 }] });
+    expect(stored).toMatchObject({ status: "PENDING", totalCents: 11397, publishState: PublishState.published, items: [{ unitPriceCents: 2999 }, { unitPriceCents: 2400 }] });
+    expect(JSON.parse(stored!.itemsJson as string)).toEqual(stored!.items);
     const [event] = eventsFor(aws.bus, view.orderId);
     expect(event!.event).toMatchObject({ source: "orders.order-service", "detail-type": "Order Created" });
-    expect(OrderCreatedDetailSchema.parse(event!.event.detail)).toMatchObject({ totalCents: 9498, items: [{ unitPriceCents: 2999, quantity: 3 }, { unitPriceCents: 501 }] });
+    expect(OrderCreatedDetailSchema.parse(event!.event.detail)).toMatchObject({ totalCents: 11397, items: [{ unitPriceCents: 2999, quantity: 3 }, { unitPriceCents: 2400 }] });
     expect(stored!.eventId).toBe(event!.event.id);
   });
 
@@ -161,7 +168,7 @@ describe("Order service: accepted orders", () => {
     ["19.99 + 0.01 x 7", [{ price: 19.99, quantity: 1 }, { price: 0.01, quantity: 7 }], 20.06, 2006],
     ["999999.99 x 1", [{ price: 999_999.99, quantity: 1 }], 999_999.99, 99_999_999],
   ])("total of %s is exact", async (_name, lines, totalAmount, totalCents) => {
-    const items = lines.map((l, i) => ({ productId: `prod-00${i + 1}`, ...l }));
+    const items = lines.map((l) => ({ productId: `priced-${Math.round(l.price * 100)}`, ...l }));
     const view = await submit(orderRequest({ items, totalAmount }));
     expect(view.totalAmount).toBe(totalAmount);
     expect((await order(view.orderId))!.totalCents).toBe(totalCents);
@@ -219,7 +226,7 @@ describe("Order service: duplicate submissions", () => {
     const response = await api(orderRequest({ idempotencyKey: key, items: [line({ quantity: 2 })], totalAmount: 20 }));
     expect(response.statusCode).toBe(409);
     expect(aws.bus.calls.length).toBe(calls);
-    expect((await order(first.orderId))!.totalCents).toBe(9498);
+    expect((await order(first.orderId))!.totalCents).toBe(11397);
   });
 
   test("concurrent submissions with one key: one order, one event", async () => {
@@ -333,6 +340,7 @@ describe("Order service: publish failures", () => {
       db: aws.db,
       eventBridge: ambiguous as never,
       ordersTableName: aws.tables.orders,
+      catalogueTableName: aws.tables.inventory,
       eventBusName: BUS_NAME,
       obs: testObservability("order"),
       publish: { sleep: noSleep, attempts: 1 },
@@ -359,6 +367,77 @@ describe("Order service: publish failures", () => {
     const view = await submit(orderRequest({ idempotencyKey: key }));
     expect(view.orderId).toBe(orderId);
     expect(eventsFor(aws.bus, orderId)).toHaveLength(1);
+  });
+});
+
+describe("Order service: prices come from the catalogue (attacks)", () => {
+  test("5 x prod-003 at 0.01 is refused with PriceChanged naming the line and the current price; nothing stored or published", async () => {
+    const before = { items: await countItems(aws.db, aws.tables.orders), calls: aws.bus.calls.length };
+    const cheap = orderRequest({ items: [line({ quantity: 1, price: 29.99 }), { productId: "prod-003", quantity: 5, price: 0.01 }], totalAmount: 30.04 });
+    const error = await submit(cheap).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "PriceChanged", statusCode: 409, lines: [{ line: "items[1]", productId: "prod-003", price: 89.99, expected: 0.01 }] });
+    expect((error as Error).message).toMatch(/items\[1\] \(prod-003\) is 89\.99, not 0\.01/);
+    const response = await api(cheap);
+    expect(response.statusCode).toBe(409);
+    expect(response.json).toMatchObject({ error: "PriceChanged", retryable: false, lines: [{ line: "items[1]", productId: "prod-003", price: 89.99 }] });
+    expect(await countItems(aws.db, aws.tables.orders)).toBe(before.items);
+    expect(aws.bus.calls.length).toBe(before.calls);
+  });
+
+  test.each(["constructor", "toString", "hasOwnProperty", "prod-999"])("an unknown product (%s) is refused at the door, naming the line", async (productId) => {
+    await expectRefused(orderRequest({ items: [line({ price: 29.99 }), line({ productId, price: 1 })], totalAmount: 30.99 }), "items[1].productId", /is not in the catalogue/);
+  });
+
+  test("__proto__ is not a product id", async () => {
+    await expectRefused(one(line({ productId: "__proto__", price: 1 }), 1), "items[0].productId", /is not a product id/);
+  });
+
+  test("a repeated submission of an order accepted before its price changed still gets that order", async () => {
+    const key = newKey();
+    await seedInventory(aws.db, aws.tables.inventory, { reset: true, catalogue: [{ productId: "priced-later", name: "changes price", priceCents: 500, stock: 10 }] });
+    const request = orderRequest({ idempotencyKey: key, items: [{ productId: "priced-later", quantity: 1, price: 5 }], totalAmount: 5 });
+    const first = await submit(request);
+    await seedInventory(aws.db, aws.tables.inventory, { reset: true, catalogue: [{ productId: "priced-later", name: "changes price", priceCents: 700, stock: 10 }] });
+    await expect(submit(request)).resolves.toEqual(first);
+    await expect(submit(orderRequest({ items: [{ productId: "priced-later", quantity: 1, price: 5 }], totalAmount: 5 }))).rejects.toMatchObject({ name: "PriceChanged" });
+  });
+
+  test("input nested deeper than any order is a validation error, not a RangeError", async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    await expectRefused(orderRequest({ customerId: deep }), "(root)", /nested deeper than 8 levels/);
+  });
+});
+
+describe("Order service: what callers and logs see", () => {
+  test("the 503 of a refused publish names the error code, not AWS's message with its ARNs", async () => {
+    const arnMessage = "User: arn:aws:sts::123456789012:assumed-role/orders-dev-order-fn/x is not authorized to perform: events:PutEvents on resource: arn:aws:events:us-east-1:123456789012:event-bus/orders";
+    aws.bus.failNext({ entries: { errorCode: "AccessDeniedException", errorMessage: arnMessage } });
+    const key = newKey();
+    const response = await api(orderRequest({ idempotencyKey: key }));
+    expect(response.statusCode).toBe(503);
+    expect(response.body).not.toMatch(/arn:aws/);
+    expect(response.json.message).toMatch(/AccessDeniedException/);
+    // Operators keep the whole story.
+    expect((await order(deriveOrderId("customer-1", key)))!.failureCause).toMatch(/arn:aws:events/);
+  });
+
+  test("logs carry a digest of the customer id, and a refusal's reason under a key Powertools keeps", async () => {
+    const obs = testObservability("order");
+    const lines: Record<string, unknown>[] = [];
+    for (const level of ["info", "warn", "error"] as const) {
+      jest.spyOn(obs.logger, level).mockImplementation((message: unknown, ...extra: unknown[]) => void lines.push({ message, ...Object.assign({}, ...(extra as object[])) }));
+    }
+    const appended: Record<string, unknown>[] = [];
+    jest.spyOn(obs.logger, "appendKeys").mockImplementation((keys) => void appended.push(keys as Record<string, unknown>));
+    const logged = createOrderHandler({ db: aws.db, eventBridge: aws.eventBridge, ordersTableName: aws.tables.orders, catalogueTableName: aws.tables.inventory, eventBusName: BUS_NAME, obs, publish: { sleep: noSleep } });
+    await logged(orderRequest({ customerId: "jane@example.com" }));
+    await logged(orderRequest({ customerId: "jane@example.com", items: [line({ price: 1 })], totalAmount: 1 })).catch(() => undefined);
+    expect(JSON.stringify([...lines, ...appended])).not.toContain("jane@example.com");
+    expect(appended).toContainEqual(expect.objectContaining({ customer: expect.stringMatching(/^cus_[0-9a-f]{16}$/) }));
+    const refusal = lines.find((l) => l.message === "order refused");
+    expect(refusal).toMatchObject({ error: "PriceChanged", reason: expect.stringMatching(/prod-001/) });
+    expect(Object.keys(refusal!)).toEqual(["message", "error", "reason"]);
   });
 });
 

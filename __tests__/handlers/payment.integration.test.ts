@@ -168,3 +168,25 @@ describe("refund", () => {
     expect(callsFor(orderId, "refund")).toHaveLength(1);
   });
 });
+
+describe("strict input, with the Order service's rules", () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  test.each<[string, Record<string, unknown>, string]>([
+    ["a 200,000-character customer id with a newline and U+202E", { customerId: `a\n\u202e${"c".repeat(200_000)}` }, "customerId"],
+    ["an amount over 1,000,000.00", { amountCents: 100_000_001 }, "amountCents"],
+    ["an unknown field", { items: [] }, "items"],
+    ["input nested deeper than any order", { extra: deep }, "(root)"],
+  ])("a charge with %s is refused (ValidationError naming the field) before the gateway is called", async (_name, fields, field) => {
+    const orderId = newOrderId();
+    const error = await payment({ action: "charge", orderId, customerId: "customer-1", amountCents: 100, ...fields }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.field)).toContain(field);
+    expect(callsFor(orderId, "charge")).toHaveLength(0);
+    expect(await record(orderId)).toBeUndefined();
+  });
+
+  test("a refund reason that is not an error name is refused", async () => {
+    await expect(payment({ action: "refund", orderId: newOrderId(), reason: "x".repeat(5000) })).rejects.toBeInstanceOf(ValidationError);
+  });
+});

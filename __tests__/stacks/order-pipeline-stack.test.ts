@@ -161,7 +161,7 @@ describe("least privilege", () => {
     policies.filter((p) => p.role.includes(roleFragment)).flatMap((p) => p.statements.filter((s) => !s.Resource?.includes("*")).flatMap((s) => s.Action));
 
   test.each([
-    ["order-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "events:PutEvents", "logs:CreateLogStream", "logs:PutLogEvents"]],
+    ["order-service", ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "events:PutEvents", "logs:CreateLogStream", "logs:PutLogEvents"]],
     ["payment-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
     ["notification-service", ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"]],
     ["inventory-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
@@ -169,6 +169,24 @@ describe("least privilege", () => {
     ["order-created-route", ["states:StartExecution"]],
   ])("%s may do exactly what it does", (role, actions) => {
     expect([...new Set(actionsOfRole(role))].sort()).toEqual(actions);
+  });
+
+  test("the Order service reads prices from the inventory table's product items only; Notification reads the orders it announces", () => {
+    const statement = (role: string, sid: string) => policies.filter((p) => p.role.includes(role)).flatMap((p) => p.statements).find((s) => s.Sid === sid);
+    expect(statement("order-service", "ReadCataloguePrices")).toEqual({
+      Sid: "ReadCataloguePrices",
+      Effect: "Allow",
+      Action: ["dynamodb:BatchGetItem"],
+      Resource: [expect.stringMatching(/^\$\{aws_dynamodb_table\.inventory-table_[0-9A-F]+\.arn\}$/)],
+      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+      Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["PRODUCT#*"] } },
+    });
+    expect(statement("notification-service", "ReadOrderOutcomes")).toEqual({
+      Sid: "ReadOrderOutcomes",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem"],
+      Resource: [expect.stringMatching(/^\$\{aws_dynamodb_table\.orders-table_[0-9A-F]+\.arn\}$/)],
+    });
   });
 
   test("the state machine invokes exactly the payment and inventory functions", () => {

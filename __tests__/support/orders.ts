@@ -17,15 +17,15 @@ export function eventsFor(bus: LocalEventBus, orderId: string) {
   return bus.events.filter((e) => (e.event.detail as { orderId?: string }).orderId === orderId);
 }
 
-/** A valid order request; override fields as needed. */
+/** A valid order request at the default catalogue's prices (STOCK_CATALOGUE); override fields as needed. */
 export function orderRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     customerId: "customer-1",
     items: [
       { productId: "prod-001", quantity: 3, price: 29.99 },
-      { productId: "prod-002", quantity: 1, price: 5.01 },
+      { productId: "prod-002", quantity: 1, price: 24 },
     ],
-    totalAmount: 94.98,
+    totalAmount: 113.97,
     ...overrides,
   };
 }

@@ -64,8 +64,8 @@ const taskOrder = (result: ExecutionResult) => result.taskCalls.map((c) => c.sta
 /** One line of prod-001 (stock 100) at 29.99 x quantity. */
 const smallOrder = (overrides: Record<string, unknown> = {}) =>
   orderRequest({ customerId: customer(), items: [{ productId: "prod-001", quantity: 1, price: 29.99 }], totalAmount: 29.99, ...overrides });
-/** More of prod-004 than will ever be in stock (100). */
-const impossibleOrder = () => orderRequest({ customerId: customer(), items: [{ productId: "prod-002", quantity: 2, price: 1 }, { productId: "prod-004", quantity: 1000, price: 0.01 }], totalAmount: 12 });
+/** More of prod-005 than will ever be in stock (100), for less than the simulator's card limit. */
+const impossibleOrder = () => orderRequest({ customerId: customer(), items: [{ productId: "prod-002", quantity: 2, price: 24 }, { productId: "prod-005", quantity: 101, price: 4.95 }], totalAmount: 547.95 });
 
 describe.each(["builder", "synthesized"])("order saga (%s definition)", (source) => {
   const definition = () => definitions[source]!;
@@ -77,7 +77,11 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
 
     expect(result.status).toBe("SUCCEEDED");
     expect(result.path).toEqual(["ClaimOrder", "ProcessPayment", "ReserveInventory", "CompleteOrder", "PublishOrderCompleted", "OrderSucceeded"]);
-    expect(await order(placed.orderId)).toMatchObject({ status: OrderStatus.completed, workflowExecutionId: result.executionArn });
+    expect(await order(placed.orderId)).toMatchObject({
+      status: OrderStatus.completed,
+      workflowExecutionId: result.executionArn,
+      paymentId: (await payment(placed.orderId))!.paymentId,
+    });
     expect(await payment(placed.orderId)).toMatchObject({ status: "CHARGED", amountCents: 8997 });
     expect(await stock("prod-001")).toBe(before - 3);
     const [completed] = outcomes(placed.orderId);
@@ -113,7 +117,7 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
   });
 
   test("out of stock: the payment is refunded, the stock untouched, FAILED, Order Failed", async () => {
-    const before = [await stock("prod-002"), await stock("prod-004")];
+    const before = [await stock("prod-002"), await stock("prod-005")];
     const { order: placed, event } = await placeOrder(aws, services, impossibleOrder());
     const result = await execute(definition(), event, sagaBindings(aws, services));
 
@@ -124,7 +128,7 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
     expect(calls(result, "RefundPayment")[0]!.input).toEqual({ action: "refund", orderId: placed.orderId, reason: "OutOfStock" });
     expect(await payment(placed.orderId)).toMatchObject({ status: "REFUNDED" });
     expect(gatewayCalls(placed.orderId)).toEqual(["charge", "refund"]);
-    expect([await stock("prod-002"), await stock("prod-004")]).toEqual(before);
+    expect([await stock("prod-002"), await stock("prod-005")]).toEqual(before);
     expect(await order(placed.orderId)).toMatchObject({ status: OrderStatus.failed, failureReason: "OutOfStock" });
     expect(outcomes(placed.orderId).map((e) => e.event["detail-type"])).toEqual(["Order Failed"]);
   });
@@ -230,7 +234,7 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
 
   test("an unexpected error while reserving releases whatever was reserved, refunds, and fails", async () => {
     const before = await stock("prod-003");
-    const { order: placed, event } = await placeOrder(aws, services, smallOrder({ items: [{ productId: "prod-003", quantity: 1, price: 1 }], totalAmount: 1 }));
+    const { order: placed, event } = await placeOrder(aws, services, smallOrder({ items: [{ productId: "prod-003", quantity: 1, price: 89.99 }], totalAmount: 89.99 }));
     // The reservation is made, then the function crashes before answering, every time.
     const inventoryFn = async (e: unknown, c: Context) => {
       const answer = await services.inventory(e, c);
@@ -265,6 +269,44 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
     expect(results.map((r) => r.path.at(-1)).sort()).toEqual(["DuplicateIgnored", "OrderSucceeded"]);
     expect(await stock("prod-001")).toBe(before - 1);
     expect(outcomes(placed.orderId)).toHaveLength(1);
+  });
+
+  test("attack: a forged Order Created for a PENDING order charges, reserves and announces the stored order, not the event's", async () => {
+    const before = { prod001: await stock("prod-001"), prod003: await stock("prod-003") };
+    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
+    // Anyone allowed to put events on the bus can write any detail under the order's id.
+    const forged = {
+      ...event,
+      id: "forged-event",
+      detail: { ...(event.detail as object), customerId: "victim-customer", totalCents: 40, items: [{ productId: "prod-003", quantity: 5, unitPriceCents: 8 }] },
+    };
+    const result = await execute(definition(), forged, sagaBindings(aws, services));
+
+    expect(result.status).toBe("SUCCEEDED");
+    expect(calls(result, "ProcessPayment")[0]!.input).toMatchObject({ customerId: placed.customerId, amountCents: 2999 });
+    expect(gatewayCalls(placed.orderId)).toEqual(["charge"]);
+    expect((services.gateway as SimulatedPaymentGateway).calls.filter((c) => c.idempotencyKey === placed.orderId)[0]).toMatchObject({ customerId: placed.customerId, amountCents: 2999 });
+    expect(await stock("prod-001")).toBe(before.prod001 - 1);
+    expect(await stock("prod-003")).toBe(before.prod003);
+    expect(OrderCompletedDetailSchema.parse(outcomes(placed.orderId)[0]!.event.detail)).toMatchObject({ customerId: placed.customerId, totalCents: 2999 });
+    // The genuine event then finds the order taken.
+    const genuine = await execute(definition(), event, sagaBindings(aws, services));
+    expect(genuine.path).toEqual(["ClaimOrder", "DuplicateIgnored"]);
+  });
+
+  test("ClaimOrder that keeps failing: MarkFailed reads the order back and Order Failed announces the stored order", async () => {
+    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
+    const dynamodb = flakyDynamoDB(aws.dynamodb, "InternalServerError", 6, (input) => String(input.ConditionExpression).includes(":pending AND"));
+    const result = await execute(definition(), { ...event, detail: { ...(event.detail as object), customerId: "someone-else" } }, sagaBindings(aws, services, { dynamodb }));
+
+    expect(result.path).toEqual(["ClaimOrder", "MarkFailed", "PublishOrderFailed", "OrderFailed"]);
+    expect(await order(placed.orderId)).toMatchObject({ status: OrderStatus.failed, failureReason: "DynamoDB.InternalServerErrorException" });
+    expect(OrderFailedDetailSchema.parse(outcomes(placed.orderId)[0]!.event.detail)).toMatchObject({
+      customerId: placed.customerId,
+      totalCents: 2999,
+      reason: "DynamoDB.InternalServerErrorException",
+    });
+    expect(await payment(placed.orderId)).toBeUndefined();
   });
 
   test("an order that failed to publish (FAILED at the Order service) is not run", async () => {

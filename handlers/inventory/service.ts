@@ -17,7 +17,7 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
-import { OrderIdPattern } from "../../src/contracts/events";
+import { MAX_ITEMS, centsField, errorNameField, orderIdField, productIdField, quantityField } from "../../src/contracts/fields";
 import { InventoryKey } from "../../src/contracts/tables";
 import { isConditionalCheckFailed, putIfAbsent, transitionStatus } from "../shared/aws";
 import { settleWithConcurrency } from "../shared/concurrency";
@@ -34,31 +34,29 @@ export const ReservationStatus = {
 } as const;
 type ReservationStatusName = (typeof ReservationStatus)[keyof typeof ReservationStatus];
 
-const orderId = z.string({ error: "must be a string" }).check(z.regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" }));
+/** One line to reserve: the order's line as the workflow passes it (its unit price is not used here). */
+const ReserveLineSchema = z.strictObject({
+  productId: productIdField,
+  quantity: quantityField,
+  unitPriceCents: z.optional(centsField),
+});
 
-export const ReserveRequestSchema = z.object({
+export const ReserveRequestSchema = z.strictObject({
   action: z.literal("reserve"),
-  orderId,
+  orderId: orderIdField,
   items: z
-    .array(
-      z.object({
-        productId: z.string({ error: "must be a string" }).check(z.minLength(1, { error: "must not be empty" })),
-        quantity: z
-          .int({ error: (issue) => (typeof issue.input === "number" ? "must be a whole number" : "must be a number") })
-          .check(z.gte(1, { error: "must be at least 1" })),
-      }),
-      { error: "must be an array" },
-    )
+    .array(ReserveLineSchema, { error: (issue) => (issue.input === undefined ? "is required" : "must be an array") })
     .check(
       z.minLength(1, { error: "must contain at least one item" }),
+      z.maxLength(MAX_ITEMS, { error: `must contain at most ${MAX_ITEMS} items` }),
       z.refine((items: { productId: string }[]) => new Set(items.map((i) => i.productId)).size === items.length, { error: "must not repeat a productId" }),
     ),
 });
 
-export const ReleaseRequestSchema = z.object({
+export const ReleaseRequestSchema = z.strictObject({
   action: z.literal("release"),
-  orderId,
-  reason: z.optional(z.string()),
+  orderId: orderIdField,
+  reason: z.optional(errorNameField),
 });
 
 export type ReserveRequest = z.output<typeof ReserveRequestSchema>;
@@ -99,6 +97,11 @@ export interface InventoryServiceDeps {
   readonly now?: () => Date;
 }
 
+/** The units a reservation record holds, by product (its own keys, never Object.prototype's members). */
+function reservedLines(record: ReservationRecord): Map<string, number> {
+  return new Map(Object.entries(record.reserved ?? {}));
+}
+
 export class InventoryService {
   private readonly now: () => Date;
 
@@ -135,7 +138,8 @@ export class InventoryService {
         this.assertSameItems(record, request);
     }
 
-    const todo = record.items.filter((line) => record.reserved[line.productId] === undefined);
+    const reserved = reservedLines(record);
+    const todo = record.items.filter((line) => !reserved.has(line.productId));
     let failed = false;
     const results = await settleWithConcurrency(
       todo,
@@ -190,7 +194,7 @@ export class InventoryService {
       linesReleased,
     });
     if (record.status === ReservationStatus.outOfStock) return result(0);
-    if (record.status === ReservationStatus.released && Object.keys(record.reserved).length === 0) return result(0);
+    if (record.status === ReservationStatus.released && reservedLines(record).size === 0) return result(0);
 
     // RELEASING stops any reserve still running for this order from recording more lines.
     await this.db().send(
@@ -258,7 +262,7 @@ export class InventoryService {
   private async giveBack(orderId: string): Promise<number> {
     const record = await this.getRecord(orderId);
     let count = 0;
-    for (const [productId, quantity] of Object.entries(record?.reserved ?? {})) {
+    for (const [productId, quantity] of record ? reservedLines(record) : []) {
       try {
         await this.db().send(
           new UpdateCommand({

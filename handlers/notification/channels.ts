@@ -3,6 +3,7 @@
  * notification; an SES or SNS channel plugs in by implementing `NotificationChannel`.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
+import { customerRef } from "../shared/customer-ref";
 
 export interface NotificationMessage {
   readonly orderId: string;
@@ -20,13 +21,14 @@ export interface NotificationChannel {
   send(message: NotificationMessage): Promise<{ readonly deliveryId?: string }>;
 }
 
-/** Writes the notification as a structured log line (`message: "notification"`). */
+/** Writes the notification as a structured log line (`message: "notification"`), the customer as a digest. */
 export class LogChannel implements NotificationChannel {
   readonly name = "log";
   constructor(private readonly logger: Pick<Logger, "info">) {}
 
   async send(message: NotificationMessage) {
-    this.logger.info("notification", { notification: { channel: this.name, ...message } });
+    const { customerId, ...rest } = message;
+    this.logger.info("notification", { notification: { channel: this.name, ...rest, customer: customerRef(customerId) } });
     return { deliveryId: `log:${message.eventId}` };
   }
 }

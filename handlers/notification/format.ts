@@ -4,10 +4,10 @@ import type { OrderCompletedDetail, OrderFailedDetail } from "../../src/contract
 import { formatCents } from "../shared/money";
 import type { NotificationMessage } from "./channels";
 
-const FAILURE_TEXT: Record<string, string> = {
-  [BusinessError.paymentDeclined]: "your payment was declined. No money was taken.",
-  [BusinessError.outOfStock]: "an item in your order is out of stock. Your payment has been refunded.",
-};
+const FAILURE_TEXT = new Map<string, string>([
+  [BusinessError.paymentDeclined, "your payment was declined. No money was taken."],
+  [BusinessError.outOfStock, "an item in your order is out of stock. Your payment has been refunded."],
+]);
 
 export function formatCompleted(detail: OrderCompletedDetail, eventId: string): NotificationMessage {
   return {
@@ -21,7 +21,7 @@ export function formatCompleted(detail: OrderCompletedDetail, eventId: string): 
 }
 
 export function formatFailed(detail: OrderFailedDetail, eventId: string): NotificationMessage {
-  const why = FAILURE_TEXT[detail.reason] ?? "we could not process it. Any payment taken has been refunded.";
+  const why = FAILURE_TEXT.get(detail.reason) ?? "we could not process it. Any payment taken has been refunded.";
   return {
     orderId: detail.orderId,
     customerId: detail.customerId,

@@ -4,26 +4,21 @@
  * (`items[2].price`).
  */
 import * as z from "zod/mini";
-import { MAX_AMOUNT_CENTS, toCents } from "../shared/money";
+import { MAX_AMOUNT_CENTS, MAX_ITEMS, customerIdField, productIdField, quantityField } from "../../src/contracts/fields";
+import { toCents } from "../shared/money";
 
-/** Most lines one order may have. */
-export const MAX_ITEMS = 1000;
-/** Most units of one product on one line. */
-export const MAX_QUANTITY = 1000;
+export { MAX_ITEMS, MAX_QUANTITY } from "../../src/contracts/fields";
 /** Largest API body accepted, checked before parsing. */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 /**
- * Largest "Order Created" detail accepted. The event becomes the workflow's state,
- * which Step Functions limits to 256 KiB together with the task results and error
- * causes the saga adds; half of it is kept for those.
+ * Largest "Order Created" detail accepted. The event becomes the workflow's state, which Step
+ * Functions limits to 256 KiB; the saga adds the stored order (about the detail's size again, as
+ * ClaimOrder reads it back), the task results and error causes, so a quarter is kept for the event.
  */
-export const MAX_ORDER_DETAIL_BYTES = 128 * 1024;
-
-const requiredString = (what: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? "is required" : `must be a string (${what})`) });
+export const MAX_ORDER_DETAIL_BYTES = 64 * 1024;
 
 /** A decimal currency amount: > 0, at most 1,000,000.00, at most 2 decimal places; parsed to cents. */
-const amount = z.pipe(
+export const DecimalAmountSchema = z.pipe(
   z
     .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number (a decimal amount such as 29.99)") })
     .check(
@@ -37,17 +32,9 @@ const amount = z.pipe(
 
 export const OrderItemSchema = z.strictObject(
   {
-    productId: requiredString("a product id").check(
-      z.minLength(1, { error: "must not be empty" }),
-      z.maxLength(128, { error: "must be at most 128 characters" }),
-      z.regex(/^[A-Za-z0-9._:-]+$/, { error: "may only contain letters, digits and . _ : -" }),
-    ),
-    quantity: z
-      .int({
-        error: (issue) => (issue.input === undefined ? "is required" : typeof issue.input === "number" ? "must be a whole number" : "must be a number"),
-      })
-      .check(z.gte(1, { error: "must be at least 1" }), z.lte(MAX_QUANTITY, { error: `must be at most ${MAX_QUANTITY}` })),
-    price: amount,
+    productId: productIdField,
+    quantity: quantityField,
+    price: DecimalAmountSchema,
   },
   { error: (issue) => (issue.input === undefined ? "is required" : "must be an object { productId, quantity, price }") },
 );
@@ -62,18 +49,14 @@ export const IdempotencyKeySchema = z.string({ error: "must be a string" }).chec
 export const OrderRequestSchema = z
   .strictObject(
     {
-      customerId: requiredString("a customer id").check(
-        z.minLength(1, { error: "must not be empty" }),
-        z.maxLength(128, { error: "must be at most 128 characters" }),
-        z.regex(/^[A-Za-z0-9._:@+-]+$/, { error: "may only contain letters, digits and . _ : @ + -" }),
-      ),
+      customerId: customerIdField,
       items: z
         .array(OrderItemSchema, { error: (issue) => (issue.input === undefined ? "is required" : "must be an array of items") })
         .check(
           z.minLength(1, { error: "must contain at least one item" }),
           z.maxLength(MAX_ITEMS, { error: `must contain at most ${MAX_ITEMS} items` }),
         ),
-      totalAmount: amount,
+      totalAmount: DecimalAmountSchema,
       idempotencyKey: z.optional(IdempotencyKeySchema),
     },
     { error: (issue) => (issue.input === undefined ? "is required" : "must be a JSON object") },

@@ -1,5 +1,12 @@
 /**
- * The Order service: validates an order, stores it PENDING and publishes "Order Created".
+ * The Order service: validates an order, prices it from the catalogue, stores it PENDING and
+ * publishes "Order Created".
+ *
+ * Prices. The client's prices and total are what it expects to pay: each line's price must be the
+ * catalogue's current unit price (one batched read of the order's products), or the order is
+ * refused with PriceChanged (409) naming each line and its current price; a product the catalogue
+ * does not hold is refused as a validation error. A repeated submission of an order that was
+ * accepted before a price changed still finds that order.
  *
  * Idempotency. With an `idempotencyKey` the order id is derived from (customerId, key),
  * and the order is created with a conditional put, so a repeated submission finds the
@@ -24,12 +31,14 @@ import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { buildPutEventsEntry, Currency, type OrderCreatedDetail } from "../../src/contracts/events";
 import { OrderStatus, PublishState, type OrderStatusName } from "../../src/contracts/tables";
 import { isConditionalCheckFailed } from "../shared/aws";
-import { IdempotencyConflict, OrderPublishFailed, RequestInProgress, ValidationError } from "../shared/errors";
+import { customerRef } from "../shared/customer-ref";
+import { IdempotencyConflict, OrderPublishFailed, PriceChanged, RequestInProgress, ServiceError, ValidationError, type FieldIssue, type PriceMismatch } from "../shared/errors";
 import { fromCents } from "../shared/money";
 import type { Observability } from "../shared/observability";
 import { MetricUnit } from "../shared/observability";
-import { putEventsChecked, type PublishOptions } from "../shared/publisher";
+import { PublishError, putEventsChecked, type PublishOptions } from "../shared/publisher";
 import { parseOrThrow } from "../shared/validation";
+import { readPrices } from "./catalogue";
 import { IdempotencyKeySchema, MAX_ORDER_DETAIL_BYTES, OrderRequestSchema, type OrderRequest } from "./schema";
 
 /** The reason recorded on an order whose "Order Created" event never reached the bus. */
@@ -39,6 +48,8 @@ export interface OrderServiceDeps {
   readonly db: DynamoDBDocumentClient;
   readonly eventBridge: EventBridgeClient;
   readonly ordersTableName: string;
+  /** The table holding the catalogue's products (the inventory table). */
+  readonly catalogueTableName: string;
   readonly eventBusName: string;
   readonly obs: Observability;
   /** Retry policy for PutEvents. */
@@ -74,6 +85,8 @@ interface OrderRecord {
   idempotencyKey?: string;
   requestHash: string;
   items: { productId: string; quantity: number; unitPriceCents: number }[];
+  /** `items` as JSON text, for the workflow (see OrderAttribute.itemsJson). */
+  itemsJson: string;
   totalCents: number;
   currency: string;
   status: OrderStatusName;
@@ -151,12 +164,14 @@ export class OrderService {
 
     const nowMs = this.now();
     const nowIso = new Date(nowMs).toISOString();
+    const items = request.items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceCents: i.price }));
     const record: OrderRecord = {
       orderId: deriveOrderId(request.customerId, idempotencyKey),
       customerId: request.customerId,
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       requestHash: requestHash(request),
-      items: request.items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceCents: i.price })),
+      items,
+      itemsJson: JSON.stringify(items),
       totalCents: request.totalAmount,
       currency: Currency,
       status: OrderStatus.pending,
@@ -176,7 +191,17 @@ export class OrderService {
       ]);
     }
     const { logger } = this.deps.obs;
-    logger.appendKeys({ orderId: record.orderId, customerId: record.customerId });
+    logger.appendKeys({ orderId: record.orderId, customer: customerRef(record.customerId) });
+
+    try {
+      await this.checkPrices(request);
+    } catch (error) {
+      // Accepted before a price changed: a repeated submission still gets its order.
+      if (!(error instanceof ServiceError) || idempotencyKey === undefined) throw error;
+      const existing = await this.get(record.orderId);
+      if (!existing) throw error;
+      return this.resubmit(record);
+    }
 
     try {
       await this.deps.db.send(
@@ -193,6 +218,23 @@ export class OrderService {
     logger.info("order stored", { status: record.status, totalCents: record.totalCents, lines: record.items.length });
     const order = await this.publish(record, idempotencyKey !== undefined);
     return { created: true, order };
+  }
+
+  /** Refuses lines whose product the catalogue does not hold, then lines whose price is not the catalogue's. */
+  private async checkPrices(request: OrderRequest): Promise<void> {
+    const prices = await readPrices({ db: this.deps.db, tableName: this.deps.catalogueTableName }, request.items.map((i) => i.productId));
+    const unknown: FieldIssue[] = [];
+    const changed: PriceMismatch[] = [];
+    request.items.forEach((item, index) => {
+      const price = prices.get(item.productId);
+      if (price === undefined) unknown.push({ field: `items[${index}].productId`, rule: `is not in the catalogue (${item.productId})` });
+      else if (price !== item.price) changed.push({ line: `items[${index}]`, productId: item.productId, price: fromCents(price), expected: fromCents(item.price) });
+    });
+    if (unknown.length > 0) throw new ValidationError(unknown);
+    if (changed.length > 0) {
+      this.deps.obs.metrics.addMetric("OrderPriceChanged", MetricUnit.Count, 1);
+      throw new PriceChanged(changed);
+    }
   }
 
   /** A submission whose order id already exists (same customer and idempotency key). */
@@ -273,7 +315,8 @@ export class OrderService {
       metrics.addMetric("OrderPublishFailed", MetricUnit.Count, 1);
       logger.error("Order Created could not be published; order marked FAILED", { error: error as Error, canRetry });
       await this.markPublishFailed(record, cause);
-      throw new OrderPublishFailed(record.orderId, canRetry, cause);
+      const codes = error instanceof PublishError ? error.failures.map((f) => f.errorCode) : [(error as Error).name];
+      throw new OrderPublishFailed(record.orderId, canRetry, codes);
     }
 
     const nowIso = new Date(this.now()).toISOString();

@@ -16,7 +16,7 @@
 import { createHash } from "node:crypto";
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
-import { OrderIdPattern } from "../../src/contracts/events";
+import { centsField, customerIdField, errorNameField, orderIdField } from "../../src/contracts/fields";
 import { putIfAbsent, transitionStatus } from "../shared/aws";
 import { PaymentConflict, PaymentDeclined, PaymentInProgress, ValidationError } from "../shared/errors";
 import { MetricUnit, type Observability } from "../shared/observability";
@@ -32,21 +32,17 @@ export const PaymentStatus = {
 } as const;
 type PaymentStatusName = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 
-const orderId = z.string({ error: "must be a string" }).check(z.regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" }));
-
-export const ChargeRequestSchema = z.object({
+export const ChargeRequestSchema = z.strictObject({
   action: z.literal("charge"),
-  orderId,
-  customerId: z.string({ error: "must be a string" }).check(z.minLength(1, { error: "must not be empty" })),
-  amountCents: z
-    .int({ error: (issue) => (typeof issue.input === "number" ? "must be a whole number of cents" : "must be a number") })
-    .check(z.gte(1, { error: "must be at least 1" })),
+  orderId: orderIdField,
+  customerId: customerIdField,
+  amountCents: centsField,
 });
 
-export const RefundRequestSchema = z.object({
+export const RefundRequestSchema = z.strictObject({
   action: z.literal("refund"),
-  orderId,
-  reason: z.optional(z.string()),
+  orderId: orderIdField,
+  reason: z.optional(errorNameField),
 });
 
 export type ChargeRequest = z.output<typeof ChargeRequestSchema>;

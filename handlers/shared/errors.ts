@@ -58,7 +58,37 @@ export class RequestInProgress extends ServiceError {
   }
 }
 
-/** The order was stored but "Order Created" could not be put on the bus. */
+/** A line of an order whose price is not the catalogue's. */
+export interface PriceMismatch {
+  /** The line's path in the request, e.g. `items[2]`. */
+  readonly line: string;
+  readonly productId: string;
+  /** The catalogue's unit price, as a decimal amount. */
+  readonly price: number;
+  /** The unit price the order expected. */
+  readonly expected: number;
+}
+
+/** The order's prices are not the catalogue's: the client expected other prices. */
+export class PriceChanged extends ServiceError {
+  override readonly name = "PriceChanged";
+  readonly statusCode = 409;
+  constructor(readonly lines: readonly PriceMismatch[]) {
+    super(
+      `the price of ${lines.map((l) => `${l.line} (${l.productId}) is ${l.price.toFixed(2)}, not ${l.expected.toFixed(2)}`).join("; ")}; ` +
+        "submit the order again with the current prices",
+    );
+  }
+  override toJSON() {
+    return { ...super.toJSON(), lines: this.lines };
+  }
+}
+
+/**
+ * The order was stored but "Order Created" could not be put on the bus. The caller learns the
+ * error codes only: AWS's messages name roles and buses (ARNs), which stay in the logs and in
+ * the order's failureCause.
+ */
 export class OrderPublishFailed extends ServiceError {
   override readonly name = "OrderPublishFailed";
   readonly statusCode = 503;
@@ -66,12 +96,13 @@ export class OrderPublishFailed extends ServiceError {
   constructor(
     readonly orderId: string,
     readonly canRetry: boolean,
-    cause: string,
+    errorCodes: readonly string[],
   ) {
+    const why = `the event bus did not accept it${errorCodes.length > 0 ? `: ${[...new Set(errorCodes)].join(", ")}` : ""}`;
     super(
       canRetry
-        ? `order ${orderId} could not be submitted (${cause}); retry with the same idempotencyKey`
-        : `order ${orderId} could not be submitted (${cause}); submit it again`,
+        ? `order ${orderId} could not be submitted (${why}); retry with the same idempotencyKey`
+        : `order ${orderId} could not be submitted (${why}); submit it again`,
     );
   }
   override toJSON() {
@@ -136,6 +167,18 @@ export class OutOfStock extends ServiceError {
 export class ReservationConflict extends ServiceError {
   override readonly name = PermanentServiceError.reservationConflict;
   readonly statusCode = 409;
+}
+
+/** An outcome event that the stored order contradicts: refused, nobody is told. */
+export class OutcomeMismatch extends ServiceError {
+  override readonly name = "OutcomeMismatch";
+  readonly statusCode = 409;
+  constructor(
+    readonly orderId: string,
+    readonly fields: readonly string[],
+  ) {
+    super(`the outcome event of order ${orderId} does not match the stored order (${fields.join(", ")}); nothing was sent`);
+  }
 }
 
 /** The function is missing configuration (an environment variable). */

@@ -4,9 +4,6 @@
  * digits, so 29.99 is 2999 cents and 0.1 + 0.2 (0.30000000000000004) is refused.
  */
 
-/** Largest amount accepted anywhere (one line or one order): 1,000,000.00. */
-export const MAX_AMOUNT_CENTS = 100_000_000;
-
 /** Converts a decimal amount to cents, or returns undefined when it has more than 2 decimals. */
 export function toCents(amount: number): number | undefined {
   if (!Number.isFinite(amount)) return undefined;
@@ -18,7 +15,7 @@ export function toCents(amount: number): number | undefined {
   return sign === "-" ? -cents : cents;
 }
 
-/** Formats cents as a decimal number (2999 -> 29.99); exact for amounts up to MAX_AMOUNT_CENTS. */
+/** Formats cents as a decimal number (2999 -> 29.99); exact for amounts up to MAX_AMOUNT_CENTS (src/contracts/fields.ts). */
 export function fromCents(cents: number): number {
   return cents / 100;
 }

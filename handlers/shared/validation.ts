@@ -3,6 +3,7 @@
  * words. Schemas give their own messages; these are the fallbacks.
  */
 import type * as z from "zod/mini";
+import { MAX_INPUT_DEPTH, nestingDepth } from "../../src/contracts/fields";
 import { ValidationError, type FieldIssue } from "./errors";
 
 export function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
@@ -40,8 +41,16 @@ export function toFieldIssues(error: z.core.$ZodError, prefix = ""): FieldIssue[
   return issues;
 }
 
+/** Refuses input nested deeper than any request needs, before anything walks it recursively. */
+export function assertShallow(input: unknown, prefix = ""): void {
+  if (nestingDepth(input) > MAX_INPUT_DEPTH) {
+    throw new ValidationError([{ field: prefix || "(root)", rule: `is nested deeper than ${MAX_INPUT_DEPTH} levels of objects and arrays` }]);
+  }
+}
+
 /** Parses `input` with `schema`, or throws a ValidationError naming every bad field. */
 export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown, prefix = ""): z.output<S> {
+  assertShallow(input, prefix);
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ValidationError(toFieldIssues(result.error, prefix));
   return result.data;

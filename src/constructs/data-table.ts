@@ -71,9 +71,15 @@ export class DataTable extends Construct {
     return this.table.arn;
   }
 
-  /** An IAM statement allowing `actions` on this table only. */
-  grant(sid: string, actions: readonly TableAction[]): PolicyStatement {
-    return allow(sid, actions.map((a) => `dynamodb:${a}`), [this.table.arn]);
+  /**
+   * An IAM statement allowing `actions` on this table only; with `partitionKeyPrefixes`, only on items
+   * whose partition key starts with one of them (`dynamodb:LeadingKeys`).
+   */
+  grant(sid: string, actions: readonly TableAction[], partitionKeyPrefixes?: readonly string[]): PolicyStatement {
+    const statement = allow(sid, actions.map((a) => `dynamodb:${a}`), [this.table.arn]);
+    if (!partitionKeyPrefixes) return statement;
+    if (partitionKeyPrefixes.length === 0) throw new Error(`DataTable grant "${sid}": partitionKeyPrefixes must not be empty.`);
+    return { ...statement, Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": partitionKeyPrefixes.map((p) => `${p}*`) } } };
   }
 
   private addAutoscaling(kind: "read" | "write", capacity: number, multiplier: number): void {

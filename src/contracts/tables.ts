@@ -15,7 +15,10 @@ export interface TableKeySchema {
 export const Tables = {
   /** One item per order: status PENDING, COMPLETED or FAILED. */
   orders: { partitionKey: "orderId" },
-  /** Stock per product and reservations per order (pk/sk single-table layout). */
+  /**
+   * The catalogue and the stock: one item per product (name, unit price in cents, units available)
+   * and one reservation per order (pk/sk single-table layout).
+   */
   inventory: { partitionKey: "pk", sortKey: "sk" },
   /** One item per order's payment: CHARGED or REFUNDED. */
   payments: { partitionKey: "orderId" },
@@ -29,6 +32,8 @@ export type TableName = keyof typeof Tables;
 export const EnvVar = {
   ordersTable: "ORDERS_TABLE_NAME",
   inventoryTable: "INVENTORY_TABLE_NAME",
+  /** The table the Order service reads prices from (the inventory table's product items). */
+  catalogueTable: "CATALOGUE_TABLE_NAME",
   paymentsTable: "PAYMENTS_TABLE_NAME",
   idempotencyTable: "IDEMPOTENCY_TABLE_NAME",
   eventBusName: "EVENT_BUS_NAME",
@@ -59,6 +64,16 @@ export type OrderStatusName = (typeof OrderStatus)[keyof typeof OrderStatus];
 export const OrderAttribute = {
   orderId: "orderId",
   status: "status",
+  customerId: "customerId",
+  /** The order total in cents (from the catalogue's prices). */
+  totalCents: "totalCents",
+  /**
+   * The order's lines as JSON text: the workflow reads the stored order back through the DynamoDB
+   * integration, which answers in DynamoDB JSON, and parses this with States.StringToJson.
+   */
+  itemsJson: "itemsJson",
+  /** The payment that paid a COMPLETED order; set when the workflow completes it. */
+  paymentId: "paymentId",
   /** Error name that made the order fail (e.g. PaymentDeclined). */
   failureReason: "failureReason",
   /** Error detail for operators (not shown to customers). */
@@ -79,7 +94,7 @@ export const PublishState = {
 
 /** Key helpers of the inventory table's single-table layout. */
 export const InventoryKey = {
-  /** Stock of one product: pk `PRODUCT#<productId>`, sk `STOCK`. */
+  /** One product of the catalogue (name, priceCents, available): pk `PRODUCT#<productId>`, sk `STOCK`. */
   stock: (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: "STOCK" }),
   /** Reservation of one order: pk `ORDER#<orderId>`, sk `RESERVATION`. */
   reservation: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: "RESERVATION" }),

@@ -10,10 +10,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SAMPLE_ORDER } from "../stacks/sample-order";
 import { HELP, USAGE, UsageError, parseCliOptions, type CliOptions } from "./cli/options";
-import { Progress, failureBreakdown, jsonDocument, orderPath, startupReport, summaryLines } from "./cli/report";
+import { Progress, eventPath, failureBreakdown, jsonDocument, orderPath, startupReport, summaryLines } from "./cli/report";
 import { generateOrders, runOrders, stockFor, summarize } from "./orders/load";
 import { OrderDriver, OrderOutcome } from "./orders/order-driver";
 import { pipelineParts, stockCatalogue } from "./orders/pipeline";
+import { putRawEvents, type RawEventOutcome } from "./orders/raw-events";
 import { seededRandom } from "./runtime/clock";
 import { LocalRuntime } from "./runtime/runtime";
 import { loadSynthesizedStack, newestMtime } from "./runtime/terraform/stack";
@@ -27,6 +28,8 @@ const INPUT_ERRORS = new Set([
   "TerraformReferenceError",
   "ExpressionError",
   "FaultSpecError",
+  "CatalogueError",
+  "EventFileError",
   "PipelineShapeError",
   "UnsupportedTaskError",
 ]);
@@ -101,12 +104,12 @@ async function main(argv: readonly string[]): Promise<number> {
 
     if (options.load) {
       const { count, concurrency, warmup } = options.load;
-      const products = (await stockCatalogue(runtime, parts)).slice();
+      const products = (await stockCatalogue(runtime, parts, undefined, options.catalogue)).slice();
       const runId = `load-${Date.now().toString(36)}`;
       // The measured orders first: the same seed gives the same measured orders whatever the warm-up.
       const measured = generateOrders(count, products, random, runId);
       const warmupOrders = generateOrders(warmup, products, random, `${runId}-warmup`);
-      const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor([...warmupOrders, ...measured])));
+      const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor([...warmupOrders, ...measured])), options.catalogue);
       say(`Stocked ${catalogue.length} products with ${catalogue[0]?.stock} units each.`);
       if (warmup > 0) {
         say(`Warming up with ${warmup} orders, ${concurrency} at a time (not counted).`);
@@ -123,8 +126,9 @@ async function main(argv: readonly string[]): Promise<number> {
       wallMs = Date.now() - started;
       cpuMs = cpuMsSince(cpu);
     } else {
-      await stockCatalogue(runtime, parts);
-      const submissions = options.orders.length > 0 ? options.orders : [{ file: "the stack's sample order", order: SAMPLE_ORDER }];
+      await stockCatalogue(runtime, parts, undefined, options.catalogue);
+      const sample = options.events.length > 0 ? [] : [{ file: "the stack's sample order", order: SAMPLE_ORDER }];
+      const submissions = options.orders.length > 0 ? options.orders : sample;
       outcomes = [];
       const started = Date.now();
       for (const [i, { file, order }] of submissions.entries()) {
@@ -136,6 +140,21 @@ async function main(argv: readonly string[]): Promise<number> {
         for (const line of orderPath(runtime.trace.since(outcome.traceFrom), outcome)) say(`  ${line}`);
       }
       wallMs = Date.now() - started;
+    }
+    const events: RawEventOutcome[] = [];
+    if (options.events.length > 0) {
+      await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
+      for (const [i, { file, entry }] of options.events.entries()) {
+        const [outcome] = await putRawEvents(runtime, [entry], options.timeoutSeconds * 1000).catch((error: Error) => {
+          process.stderr.write(`warning: ${error.message}\n`);
+          return [] as RawEventOutcome[];
+        });
+        if (!outcome) continue;
+        events.push(outcome);
+        say("");
+        say(`Event ${i + 1} of ${options.events.length} (${file}): "${entry.DetailType}" from ${entry.Source}`);
+        for (const line of eventPath(runtime.trace.since(outcome.traceFrom), outcome)) say(`  ${line}`);
+      }
     }
     driver.close();
     await runtime.idle(options.timeoutSeconds * 1000).catch((error: Error) => process.stderr.write(`warning: ${error.message}\n`));
@@ -156,7 +175,7 @@ async function main(argv: readonly string[]): Promise<number> {
       fs.writeFileSync(options.stateOut, `${JSON.stringify(await runtime.snapshot(), null, 2)}\n`);
       say(`State written to ${options.stateOut}`);
     }
-    if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, summary), null, 2)}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, summary, events), null, 2)}\n`);
     const stuck = [...warmupOutcomes, ...outcomes].filter((o) => o.error && STUCK.has(o.error.name));
     if (stuck.length > 0) {
       process.stderr.write(`${stuck.length} order(s) never reached COMPLETED or FAILED (first: ${stuck[0]?.error?.name}: ${stuck[0]?.error?.message})\n`);

@@ -48,6 +48,7 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
       db,
       eventBridge: options.eventBridge,
       ordersTableName: options.tables.orders,
+      catalogueTableName: options.tables.inventory,
       eventBusName: options.eventBusName,
       obs: obs("order"),
       ...(options.publish ? { publish: options.publish } : {}),
@@ -57,6 +58,7 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     notification: createNotificationHandler({
       dynamodb: options.dynamodb,
       idempotencyTableName: options.tables.idempotency,
+      ordersTableName: options.tables.orders,
       obs: obs("notification"),
       ...(options.notificationChannel ? { channel: options.notificationChannel } : {}),
     }),

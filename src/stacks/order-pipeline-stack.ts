@@ -8,7 +8,7 @@ import { AppSettings } from "../config/app-config";
 import { EnvironmentProfile } from "../config/profiles";
 import { PipelineVariables } from "../config/variables";
 import { RulePatterns } from "../contracts/events";
-import { EnvVar, Tables, TableName } from "../contracts/tables";
+import { EnvVar, InventoryKey, Tables, TableName } from "../contracts/tables";
 import { DataTable } from "../constructs/data-table";
 import { OrderEventBus } from "../constructs/event-bus";
 import { EventRoute } from "../constructs/event-route";
@@ -106,9 +106,14 @@ export class OrderPipelineStack extends TerraformStack {
     const services = (this.services = {
       order: service(
         "order",
-        "Validates and records orders, then publishes Order Created",
-        { [EnvVar.ordersTable]: tables.orders.name, [EnvVar.eventBusName]: this.bus.name },
-        [tables.orders.grant("RecordOrders", ["GetItem", "PutItem", "UpdateItem"]), this.bus.grantPublish("PublishOrderCreated")],
+        "Validates and records orders at the catalogue's prices, then publishes Order Created",
+        { [EnvVar.ordersTable]: tables.orders.name, [EnvVar.catalogueTable]: tables.inventory.name, [EnvVar.eventBusName]: this.bus.name },
+        [
+          tables.orders.grant("RecordOrders", ["GetItem", "PutItem", "UpdateItem"]),
+          // Product items only (pk PRODUCT#<id>), not the reservations beside them.
+          tables.inventory.grant("ReadCataloguePrices", ["BatchGetItem"], [InventoryKey.stock("").pk]),
+          this.bus.grantPublish("PublishOrderCreated"),
+        ],
       ),
       payment: service(
         "payment",
@@ -124,9 +129,12 @@ export class OrderPipelineStack extends TerraformStack {
       ),
       notification: service(
         "notification",
-        "Tells customers how their order ended, once per event",
-        { [EnvVar.idempotencyTable]: tables.idempotency.name },
-        [tables.idempotency.grant("TrackDeliveredNotifications", ["GetItem", "PutItem", "UpdateItem", "DeleteItem"])],
+        "Tells customers how their order ended, once per event, as the stored order says",
+        { [EnvVar.idempotencyTable]: tables.idempotency.name, [EnvVar.ordersTable]: tables.orders.name },
+        [
+          tables.idempotency.grant("TrackDeliveredNotifications", ["GetItem", "PutItem", "UpdateItem", "DeleteItem"]),
+          tables.orders.grant("ReadOrderOutcomes", ["GetItem"]),
+        ],
         { asyncFailureQueueName: `${prefix}-notification-failures` },
       ),
     });

@@ -4,9 +4,14 @@
  * result with JSON.stringify, so the definition holds no `${` and no list tokens.
  *
  * Input: the "Order Created" event exactly as EventBridge delivers it (the rule target
- * has no input transformer); the order is at `$.detail`. Task results are added beside
- * it ($.payment, $.reservation, $.inventoryRelease, $.paymentRefund, $.completedEvent,
- * $.failedEvent) and a caught error goes to $.error, so no task replaces the order.
+ * has no input transformer). The saga trusts nothing of it but `$.detail.orderId`: anyone
+ * allowed to put events on the bus could have written the rest. ClaimOrder reads the
+ * stored order back (ReturnValues ALL_NEW) into `$.order`, and every later task and both
+ * outcome events take the customer, the amount and the items from there; MarkFailed reads
+ * it back again, so the failure path has it even when ClaimOrder itself failed. Task
+ * results are added beside it ($.payment, $.reservation, $.inventoryRelease,
+ * $.paymentRefund, $.completedEvent, $.failedEvent) and a caught error goes to $.error,
+ * so no task replaces another's result.
  *
  *   ClaimOrder -> ProcessPayment -> ReserveInventory -> CompleteOrder -> PublishOrderCompleted -> OrderSucceeded
  *   ClaimOrder (order not PENDING or owned by another execution)  -> DuplicateIgnored
@@ -43,6 +48,19 @@ export const WORKFLOW_TIMEOUT_SECONDS = 3600;
 const orderKey = { orderId: { "S.$": "$.detail.orderId" } };
 const executionId = { "S.$": "$$.Execution.Id" };
 
+/**
+ * The stored order as an update reads it back: the DynamoDB integration answers in DynamoDB JSON,
+ * numbers as strings, so the total and the lines (kept as JSON text) go through States.StringToJson
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html).
+ */
+export const STORED_ORDER_SELECTOR = {
+  "orderId.$": `$.Attributes.${OrderAttribute.orderId}.S`,
+  "customerId.$": `$.Attributes.${OrderAttribute.customerId}.S`,
+  "totalCents.$": `States.StringToJson($.Attributes.${OrderAttribute.totalCents}.N)`,
+  "items.$": `States.StringToJson($.Attributes.${OrderAttribute.itemsJson}.S)`,
+} as const;
+const storedOrder = { selector: { ...STORED_ORDER_SELECTOR }, resultPath: "$.order" };
+
 function assertRefs(refs: OrderWorkflowRefs): void {
   for (const [name, value] of Object.entries(refs)) {
     if (typeof value !== "string" || value.length === 0) {
@@ -72,11 +90,12 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
       catch: [catchTo(["DynamoDB.ConditionalCheckFailedException"], S.duplicateIgnored), catchTo(ALL, S.markFailed)],
       next: S.processPayment,
     },
+    storedOrder,
   );
 
   const processPayment = lambdaInvoke(
     refs.paymentFunctionArn,
-    { action: "charge", "orderId.$": "$.detail.orderId", "customerId.$": "$.detail.customerId", "amountCents.$": "$.detail.totalCents" },
+    { action: "charge", "orderId.$": "$.order.orderId", "customerId.$": "$.order.customerId", "amountCents.$": "$.order.totalCents" },
     { paymentId: "paymentId", status: "status", amountCents: "amountCents" },
     {
       comment: "Charge the order total (idempotent per order)",
@@ -91,7 +110,7 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
 
   const reserveInventory = lambdaInvoke(
     refs.inventoryFunctionArn,
-    { action: "reserve", "orderId.$": "$.detail.orderId", "items.$": "$.detail.items" },
+    { action: "reserve", "orderId.$": "$.order.orderId", "items.$": "$.order.items" },
     { status: "status", lines: "lines", units: "units" },
     {
       comment: "Reserve every line (idempotent per order; OutOfStock gives back what it took)",
@@ -107,14 +126,19 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
     {
       tableName: refs.ordersTableName,
       key: orderKey,
-      update: "SET #status = :completed",
+      update: "SET #status = :completed, #paymentId = :paymentId",
       // Idempotent for this execution (a retry after a lost response still succeeds).
       condition: "#execution = :execution AND #status IN (:pending, :completed)",
-      names: { "#status": OrderAttribute.status, "#execution": OrderAttribute.workflowExecutionId },
-      values: { ":completed": { S: OrderStatus.completed }, ":pending": { S: OrderStatus.pending }, ":execution": executionId },
+      names: { "#status": OrderAttribute.status, "#execution": OrderAttribute.workflowExecutionId, "#paymentId": OrderAttribute.paymentId },
+      values: {
+        ":completed": { S: OrderStatus.completed },
+        ":pending": { S: OrderStatus.pending },
+        ":execution": executionId,
+        ":paymentId": { "S.$": "$.payment.paymentId" },
+      },
     },
     {
-      comment: "Mark the order COMPLETED",
+      comment: "Mark the order COMPLETED, with the payment that paid it",
       timeoutSeconds: TaskTimeoutSeconds.dynamodb,
       retry: dynamodbRetry(),
       catch: [catchTo(ALL, S.releaseInventory)],
@@ -128,9 +152,9 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
       source: EventSource.orderWorkflow,
       detailType: DetailType.orderCompleted,
       detail: {
-        "orderId.$": "$.detail.orderId",
-        "customerId.$": "$.detail.customerId",
-        "totalCents.$": "$.detail.totalCents",
+        "orderId.$": "$.order.orderId",
+        "customerId.$": "$.order.customerId",
+        "totalCents.$": "$.order.totalCents",
         currency: Currency,
         status: OrderStatus.completed,
         "paymentId.$": "$.payment.paymentId",
@@ -148,7 +172,7 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
 
   const releaseInventory = lambdaInvoke(
     refs.inventoryFunctionArn,
-    { action: "release", "orderId.$": "$.detail.orderId", "reason.$": "$.error.Error" },
+    { action: "release", "orderId.$": "$.order.orderId", "reason.$": "$.error.Error" },
     { status: "status", linesReleased: "linesReleased" },
     {
       comment: "Compensation: give the reserved stock back",
@@ -161,7 +185,7 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
 
   const refundPayment: TaskState = lambdaInvoke(
     refs.paymentFunctionArn,
-    { action: "refund", "orderId.$": "$.detail.orderId", "reason.$": "$.error.Error" },
+    { action: "refund", "orderId.$": "$.order.orderId", "reason.$": "$.error.Error" },
     { paymentId: "paymentId", status: "status", amountCents: "amountCents" },
     {
       comment: "Compensation: refund the payment (or void a charge that did not finish)",
@@ -197,11 +221,12 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
       },
     },
     {
-      comment: "Mark the order FAILED with the error that failed it",
+      comment: "Mark the order FAILED with the error that failed it, and read it back for Order Failed",
       timeoutSeconds: TaskTimeoutSeconds.dynamodb,
       retry: dynamodbRetry(),
       next: S.publishOrderFailed,
     },
+    storedOrder,
   );
 
   const publishOrderFailed = putEvent(
@@ -210,9 +235,9 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
       source: EventSource.orderWorkflow,
       detailType: DetailType.orderFailed,
       detail: {
-        "orderId.$": "$.detail.orderId",
-        "customerId.$": "$.detail.customerId",
-        "totalCents.$": "$.detail.totalCents",
+        "orderId.$": "$.order.orderId",
+        "customerId.$": "$.order.customerId",
+        "totalCents.$": "$.order.totalCents",
         currency: Currency,
         status: OrderStatus.failed,
         "reason.$": "$.error.Error",

@@ -90,8 +90,18 @@ export interface UpdateItemSpec {
   readonly values: JsonObject;
 }
 
-/** `dynamodb:updateItem` with a condition; the result is discarded (ResultPath null). */
-export function dynamodbUpdateItem(spec: UpdateItemSpec, options: Omit<TaskOptions, "resultPath">): TaskState {
+/** What an update reads back: the item as it is after the update, shaped by `selector`, put at `resultPath`. */
+export interface UpdateItemReturn {
+  /** ResultSelector over the service's answer (`$.Attributes.<name>.S` and so on, in DynamoDB JSON). */
+  readonly selector: JsonObject;
+  readonly resultPath: string;
+}
+
+/**
+ * `dynamodb:updateItem` with a condition. Its result is discarded (ResultPath null), unless `returns`
+ * asks for the updated item (ReturnValues ALL_NEW).
+ */
+export function dynamodbUpdateItem(spec: UpdateItemSpec, options: Omit<TaskOptions, "resultPath">, returns?: UpdateItemReturn): TaskState {
   return task(
     Resource.dynamodbUpdateItem,
     {
@@ -101,8 +111,10 @@ export function dynamodbUpdateItem(spec: UpdateItemSpec, options: Omit<TaskOptio
       ConditionExpression: spec.condition,
       ExpressionAttributeNames: { ...spec.names },
       ExpressionAttributeValues: spec.values,
+      ...(returns ? { ReturnValues: "ALL_NEW" } : {}),
     },
-    { ...options, resultPath: null },
+    { ...options, resultPath: returns ? returns.resultPath : null },
+    returns?.selector,
   );
 }
 

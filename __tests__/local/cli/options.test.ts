@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { UsageError, parseCliOptions } from "../../../src/local/cli/options";
 import { generateOrders, percentile, stockFor, summarize } from "../../../src/local/orders/load";
 import type { OrderOutcome } from "../../../src/local/orders/order-driver";
-import { summaryLines } from "../../../src/local/cli/report";
+import { eventPath, summaryLines } from "../../../src/local/cli/report";
+import type { TraceRecord } from "../../../src/local/runtime/trace";
 
 describe("npm run local options", () => {
   it("has defaults that submit the sample order to orders-dev", () => {
@@ -52,10 +53,85 @@ describe("npm run local options", () => {
   });
 });
 
-describe("load runs", () => {
-  const catalogue = [1, 2, 3, 4, 5].map((n) => ({ productId: `prod-00${n}`, name: `p${n}`, stock: 100 }));
+describe("--event and --catalogue files", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-files-"));
+  const file = (name: string, content: unknown) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, typeof content === "string" ? content : JSON.stringify(content));
+    return p;
+  };
 
-  it("generates valid, reproducible orders whose totals add up", () => {
+  it("reads raw PutEvents entries, one or an array, repeatable, Detail as an object or JSON text", () => {
+    const one = file("one.json", { Source: "a.b", DetailType: "T", Detail: { x: 1 } });
+    const many = file("many.json", [{ Source: "c", DetailType: "U", Detail: '{"y":2}', EventBusName: "bus", Resources: ["r"] }]);
+    const o = parseCliOptions(["--event", one, "--event", many]);
+    expect(o.events).toEqual([
+      { file: one, entry: { Source: "a.b", DetailType: "T", Detail: '{"x":1}' } },
+      { file: many, entry: { Source: "c", DetailType: "U", Detail: '{"y":2}', EventBusName: "bus", Resources: ["r"] } },
+    ]);
+    expect(parseCliOptions([]).events).toEqual([]);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["no Source", { DetailType: "T", Detail: {} }, /\.Source is required|Source is required/],
+    ["an empty DetailType", { Source: "s", DetailType: "", Detail: {} }, /DetailType must not be empty/],
+    ["a Detail that is not JSON text", { Source: "s", DetailType: "T", Detail: "{nope" }, /Detail is not valid JSON text/],
+    ["a Detail that holds an array", { Source: "s", DetailType: "T", Detail: "[1]" }, /Detail must hold a JSON object/],
+    ["an unknown field", { Source: "s", DetailType: "T", Detail: {}, Detial: {} }, /Detial is not a PutEvents entry field/],
+    ["an empty array", [], /the array holds no entry/],
+    ["a second entry without Detail", [{ Source: "s", DetailType: "T", Detail: {} }, { Source: "s", DetailType: "T" }], /\[1\]\.Detail/],
+  ])("refuses an event file with %s, naming the file and the field", (_name, content, message) => {
+    const p = file("bad-event.json", content);
+    expect(() => parseCliOptions(["--event", p])).toThrow(new RegExp(`--event ${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `));
+    expect(() => parseCliOptions(["--event", p])).toThrow(message);
+  });
+
+  it("shows an event's path, then whether the bus took it", () => {
+    const entry = { Source: "s", DetailType: "T", Detail: "{}" };
+    const records = [
+      { kind: "event-accepted", at: 10, eventId: "e-1", bus: "b", source: "s", detailType: "T", detail: {} },
+      { kind: "rule-matched", at: 11, rule: "r", target: "arn:aws:lambda:us-east-1:0:function:f" },
+    ] as unknown as TraceRecord[];
+    expect(eventPath(records, { entry, result: { EventId: "e-1" }, traceFrom: 0 })).toEqual([
+      '+    0 ms  event "T" from s on b',
+      "+    1 ms  rule r -> f",
+      "Result: accepted as event e-1",
+    ]);
+    expect(eventPath([], { entry, result: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." }, traceFrom: 0 })).toEqual([
+      "Result: refused by the bus (MalformedDetail: Detail is malformed.)",
+    ]);
+  });
+
+  it("reads a catalogue: prices as decimal amounts, in cents", () => {
+    const p = file("catalogue.json", { products: [{ productId: "beans-2", name: "Beans", price: 12.5, stock: 7 }] });
+    expect(parseCliOptions(["--catalogue", p]).catalogue).toEqual([{ productId: "beans-2", name: "Beans", priceCents: 1250, stock: 7 }]);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["no products key", { items: [] }, /products is required|items is not an allowed field/],
+    ["no product", { products: [] }, /products must hold at least one product/],
+    ["a price with three decimals", { products: [{ productId: "p", name: "n", price: 1.234, stock: 1 }] }, /products\[0\]\.price must have at most 2 decimal places/],
+    ["a price as text", { products: [{ productId: "p", name: "n", price: "1.00", stock: 1 }] }, /products\[0\]\.price must be a number/],
+    ["negative stock", { products: [{ productId: "p", name: "n", price: 1, stock: -1 }] }, /products\[0\]\.stock must be at least 0/],
+    ["a product id the Order service would refuse", { products: [{ productId: "a b", name: "n", price: 1, stock: 1 }] }, /products\[0\]\.productId may only contain/],
+    ["a repeated product", { products: [{ productId: "p", name: "n", price: 1, stock: 1 }, { productId: "p", name: "m", price: 2, stock: 1 }] }, /products\[1\]\.productId repeats products\[0\]\.productId/],
+    ["an unknown field", { products: [{ productId: "p", name: "n", price: 1, stock: 1, colour: "red" }] }, /products\[0\]\.colour is not an allowed field/],
+  ])("refuses a catalogue with %s, naming the field", (_name, content, message) => {
+    const p = file("bad-catalogue.json", content);
+    expect(() => parseCliOptions(["--catalogue", p])).toThrow(message);
+  });
+
+  it("refuses missing and unparsable files", () => {
+    expect(() => parseCliOptions(["--event", "/nonexistent.json"])).toThrow(/--event \/nonexistent.json: no such file/);
+    expect(() => parseCliOptions(["--catalogue", file("not-json.json", "{")])).toThrow(/--catalogue .*: not valid JSON/);
+  });
+});
+
+describe("load runs", () => {
+  const prices = [2999, 2400, 8999, 5900, 495];
+  const catalogue = [1, 2, 3, 4, 5].map((n) => ({ productId: `prod-00${n}`, name: `p${n}`, priceCents: prices[n - 1]!, stock: 100 }));
+
+  it("generates valid, reproducible orders at the catalogue's prices whose totals add up", () => {
     let s = 42;
     const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
     const orders = generateOrders(200, catalogue, random, "run");
@@ -63,6 +139,7 @@ describe("load runs", () => {
       const cents = o.items.reduce((t, i) => t + Math.round(i.price * 100) * i.quantity, 0);
       expect(Math.round(o.totalAmount * 100)).toBe(cents);
       expect(new Set(o.items.map((i) => i.productId)).size).toBe(o.items.length);
+      for (const i of o.items) expect(Math.round(i.price * 100)).toBe(catalogue.find((p) => p.productId === i.productId)!.priceCents);
       expect(o.totalAmount).toBeLessThanOrEqual(1000);
     }
     expect(new Set(orders.map((o) => o.idempotencyKey)).size).toBe(200);

@@ -27,23 +27,71 @@ function expectUsageError(result: SpawnSyncReturns<string>, message: RegExp): vo
   expect(result.stderr).not.toMatch(STACK_TRACE);
 }
 
-describe("npm run local --synth --json, a load with a warm-up", () => {
+describe("npm run local --synth --json, a load with a warm-up over a --catalogue, then an --event", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "orders-cli-"));
   const stateFile = path.join(dir, "state.json");
+  const write = (name: string, content: unknown) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, JSON.stringify(content));
+    return file;
+  };
+  const catalogue = write("catalogue.json", {
+    products: [
+      { productId: "mug-1", name: "Mug", price: 12.5, stock: 3 },
+      { productId: "tin-2", name: "Tin", price: 7.25, stock: 3 },
+    ],
+  });
+  // An outcome nobody stored: Notification must refuse it.
+  const forged = write("forged.json", {
+    Source: "orders.order-workflow",
+    DetailType: "Order Failed",
+    Detail: { orderId: `ord_${"9".repeat(32)}`, customerId: "cust-cli", totalCents: 2500, currency: "USD", status: "FAILED", reason: "PaymentDeclined" },
+  });
   let run: SpawnSyncReturns<string>;
 
   beforeAll(() => {
-    run = local(["--synth", "--outdir", path.join(dir, "out"), "--json", "--orders", "12", "--warmup", "4", "--seed", "7", "--state-out", stateFile, "--logs", path.join(dir, "functions.log")]);
+    run = local([
+      "--synth",
+      "--outdir",
+      path.join(dir, "out"),
+      "--json",
+      "--orders",
+      "12",
+      "--warmup",
+      "4",
+      "--seed",
+      "7",
+      "--catalogue",
+      catalogue,
+      "--event",
+      forged,
+      "--state-out",
+      stateFile,
+      "--logs",
+      path.join(dir, "functions.log"),
+    ]);
   }, 120_000);
 
   test("exits 0 with exactly one JSON document on stdout: the measured orders only, in submission order", () => {
     expect({ status: run.status, stderrTail: run.status === 0 ? "" : run.stderr.slice(-2000) }).toEqual({ status: 0, stderrTail: "" });
     const document = JSON.parse(run.stdout) as { orders: { orderId: string; status: string; error: unknown }[]; summary: Record<string, unknown> };
-    expect(Object.keys(document)).toEqual(["orders", "summary"]);
+    expect(Object.keys(document)).toEqual(["orders", "summary", "events"]);
     expect(document.orders).toHaveLength(12);
     for (const order of document.orders) expect(order).toEqual({ orderId: expect.stringMatching(/^ord_[0-9a-f]{32}$/), status: "COMPLETED", error: null });
     expect(document.summary).toMatchObject({ submitted: 12, completed: 12, failed: 0, rejected: 0 });
     expect(document.summary.throughputPerSecond).toBeGreaterThan(0);
+  });
+
+  test("the orders were priced from the --catalogue file, and the --event was put after them and refused by Notification", () => {
+    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { tables: Record<string, { pk?: string; priceCents?: number; items?: { productId: string }[] }[]> };
+    const products = (Object.entries(state.tables).find(([name]) => name.endsWith("-inventory"))?.[1] ?? []).filter((i) => i.pk?.startsWith("PRODUCT#"));
+    expect(products.map((p) => [p.pk, p.priceCents])).toEqual([["PRODUCT#mug-1", 1250], ["PRODUCT#tin-2", 725]]);
+    const orders = Object.entries(state.tables).find(([name]) => name.endsWith("-orders"))?.[1] ?? [];
+    expect(new Set(orders.flatMap((o) => o.items ?? []).map((i) => i.productId))).toEqual(new Set(["mug-1", "tin-2"]));
+    expect((JSON.parse(run.stdout) as { events: unknown[] }).events).toEqual([{ source: "orders.order-workflow", detailType: "Order Failed", eventId: expect.any(String), errorCode: null }]);
+    expect(run.stderr).toMatch(/Event 1 of 1 \(.*forged\.json\): "Order Failed" from orders\.order-workflow/);
+    // A load run keeps no trace, so the event's path is not shown; its refusal is counted.
+    expect(run.stderr).toContain("Dead-letter queues: orders-dev-notification-failures 1");
   });
 
   test("a variable that fails its validation: its error_message, exit status 2, no stack trace", () => {

@@ -3,10 +3,13 @@
  * function, "Order Created" crosses the bus, the rule starts the saga, the saga calls Payment and
  * Inventory and writes the outcome, "Order Completed"/"Order Failed" reaches Notification.
  */
-import { DetailType, RulePatterns } from "../../../src/contracts/events";
+import { DetailType, EventSource, RulePatterns } from "../../../src/contracts/events";
 import { Authorizer } from "../../../src/local/runtime/iam/authorizer";
 import type { Policy } from "../../../src/local/runtime/iam/policy";
+import { putRawEvents } from "../../../src/local/orders/raw-events";
 import { StateName } from "../../../src/workflow/names";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "../../../handlers/shared/aws";
 import { itemsOf, order, startPipeline, stockOf, type RunningPipeline } from "./support";
 
 let pipeline: RunningPipeline;
@@ -91,16 +94,16 @@ describe("npm run local, end to end", () => {
   });
 
   it("refunds the payment when stock runs out, gives back the lines it took, and fails the order", async () => {
-    const [stock1, stock3] = [await stockOf(pipeline.runtime, "prod-002"), await stockOf(pipeline.runtime, "prod-003")];
+    const [stock1, stock5] = [await stockOf(pipeline.runtime, "prod-002"), await stockOf(pipeline.runtime, "prod-005")];
     const outcome = await pipeline.submit(
       order({
         customerId: "cust-big",
         idempotencyKey: "oos-1",
         items: [
-          { productId: "prod-002", quantity: 3, price: 1 },
-          { productId: "prod-003", quantity: stock3 + 1, price: 1 },
+          { productId: "prod-002", quantity: 3, price: 24 },
+          { productId: "prod-005", quantity: stock5 + 1, price: 4.95 },
         ],
-        totalAmount: 3 + stock3 + 1,
+        totalAmount: (3 * 2400 + (stock5 + 1) * 495) / 100,
       }),
     );
 
@@ -118,7 +121,7 @@ describe("npm run local, end to end", () => {
     ]);
     expect(await itemOf("payments", orderId)).toMatchObject({ status: "REFUNDED" });
     expect(await stockOf(pipeline.runtime, "prod-002")).toBe(stock1);
-    expect(await stockOf(pipeline.runtime, "prod-003")).toBe(stock3);
+    expect(await stockOf(pipeline.runtime, "prod-005")).toBe(stock5);
     expect(await itemOf("orders", orderId)).toMatchObject({ status: "FAILED", failureReason: "OutOfStock" });
   });
 
@@ -189,5 +192,68 @@ describe("npm run local, end to end", () => {
       );
     }
     expect(unneeded).toEqual([]);
+  });
+});
+
+describe("npm run local: the attacks of a principal allowed to put events or place orders", () => {
+  const forge = (detailType: string, source: string, detail: Record<string, unknown>) =>
+    putRawEvents(pipeline.runtime, [{ Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }]);
+  const failedNotifications = () => pipeline.runtime.queues.all().find((q) => q.name === "orders-dev-notification-failures")!.messages;
+
+  it("a forged Order Created for a PENDING order: the saga charges, reserves and announces the stored order", async () => {
+    const orderId = `ord_${"f0".repeat(16)}`;
+    const items = [{ productId: "prod-001", quantity: 1, unitPriceCents: 2999 }];
+    // An order stored PENDING whose own event has not reached the bus yet.
+    const stored = { orderId, customerId: "cust-owner", items, itemsJson: JSON.stringify(items), totalCents: 2999, currency: "USD", status: "PENDING", publishState: "PUBLISHED", createdAt: "2026-01-01T00:00:00.000Z" };
+    await createDocumentClient(pipeline.runtime.tables.client).send(new PutCommand({ TableName: pipeline.parts.ordersTable, Item: stored }));
+    const stock3 = await stockOf(pipeline.runtime, "prod-003");
+    const [put] = await forge(DetailType.orderCreated, EventSource.orderService, {
+      orderId,
+      customerId: "cust-victim",
+      items: [{ productId: "prod-003", quantity: 5, unitPriceCents: 8 }],
+      totalCents: 40,
+      currency: "USD",
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+
+    expect(put!.result.EventId).toBeDefined();
+    expect(await itemOf("payments", orderId)).toMatchObject({ status: "CHARGED", customerId: "cust-owner", amountCents: 2999 });
+    expect(await stockOf(pipeline.runtime, "prod-003")).toBe(stock3);
+    expect(await itemOf("orders", orderId)).toMatchObject({ status: "COMPLETED" });
+    const completed = pipeline.runtime.trace.records.find((r) => r.kind === "event-accepted" && r.detailType === DetailType.orderCompleted && JSON.stringify(r.detail).includes(orderId));
+    expect((completed as { detail: unknown }).detail).toMatchObject({ customerId: "cust-owner", totalCents: 2999 });
+  });
+
+  it("a forged Order Failed for a completed order: Notification refuses it, tells nobody, and it ends in the failures queue", async () => {
+    const done = await pipeline.submit(order({ customerId: "cust-forged-outcome", idempotencyKey: "forged-outcome-1" }));
+    expect(done.status).toBe("COMPLETED");
+    const orderId = done.orderId as string;
+    const before = failedNotifications().length;
+    await forge(DetailType.orderFailed, EventSource.orderWorkflow, { orderId, customerId: "cust-forged-outcome", totalCents: 5998, currency: "USD", status: "FAILED", reason: "PaymentDeclined" });
+
+    expect(await notificationsOf(orderId)).toHaveLength(1);
+    const refused = failedNotifications().slice(before);
+    expect(refused).toHaveLength(1);
+    expect(JSON.parse(refused[0]!.Body)).toMatchObject({ responsePayload: { errorType: "OutcomeMismatch" } });
+  });
+
+  it("5 x prod-003 at 0.01: REJECTED with PriceChanged naming the line and the current price, nothing stored", async () => {
+    const ordersBefore = (await itemsOf(pipeline.runtime, "orders")).length;
+    const outcome = await pipeline.submit(order({ customerId: "cust-cheap", items: [{ productId: "prod-003", quantity: 5, price: 0.01 }], totalAmount: 0.05 }));
+    expect(outcome).toMatchObject({ status: "REJECTED", orderId: null, error: { name: "PriceChanged", message: expect.stringMatching(/items\[0\] \(prod-003\) is 89\.99, not 0\.01/) } });
+    expect((await itemsOf(pipeline.runtime, "orders")).length).toBe(ordersBefore);
+  });
+
+  it.each(["__proto__", "constructor", "toString"])("%s as a product id: REJECTED at the door, never COMPLETED with nothing reserved", async (productId) => {
+    const outcome = await pipeline.submit(order({ customerId: "cust-proto", items: [{ productId, quantity: 1, price: 1 }], totalAmount: 1 }));
+    expect(outcome).toMatchObject({ status: "REJECTED", error: { name: "ValidationError", message: expect.stringContaining("items[0].productId") } });
+  });
+
+  it("input nested deeper than any order: REJECTED as a validation error, not a RangeError", async () => {
+    // Deeper than JSON.stringify can write (about 5,000 levels), as a 6 MB Invoke payload can be.
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const outcome = await pipeline.submit(order({ customerId: deep }));
+    expect(outcome).toMatchObject({ status: "REJECTED", error: { name: "ValidationError", message: expect.stringMatching(/nested deeper than 8 levels/) } });
   });
 });

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { FaultSpecError, parseFaultSpec } from "../runtime/faults";
 import { IAM_MODES, type IamMode } from "../runtime/iam/authorizer";
 import { VariableError, parseVarAssignment } from "../runtime/terraform/variables";
+import { readCatalogueFile, readEventFile } from "./input-files";
 
 /** Bad command-line input: printed with the usage line, exit status 2. */
 export class UsageError extends Error {
@@ -16,6 +17,10 @@ export interface CliOptions {
   readonly varFiles: readonly string[];
   /** Orders read from `--order` files, in order; empty when none was given. */
   readonly orders: readonly { readonly file: string; readonly order: unknown }[];
+  /** PutEvents entries read from `--event` files, put on the bus after the orders. */
+  readonly events: readonly ReturnType<typeof readEventFile>[number][];
+  /** Products read from `--catalogue`: seeded instead of the default catalogue. */
+  readonly catalogue?: ReturnType<typeof readCatalogueFile>;
   /** `--orders N`: a load run of N generated orders. */
   readonly load?: {
     readonly count: number;
@@ -52,6 +57,13 @@ What to submit (default: the sample order of the stack's submit_test_order_comma
   --warmup W             Run W more generated orders first and leave them out of the summary:
                          the measured orders then meet compiled, warm functions, as on a
                          Lambda fleet that has been serving for a while (default 0)
+  --event FILE           A raw PutEvents entry (or an array): { Source, DetailType, Detail },
+                         Detail an object or JSON text, EventBusName optional (default: the
+                         stack's bus); repeatable; put on the bus after the orders (alone, with
+                         no --order, no sample order is submitted); each event's path is shown
+  --catalogue FILE       Seed the products from { "products": [ { "productId", "name", "price",
+                         "stock" } ] } (price a decimal amount such as 29.99) instead of the
+                         default catalogue (prod-001..prod-005, prod-001 at 29.99)
   --fail SPEC            Inject failures at the invocation layer, e.g. payment=0.2,inventory=0.1:
                          that share of the service's invocations fails, half with its business
                          error where the calling state catches one, the rest as transient errors
@@ -116,6 +128,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         var: { type: "string", multiple: true },
         "var-file": { type: "string", multiple: true },
         order: { type: "string", multiple: true },
+        event: { type: "string", multiple: true },
+        catalogue: { type: "string" },
         orders: { type: "string" },
         concurrency: { type: "string" },
         warmup: { type: "string" },
@@ -141,7 +155,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const str = (k: string) => values[k] as string | undefined;
   const list = (k: string) => (values[k] as string[] | undefined) ?? [];
   if (values.help) {
-    return { stack: "", outdir: "", vars: [], varFiles: [], orders: [], iam: "enforce", json: false, verbose: false, synth: false, timeScale: 0, timeoutSeconds: 0, maxSandboxes: 0, help: true };
+    return { stack: "", outdir: "", vars: [], varFiles: [], orders: [], events: [], iam: "enforce", json: false, verbose: false, synth: false, timeScale: 0, timeoutSeconds: 0, maxSandboxes: 0, help: true };
   }
   const orderFiles = list("order");
   if (orderFiles.length > 0 && str("orders") !== undefined) throw new UsageError("--order and --orders cannot be combined: submit given orders, or generate a load");
@@ -178,6 +192,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     vars,
     varFiles: list("var-file"),
     orders: orderFiles.flatMap(readOrderFile),
+    events: list("event").flatMap(readEventFile),
+    ...(str("catalogue") !== undefined ? { catalogue: readCatalogueFile(str("catalogue") as string) } : {}),
     ...(str("orders") !== undefined
       ? {
           load: {

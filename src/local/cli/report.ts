@@ -3,6 +3,7 @@ import { LocalRuntime } from "../runtime/runtime";
 import { TraceRecord } from "../runtime/trace";
 import { causeMessage, OrderOutcome } from "../orders/order-driver";
 import { RunSummary } from "../orders/load";
+import type { RawEventOutcome } from "../orders/raw-events";
 
 /** What runs, with which variables, where: printed when the runtime has started. */
 export function startupReport(runtime: LocalRuntime, stackFile: string, startedMs: number): string[] {
@@ -35,6 +36,20 @@ const short = (arn: string) => arn.split(":").pop() ?? arn;
 
 /** One line per step an order took: its events, rules, executions, states and invocations. */
 export function orderPath(all: readonly TraceRecord[], outcome: OrderOutcome): string[] {
+  const lines = steps(all);
+  lines.push(`Result: ${outcome.status}${outcome.error ? ` (${outcome.error.name}: ${truncate(outcome.error.message, 160)})` : ""} in ${outcome.latencyMs} ms`);
+  return lines;
+}
+
+/** One line per step a raw event (--event) set off, then whether the bus took it. */
+export function eventPath(all: readonly TraceRecord[], outcome: RawEventOutcome): string[] {
+  const lines = steps(all);
+  const { EventId, ErrorCode, ErrorMessage } = outcome.result;
+  lines.push(EventId ? `Result: accepted as event ${EventId}` : `Result: refused by the bus (${ErrorCode}${ErrorMessage ? `: ${truncate(ErrorMessage, 160)}` : ""})`);
+  return lines;
+}
+
+function steps(all: readonly TraceRecord[]): string[] {
   // An invocation is recorded when it ends; it is shown where it began.
   const began = (r: TraceRecord) => (r.kind === "function-invoked" ? r.at - r.durationMs : r.at);
   // At the same millisecond: an execution starts, then a state is entered before what it does; an execution ends last.
@@ -92,7 +107,6 @@ export function orderPath(all: readonly TraceRecord[], outcome: OrderOutcome): s
         break;
     }
   }
-  lines.push(`Result: ${outcome.status}${outcome.error ? ` (${outcome.error.name}: ${truncate(outcome.error.message, 160)})` : ""} in ${outcome.latencyMs} ms`);
   return lines;
 }
 
@@ -120,11 +134,14 @@ export function failureBreakdown(outcomes: readonly OrderOutcome[]): string[] {
   return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`);
 }
 
-/** The `--json` document. */
-export function jsonDocument(outcomes: readonly OrderOutcome[], summary: RunSummary) {
+/** The `--json` document; `events` (the --event entries) only when some were put. */
+export function jsonDocument(outcomes: readonly OrderOutcome[], summary: RunSummary, events: readonly RawEventOutcome[] = []) {
   return {
     orders: outcomes.map((o) => ({ orderId: o.orderId, status: o.status, error: o.error })),
     summary,
+    ...(events.length > 0
+      ? { events: events.map((e) => ({ source: e.entry.Source, detailType: e.entry.DetailType, eventId: e.result.EventId ?? null, errorCode: e.result.ErrorCode ?? null })) }
+      : {}),
   };
 }
 

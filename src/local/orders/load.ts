@@ -1,4 +1,5 @@
 import type { CatalogueProduct } from "../../../handlers/inventory/catalogue";
+import { fromCents } from "../../../handlers/shared/money";
 import type { OrderDriver, OrderOutcome } from "./order-driver";
 
 /** An order request, as the Order service takes it. */
@@ -9,13 +10,9 @@ export interface OrderRequest {
   readonly idempotencyKey?: string;
 }
 
-/** Unit prices of generated orders, by position in the catalogue (the catalogue holds no prices). */
-const PRICES = [18.5, 24, 89.99, 59, 4.95];
-
 /**
- * `count` valid orders over the catalogue's products: 1-3 lines of 1-3 units each, prices that keep
- * every order under the payment simulator's card limit, one idempotency key per order. The same
- * `random` sequence gives the same orders.
+ * `count` valid orders over the catalogue's products, at the catalogue's prices: 1-3 lines of 1-3
+ * units each, one idempotency key per order. The same `random` sequence gives the same orders.
  */
 export function generateOrders(count: number, catalogue: readonly CatalogueProduct[], random: () => number, runId: string): OrderRequest[] {
   const orders: OrderRequest[] = [];
@@ -25,10 +22,10 @@ export function generateOrders(count: number, catalogue: readonly CatalogueProdu
     const items = picked.map((p) => ({
       productId: (catalogue[p] as CatalogueProduct).productId,
       quantity: 1 + Math.floor(random() * 3),
-      price: PRICES[p % PRICES.length] as number,
+      price: fromCents((catalogue[p] as CatalogueProduct).priceCents),
     }));
-    const cents = items.reduce((sum, item) => sum + Math.round(item.price * 100) * item.quantity, 0);
-    orders.push({ customerId: `cust-${String(1 + (i % 50)).padStart(3, "0")}`, items, totalAmount: cents / 100, idempotencyKey: `${runId}-${i + 1}` });
+    const cents = items.reduce((sum, item, line) => sum + (catalogue[picked[line] as number] as CatalogueProduct).priceCents * item.quantity, 0);
+    orders.push({ customerId: `cust-${String(1 + (i % 50)).padStart(3, "0")}`, items, totalAmount: fromCents(cents), idempotencyKey: `${runId}-${i + 1}` });
   }
   return orders;
 }

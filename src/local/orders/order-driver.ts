@@ -23,7 +23,7 @@ export interface OrderOutcome {
 }
 
 /** Errors of the Order service that a client fixes by changing the order: not retried. */
-const REJECTIONS = new Set(["ValidationError", "IdempotencyConflict"]);
+const REJECTIONS = new Set(["ValidationError", "IdempotencyConflict", "PriceChanged"]);
 
 export interface OrderDriverOptions {
   /** Longest wait for an order to reach COMPLETED or FAILED, in ms. Default 60 s. */

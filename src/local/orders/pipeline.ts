@@ -39,11 +39,16 @@ export function pipelineParts(runtime: LocalRuntime): PipelineParts {
 }
 
 /**
- * Stocks the catalogue's products, as a deployment's stock would be loaded. `unitsPerProduct`
- * overrides the catalogue's counts (load runs stock enough for every order).
+ * Seeds the catalogue's products (names, prices, stock), as a deployment's catalogue would be
+ * loaded. `unitsPerProduct` overrides the catalogue's counts (load runs stock enough for every order).
  */
-export async function stockCatalogue(runtime: LocalRuntime, parts: PipelineParts, unitsPerProduct?: number): Promise<readonly CatalogueProduct[]> {
-  const catalogue = unitsPerProduct === undefined ? STOCK_CATALOGUE : STOCK_CATALOGUE.map((p) => ({ ...p, stock: unitsPerProduct }));
+export async function stockCatalogue(
+  runtime: LocalRuntime,
+  parts: PipelineParts,
+  unitsPerProduct?: number,
+  products: readonly CatalogueProduct[] = STOCK_CATALOGUE,
+): Promise<readonly CatalogueProduct[]> {
+  const catalogue = unitsPerProduct === undefined ? products : products.map((p) => ({ ...p, stock: unitsPerProduct }));
   await seedInventory(runtime.tables.client, parts.inventoryTable, { reset: true, catalogue });
   return catalogue;
 }

@@ -4,6 +4,7 @@ import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { LocalQueues } from "../sqs/queues";
 import { Trace } from "../trace";
+import { toJsonText } from "./json-text";
 import { SANDBOX_SOURCE } from "./sandbox-source";
 
 /** What the runtime knows of one synthesized `aws_lambda_function`. */
@@ -282,7 +283,7 @@ export class LocalFunction {
   private async run(event: unknown, caller: InvocationCaller, invocationType: "RequestResponse" | "Event"): Promise<InvokeResult> {
     if (this.stopped) throw new LambdaServiceError("ServiceException", "the local runtime is stopping", 500);
     const requestId = randomUUID();
-    const eventJson = JSON.stringify(event === undefined ? null : event);
+    const eventJson = toJsonText(event);
     const limit = invocationType === "Event" ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
     const size = Buffer.byteLength(eventJson, "utf8");
     if (size > limit) {
@@ -337,7 +338,7 @@ export class LocalFunction {
    * at once); the invocation then runs in the background, with retries and destinations.
    */
   invokeAsync(event: unknown, caller: InvocationCaller): void {
-    const size = Buffer.byteLength(JSON.stringify(event ?? null), "utf8");
+    const size = Buffer.byteLength(toJsonText(event ?? null), "utf8");
     if (size > MAX_ASYNC_PAYLOAD_BYTES) {
       throw new LambdaServiceError("RequestEntityTooLargeException", `Request must be smaller than ${MAX_ASYNC_PAYLOAD_BYTES} bytes for the Event invocation type (got ${size})`, 413);
     }
