@@ -35,9 +35,16 @@ const policiesOf = (json: StackJson) =>
 describe("OrderPipelineStack (dev)", () => {
   const { synthesized, json } = dev;
 
-  test("keeps state in S3: encrypted, natively locked, one key per environment", () => {
+  test("keeps state in S3: encrypted with the bootstrap stack's key (SSE-KMS), natively locked, one key per environment", () => {
     expect(json.terraform.backend).toEqual({
-      s3: { bucket: "orders-terraform-state", key: "orders-pipeline/orders-dev.tfstate", region: "us-east-1", encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: "orders-terraform-state",
+        key: "orders-pipeline/orders-dev.tfstate",
+        region: "us-east-1",
+        encrypt: true,
+        kms_key_id: "alias/orders-terraform-state",
+        use_lockfile: true,
+      },
     });
   });
 

@@ -7,7 +7,6 @@
 import type { Suppression } from "./suppression-matching";
 
 const PIPELINE = "orders-*";
-const BOOTSTRAP = "state-bootstrap";
 
 const SYNCHRONOUS_SAGA_STEP =
   "Invoked only synchronously, by the order saga's lambda:invoke tasks (RequestResponse): a failure returns to the state machine, " +
@@ -92,13 +91,5 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     reason:
       "The environment variables hold table and bus names, the service name and Node options; no secret (lambda-no-secrets-in-environment " +
       "enforces that). Lambda encrypts them at rest with its AWS-managed key.",
-  },
-  {
-    rule: "kms-customer-managed-key",
-    stacks: BOOTSTRAP,
-    resource: "aws_s3_bucket.*",
-    reason:
-      "The state bucket uses SSE-KMS with the AWS-managed aws/s3 key and a bucket key; it is private, TLS-only and versioned, and " +
-      "state is read only by this account's deployers. Switch to a customer-managed key if state must be shared across accounts.",
   },
 ];
