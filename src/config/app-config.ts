@@ -42,6 +42,10 @@ export type SettingsSource = (key: string) => string | undefined;
 
 /** The `PAYMENT_GATEWAY` value that selects the Payment service's built-in simulator. */
 export const SIMULATED_PAYMENT_GATEWAY = "simulator";
+/** The Payment function's environment variable naming its gateway. */
+export const PAYMENT_GATEWAY_ENV = "PAYMENT_GATEWAY";
+/** Tag that records, on the Payment function, the explicit opt-in to the simulator in production. */
+export const PAYMENT_SIMULATOR_OPT_IN_TAG = "payment-simulator-in-production";
 
 export const SETTINGS = {
   environments: { env: "ORDERS_ENVIRONMENTS", context: "environments", fallback: "dev" },

@@ -40,8 +40,3 @@ export function stateBucketPolicy(bucketArn: string, options: StateBucketPolicyO
   }
   return policyDocument(statements);
 }
-
-/** Bucket policy refusing every request that does not use TLS. */
-export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
-  return policyDocument([denyInsecureTransport(["s3:*"], [bucketArn, `${bucketArn}/*`])]);
-}

@@ -4,7 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { HandlerBundle, ServiceName } from "../bundling/handler-bundles";
-import { AppSettings, SIMULATED_PAYMENT_GATEWAY } from "../config/app-config";
+import { AppSettings, PAYMENT_GATEWAY_ENV, PAYMENT_SIMULATOR_OPT_IN_TAG, SIMULATED_PAYMENT_GATEWAY } from "../config/app-config";
 import { EnvironmentProfile } from "../config/profiles";
 import { PipelineVariables } from "../config/variables";
 import { EventContracts, EventSource, EventSourceName, RulePatterns } from "../contracts/events";
@@ -52,8 +52,6 @@ export function detailTypesOf(source: EventSourceName): string[] {
     .map((c) => c.detailType);
 }
 
-/** Tag that records, on the Payment function, the explicit opt-in to the simulator in production. */
-export const SIMULATOR_OPT_IN_TAG = "payment-simulator-in-production";
 
 /** One environment of the order pipeline: bus, rules, saga, services, tables, monitoring. */
 export class OrderPipelineStack extends TerraformStack {
@@ -132,10 +130,10 @@ export class OrderPipelineStack extends TerraformStack {
       payment: service(
         "payment",
         "Charges and refunds orders, idempotently per order",
-        { [EnvVar.paymentsTable]: tables.payments.name, PAYMENT_GATEWAY: settings.payments.gateway },
+        { [EnvVar.paymentsTable]: tables.payments.name, [PAYMENT_GATEWAY_ENV]: settings.payments.gateway },
         [tables.payments.grant("RecordPayments", ["GetItem", "PutItem", "UpdateItem"])],
-        settings.payments.gateway === SIMULATED_PAYMENT_GATEWAY && settings.payments.simulatorAcceptedInProd
-          ? { tags: { [SIMULATOR_OPT_IN_TAG]: "accepted" } }
+        profile.name === "prod" && settings.payments.gateway === SIMULATED_PAYMENT_GATEWAY && settings.payments.simulatorAcceptedInProd
+          ? { tags: { [PAYMENT_SIMULATOR_OPT_IN_TAG]: "accepted" } }
           : {},
       ),
       inventory: service(
