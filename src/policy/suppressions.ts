@@ -35,9 +35,11 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     rule: "lambda-code-signing",
     stacks: PIPELINE,
     resource: "aws_lambda_function.*",
+    knownDefect: true,
     reason:
-      "Bundles are built reproducibly from reviewed sources and deployed as local zips (archive_file) pinned by source_code_hash. " +
-      "Code signing needs an AWS Signer profile and a signing job in the release pipeline (Signer reads and writes packages in S3); " +
+      "Known defect, not an accepted risk: nothing verifies that the deployed code is the reviewed build. Bundles are built " +
+      "reproducibly and pinned by source_code_hash, but anyone who can update the functions can deploy any zip. The fix needs an " +
+      "AWS Signer profile, a signing job in the release pipeline (Signer reads and writes packages in S3) and deploys from S3; " +
       "this deployment path zips locally and has no signing step yet.",
   },
   {
