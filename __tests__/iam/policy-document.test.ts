@@ -1,6 +1,6 @@
-import { allow, logWriteStatement, policyDocument, serviceTrustPolicy, xrayWriteStatement } from "../../src/iam/policy-document";
 import { stateBucketPolicy } from "../../src/iam/bucket-policy";
 import { sourceOwnershipBusPolicy, ownershipSid } from "../../src/iam/bus-policy";
+import { allow, logWriteStatement, policyDocument, serviceTrustPolicy, xrayWriteStatement } from "../../src/iam/policy-document";
 
 describe("IAM policy builders", () => {
   test("a trust policy admits exactly one service and has no resource", () => {

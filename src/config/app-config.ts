@@ -18,7 +18,7 @@ export interface StateBackendSettings {
 }
 
 /** Which payment gateway the Payment function charges through, and whether prod may use the simulator. */
-export interface PaymentSettings {
+interface PaymentSettings {
   /** `simulator`, or the name of a real gateway integration; the function reads it as `PAYMENT_GATEWAY`. */
   readonly gateway: string;
   /** The explicit opt-in that lets a production stack synthesize with the simulator. */
@@ -64,7 +64,7 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const KEY_PREFIX = /^[A-Za-z0-9!_.*'()\/-]+$/;
 const KMS_ALIAS = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
-const DEPLOYER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[A-Za-z0-9+=,.@_\/-]+$/;
+const DEPLOYER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[A-Za-z0-9+=,.@_/-]+$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const GATEWAY_NAME = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
 

@@ -51,7 +51,7 @@ export class DeadLetterQueue extends Construct {
  * Queue policy: no request without TLS and, with `ruleArn`, `sqs:SendMessage` from EventBridge on behalf
  * of that one rule.
  */
-export function deadLetterQueuePolicy(queueArn: string, ruleArn?: string): PolicyDocument {
+function deadLetterQueuePolicy(queueArn: string, ruleArn?: string): PolicyDocument {
   const statements: PolicyStatement[] = [denyInsecureTransport(["sqs:*"], [queueArn])];
   if (ruleArn !== undefined) {
     statements.push({

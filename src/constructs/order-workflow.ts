@@ -10,7 +10,7 @@ import { Microservice } from "./microservice";
 import { ServiceRole } from "./service-role";
 
 /** Where the stack deploys: the parts of the state machine's ARN, known before the state machine exists. */
-export interface ArnScope {
+interface ArnScope {
   /** `aws`, `aws-cn`, `aws-us-gov`. */
   readonly partition: string;
   readonly region: string;
@@ -18,7 +18,7 @@ export interface ArnScope {
 }
 
 /** What the execution log records (`logging_configuration`). */
-export interface ExecutionLogging {
+interface ExecutionLogging {
   /** `ALL` logs every state transition; `ERROR` only failures. */
   readonly level: "ALL" | "ERROR";
   /** Whether log events carry each state's input and output (the order, the customer). */

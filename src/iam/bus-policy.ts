@@ -29,18 +29,16 @@ export function sourceOwnershipBusPolicy(busArn: string, owners: readonly Source
   const duplicate = sources.find((s, i) => sources.indexOf(s) !== i);
   if (duplicate !== undefined) throw new Error(`Event source "${duplicate}" is given two owners; each source has one.`);
   return policyDocument(
-    owners.map(
-      (owner): PolicyStatement => ({
-        Sid: ownershipSid(owner.source),
-        Effect: "Deny",
-        Principal: { AWS: "*" },
-        Action: ["events:PutEvents"],
-        Resource: [busArn],
-        Condition: {
-          StringEquals: { "events:source": owner.source },
-          ArnNotEquals: { "aws:PrincipalArn": owner.principalArn },
-        },
-      }),
-    ),
+    owners.map((owner): PolicyStatement => ({
+      Sid: ownershipSid(owner.source),
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: ["events:PutEvents"],
+      Resource: [busArn],
+      Condition: {
+        StringEquals: { "events:source": owner.source },
+        ArnNotEquals: { "aws:PrincipalArn": owner.principalArn },
+      },
+    })),
   );
 }

@@ -36,7 +36,7 @@ export { SAMPLE_ORDER } from "./sample-order";
  * values: no data source that calls AWS, and plain `${local.account_id}` references that JSON documents
  * can embed.
  */
-export function arnPartsOf(scope: Construct, arn: string): { readonly partition: string; readonly accountId: string } {
+function arnPartsOf(scope: Construct, arn: string): { readonly partition: string; readonly accountId: string } {
   const local = (name: string, index: number) => {
     const value = new TerraformLocal(scope, name, Fn.element(Fn.split(":", arn), index));
     value.overrideLogicalId(name);
@@ -46,7 +46,7 @@ export function arnPartsOf(scope: Construct, arn: string): { readonly partition:
 }
 
 /** The detail-types the contracts give a source: all its owner may publish. */
-export function detailTypesOf(source: EventSourceName): string[] {
+function detailTypesOf(source: EventSourceName): string[] {
   return Object.values(EventContracts)
     .filter((c) => c.source === source)
     .map((c) => c.detailType);

@@ -2,24 +2,41 @@ import { iamServiceRoleTrustConditions } from "../../../src/policy/rules/iam-ser
 import { tlsOnlyResourcePolicies } from "../../../src/policy/rules/tls-only-resource-policies";
 import { judge, messages, outcome, stackJson } from "../support/judge";
 
-const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const doc = (...statements: Record<string, unknown>[]) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: statements });
 
 describe("iam-service-role-trust-conditions", () => {
   const R = "aws_iam_role.r";
   const trustedBy = (service: string, condition?: Record<string, unknown>) =>
     stackJson({
-      aws_iam_role: { r: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"], ...(condition ? { Condition: condition } : {}) }) } },
+      aws_iam_role: {
+        r: {
+          assume_role_policy: doc({
+            Effect: "Allow",
+            Principal: { Service: service },
+            Action: ["sts:AssumeRole"],
+            ...(condition ? { Condition: condition } : {}),
+          }),
+        },
+      },
     });
-  const verdict = (service: string, condition?: Record<string, unknown>) => judge(iamServiceRoleTrustConditions, trustedBy(service, condition), R);
+  const verdict = (service: string, condition?: Record<string, unknown>) =>
+    judge(iamServiceRoleTrustConditions, trustedBy(service, condition), R);
 
   it("accepts the events role pinned to its rule and account, and the states role pinned to its state machine", () => {
-    expect(verdict("events.amazonaws.com", { StringEquals: { "aws:SourceAccount": "${local.account_id}" }, ArnEquals: { "aws:SourceArn": "${aws_cloudwatch_event_rule.created.arn}" } }).status).toBe(
-      "compliant",
-    );
+    expect(
+      verdict("events.amazonaws.com", {
+        StringEquals: { "aws:SourceAccount": "${local.account_id}" },
+        ArnEquals: { "aws:SourceArn": "${aws_cloudwatch_event_rule.created.arn}" },
+      }).status,
+    ).toBe("compliant");
     expect(
       verdict("states.amazonaws.com", {
         StringEquals: { "aws:SourceAccount": "${local.account_id}" },
-        ArnEquals: { "aws:SourceArn": "arn:${local.partition}:states:us-east-1:${local.account_id}:stateMachine:${var.project_name}-dev-order-saga" },
+        ArnEquals: {
+          "aws:SourceArn":
+            "arn:${local.partition}:states:us-east-1:${local.account_id}:stateMachine:${var.project_name}-dev-order-saga",
+        },
       }).status,
     ).toBe("compliant");
   });
@@ -33,14 +50,28 @@ describe("iam-service-role-trust-conditions", () => {
       ],
     });
     expect(
-      messages(verdict("states.amazonaws.com", { StringEquals: { "aws:SourceAccount": "111111111111" }, ArnLike: { "aws:SourceArn": "arn:aws:states:us-east-1:111111111111:stateMachine:*" } })),
-    ).toEqual(['trusts states.amazonaws.com without aws:SourceArn naming one state machine (ArnEquals), found ["arn:aws:states:us-east-1:111111111111:stateMachine:*"]']);
+      messages(
+        verdict("states.amazonaws.com", {
+          StringEquals: { "aws:SourceAccount": "111111111111" },
+          ArnLike: { "aws:SourceArn": "arn:aws:states:us-east-1:111111111111:stateMachine:*" },
+        }),
+      ),
+    ).toEqual([
+      'trusts states.amazonaws.com without aws:SourceArn naming one state machine (ArnEquals), found ["arn:aws:states:us-east-1:111111111111:stateMachine:*"]',
+    ]);
   });
 
   it("fails a source of another service: the rule's ARN does not pin a state machine role", () => {
     expect(
-      messages(verdict("states.amazonaws.com", { StringEquals: { "aws:SourceAccount": "111111111111" }, ArnEquals: { "aws:SourceArn": "${aws_cloudwatch_event_rule.created.arn}" } })),
-    ).toEqual(['trusts states.amazonaws.com without aws:SourceArn naming one state machine (ArnEquals), found ["${aws_cloudwatch_event_rule.created.arn}"]']);
+      messages(
+        verdict("states.amazonaws.com", {
+          StringEquals: { "aws:SourceAccount": "111111111111" },
+          ArnEquals: { "aws:SourceArn": "${aws_cloudwatch_event_rule.created.arn}" },
+        }),
+      ),
+    ).toEqual([
+      'trusts states.amazonaws.com without aws:SourceArn naming one state machine (ArnEquals), found ["${aws_cloudwatch_event_rule.created.arn}"]',
+    ]);
   });
 
   it("does not apply to Lambda execution roles", () => {
@@ -69,22 +100,44 @@ describe("tls-only-resource-policies", () => {
     });
 
   it("accepts a queue and a topic whose policies deny every action without TLS", () => {
-    expect(judge(tlsOnlyResourcePolicies, queue(doc(denyPlainHttp("sqs", "${aws_sqs_queue.dlq.arn}"))), "aws_sqs_queue.dlq").status).toBe("compliant");
-    expect(judge(tlsOnlyResourcePolicies, topic(doc(denyPlainHttp("sns", "${aws_sns_topic.alarms.arn}"))), "aws_sns_topic.alarms").status).toBe("compliant");
+    expect(
+      judge(tlsOnlyResourcePolicies, queue(doc(denyPlainHttp("sqs", "${aws_sqs_queue.dlq.arn}"))), "aws_sqs_queue.dlq")
+        .status,
+    ).toBe("compliant");
+    expect(
+      judge(
+        tlsOnlyResourcePolicies,
+        topic(doc(denyPlainHttp("sns", "${aws_sns_topic.alarms.arn}"))),
+        "aws_sns_topic.alarms",
+      ).status,
+    ).toBe("compliant");
   });
 
   it("fails a queue without a policy, and one whose policy only allows", () => {
     const expected = ['no policy of this queue denies sqs:* on it to "*" when aws:SecureTransport is false'];
     expect(messages(judge(tlsOnlyResourcePolicies, queue(), "aws_sqs_queue.dlq"))).toEqual(expected);
-    const allowOnly = doc({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["sqs:SendMessage"], Resource: ["${aws_sqs_queue.dlq.arn}"] });
+    const allowOnly = doc({
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: ["sqs:SendMessage"],
+      Resource: ["${aws_sqs_queue.dlq.arn}"],
+    });
     expect(messages(judge(tlsOnlyResourcePolicies, queue(allowOnly), "aws_sqs_queue.dlq"))).toEqual(expected);
   });
 
   it("fails a topic whose Deny covers only Publish, or another topic, or lets plain HTTP through (SecureTransport true)", () => {
     const expected = ['no policy of this topic denies sns:* on it to "*" when aws:SecureTransport is false'];
-    const verdict = (statement: Record<string, unknown>) => messages(judge(tlsOnlyResourcePolicies, topic(doc(statement)), "aws_sns_topic.alarms"));
-    expect(verdict({ ...denyPlainHttp("sns", "${aws_sns_topic.alarms.arn}"), Action: ["sns:Publish"] })).toEqual(expected);
+    const verdict = (statement: Record<string, unknown>) =>
+      messages(judge(tlsOnlyResourcePolicies, topic(doc(statement)), "aws_sns_topic.alarms"));
+    expect(verdict({ ...denyPlainHttp("sns", "${aws_sns_topic.alarms.arn}"), Action: ["sns:Publish"] })).toEqual(
+      expected,
+    );
     expect(verdict(denyPlainHttp("sns", "${aws_sns_topic.other.arn}"))).toEqual(expected);
-    expect(verdict({ ...denyPlainHttp("sns", "${aws_sns_topic.alarms.arn}"), Condition: { Bool: { "aws:SecureTransport": true } } })).toEqual(expected);
+    expect(
+      verdict({
+        ...denyPlainHttp("sns", "${aws_sns_topic.alarms.arn}"),
+        Condition: { Bool: { "aws:SecureTransport": true } },
+      }),
+    ).toEqual(expected);
   });
 });

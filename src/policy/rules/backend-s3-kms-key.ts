@@ -2,7 +2,8 @@ import { block, describe } from "../terraform-values";
 import { NOT_APPLICABLE, StackRule, nonCompliant, COMPLIANT } from "../types";
 
 /** What the S3 backend accepts as kms_key_id: a key id, key ARN, alias name or alias ARN (not the AWS-managed aws/s3). */
-const KMS_KEY = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]+)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|alias\/[A-Za-z0-9/_-]+)$/;
+const KMS_KEY =
+  /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]+)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|alias\/[A-Za-z0-9/_-]+)$/;
 
 export const backendS3KmsKey: StackRule = {
   id: "backend-s3-kms-key",
@@ -17,9 +18,15 @@ export const backendS3KmsKey: StackRule = {
     const s3 = block(stack.backend?.s3);
     if (!s3) return NOT_APPLICABLE;
     const key = s3.kms_key_id;
-    if (typeof key !== "string" || key === "") return nonCompliant(`kms_key_id is ${describe(key)}: state is written with SSE-S3, not SSE-KMS`, "kms_key_id");
-    if (/(^|:)alias\/aws\//.test(key)) return nonCompliant(`kms_key_id ${describe(key)} is an AWS-managed key, whose policy no deployer list can narrow`, "kms_key_id");
-    if (!KMS_KEY.test(key)) return nonCompliant(`kms_key_id ${describe(key)} is not a KMS key id, key ARN, alias or alias ARN`, "kms_key_id");
+    if (typeof key !== "string" || key === "")
+      return nonCompliant(`kms_key_id is ${describe(key)}: state is written with SSE-S3, not SSE-KMS`, "kms_key_id");
+    if (/(^|:)alias\/aws\//.test(key))
+      return nonCompliant(
+        `kms_key_id ${describe(key)} is an AWS-managed key, whose policy no deployer list can narrow`,
+        "kms_key_id",
+      );
+    if (!KMS_KEY.test(key))
+      return nonCompliant(`kms_key_id ${describe(key)} is not a KMS key id, key ARN, alias or alias ARN`, "kms_key_id");
     return COMPLIANT;
   },
 };

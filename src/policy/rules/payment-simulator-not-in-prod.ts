@@ -2,7 +2,6 @@ import { PAYMENT_GATEWAY_ENV, PAYMENT_SIMULATOR_OPT_IN_TAG, SIMULATED_PAYMENT_GA
 import { block, describe } from "../terraform-values";
 import { COMPLIANT, NOT_APPLICABLE, ResourceRule, nonCompliant } from "../types";
 
-
 export const paymentSimulatorNotInProd: ResourceRule = {
   id: "payment-simulator-not-in-prod",
   scope: "resource",
@@ -19,13 +18,20 @@ export const paymentSimulatorNotInProd: ResourceRule = {
     const isPayment = gateway !== undefined || stack.resolve(variables.POWERTOOLS_SERVICE_NAME) === "payment";
     if (!isPayment) return NOT_APPLICABLE;
     if (gateway === undefined) {
-      return nonCompliant(`has no ${PAYMENT_GATEWAY_ENV}: the Payment service falls back to the simulator`, PAYMENT_GATEWAY_ENV);
+      return nonCompliant(
+        `has no ${PAYMENT_GATEWAY_ENV}: the Payment service falls back to the simulator`,
+        PAYMENT_GATEWAY_ENV,
+      );
     }
-    if (typeof gateway !== "string" || gateway === "") return nonCompliant(`${PAYMENT_GATEWAY_ENV} is ${describe(gateway)}, not a gateway name`, PAYMENT_GATEWAY_ENV);
+    if (typeof gateway !== "string" || gateway === "")
+      return nonCompliant(`${PAYMENT_GATEWAY_ENV} is ${describe(gateway)}, not a gateway name`, PAYMENT_GATEWAY_ENV);
     if (gateway !== SIMULATED_PAYMENT_GATEWAY) return COMPLIANT;
     const tags = block(fn.config.tags) ?? {};
     return stack.resolve(tags[PAYMENT_SIMULATOR_OPT_IN_TAG]) === "accepted"
       ? COMPLIANT
-      : nonCompliant(`charges through the simulator in production (${PAYMENT_GATEWAY_ENV} = "${SIMULATED_PAYMENT_GATEWAY}") without the opt-in tag ${PAYMENT_SIMULATOR_OPT_IN_TAG}`, PAYMENT_GATEWAY_ENV);
+      : nonCompliant(
+          `charges through the simulator in production (${PAYMENT_GATEWAY_ENV} = "${SIMULATED_PAYMENT_GATEWAY}") without the opt-in tag ${PAYMENT_SIMULATOR_OPT_IN_TAG}`,
+          PAYMENT_GATEWAY_ENV,
+        );
   },
 };

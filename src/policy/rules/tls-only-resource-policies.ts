@@ -1,10 +1,25 @@
 import { deniesInsecureTransport, parsePolicy } from "../iam-document";
-import type { StackContext } from "../stack-context";
 import { COMPLIANT, ResourceRule, SynthesizedResource, nonCompliant } from "../types";
+import type { StackContext } from "../stack-context";
 
 /** Per resource type: the service prefix, and the companion resource that holds its policy and how it names it. */
-const POLICY_HOLDERS: Readonly<Record<string, { readonly service: string; readonly companion: string; readonly argument: string; readonly attributes: readonly string[] }>> = {
-  aws_sqs_queue: { service: "sqs", companion: "aws_sqs_queue_policy", argument: "queue_url", attributes: ["url", "id"] },
+const POLICY_HOLDERS: Readonly<
+  Record<
+    string,
+    {
+      readonly service: string;
+      readonly companion: string;
+      readonly argument: string;
+      readonly attributes: readonly string[];
+    }
+  >
+> = {
+  aws_sqs_queue: {
+    service: "sqs",
+    companion: "aws_sqs_queue_policy",
+    argument: "queue_url",
+    attributes: ["url", "id"],
+  },
   aws_sns_topic: { service: "sns", companion: "aws_sns_topic_policy", argument: "arn", attributes: ["arn", "id"] },
 };
 
@@ -44,6 +59,8 @@ export const tlsOnlyResourcePolicies: ResourceRule = {
     });
     return found
       ? COMPLIANT
-      : nonCompliant(`no policy of this ${service === "sqs" ? "queue" : "topic"} denies ${service}:* on it to "*" when aws:SecureTransport is false`);
+      : nonCompliant(
+          `no policy of this ${service === "sqs" ? "queue" : "topic"} denies ${service}:* on it to "*" when aws:SecureTransport is false`,
+        );
   },
 };
