@@ -33,7 +33,7 @@ export function buildApp(options: BuildAppOptions): { app: App; settings: AppSet
     return value === undefined ? undefined : String(value);
   };
   const settings = resolveAppSettings(fromEnv, fromContext);
-  applyPolicy(new StateBucketStack(app, STATE_BOOTSTRAP_STACK, { backend: settings.stateBackend }));
+  applyPolicy(new StateBucketStack(app, STATE_BOOTSTRAP_STACK, { backend: settings.stateBackend, allowedAccountIds: settings.allowedAccountIds }));
   const stacks = settings.environments.map((environment) => {
     const stack = new OrderPipelineStack(app, pipelineStackName(environment), {
       profile: PROFILES[environment],

@@ -12,10 +12,13 @@ import { fixtureBundles } from "../support/synth";
 
 const bundles = fixtureBundles();
 
+/** Prod names its gateway: these stacks are synthesized, never applied, and no real gateway is configured here. */
+const PROD_SIMULATOR_OPT_IN = { ORDERS_ALLOW_PAYMENT_SIMULATOR_IN_PROD: "true" };
+
 /** The app with the given environments, synthesizing into a scratch directory. */
-function appWith(environments: string) {
+function appWith(environments: string, env: Record<string, string> = PROD_SIMULATOR_OPT_IN) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-real-stacks-"));
-  const built = buildApp({ bundles, outdir, env: { ORDERS_ENVIRONMENTS: environments }, context: {} });
+  const built = buildApp({ bundles, outdir, env: { ORDERS_ENVIRONMENTS: environments, ...env }, context: {} });
   const stackFile = (name: string) => path.join(outdir, "stacks", name, "cdk.tf.json");
   const written = () => built.app.node.findAll().filter(TerraformStack.isStack).map((s) => s.node.id).filter((n) => fs.existsSync(stackFile(n)));
   const read = (name: string) => JSON.parse(fs.readFileSync(stackFile(name), "utf8")) as StackJson;
@@ -63,6 +66,26 @@ describe("the real stacks", () => {
       /\[eventbridge-target-retry-and-dlq\] orders-prod aws_cloudwatch_event_target\.order-created-route_target_\w+ \(order-created-route\/target\)\n    has no dead_letter_config: undeliverable events are dropped\n    fix: /,
     );
     expect(written()).toEqual([]);
+  });
+
+  it("fail the synth of prod, writing nothing, when it would charge through the simulator without the opt-in", () => {
+    const { app, written } = appWith("dev,prod", {});
+    const error = synthFailure(() => app.synth());
+    expect(error.outcome.violations.map((v) => `${v.rule.id} ${v.stackName} ${v.address.replace(/_[0-9A-F]{8}$/, "")}`)).toEqual([
+      "payment-simulator-not-in-prod orders-prod aws_lambda_function.payment-service_function",
+    ]);
+    expect(written()).toEqual([]);
+    expect(appWith("prod", { ORDERS_PAYMENT_GATEWAY: "acme-pay" }).stacks[0].services.payment.function.tagsInput).toBeUndefined();
+  });
+
+  it("fail the synth when a source loses its owner-only bus policy", () => {
+    const { app, stacks } = appWith("dev");
+    stacks[0].bus.policy?.addOverride("policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Nothing", Effect: "Deny", Principal: { AWS: "*" }, Action: ["events:DeleteRule"], Resource: ["*"] }] }));
+    const error = synthFailure(() => app.synth());
+    expect(error.outcome.violations.map((v) => `${v.rule.id}: ${v.problem.message}`)).toEqual([
+      'eventbridge-bus-policy-per-source: no bus policy denies source "orders.order-service" to every principal but its owner',
+      'eventbridge-bus-policy-per-source: no bus policy denies source "orders.order-workflow" to every principal but its owner',
+    ]);
   });
 
   it("fail the synth when a function's role is given a wildcard action", () => {

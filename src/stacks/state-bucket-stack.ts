@@ -1,3 +1,6 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -9,29 +12,47 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { StateBackendSettings } from "../config/app-config";
-import { tlsOnlyBucketPolicy } from "../iam/bucket-policy";
+import { stateBucketPolicy } from "../iam/bucket-policy";
+import { stateKeyPolicy } from "../iam/key-policy";
 
 export interface StateBucketStackProps {
-  /** The bucket to create and its region. */
+  /** The bucket to create, its region, the key alias the backends name and the deployers. */
   readonly backend: StateBackendSettings;
+  /** The only accounts the stack may be applied to. Default: any. */
+  readonly allowedAccountIds?: readonly string[];
 }
 
 /**
- * Bootstrap: the S3 bucket the environment stacks keep their state in, hardened (versioned, encrypted,
- * private, TLS only, owner-enforced), with its own state kept locally since the bucket cannot hold it yet.
+ * Bootstrap: the S3 bucket the environment stacks keep their state in, hardened (versioned, private, TLS
+ * only, owner-enforced, SSE-KMS under its own customer-managed key, puts without SSE-KMS refused, state
+ * readable by the configured deployers only), with its own state kept locally since the bucket cannot hold
+ * it yet. The bootstrap is applied with credentials, so unlike the environment stacks it may ask AWS who
+ * the account is.
  */
 export class StateBucketStack extends TerraformStack {
   readonly bucket: S3Bucket;
+  readonly key: KmsKey;
 
   constructor(scope: Construct, id: string, props: StateBucketStackProps) {
     super(scope, id);
+    const { backend } = props;
     new LocalBackend(this, { path: "terraform.tfstate" });
     new AwsProvider(this, "aws", {
-      region: props.backend.region,
+      region: backend.region,
+      ...(props.allowedAccountIds && props.allowedAccountIds.length > 0 ? { allowedAccountIds: [...props.allowedAccountIds] } : {}),
       defaultTags: [{ tags: { project: "orders-pipeline", purpose: "terraform-state", "managed-by": "cdktf" } }],
     });
+    const caller = new DataAwsCallerIdentity(this, "caller");
+    this.key = new KmsKey(this, "state-key", {
+      description: `Encrypts the Terraform state in ${backend.bucket}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify(stateKeyPolicy(caller.accountId, backend.deployers)),
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, "state-key-alias", { name: backend.kmsKeyAlias, targetKeyId: this.key.keyId });
     this.bucket = new S3Bucket(this, "state-bucket", {
-      bucket: props.backend.bucket,
+      bucket: backend.bucket,
       lifecycle: { preventDestroy: true },
     });
     new S3BucketVersioningA(this, "versioning", {
@@ -40,7 +61,7 @@ export class StateBucketStack extends TerraformStack {
     });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
     });
     new S3BucketPublicAccessBlock(this, "public-access-block", {
       bucket: this.bucket.id,
@@ -53,9 +74,9 @@ export class StateBucketStack extends TerraformStack {
       bucket: this.bucket.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
     });
-    new S3BucketPolicy(this, "tls-only", {
+    new S3BucketPolicy(this, "state-bucket-policy", {
       bucket: this.bucket.id,
-      policy: JSON.stringify(tlsOnlyBucketPolicy(this.bucket.arn)),
+      policy: JSON.stringify(stateBucketPolicy(this.bucket.arn, { deployers: backend.deployers })),
     });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,
@@ -70,5 +91,6 @@ export class StateBucketStack extends TerraformStack {
       ],
     });
     new TerraformOutput(this, "state_bucket_name", { value: this.bucket.bucket, description: "Bucket holding the environment stacks' state." });
+    new TerraformOutput(this, "state_key_arn", { value: this.key.arn, description: `KMS key the state is encrypted with (alias ${backend.kmsKeyAlias}).` });
   }
 }
