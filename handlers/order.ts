@@ -6,16 +6,17 @@
  * or API-Gateway style { body: "<that JSON>", headers?: { "Idempotency-Key"?: ... } }.
  *
  * Output: direct invoke returns the OrderView (or throws ValidationError,
- * IdempotencyConflict, PriceChanged, RequestInProgress, OrderPublishFailed); API-style calls get
+ * IdempotencyConflict, PriceChanged); API-style calls get
  * { statusCode, headers, body } with the OrderView (201 created, 200 repeated
- * submission) or { error, message, retryable, issues? } (400, 409, 503, 500).
+ * submission) or { error, message, retryable, issues? } (400, 409, 500).
+ * It publishes nothing: "Order Created" leaves through the table's stream and a Pipe.
  *
- * Environment: ORDERS_TABLE_NAME, CATALOGUE_TABLE_NAME, EVENT_BUS_NAME.
+ * Environment: ORDERS_TABLE_NAME, CATALOGUE_TABLE_NAME.
  */
 import type { Context } from "aws-lambda";
 import { EnvVar } from "../src/contracts/tables";
 import { errorResponse, header, isApiRequest, jsonResponse, parseJsonBody } from "./shared/api";
-import { createDocumentClient, createDynamoDBClient, createEventBridgeClient } from "./shared/aws";
+import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
 import { requireEnv } from "./shared/env";
 import { ServiceError } from "./shared/errors";
 import { buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
@@ -66,10 +67,8 @@ export async function orderDepsFromEnv(given?: Observability): Promise<OrderServ
   const obsTracer = obs.tracer;
   return {
     db: createDocumentClient(obsTracer.captureAWSv3Client(createDynamoDBClient())),
-    eventBridge: obsTracer.captureAWSv3Client(createEventBridgeClient()),
     ordersTableName: requireEnv(EnvVar.ordersTable),
     catalogueTableName: requireEnv(EnvVar.catalogueTable),
-    eventBusName: requireEnv(EnvVar.eventBusName),
     obs,
   };
 }

@@ -10,6 +10,7 @@ const observed: ObservedResources = {
   ],
   stateMachine: { label: "saga", arn: "arn:aws:states:eu-west-1:1:stateMachine:p-dev-saga" },
   rules: [{ label: "order-created", busName: "p-dev-orders", ruleName: "p-dev-order-created" }],
+  pipes: [{ label: "order-created-pipe", name: "p-dev-order-created" }],
   tables: [{ label: "orders", name: "p-dev-orders" }],
   queues: [{ label: "order-created-dlq", name: "p-dev-order-created-dlq" }],
   metricsNamespace: "orders",
@@ -22,6 +23,8 @@ const REQUIRED_DIMENSIONS: Record<string, string[]> = {
   "AWS/Events": ["EventBusName", "RuleName"],
   "AWS/DynamoDB": ["TableName"],
   "AWS/SQS": ["QueueName"],
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-monitoring.html
+  "AWS/EventBridge/Pipes": ["PipeName"],
 };
 
 describe("dashboard body", () => {
@@ -45,6 +48,7 @@ describe("dashboard body", () => {
       "AWS/Events:Invocations", "AWS/Events:FailedInvocations", "AWS/Events:DeadLetterInvocations",
       "AWS/DynamoDB:ConsumedReadCapacityUnits", "AWS/DynamoDB:ConsumedWriteCapacityUnits", "AWS/DynamoDB:ReadThrottleEvents",
       "AWS/SQS:ApproximateNumberOfMessagesVisible",
+      "AWS/EventBridge/Pipes:EventCount", "AWS/EventBridge/Pipes:ExecutionFailed", "AWS/EventBridge/Pipes:TargetStageFailed",
     ]) expect(metricNames).toContain(m);
   });
 
@@ -57,7 +61,8 @@ describe("dashboard body", () => {
 
 test("the services' business metrics are drawn with their service dimension", () => {
   const lines = buildDashboardBody(observed).widgets.flatMap((w) => w.properties.metrics);
-  expect(lines).toContainEqual(["orders", "OrderPublishFailed", "service", "order", { label: "OrderPublishFailed" }]);
+  expect(lines).toContainEqual(["orders", "OrderCreated", "service", "order", { label: "OrderCreated" }]);
+  expect(lines).not.toContainEqual(expect.arrayContaining(["OrderPublishFailed"]));
   expect(lines).toContainEqual(["orders", "PaymentDeclined", "service", "payment", { label: "PaymentDeclined" }]);
   expect(lines).toContainEqual(["orders", "OutOfStock", "service", "inventory", { label: "OutOfStock" }]);
 });
@@ -65,7 +70,7 @@ test("the services' business metrics are drawn with their service dimension", ()
 describe("alarm specs", () => {
   const alarms = buildAlarmSpecs(observed);
 
-  test("alarm on failed, timed-out and throttled executions, each function's errors and throttles, rule failures and DLQ depth", () => {
+  test("alarm on failed, timed-out and throttled executions, each function's errors and throttles, rule failures, pipe failures and DLQ depth", () => {
     expect(alarms.map((a) => a.id)).toEqual([
       "workflow-executionsfailed",
       "workflow-executionstimedout",
@@ -75,7 +80,8 @@ describe("alarm specs", () => {
       "payment-errors",
       "payment-throttles",
       "order-created-failed-invocations",
-      "order-publish-failed",
+      "order-created-pipe-executionfailed",
+      "order-created-pipe-targetstagefailed",
       "order-created-dlq-depth",
     ]);
   });
@@ -85,13 +91,11 @@ describe("alarm specs", () => {
     expect(alarms.every((a) => a.threshold === 1)).toBe(true);
   });
 
-  test("a failed Order Created publication alarms on the Order service's metric", () => {
-    expect(alarms.find((a) => a.id === "order-publish-failed")).toMatchObject({
-      namespace: "orders",
-      metricName: "OrderPublishFailed",
-      dimensions: { service: "order" },
-      statistic: "Sum",
-    });
+  test("the outbox pipe alarms on failed executions and failed target deliveries, per pipe", () => {
+    expect(alarms.filter((a) => a.namespace === "AWS/EventBridge/Pipes")).toEqual([
+      expect.objectContaining({ metricName: "ExecutionFailed", dimensions: { PipeName: "p-dev-order-created" }, statistic: "Sum" }),
+      expect.objectContaining({ metricName: "TargetStageFailed", dimensions: { PipeName: "p-dev-order-created" }, statistic: "Sum" }),
+    ]);
   });
 
   test("DLQ depth watches the maximum of visible messages on that queue", () => {

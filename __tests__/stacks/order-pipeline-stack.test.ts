@@ -1,3 +1,4 @@
+import { ORDER_CREATED_FILTER, ORDER_CREATED_INPUT_TEMPLATE } from "../../src/contracts/outbox";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
@@ -70,7 +71,7 @@ describe("OrderPipelineStack (dev)", () => {
     expect(synthesized).toHaveResource(SnsTopic);
   });
 
-  test("every function: nodejs22.x, tracing and memory from the variables, JSON logs, table and bus names in its environment", () => {
+  test("every function: nodejs22.x, tracing and memory from the variables, JSON logs, table names in its environment; Order is not told the bus", () => {
     for (const fn of Object.values(resourcesOf(json, "aws_lambda_function"))) {
       expect(fn).toMatchObject({
         runtime: "nodejs22.x",
@@ -81,8 +82,10 @@ describe("OrderPipelineStack (dev)", () => {
     }
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
       function_name: "${var.project_name}-dev-order",
-      environment: { variables: expect.objectContaining({ ORDERS_TABLE_NAME: expect.stringContaining("aws_dynamodb_table.orders-table_"), EVENT_BUS_NAME: expect.stringContaining("aws_cloudwatch_event_bus.") }) },
+      environment: { variables: expect.objectContaining({ ORDERS_TABLE_NAME: expect.stringContaining("aws_dynamodb_table.orders-table_") }) },
     });
+    const order = Object.entries(resourcesOf(json, "aws_lambda_function")).find(([name]) => name.startsWith("order-service"))?.[1] as { environment: { variables: Record<string, string> } };
+    expect(order.environment.variables.EVENT_BUS_NAME).toBeUndefined();
   });
 
   test("log groups keep events for log_retention_days; the state machine logs ALL with execution data to a vended-logs group", () => {
@@ -148,6 +151,7 @@ describe("least privilege", () => {
       "lambda.amazonaws.com",
       "lambda.amazonaws.com",
       "lambda.amazonaws.com",
+      "pipes.amazonaws.com",
       "states.amazonaws.com",
     ]);
     expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
@@ -168,7 +172,9 @@ describe("least privilege", () => {
     policies.filter((p) => p.role.includes(roleFragment)).flatMap((p) => p.statements.filter((s) => !s.Resource?.includes("*")).flatMap((s) => s.Action));
 
   test.each([
-    ["order-service", ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "events:PutEvents", "logs:CreateLogStream", "logs:PutLogEvents"]],
+    // Writes its table and nothing else: Order Created leaves through the stream and the pipe.
+    ["order-service", ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
+    ["order-outbox", ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "events:PutEvents", "sqs:SendMessage"]],
     ["payment-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
     ["notification-service", ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"]],
     ["inventory-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
@@ -231,7 +237,7 @@ describe("who may publish, and on whose behalf services act", () => {
         Principal: { AWS: "*" },
         Action: ["events:PutEvents"],
         Resource: [busArn],
-        Condition: { StringEquals: { "events:source": "orders.order-service" }, ArnNotEquals: { "aws:PrincipalArn": roleRef("order-service") } },
+        Condition: { StringEquals: { "events:source": "orders.order-service" }, ArnNotEquals: { "aws:PrincipalArn": roleRef("order-outbox") } },
       },
       {
         Sid: "OnlyOwnerPublishesOrdersOrderWorkflow",
@@ -245,7 +251,7 @@ describe("who may publish, and on whose behalf services act", () => {
   });
 
   test.each([
-    ["order-service", "orders.order-service", ["Order Created"]],
+    ["order-outbox", "orders.order-service", ["Order Created"]],
     ["order-workflow", "orders.order-workflow", ["Order Completed", "Order Failed"]],
   ])("%s may publish its own source and detail-types only", (role, source, detailTypes) => {
     const grants = policies.filter((p) => p.role.includes(role)).flatMap((p) => p.statements).filter((st) => st.Action.includes("events:PutEvents"));
@@ -263,6 +269,38 @@ describe("who may publish, and on whose behalf services act", () => {
     const machine = Object.values(resourcesOf(json, "aws_sfn_state_machine"))[0] as { name: string };
     expect(machine.name).toBe("${var.project_name}-dev-order-saga");
     expect((json as unknown as { locals: Record<string, string> }).locals.partition).toMatch(/^\$\{element\(split\(.*, aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\), 1\)\}$/);
+  });
+
+  test("the outbox: a pipe from the orders table's NEW_IMAGE stream to the bus, new PENDING orders only, with retries and a dead-letter queue", () => {
+    const tables = Object.entries(resourcesOf(json, "aws_dynamodb_table")) as [string, Record<string, unknown>][];
+    expect(tables.filter(([, t]) => t.stream_enabled).map(([name, t]) => [name.split("_")[0], t.stream_view_type])).toEqual([["orders-table", "NEW_IMAGE"]]);
+    const pipes = Object.values(resourcesOf(json, "aws_pipes_pipe")) as Record<string, any>[];
+    expect(pipes).toHaveLength(1);
+    const pipe = pipes[0]!;
+    expect(pipe.source).toMatch(/^\$\{aws_dynamodb_table\.orders-table_[0-9A-F]+\.stream_arn\}$/);
+    expect(pipe.target).toEqual(busArn);
+    expect(pipe.role_arn).toEqual(roleRef("order-outbox"));
+    const dynamodb = pipe.source_parameters.dynamodb_stream_parameters;
+    expect(dynamodb).toMatchObject({ starting_position: "TRIM_HORIZON", batch_size: 10, maximum_retry_attempts: 10, maximum_record_age_in_seconds: 3600 });
+    expect(dynamodb.dead_letter_config.arn).toMatch(/^\$\{aws_sqs_queue\.order-outbox_dlq_queue_[0-9A-F]+\.arn\}$/);
+    expect(pipe.source_parameters.filter_criteria.filter.map((f: { pattern: string }) => JSON.parse(f.pattern))).toEqual([ORDER_CREATED_FILTER]);
+    expect(pipe.target_parameters).toEqual({
+      input_template: ORDER_CREATED_INPUT_TEMPLATE,
+      eventbridge_event_bus_parameters: { source: "orders.order-service", detail_type: "Order Created" },
+    });
+  });
+
+  test("Pipes may assume the outbox role for this pipe of this account only", () => {
+    const role = Object.entries(resourcesOf(json, "aws_iam_role")).find(([name]) => name.startsWith("order-outbox"))?.[1] as { assume_role_policy: string };
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
+      Principal: { Service: "pipes.amazonaws.com" },
+      Condition: {
+        StringEquals: { "aws:SourceAccount": "${local.account_id}" },
+        ArnEquals: { "aws:SourceArn": "arn:${local.partition}:pipes:us-east-1:${local.account_id}:pipe/${var.project_name}-dev-order-created" },
+      },
+    });
+    const pipe = Object.values(resourcesOf(json, "aws_pipes_pipe"))[0] as { name: string };
+    expect(pipe.name).toBe("${var.project_name}-dev-order-created");
   });
 
   test("the alarm topic accepts CloudWatch alarms of this account, and nothing without TLS", () => {

@@ -2,19 +2,22 @@
  * The order saga wired for tests: the real services on a local AWS (dynalite + local
  * bus), the workflow's tasks bound to them, and ways to make a task fail.
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ORDER_CREATED_FILTER, ORDER_CREATED_INPUT_TEMPLATE, ORDER_CREATED_TARGET } from "../../src/contracts/outbox";
+import { matchesEventPattern } from "../../src/local/event-pattern";
+import { renderInputTemplate } from "../../src/local/runtime/pipes/input-template";
 import { createLocalServices, type LocalServices } from "../../src/local/services";
 import { runWorkflow, ServiceFault, type AnyDefinition, type ExecutionResult, type LocalFunction, type WorkflowBindings } from "../../src/local/workflow-runner";
 import type { EventBridgeEnvelope } from "../../src/contracts/events";
 import type { OrderView } from "../../handlers/order";
-import { BUS_NAME, noSleep, type LocalAws } from "./local-aws";
+import { BUS_NAME, type LocalAws } from "./local-aws";
 import { eventsFor } from "./orders";
 
 export const PAYMENT_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders-test-payment";
 export const INVENTORY_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders-test-inventory";
 
 export function sagaServices(aws: LocalAws): LocalServices {
-  return createLocalServices({ dynamodb: aws.dynamodb, tables: aws.tables, eventBridge: aws.eventBridge, eventBusName: BUS_NAME, publish: { sleep: noSleep } });
+  return createLocalServices({ dynamodb: aws.dynamodb, tables: aws.tables });
 }
 
 export interface BindingOverrides {
@@ -34,9 +37,19 @@ export function sagaBindings(aws: LocalAws, services: LocalServices, overrides: 
   };
 }
 
-/** Submits an order through the Order service and returns it with its "Order Created" event. */
+/**
+ * Submits an order through the Order service and returns it with its "Order Created" event, put on the
+ * bus as the outbox pipe puts it: the stored item as the stream's INSERT record, through the pipe's
+ * filter and input template (src/contracts/outbox.ts).
+ */
 export async function placeOrder(aws: LocalAws, services: LocalServices, request: Record<string, unknown>): Promise<{ order: OrderView; event: EventBridgeEnvelope }> {
   const order = (await services.order(request)) as OrderView;
+  const { Item } = await aws.dynamodb.send(new GetItemCommand({ TableName: aws.tables.orders, Key: { orderId: { S: order.orderId } }, ConsistentRead: true }));
+  const record = { eventName: "INSERT", eventSource: "aws:dynamodb", dynamodb: { Keys: { orderId: { S: order.orderId } }, NewImage: Item, StreamViewType: "NEW_IMAGE" } };
+  if (!matchesEventPattern(ORDER_CREATED_FILTER, record)) throw new Error(`the outbox filter does not pass the INSERT of ${order.orderId}`);
+  await aws.bus.putEvents([
+    { Source: ORDER_CREATED_TARGET.source, DetailType: ORDER_CREATED_TARGET.detailType, Detail: renderInputTemplate(ORDER_CREATED_INPUT_TEMPLATE, record, {}), EventBusName: BUS_NAME },
+  ]);
   const [created] = eventsFor(aws.bus, order.orderId).filter((e) => e.event["detail-type"] === "Order Created");
   if (!created) throw new Error(`no Order Created event for ${order.orderId}`);
   return { order, event: created.event };

@@ -59,10 +59,7 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Record<
 /** The API response for an error: named service errors keep their status; others are 500. */
 export function errorResponse(error: unknown): ApiResponse {
   if (error instanceof ServiceError) {
-    const headers: Record<string, string> = {};
-    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-    if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
-    return jsonResponse(error.statusCode, error.toJSON(), headers);
+    return jsonResponse(error.statusCode, error.toJSON());
   }
   return jsonResponse(500, { error: "InternalError", message: "internal error", retryable: true });
 }

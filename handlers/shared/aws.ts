@@ -1,11 +1,10 @@
 /**
  * AWS SDK clients. Every service takes its clients as dependencies; these factories
  * create the defaults. Endpoints come from the standard SDK configuration
- * (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_EVENTBRIDGE`, region, credentials),
+ * (`AWS_ENDPOINT_URL_DYNAMODB`, region, credentials),
  * so the same code runs on Lambda, offline and in tests.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient, type EventBridgeClientConfig } from "@aws-sdk/client-eventbridge";
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 
 export function createDynamoDBClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
@@ -18,10 +17,6 @@ export function createDocumentClient(client: DynamoDBClient | DynamoDBDocumentCl
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-}
-
-export function createEventBridgeClient(config: EventBridgeClientConfig = {}): EventBridgeClient {
-  return new EventBridgeClient(config);
 }
 
 /** Whether an SDK error is DynamoDB's ConditionalCheckFailedException. */

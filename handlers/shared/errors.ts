@@ -45,19 +45,6 @@ export class IdempotencyConflict extends ServiceError {
   }
 }
 
-/** Another request with the same idempotency key is being processed right now. */
-export class RequestInProgress extends ServiceError {
-  override readonly name = "RequestInProgress";
-  readonly statusCode = 409;
-  override readonly retryable = true;
-  constructor(
-    readonly orderId: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(`a request with this idempotencyKey is still in progress for order ${orderId}; retry in ${retryAfterSeconds} s`);
-  }
-}
-
 /** A line of an order whose price is not the catalogue's. */
 export interface PriceMismatch {
   /** The line's path in the request, e.g. `items[2]`. */
@@ -81,32 +68,6 @@ export class PriceChanged extends ServiceError {
   }
   override toJSON() {
     return { ...super.toJSON(), lines: this.lines };
-  }
-}
-
-/**
- * The order was stored but "Order Created" could not be put on the bus. The caller learns the
- * error codes only: AWS's messages name roles and buses (ARNs), which stay in the logs and in
- * the order's failureCause.
- */
-export class OrderPublishFailed extends ServiceError {
-  override readonly name = "OrderPublishFailed";
-  readonly statusCode = 503;
-  override readonly retryable = true;
-  constructor(
-    readonly orderId: string,
-    readonly canRetry: boolean,
-    errorCodes: readonly string[],
-  ) {
-    const why = `the event bus did not accept it${errorCodes.length > 0 ? `: ${[...new Set(errorCodes)].join(", ")}` : ""}`;
-    super(
-      canRetry
-        ? `order ${orderId} could not be submitted (${why}); retry with the same idempotencyKey`
-        : `order ${orderId} could not be submitted (${why}); submit it again`,
-    );
-  }
-  override toJSON() {
-    return { ...super.toJSON(), orderId: this.orderId };
   }
 }
 

@@ -22,6 +22,8 @@ export interface DataTableProps {
   readonly deletionProtection?: boolean;
   /** When provisioned, scale each capacity from its setting up to this multiple. Default: no autoscaling. */
   readonly autoscalingMaxMultiplier?: number;
+  /** Write a stream record of every change, with the item as it is after the change. Default: no stream. */
+  readonly stream?: "NEW_IMAGE";
 }
 
 /**
@@ -55,6 +57,7 @@ export class DataTable extends Construct {
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
       deletionProtectionEnabled: props.deletionProtection ?? false,
+      ...(props.stream ? { streamEnabled: true, streamViewType: props.stream } : {}),
       lifecycle: multiplier ? { ignoreChanges: ["read_capacity", "write_capacity"] } : undefined,
     });
     if (multiplier) {
@@ -69,6 +72,12 @@ export class DataTable extends Construct {
 
   get arn(): string {
     return this.table.arn;
+  }
+
+  /** The latest stream's ARN; the table must have been given `stream`. */
+  get streamArn(): string {
+    if (!this.table.streamEnabled) throw new Error(`DataTable "${this.node.id}": the table has no stream (set the stream prop).`);
+    return this.table.streamArn;
   }
 
   /**

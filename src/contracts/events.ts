@@ -3,15 +3,12 @@
 import * as z from "zod/mini";
 import {
   MAX_INPUT_DEPTH,
-  MAX_ITEMS,
   centsField,
   customerIdField,
   errorNameField,
   nestingDepth,
   orderIdField,
   paymentIdField,
-  productIdField,
-  quantityField,
 } from "./fields";
 
 export { OrderIdPattern } from "./fields";
@@ -66,20 +63,14 @@ export const Currency = "USD" as const;
 const nonEmpty = z.string().check(z.minLength(1, { error: "must not be empty" }));
 const isoTime = z.iso.datetime({ error: "must be an ISO-8601 UTC timestamp" });
 
-/** One line of an order, as events carry it. */
-export const OrderLineSchema = z.strictObject({
-  productId: productIdField,
-  quantity: quantityField,
-  unitPriceCents: centsField,
-});
-export type OrderLine = z.infer<typeof OrderLineSchema>;
-
-/** Detail of "Order Created" (source orders.order-service). */
+/**
+ * Detail of "Order Created" (source orders.order-service): a notification that carries ids, not the
+ * order. The orders table's stream and a Pipe write it (src/contracts/outbox.ts renders it from the
+ * stored order's NewImage); the saga reads the order it names back from the table.
+ */
 export const OrderCreatedDetailSchema = z.strictObject({
   orderId: orderIdField,
   customerId: customerIdField,
-  items: z.array(OrderLineSchema).check(z.minLength(1), z.maxLength(MAX_ITEMS)),
-  totalCents: centsField,
   currency: z.literal(Currency),
   createdAt: isoTime,
 });

@@ -1,10 +1,8 @@
 /**
  * The four services wired to local resources: a DynamoDB client (dynalite), the table
- * names, an EventBridge client (e.g. pointed at `startLocalEventBridge`) and the
- * simulated payment gateway. The local runtime and the tests use the same wiring.
+ * names and the simulated payment gateway. The local runtime and the tests use the same wiring.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { createInventoryHandler, type InventoryHandler } from "../../handlers/inventory";
 import { createNotificationHandler, type NotificationChannel, type NotificationHandler } from "../../handlers/notification";
 import { createOrderHandler, type OrderHandler } from "../../handlers/order";
@@ -12,20 +10,15 @@ import { createPaymentHandler, type PaymentHandler } from "../../handlers/paymen
 import { SimulatedPaymentGateway, type PaymentGateway } from "../../handlers/payment/gateway";
 import { createDocumentClient } from "../../handlers/shared/aws";
 import { createObservability, type Observability } from "../../handlers/shared/observability";
-import type { PublishOptions } from "../../handlers/shared/publisher";
 import type { TableNames } from "./dynamodb";
 
 export interface LocalServicesOptions {
   readonly dynamodb: DynamoDBClient;
   readonly tables: TableNames;
-  readonly eventBridge: EventBridgeClient;
-  readonly eventBusName: string;
   /** Default: the simulator, recording its calls. */
   readonly gateway?: PaymentGateway;
   /** Default: a structured log line. */
   readonly notificationChannel?: NotificationChannel;
-  /** PutEvents retry policy of the Order service. */
-  readonly publish?: PublishOptions;
   /** Powertools utilities per service. Default: createObservability(<service>). */
   readonly observability?: (service: string) => Observability;
 }
@@ -46,12 +39,9 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     gateway,
     order: createOrderHandler({
       db,
-      eventBridge: options.eventBridge,
       ordersTableName: options.tables.orders,
       catalogueTableName: options.tables.inventory,
-      eventBusName: options.eventBusName,
       obs: obs("order"),
-      ...(options.publish ? { publish: options.publish } : {}),
     }),
     payment: createPaymentHandler({ db, paymentsTableName: options.tables.payments, gateway, obs: obs("payment") }),
     inventory: createInventoryHandler({ db, inventoryTableName: options.tables.inventory, obs: obs("inventory") }),

@@ -14,7 +14,9 @@ export interface AlarmSpec {
 
 /**
  * Alarms on everything that fails: executions failed, timed out or throttled; function errors and
- * throttles; rule failed invocations; messages waiting in a dead-letter queue.
+ * throttles; rule failed invocations; pipe executions and target deliveries failed; messages waiting in
+ * a dead-letter queue (a pipe's among them: records it gave up on after its retries or its maximum
+ * record age).
  */
 export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
   const sfn = (metricName: string, what: string): AlarmSpec => ({
@@ -61,16 +63,24 @@ export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
         threshold: 1,
       }),
     ),
-    {
-      id: "order-publish-failed",
-      description:
-        "Order service: Order Created could not be published after retries; the order was marked FAILED and the client told to retry (503).",
-      namespace: r.metricsNamespace,
-      metricName: "OrderPublishFailed",
-      dimensions: { service: "order" },
-      statistic: "Sum",
-      threshold: 1,
-    },
+    // Pipes publish ExecutionFailed and TargetStageFailed per PipeName (namespace AWS/EventBridge/Pipes,
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-monitoring.html).
+    ...r.pipes.flatMap((p): AlarmSpec[] =>
+      (
+        [
+          ["ExecutionFailed", "a batch of stream records failed to reach the bus; the pipe retries it, then sends it to its dead-letter queue"],
+          ["TargetStageFailed", "the bus refused events the pipe put (access denied, throttled, or an invalid entry)"],
+        ] as const
+      ).map(([metricName, what]) => ({
+        id: `${p.label}-${metricName.toLowerCase()}`,
+        description: `Pipe ${p.label}: ${what}. Orders stay PENDING until their event is delivered.`,
+        namespace: "AWS/EventBridge/Pipes",
+        metricName,
+        dimensions: { PipeName: p.name },
+        statistic: "Sum",
+        threshold: 1,
+      })),
+    ),
     ...r.queues.map(
       (q): AlarmSpec => ({
         id: `${q.label}-depth`,

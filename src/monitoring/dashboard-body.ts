@@ -29,7 +29,7 @@ const PER_ROW = 3;
 
 /**
  * The dashboard: functions (invocations, errors, duration, throttles), the state machine (started,
- * succeeded, failed, timed out), rules (invocations, failures, dead-letter deliveries), tables
+ * succeeded, failed, timed out), rules (invocations, failures, dead-letter deliveries), pipes (events, failures), tables
  * (consumed capacity, throttles) and dead-letter queue depth. Every metric names the dimensions its
  * namespace publishes it under, or CloudWatch would draw nothing.
  */
@@ -54,6 +54,13 @@ export function buildDashboardBody(r: ObservedResources): DashboardBody {
     },
     { title: "Rule invocations", stat: "Sum", metrics: rule("Invocations") },
     { title: "Rule failed invocations and dead-letter deliveries", stat: "Sum", metrics: [...rule("FailedInvocations"), ...rule("DeadLetterInvocations")] },
+    {
+      title: "Pipe events and failures",
+      stat: "Sum",
+      metrics: r.pipes.flatMap((p) =>
+        ["EventCount", "ExecutionFailed", "TargetStageFailed"].map((metric): MetricLine => ["AWS/EventBridge/Pipes", metric, "PipeName", p.name, { label: `${p.label} ${metric}` }]),
+      ),
+    },
     { title: "Table consumed capacity", stat: "Sum", metrics: [...table("ConsumedReadCapacityUnits"), ...table("ConsumedWriteCapacityUnits")] },
     { title: "Table throttles", stat: "Sum", metrics: [...table("ReadThrottleEvents"), ...table("WriteThrottleEvents")] },
     {

@@ -14,6 +14,7 @@ import { OrderEventBus } from "../constructs/event-bus";
 import { EventRoute } from "../constructs/event-route";
 import { Microservice } from "../constructs/microservice";
 import { Monitoring } from "../constructs/monitoring";
+import { OrderOutbox } from "../constructs/order-outbox";
 import { OrderWorkflow } from "../constructs/order-workflow";
 import { PolicyStatement } from "../iam/policy-document";
 import { useS3StateBackend } from "../constructs/state-backend";
@@ -53,13 +54,14 @@ function detailTypesOf(source: EventSourceName): string[] {
 }
 
 
-/** One environment of the order pipeline: bus, rules, saga, services, tables, monitoring. */
+/** One environment of the order pipeline: bus, rules, saga, services, tables, the outbox pipe, monitoring. */
 export class OrderPipelineStack extends TerraformStack {
   readonly variables: PipelineVariables;
   readonly bus: OrderEventBus;
   readonly tables: Readonly<Record<TableName, DataTable>>;
   readonly services: Readonly<Record<ServiceName, Microservice>>;
   readonly workflow: OrderWorkflow;
+  readonly outbox: OrderOutbox;
   readonly routes: { readonly orderCreated: EventRoute; readonly orderOutcome: EventRoute };
   readonly monitoring: Monitoring;
 
@@ -82,7 +84,7 @@ export class OrderPipelineStack extends TerraformStack {
     this.bus = new OrderEventBus(this, "event-bus", { busName: `${prefix}-orders` });
     const { partition, accountId } = arnPartsOf(this, this.bus.arn);
 
-    const table = (name: TableName) =>
+    const table = (name: TableName, stream?: "NEW_IMAGE") =>
       new DataTable(this, `${name}-table`, {
         tableName: `${prefix}-${name}`,
         schema: Tables[name],
@@ -90,9 +92,11 @@ export class OrderPipelineStack extends TerraformStack {
         writeCapacity: vars.dynamodbWriteCapacity,
         deletionProtection: profile.deletionProtection,
         autoscalingMaxMultiplier: profile.autoscalingMaxMultiplier,
+        stream,
       });
     const tables = (this.tables = {
-      orders: table("orders"),
+      // Its stream is the outbox: the pipe publishes Order Created from it.
+      orders: table("orders", "NEW_IMAGE"),
       inventory: table("inventory"),
       payments: table("payments"),
       idempotency: table("idempotency"),
@@ -120,13 +124,12 @@ export class OrderPipelineStack extends TerraformStack {
     const services = (this.services = {
       order: service(
         "order",
-        "Validates and records orders at the catalogue's prices, then publishes Order Created",
-        { [EnvVar.ordersTable]: tables.orders.name, [EnvVar.catalogueTable]: tables.inventory.name, [EnvVar.eventBusName]: this.bus.name },
+        "Validates and records orders at the catalogue's prices; the outbox pipe publishes Order Created",
+        { [EnvVar.ordersTable]: tables.orders.name, [EnvVar.catalogueTable]: tables.inventory.name },
         [
-          tables.orders.grant("RecordOrders", ["GetItem", "PutItem", "UpdateItem"]),
+          tables.orders.grant("RecordOrders", ["GetItem", "PutItem"]),
           // Product items only (pk PRODUCT#<id>), not the reservations beside them.
           tables.inventory.grant("ReadCataloguePrices", ["BatchGetItem"], [InventoryKey.stock("").pk]),
-          this.bus.grantPublish("PublishOrderCreated", EventSource.orderService, detailTypesOf(EventSource.orderService)),
         ],
       ),
       payment: service(
@@ -168,8 +171,14 @@ export class OrderPipelineStack extends TerraformStack {
       logRetentionDays: vars.logRetentionDays,
       tracingEnabled: vars.xrayTracingEnabled,
     });
+    this.outbox = new OrderOutbox(this, "order-outbox", {
+      pipeName: `${prefix}-order-created`,
+      ordersTable: tables.orders,
+      bus: this.bus,
+      arnScope: { partition, region: settings.region, accountId },
+    });
     this.bus.restrictSources([
-      { source: EventSource.orderService, principalArn: services.order.role.arn },
+      { source: EventSource.orderService, principalArn: this.outbox.role.arn },
       { source: EventSource.orderWorkflow, principalArn: this.workflow.role.arn },
     ]);
 
@@ -206,10 +215,12 @@ export class OrderPipelineStack extends TerraformStack {
           busName: this.bus.name,
           ruleName: route.rule.name,
         })),
+        pipes: [{ label: "order-created-pipe", name: this.outbox.name }],
         tables: Object.entries(tables).map(([label, t]) => ({ label, name: t.name })),
         queues: [
           { label: "order-created-dlq", name: this.routes.orderCreated.deadLetterQueue.name },
           { label: "order-outcome-dlq", name: this.routes.orderOutcome.deadLetterQueue.name },
+          { label: "order-created-pipe-dlq", name: this.outbox.deadLetterQueue.name },
           { label: "notification-failures", name: (services.notification.asyncFailureQueue as { name: string }).name },
         ],
       },

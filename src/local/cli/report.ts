@@ -14,6 +14,7 @@ export function startupReport(runtime: LocalRuntime, stackFile: string, startedM
     `Stack ${runtime.stackName} from ${stackFile}: region ${runtime.region}, account 000000000000 (local)`,
     `Variables: ${vars.join(", ")}`,
     ...formatInventory(runtime.inventory),
+    ...(runtime.notEmulated.length > 0 ? ["Streams and pipes, not emulated:", ...runtime.notEmulated.map((line) => `  ${line}`)] : []),
     `Endpoints: DynamoDB ${runtime.endpoints.dynamodb} (dynalite), EventBridge PutEvents ${runtime.endpoints.eventbridge}`,
     `Retry waits x${runtime.clock.scale} (1 s waits ${runtime.clock.scaled(1000)} ms). Started in ${(startedMs / 1000).toFixed(1)} s.`,
     ...iamLines(runtime),

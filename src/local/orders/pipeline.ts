@@ -29,7 +29,7 @@ export function pipelineParts(runtime: LocalRuntime): PipelineParts {
     return { fn, value: fn.variables[variable] as string };
   };
   const orders = env(EnvVar.ordersTable);
-  const order = [...runtime.functions.values()].find((f) => serviceOf(f.spec) === "order" && f.spec.environment[EnvVar.eventBusName] !== undefined);
+  const order = [...runtime.functions.values()].find((f) => serviceOf(f.spec) === "order" && f.spec.environment[EnvVar.catalogueTable] !== undefined);
   return {
     orderFunction: order ?? runtime.function(orders.fn.name),
     ordersTable: orders.value,

@@ -5,7 +5,10 @@ export class FaultSpecError extends Error {
   override readonly name = "FaultSpecError";
 }
 
-/** Parses `payment=0.2,inventory=0.1` into rates (0 to 1) by service. */
+/** The suffix of a `--fail` key that kills a service's function after its code ran (`order-crash=0.2`). */
+export const CRASH_SUFFIX = "-crash";
+
+/** Parses `payment=0.2,inventory=0.1,order-crash=0.2` into rates (0 to 1) by service (or service-crash). */
 export function parseFaultSpec(text: string): Record<string, number> {
   const rates: Record<string, number> = {};
   for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
@@ -47,12 +50,19 @@ const SERVICE_ERRORS: readonly [string, number][] = [
  *    one the calling state retries), without running the code;
  *  - asynchronous (EventBridge) invocations fail as a function error (`InjectedFault`), so Lambda's
  *    asynchronous retries and the on-failure destination take over.
+ * Of the invocations of a service with a `<service>-crash` rate r, a share r runs to its end (every
+ * write it makes happens) and then dies before answering (Runtime.ExitError).
  */
 export function faultInjector(options: FaultInjectionOptions): FaultDecider {
   let rotate = 0;
   return (fn: FunctionSpec, caller: InvocationCaller, invocationType): InjectedFault | undefined => {
     const rate = options.rates[fn.name] ?? options.rates[serviceOf(fn)] ?? 0;
-    if (rate <= 0 || options.random() >= rate) return undefined;
+    if (rate <= 0 || options.random() >= rate) {
+      const crashKey = [`${fn.name}${CRASH_SUFFIX}`, `${serviceOf(fn)}${CRASH_SUFFIX}`].find((k) => options.rates[k] !== undefined);
+      const crashRate = crashKey ? (options.rates[crashKey] as number) : 0;
+      if (crashRate > 0 && options.random() < crashRate) return { kind: "crash", message: `fault injected by --fail ${crashKey}=${crashRate}` };
+      return undefined;
+    }
     const message = `fault injected by --fail ${serviceOf(fn)}=${rate}`;
     if (invocationType === "Event") {
       return { kind: "transient", error: { errorType: "InjectedFault", errorMessage: message, trace: [] } };
@@ -74,10 +84,10 @@ export function faultInjector(options: FaultInjectionOptions): FaultDecider {
 
 /** Fails with a message listing the services when a `--fail` key names none of the functions. */
 export function checkFaultTargets(rates: Readonly<Record<string, number>>, functions: readonly Pick<FunctionSpec, "name" | "environment">[]): void {
-  const known = new Set(functions.flatMap((f) => [f.name, serviceOf(f)]));
+  const known = new Set(functions.flatMap((f) => [f.name, serviceOf(f), `${f.name}${CRASH_SUFFIX}`, `${serviceOf(f)}${CRASH_SUFFIX}`]));
   for (const key of Object.keys(rates)) {
     if (!known.has(key)) {
-      throw new FaultSpecError(`--fail ${key}: no such service; the stack's services are ${[...new Set(functions.map(serviceOf))].sort().join(", ")}`);
+      throw new FaultSpecError(`--fail ${key}: no such service; the stack's services are ${[...new Set(functions.map(serviceOf))].sort().join(", ")} (add ${CRASH_SUFFIX} to one to kill its function after its code ran)`);
     }
   }
 }

@@ -11,7 +11,8 @@ export interface ResourceTreatment {
 
 /** Resource types the local runtime runs, and what runs them. */
 export const RUNS: Readonly<Record<string, string>> = {
-  aws_dynamodb_table: "dynalite table with the synthesized keys; TTL swept by the runtime",
+  aws_dynamodb_table: "dynalite table with the synthesized keys; TTL swept by the runtime; stream_enabled: writes captured as stream records",
+  aws_pipes_pipe: "from its table's stream to its bus: filter criteria, input template, batch size, retries, record age, dead-letter queue",
   aws_cloudwatch_event_bus: "local bus, reachable through a local PutEvents endpoint",
   aws_cloudwatch_event_rule: "rule on the local bus, matching its event_pattern",
   aws_cloudwatch_event_target: "delivery with the retry policy and dead-letter queue",

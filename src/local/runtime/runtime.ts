@@ -5,6 +5,7 @@ import { Activity } from "./activity";
 import { Clock, seededRandom } from "./clock";
 import { DynaliteServer, startDynalite } from "./dynamodb/dynalite-server";
 import { LocalTables } from "./dynamodb/local-tables";
+import { LocalStreams } from "./dynamodb/streams";
 import { DeliveryError, LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
 import { checkFaultTargets, faultInjector } from "./faults";
 import { InventoryEntry, stackInventory } from "./inventory";
@@ -13,6 +14,7 @@ import { RuntimeIam } from "./iam/runtime-iam";
 import { readStackPolicies } from "./iam/stack-policies";
 import { functionEnvironment, workerExecArgv } from "./lambda/environment";
 import { InvocationCaller, InvokeResult, LambdaServiceError, LocalFunction } from "./lambda/local-function";
+import { LocalPipe } from "./pipes/local-pipe";
 import { LocalQueues } from "./sqs/queues";
 import { CodeDirLookup, StackModel, StackModelError, readStackModel } from "./stack-model";
 import { LocalStateMachine, StartExecutionError } from "./stepfunctions/local-state-machine";
@@ -85,6 +87,10 @@ export class LocalRuntime {
     /** Milliseconds each start-up step took. */
     readonly startupMs: Readonly<Record<string, number>>,
     readonly iam: RuntimeIamReport,
+    readonly streams: LocalStreams,
+    readonly pipes: ReadonlyMap<string, LocalPipe>,
+    /** What of the stack's streams and pipes is not emulated, for the start-up report. */
+    readonly notEmulated: readonly string[],
   ) {}
 
   /**
@@ -137,7 +143,13 @@ export class LocalRuntime {
     let endpoint: PutEventsEndpoint | undefined;
     const functions = new Map<string, LocalFunction>();
     try {
-      dynamo = await startDynalite(region, iamOn ? iam.dynamoDbGuard() : undefined);
+      const streams = new LocalStreams(model.tables, region, { retain: options.retainTrace ?? true });
+      const pipes = new Map<string, LocalPipe>();
+      dynamo = await startDynalite(region, iamOn ? iam.dynamoDbGuard() : undefined, {
+        tables: streams.captured(),
+        onWrite: (write) => streams.write(write),
+        onError: (table, message) => trace.emit({ kind: "dropped", source: `stream of ${table}`, reason: message }),
+      });
       closers.push(() => (dynamo as DynaliteServer).close());
       const tables = new LocalTables(dynamo.json, dynamo.client, model.tables);
       await tables.create();
@@ -197,6 +209,27 @@ export class LocalRuntime {
         activity,
         ...(iamOn ? { authorize: iam.putEvents, authorizeDeadLetter: iam.deadLetter } : {}),
       });
+      for (const spec of model.pipes) {
+        const busName = model.buses.find((b) => b.arn === spec.targetArn)?.name as string;
+        const calls = iamOn ? iam.pipeCalls(spec) : undefined;
+        const pipe = new LocalPipe({
+          spec,
+          busName,
+          putEvents: (entries) => bus.putEvents(entries, calls ? { principal: calls.principal } : undefined),
+          sendToDeadLetter: (queueArn, body) => {
+            const denied = calls?.sendMessage(queueArn);
+            if (denied) return denied;
+            if (!queues.find(queueArn)) return `queue ${queueArn} is not a resource the local runtime runs`;
+            queues.send(queueArn, body);
+            return undefined;
+          },
+          clock,
+          trace,
+          activity,
+        });
+        pipes.set(spec.name, pipe);
+        streams.subscribe(spec.sourceArn, (record) => pipe.receive(record));
+      }
       endpoint = await startLocalEventBridge(bus);
       closers.push(() => (endpoint as PutEventsEndpoint).close());
       const endpoints = { dynamodb: dynamo.endpoint, eventbridge: endpoint.endpoint };
@@ -287,6 +320,9 @@ export class LocalRuntime {
         closers,
         timings,
         { mode: iamMode, notEvaluated: iamOn ? [...NOT_EVALUATED, ...policies.unevaluated] : ["IAM (--iam off): every call is allowed"], authorizer },
+        streams,
+        pipes,
+        notEmulatedOfStreams(model),
       );
     } catch (error) {
       for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -341,6 +377,20 @@ export class LocalRuntime {
   async stop(): Promise<void> {
     for (const close of this.closers.splice(0).reverse()) await close().catch(() => undefined);
   }
+}
+
+/** What the start-up report lists as not emulated of the stack's streams and pipes. */
+function notEmulatedOfStreams(model: StackModel): string[] {
+  const lines: string[] = [];
+  if (model.tables.some((t) => t.stream)) {
+    lines.push(
+      "DynamoDB Streams: one shard per table, records handed on as each write is answered (no shard splits, no 24-hour retention, no GetRecords API); BatchWriteItem and TransactWriteItems write no stream record",
+    );
+  }
+  for (const pipe of model.pipes) {
+    lines.push(`pipe ${pipe.name}: no batching window, one batch at a time${pipe.notEmulated.length > 0 ? `; not emulated: ${pipe.notEmulated.join(", ")}` : ""}`);
+  }
+  return lines;
 }
 
 function parseJson(text: string): unknown {

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { EventPatternError, compileEventPattern } from "../event-pattern";
-import { TableSpec } from "./dynamodb/local-tables";
+import { StreamViewType, TableSpec } from "./dynamodb/local-tables";
 import { DEFAULT_RETRY_POLICY, RuleSpec, TargetSpec } from "./eventbridge/bus";
 import { AsyncInvokeSettings } from "./lambda/local-function";
 import { AslMachine } from "./stepfunctions/task-bindings";
@@ -51,6 +51,32 @@ export interface DeclaredStateMachine {
   readonly roleArn: string;
 }
 
+/** An EventBridge Pipe from a DynamoDB stream to a bus, as synthesized (what runs of it: src/local/runtime/pipes). */
+export interface DeclaredPipe {
+  readonly address: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly roleArn: string;
+  /** The source's ARN: a table's stream. */
+  readonly sourceArn: string;
+  readonly targetArn: string;
+  /** RUNNING unless desired_state says STOPPED. */
+  readonly running: boolean;
+  readonly batchSize: number;
+  /** -1: retry until the record expires (the Pipes default for streams). */
+  readonly maximumRetryAttempts: number;
+  /** -1: records never expire (the Pipes default for streams). */
+  readonly maximumRecordAgeSeconds: number;
+  readonly deadLetterArn?: string;
+  /** Filter patterns (parsed); a record passes when it matches any. Empty: every record passes. */
+  readonly filters: readonly unknown[];
+  readonly inputTemplate?: string;
+  /** The event bus target's Source and DetailType. */
+  readonly eventBus: { readonly source?: string; readonly detailType?: string };
+  /** Settings the runtime does not emulate, named for the start-up report. */
+  readonly notEmulated: readonly string[];
+}
+
 export interface DeclaredBus {
   readonly name: string;
   readonly arn: string;
@@ -64,6 +90,7 @@ export interface StackModel {
   readonly rules: readonly RuleSpec[];
   readonly functions: readonly DeclaredFunction[];
   readonly stateMachines: readonly DeclaredStateMachine[];
+  readonly pipes: readonly DeclaredPipe[];
 }
 
 /** Where a function's code is: the archive's `source_dir`, unless the caller maps it elsewhere. */
@@ -124,6 +151,14 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       ttlAttribute: ttl && refs.resolve(ttl.enabled) === true ? str(ttl.attribute_name, `${where}.ttl.attribute_name`) : undefined,
       globalSecondaryIndexes: index("global_secondary_index"),
       localSecondaryIndexes: index("local_secondary_index"),
+      ...(c.stream_enabled !== undefined && refs.resolve(c.stream_enabled, `${where}.stream_enabled`) === true
+        ? {
+            stream: {
+              arn: str(refs.attribute("aws_dynamodb_table", name, "stream_arn"), `${where}.stream_arn`),
+              viewType: str(c.stream_view_type, `${where}.stream_view_type`) as StreamViewType,
+            },
+          }
+        : {}),
     };
   });
 
@@ -290,5 +325,105 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
     };
   });
 
-  return { tables, queues, buses, rules, functions, stateMachines };
+  const pipes = each("aws_pipes_pipe").map(([name, c]) => readPipe(name, c, refs, str));
+  for (const pipe of pipes) {
+    if (!tables.some((t) => t.stream?.arn === pipe.sourceArn)) {
+      throw new StackModelError(`${pipe.address}: source ${pipe.sourceArn} is not the stream of a table of the stack (only DynamoDB stream sources run locally)`);
+    }
+    if (!buses.some((b) => b.arn === pipe.targetArn)) {
+      throw new StackModelError(`${pipe.address}: target ${pipe.targetArn} is not a bus of the stack (only event bus targets run locally)`);
+    }
+  }
+
+  return { tables, queues, buses, rules, functions, stateMachines, pipes };
+}
+
+/** Pipe settings that change what a pipe does but that the runtime does not emulate. */
+const PIPE_SETTINGS_NOT_EMULATED: readonly [string, string][] = [
+  ["enrichment", "enrichment"],
+  ["source_parameters.dynamodb_stream_parameters.parallelization_factor", "parallelization_factor (one batch at a time per shard)"],
+  ["source_parameters.dynamodb_stream_parameters.maximum_batching_window_in_seconds", "maximum_batching_window_in_seconds (batches are what is waiting, at once)"],
+  ["source_parameters.dynamodb_stream_parameters.on_partial_batch_item_failure", "on_partial_batch_item_failure"],
+  ["log_configuration", "log_configuration (no pipe logs)"],
+  ["kms_key_identifier", "kms_key_identifier"],
+];
+
+function readPipe(name: string, c: ResourceConfig, refs: TerraformReferences, str: (value: unknown, where: string) => string): DeclaredPipe {
+  const where = `aws_pipes_pipe.${name}`;
+  if (c.name === undefined) throw new StackModelError(`${where} has no name (name_prefix is not supported locally)`);
+  const source = first(c.source_parameters);
+  const stream = first(source?.dynamodb_stream_parameters);
+  const target = first(c.target_parameters);
+  const bus = first(target?.eventbridge_event_bus_parameters);
+  const numberOr = (value: unknown, fallback: number, field: string) => (value === undefined ? fallback : num(refs.resolve(value), `${where}.${field}`));
+  const filters = (Array.isArray(first(source?.filter_criteria)?.filter) ? (first(source?.filter_criteria)?.filter as unknown[]) : []).map((f, i) => {
+    const text = str((f as Record<string, unknown>).pattern, `${where}.source_parameters.filter_criteria.filter[${i}].pattern`);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new StackModelError(`${where}.source_parameters.filter_criteria.filter[${i}].pattern is not valid JSON: ${(error as Error).message}`);
+    }
+  });
+  for (const [i, pattern] of filters.entries()) {
+    const refusal = pipeFilterRefusal(pattern);
+    if (refusal) throw new StackModelError(`${where} filter ${i}: ${refusal}`);
+  }
+  const has = (field: string) => field.split(".").reduce<unknown>((node, key) => (node === undefined ? undefined : first(node)?.[key] ?? (node as Record<string, unknown>)[key]), c) !== undefined;
+  const desired = c.desired_state === undefined ? "RUNNING" : str(c.desired_state, `${where}.desired_state`);
+  const dlq = first(stream?.dead_letter_config);
+  return {
+    address: where,
+    name: str(c.name, `${where}.name`),
+    arn: str(refs.attribute("aws_pipes_pipe", name, "arn"), `${where}.arn`),
+    roleArn: str(c.role_arn, `${where}.role_arn`),
+    sourceArn: str(c.source, `${where}.source`),
+    targetArn: str(c.target, `${where}.target`),
+    running: desired !== "STOPPED",
+    // Defaults for stream sources: EventBridge Pipes API reference, PipeSourceDynamoDBStreamParameters.
+    batchSize: numberOr(stream?.batch_size, 100, "source_parameters.dynamodb_stream_parameters.batch_size"),
+    maximumRetryAttempts: numberOr(stream?.maximum_retry_attempts, -1, "source_parameters.dynamodb_stream_parameters.maximum_retry_attempts"),
+    maximumRecordAgeSeconds: numberOr(stream?.maximum_record_age_in_seconds, -1, "source_parameters.dynamodb_stream_parameters.maximum_record_age_in_seconds"),
+    ...(dlq?.arn !== undefined ? { deadLetterArn: str(dlq.arn, `${where}.source_parameters.dynamodb_stream_parameters.dead_letter_config.arn`) } : {}),
+    filters,
+    ...(target?.input_template !== undefined ? { inputTemplate: str(target.input_template, `${where}.target_parameters.input_template`) } : {}),
+    eventBus: {
+      ...(bus?.source !== undefined ? { source: str(bus.source, `${where}.target_parameters.eventbridge_event_bus_parameters.source`) } : {}),
+      ...(bus?.detail_type !== undefined ? { detailType: str(bus.detail_type, `${where}.target_parameters.eventbridge_event_bus_parameters.detail_type`) } : {}),
+    },
+    notEmulated: PIPE_SETTINGS_NOT_EMULATED.filter(([field]) => has(field)).map(([, label]) => label),
+  };
+}
+
+/**
+ * Why EventBridge Pipes would refuse a filter pattern, or undefined: it must be a valid event pattern,
+ * and Pipes do not take anything-but with prefix, suffix, equals-ignore-case or wildcard (the "Pipe
+ * support" column of https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
+ */
+export function pipeFilterRefusal(pattern: unknown): string | undefined {
+  try {
+    compileEventPattern(pattern);
+  } catch (error) {
+    if (error instanceof EventPatternError) return error.message;
+    throw error;
+  }
+  const walk = (node: unknown): string | undefined => {
+    if (Array.isArray(node)) {
+      for (const x of node) {
+        const found = walk(x);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (!node || typeof node !== "object") return undefined;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "anything-but" && value && typeof value === "object" && !Array.isArray(value)) {
+        const operator = Object.keys(value).find((k) => ["prefix", "suffix", "equals-ignore-case", "wildcard"].includes(k));
+        if (operator) return `anything-but with ${operator} is not supported in EventBridge Pipes filters`;
+      }
+      const found = walk(value);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(pattern);
 }

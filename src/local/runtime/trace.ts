@@ -17,6 +17,10 @@ export type TraceRecord = { readonly at: number } & (
   | { readonly kind: "delivered"; readonly eventId: string; readonly rule: string; readonly target: string; readonly attempts: number }
   | { readonly kind: "dead-lettered"; readonly queue: string; readonly source: string; readonly reason: string; readonly eventId?: string }
   | { readonly kind: "dropped"; readonly source: string; readonly reason: string; readonly eventId?: string }
+  | { readonly kind: "stream-record"; readonly table: string; readonly eventName: string; readonly sequenceNumber: string; readonly keys: unknown }
+  | { readonly kind: "pipe-filtered"; readonly pipe: string; readonly sequenceNumber: string; readonly eventName: string }
+  | { readonly kind: "pipe-delivered"; readonly pipe: string; readonly sequenceNumbers: readonly string[]; readonly eventIds: readonly string[]; readonly attempts: number }
+  | { readonly kind: "pipe-failed"; readonly pipe: string; readonly sequenceNumbers: readonly string[]; readonly attempt: number; readonly errorCode: string; readonly message: string; readonly willRetry: boolean }
   | { readonly kind: "execution-started"; readonly executionArn: string; readonly stateMachine: string; readonly input: unknown }
   | {
       readonly kind: "state";
@@ -45,7 +49,7 @@ export type TraceRecord = { readonly at: number } & (
       readonly errorType?: string;
       readonly errorMessage?: string;
       /** Set when the failure was injected (`--fail`) instead of running the code. */
-      readonly injected?: "business" | "transient";
+      readonly injected?: "business" | "transient" | "crash";
     }
 );
 

@@ -5,20 +5,23 @@ import { NOT_APPLICABLE, Problem, ResourceRule, nonCompliant, verdictOf } from "
 /**
  * Services that set aws:SourceAccount and aws:SourceArn when they assume a role, and what the source is:
  * EventBridge the rule ("Using IAM policy conditions in Amazon EventBridge"), Step Functions the state
- * machine (Step Functions developer guide, "Creating an IAM role for your state machine").
+ * machine (Step Functions developer guide, "Creating an IAM role for your state machine"), EventBridge
+ * Pipes the pipe (EventBridge user guide, "Amazon EventBridge Pipes permissions": the execution role's
+ * trust policy with aws:SourceArn and aws:SourceAccount).
  */
 const SOURCE_OF: Readonly<
   Record<string, { readonly arnService: string; readonly resourceType: string; readonly what: string }>
 > = {
   "events.amazonaws.com": { arnService: "events", resourceType: "aws_cloudwatch_event_rule", what: "rule" },
   "states.amazonaws.com": { arnService: "states", resourceType: "aws_sfn_state_machine", what: "state machine" },
+  "pipes.amazonaws.com": { arnService: "pipes", resourceType: "aws_pipes_pipe", what: "pipe" },
 };
 
 export const iamServiceRoleTrustConditions: ResourceRule = {
   id: "iam-service-role-trust-conditions",
   scope: "resource",
   title:
-    "Roles assumed by EventBridge or Step Functions trust them only for one source of this account (aws:SourceAccount, aws:SourceArn)",
+    "Roles assumed by EventBridge, EventBridge Pipes or Step Functions trust them only for one source of this account (aws:SourceAccount, aws:SourceArn)",
   explanation:
     "A trust policy that names only the service lets that service assume the role on behalf of any rule or state machine, in any account that learns the role's ARN (the cross-service confused deputy). aws:SourceAccount and aws:SourceArn pin it to the one rule or state machine the role exists for. Lambda execution roles are outside this rule: AWS does not document these keys for Lambda assuming an execution role, and a condition it never meets would stop every function.",
   fix: 'Add "Condition": { "StringEquals": { "aws:SourceAccount": <account> }, "ArnEquals": { "aws:SourceArn": <the rule or state machine ARN> } } to the trust statement (ServiceRole\'s trustedSource).',

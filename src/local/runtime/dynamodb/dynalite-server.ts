@@ -21,6 +21,25 @@ export interface DynamoDbGuard {
   authorize(accessKeyId: string, operation: string, refs: readonly DynamoDbTableRef[]): DynamoDbErrorAnswer | undefined;
 }
 
+/** A successful write to a table with a stream: the item's key and its images (DynamoDB JSON) around the write. */
+export interface CapturedWrite {
+  readonly table: string;
+  readonly keys: Record<string, unknown>;
+  readonly oldImage?: Record<string, unknown>;
+  readonly newImage?: Record<string, unknown>;
+  /** When the write was answered (epoch ms). */
+  readonly at: number;
+}
+
+/** The tables whose writes are captured for their streams, and who is told of each. */
+export interface StreamCapture {
+  readonly tables: readonly { readonly name: string; readonly hashKey: string; readonly rangeKey?: string }[];
+  /** Called in write order per item key. */
+  onWrite(write: CapturedWrite): void;
+  /** A write whose images could not be read (the write itself succeeded). */
+  onError(table: string, message: string): void;
+}
+
 export interface DynaliteServer {
   /** e.g. http://127.0.0.1:41234 */
   readonly endpoint: string;
@@ -36,18 +55,18 @@ export interface DynaliteServer {
  * DynamoDB calls land there, and in its own thread they do not queue behind the bus and the state
  * machines on the main thread.
  */
-export async function startDynalite(region: string, guard?: DynamoDbGuard): Promise<DynaliteServer> {
+export async function startDynalite(region: string, guard?: DynamoDbGuard, streams?: StreamCapture): Promise<DynaliteServer> {
   const source = `
     const { parentPort, workerData } = require("node:worker_threads");
     const { EventEmitter } = require("node:events");
     const dynalite = require(workerData.dynalite);
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     server.keepAliveTimeout = 60000;
-    if (workerData.guard) {
-      // Requests signed with a guarded access key are authorized (by the main thread, once per
-      // distinct key, operation and tables) before dynalite sees them.
-      const tableRefs = new Function("return (" + workerData.guard.tableRefs + ")")();
-      const guarded = new Set(workerData.guard.accessKeyIds);
+    const tableRefs = workerData.guard ? new Function("return (" + workerData.guard.tableRefs + ")")() : undefined;
+    const guarded = new Set(workerData.guard ? workerData.guard.accessKeyIds : []);
+    const streamTables = new Map((workerData.streams || []).map((t) => [t.name, t]));
+    if (workerData.guard || streamTables.size > 0) {
+      const http = require("node:http");
       const serve = server.listeners("request")[0];
       server.removeAllListeners("request");
       const decisions = new Map();
@@ -60,33 +79,114 @@ export async function startDynalite(region: string, guard?: DynamoDbGuard): Prom
         decisions.set(w.key, m.denial || null);
         w.answer(m.denial || null);
       });
+      // Stream capture: a write to a table with a stream is serialized per item key with a consistent
+      // read before and after it, so each record's images are the item as DynamoDB stored it, in the
+      // order the writes happened.
+      const internalAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+      const getItem = (tableName, key) =>
+        new Promise((resolve, reject) => {
+          const body = JSON.stringify({ TableName: tableName, Key: key, ConsistentRead: true });
+          const req = http.request(
+            {
+              host: "127.0.0.1",
+              port: server.address().port,
+              method: "POST",
+              path: "/",
+              agent: internalAgent,
+              headers: {
+                "content-type": "application/x-amz-json-1.0",
+                "x-amz-target": "DynamoDB_20120810.GetItem",
+                "x-amz-date": "20200101T000000Z",
+                authorization: "AWS4-HMAC-SHA256 Credential=streams/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0",
+                "content-length": Buffer.byteLength(body),
+              },
+            },
+            (res) => {
+              const parts = [];
+              res.on("data", (c) => parts.push(c));
+              res.on("end", () => {
+                const text = Buffer.concat(parts).toString("utf8");
+                if (res.statusCode !== 200) return reject(new Error("stream capture read failed: " + text));
+                resolve(JSON.parse(text).Item);
+              });
+            },
+          );
+          req.on("error", reject);
+          req.end(body);
+        });
+      const canonical = (v) => (v && typeof v === "object" ? (Array.isArray(v) ? "[" + v.map(canonical).join(",") + "]" : "{" + Object.keys(v).sort().map((k) => JSON.stringify(k) + ":" + canonical(v[k])).join(",") + "}") : JSON.stringify(v));
+      const tails = new Map();
+      const serialized = (id, task) => {
+        const run = (tails.get(id) || Promise.resolve()).then(task);
+        const tail = run.catch(() => undefined);
+        tails.set(id, tail);
+        tail.then(() => { if (tails.get(id) === tail) tails.delete(id); });
+        return run;
+      };
+      const WRITES = new Set(["PutItem", "UpdateItem", "DeleteItem"]);
+      const capture = (operation, request, forward) => {
+        const table = WRITES.has(operation) && request && streamTables.get(request.TableName);
+        const source = table && (operation === "PutItem" ? request.Item : request.Key);
+        if (!table || !source || typeof source !== "object") return forward((status, release) => release());
+        const key = {};
+        for (const name of [table.hashKey, table.rangeKey].filter(Boolean)) key[name] = source[name];
+        serialized(table.name + "\\u0000" + canonical(key), async () => {
+          const before = await getItem(table.name, key).catch(() => undefined);
+          // The answer is held until the record is posted, so a caller that has its answer can count on the record.
+          const [status, release] = await new Promise((resolve) => forward((s, r) => resolve([s, r])));
+          try {
+            if (status !== 200) return;
+            const after = operation === "DeleteItem" ? undefined : await getItem(table.name, key);
+            // No record for a write that changed nothing (DynamoDB developer guide, "Change data capture for DynamoDB Streams").
+            if (canonical(before) === canonical(after)) return;
+            parentPort.postMessage({ type: "stream", table: table.name, keys: key, oldImage: before, newImage: after, at: Date.now() });
+          } finally {
+            release();
+          }
+        }).catch((e) => parentPort.postMessage({ type: "stream-error", table: table.name, message: e.message }));
+      };
       server.on("request", (req, res) => {
         const credential = /Credential=([^/,\\s]+)\\//.exec(String(req.headers.authorization || ""));
-        if (!credential || !guarded.has(credential[1])) return serve(req, res);
+        const isGuarded = credential && guarded.has(credential[1]);
+        const target = String(req.headers["x-amz-target"] || "");
+        const operation = target.slice(target.indexOf(".") + 1);
+        if (!isGuarded && !(streamTables.size > 0 && WRITES.has(operation))) return serve(req, res);
         const chunks = [];
         req.on("data", (c) => chunks.push(c));
         req.on("end", () => {
           const body = Buffer.concat(chunks);
-          const replay = () => {
+          let request;
+          try {
+            request = JSON.parse(body.toString("utf8") || "{}");
+          } catch (e) {
+            request = undefined;
+          }
+          const replay = (done) => {
             const copy = new EventEmitter();
             copy.headers = req.headers;
             copy.method = req.method;
             copy.url = req.url;
+            const end = res.end.bind(res);
+            res.end = (...args) => {
+              res.end = end;
+              done(res.statusCode, () => end(...args));
+              return res;
+            };
             serve(copy, res);
             if (body.length > 0) copy.emit("data", body);
             copy.emit("end");
           };
-          const target = String(req.headers["x-amz-target"] || "");
-          const operation = target.slice(target.indexOf(".") + 1);
+          const proceed = () => capture(operation, request, replay);
+          if (!isGuarded || !request) return proceed();
           let refs;
           try {
-            refs = tableRefs(operation, JSON.parse(body.toString("utf8") || "{}"));
+            refs = tableRefs(operation, request);
           } catch (e) {
-            return replay();
+            return proceed();
           }
           const key = credential[1] + "\\u0000" + operation + "\\u0000" + JSON.stringify(refs);
           const answer = (denial) => {
-            if (!denial) return replay();
+            if (!denial) return proceed();
             res.writeHead(denial.status, { "content-type": "application/x-amz-json-1.0", "content-length": Buffer.byteLength(denial.body), "x-amzn-requestid": require("node:crypto").randomUUID() });
             res.end(denial.body);
           };
@@ -108,12 +208,19 @@ export async function startDynalite(region: string, guard?: DynamoDbGuard): Prom
     workerData: {
       dynalite: require.resolve("dynalite"),
       ...(guard ? { guard: { accessKeyIds: [...guard.accessKeyIds], tableRefs: dynamoDbTableRefs.toString() } } : {}),
+      ...(streams && streams.tables.length > 0 ? { streams: streams.tables.map((t) => ({ ...t })) } : {}),
     },
   });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once("message", (m: { port?: number; error?: string }) => (m.port ? resolve(m.port) : reject(new Error(`dynalite did not start: ${m.error}`))));
     worker.once("error", reject);
   });
+  if (streams) {
+    worker.on("message", (m: CapturedWrite & { type?: string; message?: string }) => {
+      if (m.type === "stream") streams.onWrite(m);
+      else if (m.type === "stream-error") streams.onError(m.table, m.message as string);
+    });
+  }
   if (guard) {
     worker.on("message", (m: { type?: string; id?: number; accessKeyId?: string; operation?: string; refs?: DynamoDbTableRef[] }) => {
       if (m.type !== "authorize") return;

@@ -16,7 +16,12 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
   readonly globalSecondaryIndexes?: readonly Record<string, unknown>[];
   readonly localSecondaryIndexes?: readonly Record<string, unknown>[];
+  /** The table's stream, when `stream_enabled` is true. */
+  readonly stream?: { readonly arn: string; readonly viewType: StreamViewType };
 }
+
+/** What a stream record carries of the item (DynamoDB's StreamViewType). */
+export type StreamViewType = "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";
 
 /** CreateTable input for a table as synthesized (the keys, indexes and billing mode). */
 export function createTableInput(spec: TableSpec): CreateTableCommandInput {

@@ -4,13 +4,16 @@ import { DynamoDBError } from "../dynamodb/json-client";
 import type { EventsCaller, PutEventsAuthorizer, RuleSpec, TargetSpec } from "../eventbridge/bus";
 import { functionAccessKeyId } from "../lambda/environment";
 import { LambdaServiceError } from "../lambda/local-function";
-import type { DeclaredFunction, DeclaredStateMachine, StackModel } from "../stack-model";
+import type { DeclaredFunction, DeclaredPipe, DeclaredStateMachine, StackModel } from "../stack-model";
 import type { TaskBackends } from "../stepfunctions/task-bindings";
 import { Authorizer, randomSessionName } from "./authorizer";
 import type { Principal } from "./evaluate";
 import { dynamoDbPermissions, dynamoDbTableRefs, putEventsPermission, RequiredPermission, sourceContext } from "./service-calls";
 
-const SERVICE = { lambda: "lambda.amazonaws.com", states: "states.amazonaws.com", events: "events.amazonaws.com" } as const;
+const SERVICE = { lambda: "lambda.amazonaws.com", states: "states.amazonaws.com", events: "events.amazonaws.com", pipes: "pipes.amazonaws.com" } as const;
+
+/** What a pipe's role must be allowed on a DynamoDB stream source (EventBridge Pipes user guide, "DynamoDB stream as a source"). */
+const STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"] as const;
 
 /**
  * IAM at each place the runtime serves an AWS call: who the caller is (a function by its access key,
@@ -51,7 +54,28 @@ export class RuntimeIam {
       const denial = this.authorizer.authorize({ kind: "service", service: SERVICE.states }, "sts:AssumeRole", sm.roleArn, sourceContext(sm.arn, this.account.accountId));
       if (denial) problems.push(`${sm.address}: Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role (${denial.message})`);
     }
+    for (const pipe of this.model.pipes) {
+      const denial = this.authorizer.authorize({ kind: "service", service: SERVICE.pipes }, "sts:AssumeRole", pipe.roleArn, sourceContext(pipe.arn, this.account.accountId));
+      if (denial) {
+        problems.push(`${pipe.address}: EventBridge Pipes cannot assume the pipe's role (${denial.message})`);
+        continue;
+      }
+      const cannotRead = this.check(this.pipeSession(pipe), STREAM_READ_ACTIONS.map((action) => ({ action, resource: pipe.sourceArn })));
+      if (cannotRead) problems.push(`${pipe.address}: the pipe's role cannot read its source stream (${cannotRead})`);
+    }
     return problems;
+  }
+
+  private pipeSession(pipe: DeclaredPipe): Principal {
+    let session = this.eventsSessions.get(pipe.roleArn);
+    if (!session) this.eventsSessions.set(pipe.roleArn, (session = this.authorizer.session(pipe.roleArn, randomSessionName())));
+    return session;
+  }
+
+  /** A pipe's calls, as its role: PutEvents to its target (the principal) and SendMessage to its dead-letter queue. */
+  pipeCalls(pipe: DeclaredPipe): { readonly principal: Principal; sendMessage(queueArn: string): string | undefined } {
+    const principal = this.pipeSession(pipe);
+    return { principal, sendMessage: (queueArn) => this.check(principal, [{ action: "sqs:SendMessage", resource: queueArn }]) };
   }
 
   private check(principal: Principal, permissions: readonly RequiredPermission[]): string | undefined {

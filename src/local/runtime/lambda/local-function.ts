@@ -81,6 +81,8 @@ export type InvocationCaller =
 /** An invocation that fails on purpose (`--fail`), decided before the code runs. */
 export type InjectedFault =
   | { readonly kind: "business"; readonly error: FunctionErrorPayload }
+  /** The code runs (its writes happen), then the sandbox is killed before it answers. */
+  | { readonly kind: "crash"; readonly message: string }
   | { readonly kind: "transient"; readonly serviceError?: LambdaServiceError; readonly error?: FunctionErrorPayload };
 
 export type FaultDecider = (fn: FunctionSpec, caller: InvocationCaller, invocationType: "RequestResponse" | "Event") => InjectedFault | undefined;
@@ -292,6 +294,7 @@ export class LocalFunction {
     this.stats.invocations++;
     const started = Date.now();
     const fault = this.options.faults?.(this.spec, caller, invocationType);
+    if (fault?.kind === "crash") return this.runAndCrash(requestId, eventJson, invocationType, fault.message, started);
     if (fault) {
       this.stats.injected++;
       const error = fault.error;
@@ -331,6 +334,26 @@ export class LocalFunction {
       return { requestId, payload: outcome.error, functionError: outcome.error, durationMs };
     }
     return { requestId, payload: JSON.parse(outcome.payload ?? "null") as unknown, durationMs };
+  }
+
+  /**
+   * An invocation whose sandbox dies once the handler has finished, before its answer leaves: what
+   * the caller sees is Lambda's answer for a runtime that exited (Runtime.ExitError); the next
+   * invocation gets a new sandbox.
+   */
+  private async runAndCrash(requestId: string, eventJson: string, invocationType: "RequestResponse" | "Event", message: string, started: number): Promise<InvokeResult> {
+    this.stats.injected++;
+    const sandbox = await this.acquire();
+    try {
+      await sandbox.run(requestId, eventJson);
+      await sandbox.worker.terminate();
+    } finally {
+      this.release(sandbox);
+    }
+    const error: FunctionErrorPayload = { errorType: "Runtime.ExitError", errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed (${message})`, trace: [] };
+    this.stats.errors++;
+    this.options.trace.emit({ kind: "function-invoked", functionName: this.spec.name, requestId, invocationType, durationMs: Date.now() - started, errorType: error.errorType, errorMessage: error.errorMessage, injected: "crash" });
+    return { requestId, payload: error, functionError: error, durationMs: Date.now() - started };
   }
 
   /**

@@ -434,6 +434,13 @@ const FUNCTIONS: Record<string, Fn> = {
     if (!Array.isArray(list)) throw new ExpressionError("join: second argument must be a list");
     return list.map((x) => toStringValue(x, "join element")).join(toStringValue(sep as Value, "join separator"));
   },
+  // Wraps around past the end (https://developer.hashicorp.com/terraform/language/functions/element).
+  element: ([list, index]) => {
+    if (!Array.isArray(list) || list.length === 0) throw new ExpressionError("element: first argument must be a non-empty list");
+    const i = toNumber(index as Value, "element index");
+    if (!Number.isInteger(i) || i < 0) throw new ExpressionError("element: the index must be a whole number of at least 0");
+    return list[i % list.length] as Value;
+  },
   split: ([sep, text]) => toStringValue(text as Value, "split").split(toStringValue(sep as Value, "split separator")),
   replace: ([text, search, repl]) => {
     const s = toStringValue(search as Value, "replace search");

@@ -10,6 +10,9 @@ export interface LocalAccount {
 /** LocalStack's convention: an account id that no real account has. */
 export const LOCAL_ACCOUNT_ID = "000000000000";
 
+/** The label of every local table's stream (AWS uses the stream's creation time, ISO-8601). */
+export const LOCAL_STREAM_LABEL = "1970-01-01T00:00:00.000";
+
 type Attributes = (name: (attr: string) => string, account: LocalAccount) => Value;
 
 const arn = (service: string, account: LocalAccount, resource: string, regional = true) =>
@@ -50,6 +53,13 @@ const COMPUTED: Record<string, Record<string, Attributes>> = {
   },
   aws_dynamodb_table: {
     arn: (a, acc) => arn("dynamodb", acc, `table/${a("name")}`),
+    id: (a) => a("name"),
+    // AWS labels a stream with its creation time; a local table's stream is always this one.
+    stream_arn: (a, acc) => arn("dynamodb", acc, `table/${a("name")}/stream/${LOCAL_STREAM_LABEL}`),
+    stream_label: () => LOCAL_STREAM_LABEL,
+  },
+  aws_pipes_pipe: {
+    arn: (a, acc) => arn("pipes", acc, `pipe/${a("name")}`),
     id: (a) => a("name"),
   },
   aws_iam_role: {
