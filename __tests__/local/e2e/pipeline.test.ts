@@ -3,12 +3,12 @@
  * function, "Order Created" crosses the bus, the rule starts the saga, the saga calls Payment and
  * Inventory and writes the outcome, "Order Completed"/"Order Failed" reaches Notification.
  */
-import { DetailType, EventSource, RulePatterns } from "../../../src/contracts/events";
+import { DetailType, EventSource, OrderCreatedDetailSchema, RulePatterns } from "../../../src/contracts/events";
 import { Authorizer } from "../../../src/local/runtime/iam/authorizer";
 import type { Policy } from "../../../src/local/runtime/iam/policy";
 import { putRawEvents } from "../../../src/local/orders/raw-events";
 import { StateName } from "../../../src/workflow/names";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "../../../handlers/shared/aws";
 import { itemsOf, order, startPipeline, stockOf, type RunningPipeline } from "./support";
 
@@ -72,6 +72,51 @@ describe("npm run local, end to end", () => {
     expect(await notificationsOf(orderId)).toHaveLength(1);
     const outcomeEvent = pipeline.runtime.trace.records.find((r) => r.kind === "event-accepted" && r.detailType === DetailType.orderCompleted && JSON.stringify(r.detail).includes(orderId));
     expect(outcomeEvent).toBeDefined();
+  });
+
+  it("publishes Order Created through the orders table's stream and the pipe, once, with the contract's detail", async () => {
+    const outcome = await pipeline.submit(order({ customerId: "cust-outbox", idempotencyKey: "outbox-1" }));
+    const orderId = outcome.orderId as string;
+    const { runtime } = pipeline;
+    // The stream: the Order service's INSERT (NEW_IMAGE as DynamoDB JSON), then the saga's MODIFYs
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_StreamRecord.html).
+    const records = runtime.streams.records(pipeline.parts.ordersTable).filter((r) => (r.dynamodb.Keys.orderId as { S: string }).S === orderId);
+    expect(records.map((r) => [r.eventName, (r.dynamodb.NewImage?.status as { S: string }).S])).toEqual([
+      ["INSERT", "PENDING"],
+      ["MODIFY", "PENDING"],
+      ["MODIFY", "COMPLETED"],
+    ]);
+    expect(records[0]).toMatchObject({
+      eventSource: "aws:dynamodb",
+      eventVersion: "1.1",
+      awsRegion: "us-east-1",
+      eventSourceARN: expect.stringMatching(/^arn:aws:dynamodb:us-east-1:000000000000:table\/orders-dev-orders\/stream\//),
+      dynamodb: { StreamViewType: "NEW_IMAGE", Keys: { orderId: { S: orderId } }, NewImage: { totalCents: { N: "5998" }, customerId: { S: "cust-outbox" } } },
+    });
+    expect(records.map((r) => BigInt(r.dynamodb.SequenceNumber))).toEqual([...records.map((r) => BigInt(r.dynamodb.SequenceNumber))].sort((a, b) => (a < b ? -1 : 1)));
+    const created = runtime.trace.records.filter((r) => r.kind === "event-accepted" && r.detailType === DetailType.orderCreated && (r.detail as { orderId: string }).orderId === orderId);
+    expect(created).toHaveLength(1);
+    const [event] = created as { eventId: string; source: string; detail: unknown }[];
+    expect(event!.source).toBe(EventSource.orderService);
+    expect(OrderCreatedDetailSchema.parse(event!.detail)).toEqual({ orderId, customerId: "cust-outbox", currency: "USD", createdAt: expect.any(String) });
+    const delivered = runtime.trace.records.find((r) => r.kind === "pipe-delivered" && r.eventIds.includes(event!.eventId));
+    expect(delivered).toMatchObject({ pipe: "orders-dev-order-created", sequenceNumbers: [records[0]!.dynamodb.SequenceNumber] });
+  });
+
+  it("starts no workflow for an update: a MODIFY of an order, even one left PENDING, does not pass the pipe's filter", async () => {
+    const done = await pipeline.submit(order({ customerId: "cust-update", idempotencyKey: "update-1" }));
+    const orderId = done.orderId as string;
+    const { runtime } = pipeline;
+    const executions = runtime.executions().length;
+    const db = createDocumentClient(runtime.tables.client);
+    await db.send(new UpdateCommand({ TableName: pipeline.parts.ordersTable, Key: { orderId }, UpdateExpression: "SET #s = :pending", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":pending": "PENDING" } }));
+    await runtime.idle(10_000);
+
+    const last = runtime.streams.records(pipeline.parts.ordersTable).filter((r) => (r.dynamodb.Keys.orderId as { S: string }).S === orderId).pop();
+    expect(last).toMatchObject({ eventName: "MODIFY", dynamodb: { NewImage: { status: { S: "PENDING" } } } });
+    expect(runtime.trace.records).toContainEqual(expect.objectContaining({ kind: "pipe-filtered", sequenceNumber: last!.dynamodb.SequenceNumber, eventName: "MODIFY" }));
+    expect(runtime.executions()).toHaveLength(executions);
+    expect(runtime.trace.records.filter((r) => r.kind === "event-accepted" && r.detailType === DetailType.orderCreated && (r.detail as { orderId: string }).orderId === orderId)).toHaveLength(1);
   });
 
   it("fails a declined payment: nothing charged, no stock taken, FAILED with PaymentDeclined, customer told", async () => {
@@ -176,8 +221,14 @@ describe("npm run local, end to end", () => {
     };
     // What only a path these orders do not take needs: Powertools idempotency reads the record of a
     // repeated notification (GetItem) and deletes it when the handler fails (DeleteItem); Lambda
-    // sends a notification that failed every attempt to its on-failure queue (SendMessage).
-    const onlyOnOtherPaths = ["orders-dev-notification-fn dynamodb:GetItem", "orders-dev-notification-fn dynamodb:DeleteItem", "orders-dev-notification-fn sqs:SendMessage"];
+    // sends a notification that failed every attempt to its on-failure queue (SendMessage); the
+    // outbox pipe describes a batch it could not deliver in its dead-letter queue (SendMessage).
+    const onlyOnOtherPaths = [
+      "orders-dev-notification-fn dynamodb:GetItem",
+      "orders-dev-notification-fn dynamodb:DeleteItem",
+      "orders-dev-notification-fn sqs:SendMessage",
+      "orders-dev-order-created-pipe sqs:SendMessage",
+    ];
     const unneeded: string[] = [];
     for (const [roleArn, policies] of authorizer.policies.identity) {
       policies.forEach((policy, pi) =>
@@ -203,8 +254,9 @@ describe("npm run local: the attacks of a principal allowed to put events or pla
   it("a forged Order Created for a PENDING order: the saga charges, reserves and announces the stored order", async () => {
     const orderId = `ord_${"f0".repeat(16)}`;
     const items = [{ productId: "prod-001", quantity: 1, unitPriceCents: 2999 }];
-    // An order stored PENDING whose own event has not reached the bus yet.
-    const stored = { orderId, customerId: "cust-owner", items, itemsJson: JSON.stringify(items), totalCents: 2999, currency: "USD", status: "PENDING", publishState: "PUBLISHED", createdAt: "2026-01-01T00:00:00.000Z" };
+    // An order stored PENDING: the pipe publishes its own Order Created too; whichever event the saga
+    // sees first claims the order, the other is ignored as a duplicate.
+    const stored = { orderId, customerId: "cust-owner", items, itemsJson: JSON.stringify(items), totalCents: 2999, currency: "USD", status: "PENDING", createdAt: "2026-01-01T00:00:00.000Z" };
     await createDocumentClient(pipeline.runtime.tables.client).send(new PutCommand({ TableName: pipeline.parts.ordersTable, Item: stored }));
     const stock3 = await stockOf(pipeline.runtime, "prod-003");
     const [put] = await forge(DetailType.orderCreated, EventSource.orderService, {
