@@ -1,12 +1,16 @@
 /**
  * A load of generated orders with failures injected into Payment, Inventory and Notification (at the
- * runtime's invocation layer, the handlers unchanged). Whatever failed, every order must end COMPLETED
- * or FAILED, no payment may stand without its fulfilment or refund, no stock may go negative or leak,
- * and whatever could not be delivered must sit in a dead-letter queue.
+ * runtime's invocation layer, the handlers unchanged), and an Order function that dies after its write
+ * and before it answers (order-crash), which the client answers by submitting again with the same
+ * idempotency key. Whatever failed, every order must end COMPLETED or FAILED (none left PENDING: the
+ * outbox pipe publishes what was written, whether or not the function answered), Order Created must be
+ * published once per order, no payment may stand without its fulfilment or refund, no stock may go
+ * negative or leak, and whatever could not be delivered must sit in a dead-letter queue.
  */
 import { STOCK_CATALOGUE } from "../../../handlers/inventory/catalogue";
+import { DetailType } from "../../../src/contracts/events";
 import { generateOrders, runOrders } from "../../../src/local/orders/load";
-import type { OrderOutcome } from "../../../src/local/orders/order-driver";
+import { OrderDriver, type OrderOutcome } from "../../../src/local/orders/order-driver";
 import { seededRandom } from "../../../src/local/runtime/clock";
 import type { TraceRecord } from "../../../src/local/runtime/trace";
 import { itemsOf, startPipeline, type RunningPipeline } from "./support";
@@ -17,19 +21,29 @@ const UNITS = 400;
 let pipeline: RunningPipeline;
 let outcomes: OrderOutcome[];
 const lost: TraceRecord[] = [];
+const published = new Map<string, number>();
+let crashes = 0;
 
 beforeAll(async () => {
   pipeline = await startPipeline({
-    faults: { payment: 0.2, inventory: 0.1, notification: 0.2 },
+    faults: { payment: 0.2, inventory: 0.1, notification: 0.2, "order-crash": 0.2 },
     unitsPerProduct: UNITS,
     retainTrace: false,
     traceStates: false,
   });
   pipeline.runtime.trace.subscribe((r) => {
     if (r.kind === "dropped") lost.push(r);
+    if (r.kind === "event-accepted" && r.detailType === DetailType.orderCreated) {
+      const orderId = (r.detail as { orderId: string }).orderId;
+      published.set(orderId, (published.get(orderId) ?? 0) + 1);
+    }
+    if (r.kind === "function-invoked" && r.injected === "crash") crashes++;
   });
   const orders = generateOrders(ORDERS, STOCK_CATALOGUE, seededRandom(99), "faults");
-  outcomes = await runOrders(pipeline.driver, orders, 16);
+  // A client that retries until it is answered (a crash at every one of 8 attempts: 0.2^8 per order).
+  const driver = new OrderDriver(pipeline.runtime, pipeline.parts, { timeoutMs: 30_000, maxAttempts: 8 });
+  outcomes = await runOrders(driver, orders, 16);
+  driver.close();
   await pipeline.runtime.idle(60_000);
 }, 240_000);
 
@@ -46,6 +60,15 @@ it("ends every order COMPLETED or FAILED, with injected business failures among 
   const orders = await itemsOf(pipeline.runtime, "orders");
   expect(orders).toHaveLength(ORDERS);
   for (const o of outcomes) expect(orders.find((i) => i.orderId === o.orderId)?.status).toBe(o.status);
+  expect(orders.filter((o) => o.status === "PENDING")).toEqual([]);
+});
+
+it("publishes Order Created once per stored order, though the Order function died after a fifth of its writes", async () => {
+  expect(crashes).toBeGreaterThan(ORDERS / 10);
+  expect(outcomes.filter((o) => o.attempts > 1).length).toBeGreaterThan(0);
+  const orders = await itemsOf(pipeline.runtime, "orders");
+  expect([...published.keys()].sort()).toEqual(orders.map((o) => o.orderId as string).sort());
+  expect([...published.values()].every((n) => n === 1)).toBe(true);
 });
 
 it("leaves no payment standing without its fulfilment or its refund", async () => {

@@ -337,16 +337,15 @@ export class LocalFunction {
   }
 
   /**
-   * An invocation whose sandbox dies once the handler has finished, before its answer leaves: what
-   * the caller sees is Lambda's answer for a runtime that exited (Runtime.ExitError); the next
-   * invocation gets a new sandbox.
+   * An invocation that dies once the handler has finished, before its answer leaves: its writes
+   * happened, and the caller gets Lambda's answer for a runtime that exited (Runtime.ExitError). The
+   * sandbox is kept: Lambda would start a new one, a cold start that only slows a run down.
    */
   private async runAndCrash(requestId: string, eventJson: string, invocationType: "RequestResponse" | "Event", message: string, started: number): Promise<InvokeResult> {
     this.stats.injected++;
     const sandbox = await this.acquire();
     try {
       await sandbox.run(requestId, eventJson);
-      await sandbox.worker.terminate();
     } finally {
       this.release(sandbox);
     }
