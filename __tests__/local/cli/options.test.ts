@@ -68,7 +68,7 @@ describe("load runs", () => {
   it("summarizes outcomes with nearest-rank percentiles", () => {
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
-    const o = (status: OrderOutcome["status"], latencyMs: number) => ({ index: 0, orderId: null, status, error: null, latencyMs, attempts: 1, traceFrom: 0 });
+    const o = (status: OrderOutcome["status"], latencyMs: number) => ({ index: 0, orderId: null, status, error: null, latencyMs, attempts: 1, traceFrom: 0, submittedAt: 0, requestIds: [] });
     expect(summarize([o("COMPLETED", 10), o("FAILED", 20), o("REJECTED", 30), o("COMPLETED", 40)], 2000)).toEqual({
       submitted: 4,
       completed: 2,
