@@ -120,7 +120,7 @@ function stateMachineSection(name: string, graph: StateGraph, counts: PathCounts
 <h2>State machine ${esc(name)}</h2>
 <p>${counts.executions} execution(s)${statuses ? `: ${esc(statuses)}` : ""}. Each arrow shows how many executions took that transition.</p>
 <div class="graph"><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="State machine ${esc(name)}" viewBox="0 0 ${r(layout.width)} ${r(layout.height)}" width="${r(layout.width)}" height="${r(layout.height)}">
-<defs>${["taken", "failure", "untaken"].map((k) => `<marker id="arrow-${k}" class="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>`).join("")}</defs>
+<defs>${["taken", "failure", "untaken"].map((k) => `<marker id="arrow-${k}" class="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>`).join("")}</defs>
 <g class="edges">${edges.join("\n")}</g>
 <g class="nodes">${nodes.join("\n")}</g>
 </svg></div>

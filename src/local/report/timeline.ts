@@ -149,8 +149,11 @@ function executionRows(execution: ExecutionPath, recorder: RunRecorder, definiti
       case "failed":
         attemptEnded();
         if (visit) visit.errors++;
-        rows.push({ service: "Step Functions", label: `state ${step.state}: ${step.error ?? "error"}`, start: step.at, tone: "retry", ...(step.cause ? { detail: step.cause } : {}) });
-        if (step === execution.steps.at(-1)) closeVisit(step.at, "failed", step.error);
+        {
+          const final = step === execution.steps.at(-1);
+          rows.push({ service: "Step Functions", label: `state ${step.state}: ${step.error ?? "error"}`, start: step.at, tone: final ? "error" : "retry", ...(step.cause ? { detail: step.cause } : {}) });
+          if (final) closeVisit(step.at, "failed", step.error);
+        }
         break;
       case "retried":
         if (visit) visit.attemptStart = step.at;
