@@ -99,13 +99,14 @@ describe("the state machine graph", () => {
 });
 
 describe("the path of an execution", () => {
-  it("takes Next edges, a Catch edge after a caught error, and no End edge when the Fail state failed it", () => {
+  it("takes Next edges, a Catch edge after a caught error, and ends at End from the Fail state", () => {
     expect(transitionsOf(declined, definition)).toEqual([
       { from: START, to: S.claimOrder, kind: "start" },
       { from: S.claimOrder, to: S.processPayment, kind: "next" },
       { from: S.processPayment, to: S.markFailed, kind: "catch" },
       { from: S.markFailed, to: S.publishOrderFailed, kind: "next" },
       { from: S.publishOrderFailed, to: S.orderFailed, kind: "next" },
+      { from: S.orderFailed, to: END, kind: "end" },
     ]);
     expect(transitionsOf(happy, definition).at(-1)).toEqual({ from: S.orderSucceeded, to: END, kind: "end" });
   });
@@ -117,11 +118,18 @@ describe("the path of an execution", () => {
     expect(counts.edges[edgeKey(START, S.claimOrder, "start")]).toEqual({ count: 3, failed: 1 });
     expect(counts.edges[edgeKey(S.processPayment, S.markFailed, "catch")]).toEqual({ count: 1, failed: 1 });
     expect(counts.states[S.processPayment]).toEqual({ entered: 3, errors: 2, retried: 1, caught: 1, failed: 0 });
-    expect(counts.states[S.orderFailed]).toMatchObject({ entered: 1, failed: 1 });
+    expect(counts.states[S.orderFailed]).toEqual({ entered: 1, errors: 0, retried: 0, caught: 0, failed: 0 });
+    expect(counts.edges[edgeKey(S.orderFailed, END, "end")]).toEqual({ count: 1, failed: 1 });
     for (const [state, c] of Object.entries(counts.states)) {
       const into = graph.edges.filter((e) => e.to === state).reduce((s, e) => s + (counts.edges[edgeKey(e.from, e.to, e.kind)]?.count ?? 0), 0);
       expect({ state, into }).toEqual({ state, into: c.entered });
     }
+  });
+
+  it("has no way out of a Task that failed uncaught: no End edge, the state counted as where it failed", () => {
+    const stuck = execution("FAILED", [S.claimOrder, "entered"], [S.claimOrder, "exited"], [S.processPayment, "entered"], [S.processPayment, "failed", "States.Runtime"]);
+    expect(transitionsOf(stuck, definition).map((t) => t.to)).toEqual([S.claimOrder, S.processPayment]);
+    expect(pathCounts([stuck], definition).states[S.processPayment]).toMatchObject({ errors: 1, failed: 1 });
   });
 
   it("names the function a Lambda task invokes, by its ARN in Parameters or Resource", () => {

@@ -165,7 +165,7 @@ function timelineSection(timelines: ReportPage["timelines"]): string {
   });
   return `<section id="timeline">
 <h2>Order timeline</h2>
-<p>One order across services: submission, bus, rules, targets, each state, each invocation, final status.${timelines.length > 1 ? ` <label>Order <select id="order-select">${options}</select></label> (its path is outlined on the state machine)` : ""}</p>
+<p>One order across services: submission, bus, rules, targets, each state, each invocation, final status.${timelines.length > 1 ? ` <label>Order <select id="order-select">${options}</select></label> (its path is outlined on the state machine, its counts on yellow)` : ""}</p>
 ${bodies.join("\n")}
 </section>`;
 }
@@ -285,6 +285,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0 0 8px; 
 .edge path { fill: none; } .edge.taken path { stroke: var(--taken); } .edge.failure path { stroke: var(--error); }
 .edge.untaken path { stroke: var(--untaken); stroke-dasharray: 5 4; }
 .edge.on-path path { stroke-width: 6px; stroke-opacity: .85; }
+.edge.on-path .label-bg { fill: #fff8c5; stroke: #d4a72c; stroke-width: 2; }
 .arrow-taken { fill: var(--taken); } .arrow-failure { fill: var(--error); } .arrow-untaken { fill: var(--untaken); }
 .label-bg { fill: #fff; stroke: var(--line); }
 .edge-count { font: 600 12px system-ui, sans-serif; text-anchor: middle; fill: var(--taken); }

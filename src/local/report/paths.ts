@@ -16,7 +16,7 @@ export interface StateCounts {
   readonly errors: number;
   readonly retried: number;
   readonly caught: number;
-  /** Errors the state neither retried nor caught: the execution failed there. */
+  /** Errors the state neither retried nor caught: the execution failed there (a Fail state's own failure is not counted). */
   readonly failed: number;
 }
 
@@ -44,8 +44,11 @@ export function transitionsOf(execution: ExecutionPath, definition: GraphDefinit
     current = step.state;
     caught = false;
   }
+  // A terminal state ends the execution, a Fail state too (as a failure); a Task that fails uncaught has no way out.
   const last = current === undefined ? undefined : definition.States[current];
-  if (current !== undefined && last && isTerminal(last) && !endedInFailure(execution) && execution.status !== undefined) transitions.push({ from: current, to: END, kind: "end" });
+  if (current !== undefined && last && isTerminal(last) && (last.Type === "Fail" || !endedInFailure(execution)) && execution.status !== undefined) {
+    transitions.push({ from: current, to: END, kind: "end" });
+  }
   return transitions;
 }
 
@@ -77,13 +80,15 @@ export function pathCounts(executions: Iterable<ExecutionPath>, definition: Grap
     }
     for (const step of execution.steps) {
       const s = stateOf(step.state);
+      // A Fail state fails the execution by design: that is its job, not an error of it.
+      if (definition.States[step.state]?.Type === "Fail" && step.event === "failed") continue;
       if (step.event === "entered") s.entered++;
       else if (step.event === "failed") s.errors++;
       else if (step.event === "retried") s.retried++;
       else if (step.event === "caught") s.caught++;
     }
     const last = execution.steps.at(-1);
-    if (last && endedInFailure(execution)) stateOf(last.state).failed++;
+    if (last && endedInFailure(execution) && definition.States[last.state]?.Type !== "Fail") stateOf(last.state).failed++;
   }
   return { executions: count, byStatus, edges, states };
 }
