@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { chromium, type Browser } from "playwright-core";
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
