@@ -18,7 +18,7 @@ const CHROMIUM_ARGS = [
 ];
 
 /** The Chromium binary on PATH (`command -v chromium`), if any. */
-export function chromiumPath(): string | undefined {
+function chromiumPath(): string | undefined {
   try {
     return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim() || undefined;
   } catch {
@@ -31,7 +31,8 @@ export function browserTest(name: string): jest.It {
   if (chromiumPath()) return test;
   const reason = "skipped: no chromium on PATH (apt-get install -y chromium; .ci/run installs it)";
   process.stderr.write(`warning: "${name}" ${reason}\n`);
-  return ((title: string, fn?: jest.ProvidesCallback, timeout?: number) => test.skip(`${title} [${reason}]`, fn, timeout)) as jest.It;
+  return ((title: string, fn?: jest.ProvidesCallback, timeout?: number) =>
+    test.skip(`${title} [${reason}]`, fn, timeout)) as jest.It;
 }
 
 export function launchChromium(): Promise<Browser> {

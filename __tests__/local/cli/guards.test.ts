@@ -12,8 +12,12 @@ describe("output files, checked before the run", () => {
   fs.writeFileSync(path.join(dir, "a-file"), "");
 
   it("refuses a directory, and a path under a file, naming the option", () => {
-    expect(() => checkOutputFile("--state-out", dir)).toThrow(new UsageError(`--state-out ${dir}: is a directory; give a file name`));
-    expect(() => checkOutputFile("--report", path.join(dir, "a-file", "run.html"))).toThrow(/^--report .*a-file is a file, not a directory$/);
+    expect(() => checkOutputFile("--state-out", dir)).toThrow(
+      new UsageError(`--state-out ${dir}: is a directory; give a file name`),
+    );
+    expect(() => checkOutputFile("--report", path.join(dir, "a-file", "run.html"))).toThrow(
+      /^--report .*a-file is a file, not a directory$/,
+    );
   });
 
   it("accepts an existing file, and a new file in directories still to be made", () => {
@@ -30,15 +34,23 @@ describe("reporting a failure", () => {
   };
 
   it("bad input: its message and exit status 2", () => {
-    expect(report(new UsageError("--orders must be a whole number"))).toEqual({ code: 2, text: expect.stringMatching(/^--orders must be a whole number\nusage: /) });
+    expect(report(new UsageError("--orders must be a whole number"))).toEqual({
+      code: 2,
+      text: expect.stringMatching(/^--orders must be a whole number\nusage: /),
+    });
   });
 
   it("anything else: one line naming the error, exit status 1, the stack only with --verbose", () => {
     const error = Object.assign(new Error("Supplied AttributeValue is empty\nmore"), { name: "ValidationException" });
     const quiet = report(error);
-    expect(quiet).toEqual({ code: 1, text: "npm run local failed: ValidationException: Supplied AttributeValue is empty; more (--verbose shows where)\n" });
+    expect(quiet).toEqual({
+      code: 1,
+      text: "npm run local failed: ValidationException: Supplied AttributeValue is empty; more (--verbose shows where)\n",
+    });
     const verbose = report(error, true);
-    expect(verbose.text.split("\n")[0]).toBe("npm run local failed: ValidationException: Supplied AttributeValue is empty; more");
+    expect(verbose.text.split("\n")[0]).toBe(
+      "npm run local failed: ValidationException: Supplied AttributeValue is empty; more",
+    );
     expect(verbose.text).toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(report("a string").text).toBe("npm run local failed: a string (--verbose shows where)\n");
   });

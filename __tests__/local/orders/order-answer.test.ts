@@ -11,25 +11,53 @@ const view = { orderId: "ord_1", status: "PENDING" };
 
 describe("the Order service's answer to an API-Gateway-style request", () => {
   it("201 and 200 carry the order: accepted, with the order id from the body", () => {
-    expect(readAnswer(apiRequest, { payload: jsonResponse(201, view) })).toEqual({ kind: "accepted", orderId: "ord_1", status: "PENDING" });
-    expect(readAnswer({ body: null }, { payload: jsonResponse(200, { ...view, status: "COMPLETED" }) })).toMatchObject({ kind: "accepted", status: "COMPLETED" });
+    expect(readAnswer(apiRequest, { payload: jsonResponse(201, view) })).toEqual({
+      kind: "accepted",
+      orderId: "ord_1",
+      status: "PENDING",
+    });
+    expect(readAnswer({ body: null }, { payload: jsonResponse(200, { ...view, status: "COMPLETED" }) })).toMatchObject({
+      kind: "accepted",
+      status: "COMPLETED",
+    });
   });
 
   it("a 4xx is the client's to fix: rejected with the handler's error and message", () => {
-    const answer = readAnswer(apiRequest, { payload: errorResponse(new ValidationError([{ field: "body", rule: "must be valid JSON" }])) });
-    expect(answer).toEqual({ kind: "rejected", error: { name: "ValidationError", message: "Invalid request: body must be valid JSON" } });
+    const answer = readAnswer(apiRequest, {
+      payload: errorResponse(new ValidationError([{ field: "body", rule: "must be valid JSON" }])),
+    });
+    expect(answer).toEqual({
+      kind: "rejected",
+      error: { name: "ValidationError", message: "Invalid request: body must be valid JSON" },
+    });
   });
 
   it("a 4xx the handler marks retryable, and every 5xx, are retried", () => {
-    expect(readAnswer(apiRequest, { payload: errorResponse(new RequestInProgress("ord_1", 1)) })).toMatchObject({ kind: "retry", error: { name: "RequestInProgress" } });
-    expect(readAnswer(apiRequest, { payload: errorResponse(new OrderPublishFailed("ord_1", true, "bus down")) })).toMatchObject({ kind: "retry", error: { name: "OrderPublishFailed" } });
-    expect(readAnswer(apiRequest, { payload: errorResponse(new Error("boom")) })).toMatchObject({ kind: "retry", error: { name: "InternalError" } });
+    expect(readAnswer(apiRequest, { payload: errorResponse(new RequestInProgress("ord_1", 1)) })).toMatchObject({
+      kind: "retry",
+      error: { name: "RequestInProgress" },
+    });
+    expect(
+      readAnswer(apiRequest, { payload: errorResponse(new OrderPublishFailed("ord_1", true, "bus down")) }),
+    ).toMatchObject({ kind: "retry", error: { name: "OrderPublishFailed" } });
+    expect(readAnswer(apiRequest, { payload: errorResponse(new Error("boom")) })).toMatchObject({
+      kind: "retry",
+      error: { name: "InternalError" },
+    });
   });
 
   it("an answer that is no API response, or a 2xx without an order id, is unexpected", () => {
-    expect(readAnswer(apiRequest, { payload: view })).toMatchObject({ kind: "unexpected", error: { name: "UnexpectedAnswer" } });
-    expect(readAnswer(apiRequest, { payload: { statusCode: 200, body: "not json" } })).toMatchObject({ kind: "unexpected" });
-    expect(readAnswer(apiRequest, { payload: jsonResponse(201, {}) })).toMatchObject({ kind: "unexpected", error: { message: expect.stringContaining("no orderId") } });
+    expect(readAnswer(apiRequest, { payload: view })).toMatchObject({
+      kind: "unexpected",
+      error: { name: "UnexpectedAnswer" },
+    });
+    expect(readAnswer(apiRequest, { payload: { statusCode: 200, body: "not json" } })).toMatchObject({
+      kind: "unexpected",
+    });
+    expect(readAnswer(apiRequest, { payload: jsonResponse(201, {}) })).toMatchObject({
+      kind: "unexpected",
+      error: { message: expect.stringContaining("no orderId") },
+    });
   });
 });
 

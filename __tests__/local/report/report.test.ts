@@ -3,14 +3,14 @@
  * every transition the definition allows, an execution's recorded steps become the transitions it
  * took, the drawing keeps nodes apart and flowing down, and the page is self-contained and escaped.
  */
-import { buildOrderWorkflowDefinition } from "../../../src/workflow/order-workflow";
-import { StateName as S } from "../../../src/workflow/names";
+import { renderReport, type ReportPage } from "../../../src/local/report/html";
 import { layeredLayout } from "../../../src/local/report/layout";
 import { pathCounts, transitionsOf } from "../../../src/local/report/paths";
-import type { ExecutionPath, ExecutionStep } from "../../../src/local/report/recorder";
 import { END, START, edgeKey, stateGraph, type GraphDefinition } from "../../../src/local/report/state-graph";
-import { renderReport, type ReportPage } from "../../../src/local/report/html";
 import { functionOfState } from "../../../src/local/report/timeline";
+import { StateName as S } from "../../../src/workflow/names";
+import { buildOrderWorkflowDefinition } from "../../../src/workflow/order-workflow";
+import type { ExecutionPath, ExecutionStep } from "../../../src/local/report/recorder";
 
 const definition = buildOrderWorkflowDefinition({
   paymentFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:orders-dev-payment",
@@ -21,7 +21,10 @@ const definition = buildOrderWorkflowDefinition({
 const graph = stateGraph(definition);
 
 /** Steps as aws-local-stepfunctions logs them: StateEntered; per failed attempt StateFailed, then StateRetried or StateCaught; StateExited. */
-function execution(status: ExecutionPath["status"], ...steps: [string, ExecutionStep["event"], string?][]): ExecutionPath {
+function execution(
+  status: ExecutionPath["status"],
+  ...steps: [string, ExecutionStep["event"], string?][]
+): ExecutionPath {
   return {
     executionArn: `arn:aws:states:us-east-1:000000000000:execution:saga:${Math.random()}`,
     stateMachine: "saga",
@@ -34,10 +37,12 @@ function execution(status: ExecutionPath["status"], ...steps: [string, Execution
 
 const happy = execution(
   "SUCCEEDED",
-  ...[S.claimOrder, S.processPayment, S.reserveInventory, S.completeOrder, S.publishOrderCompleted].flatMap((s): [string, ExecutionStep["event"]][] => [
-    [s, "entered"],
-    [s, "exited"],
-  ]),
+  ...[S.claimOrder, S.processPayment, S.reserveInventory, S.completeOrder, S.publishOrderCompleted].flatMap(
+    (s): [string, ExecutionStep["event"]][] => [
+      [s, "entered"],
+      [s, "exited"],
+    ],
+  ),
   [S.orderSucceeded, "entered"],
   [S.orderSucceeded, "exited"],
 );
@@ -68,7 +73,8 @@ describe("the state machine graph", () => {
       if (state.Next) expect(keys).toContain(edgeKey(name, state.Next, "next"));
       for (const c of state.Catch ?? []) expect(keys).toContain(edgeKey(name, c.Next as string, "catch"));
       // A Succeed or Fail state, or End: true, ends the execution (ASL spec, "Terminal states").
-      if (state.Type === "Succeed" || state.Type === "Fail" || state.End) expect(keys).toContain(edgeKey(name, END, "end"));
+      if (state.Type === "Succeed" || state.Type === "Fail" || state.End)
+        expect(keys).toContain(edgeKey(name, END, "end"));
     }
     const catchToMarkFailed = graph.edges.find((e) => e.from === S.processPayment && e.to === S.markFailed);
     expect(catchToMarkFailed).toMatchObject({ kind: "catch", errors: ["PaymentDeclined"] });
@@ -82,7 +88,8 @@ describe("the state machine graph", () => {
       expect(a.x).toBeGreaterThan(0);
       expect(a.x).toBeLessThan(layout.width);
       expect(a.y).toBeLessThan(layout.height);
-      for (const b of placed) if (a !== b && a.layer === b.layer) expect(Math.abs(a.x - b.x)).toBeGreaterThanOrEqual(200);
+      for (const b of placed)
+        if (a !== b && a.layer === b.layer) expect(Math.abs(a.x - b.x)).toBeGreaterThanOrEqual(200);
     }
     graph.edges.forEach((e, i) => {
       const [from, to] = [layout.nodes.get(e.from), layout.nodes.get(e.to)];
@@ -93,7 +100,13 @@ describe("the state machine graph", () => {
   });
 
   it("draws a loop back up beside the graph", () => {
-    const loop = layeredLayout({ nodes: [{ id: "A" }, { id: "B" }], edges: [{ from: "A", to: "B" }, { from: "B", to: "A" }] });
+    const loop = layeredLayout({
+      nodes: [{ id: "A" }, { id: "B" }],
+      edges: [
+        { from: "A", to: "B" },
+        { from: "B", to: "A" },
+      ],
+    });
     expect(loop.edges.map((e) => e.backwards)).toEqual([false, true]);
   });
 });
@@ -121,13 +134,21 @@ describe("the path of an execution", () => {
     expect(counts.states[S.orderFailed]).toEqual({ entered: 1, errors: 0, retried: 0, caught: 0, failed: 0 });
     expect(counts.edges[edgeKey(S.orderFailed, END, "end")]).toEqual({ count: 1, failed: 1 });
     for (const [state, c] of Object.entries(counts.states)) {
-      const into = graph.edges.filter((e) => e.to === state).reduce((s, e) => s + (counts.edges[edgeKey(e.from, e.to, e.kind)]?.count ?? 0), 0);
+      const into = graph.edges
+        .filter((e) => e.to === state)
+        .reduce((s, e) => s + (counts.edges[edgeKey(e.from, e.to, e.kind)]?.count ?? 0), 0);
       expect({ state, into }).toEqual({ state, into: c.entered });
     }
   });
 
   it("has no way out of a Task that failed uncaught: no End edge, the state counted as where it failed", () => {
-    const stuck = execution("FAILED", [S.claimOrder, "entered"], [S.claimOrder, "exited"], [S.processPayment, "entered"], [S.processPayment, "failed", "States.Runtime"]);
+    const stuck = execution(
+      "FAILED",
+      [S.claimOrder, "entered"],
+      [S.claimOrder, "exited"],
+      [S.processPayment, "entered"],
+      [S.processPayment, "failed", "States.Runtime"],
+    );
     expect(transitionsOf(stuck, definition).map((t) => t.to)).toEqual([S.claimOrder, S.processPayment]);
     expect(pathCounts([stuck], definition).states[S.processPayment]).toMatchObject({ errors: 1, failed: 1 });
   });
@@ -146,7 +167,15 @@ describe("the page", () => {
     subtitle: "npm run local",
     interrupted: false,
     stateMachines: [{ name, graph, counts: pathCounts([declined], definition) }],
-    summary: { submitted: 1, completed: 0, failed: 1, rejected: 0, throughputPerSecond: 1, latencyMs: { p50: 5, p95: 5, p99: 5 }, wallMs: 10 },
+    summary: {
+      submitted: 1,
+      completed: 0,
+      failed: 1,
+      rejected: 0,
+      throughputPerSecond: 1,
+      latencyMs: { p50: 5, p95: 5, p99: 5 },
+      wallMs: 10,
+    },
     breakdown: [{ status: "FAILED", reason: "PaymentDeclined", count: 1 }],
     latencies: [{ ms: 5, status: "FAILED" }],
     timelines: [],

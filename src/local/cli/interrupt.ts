@@ -19,7 +19,9 @@ export class Interrupt {
         this.out.write("interrupted again: exiting without cleaning up\n");
         process.exit(INTERRUPTED_EXIT_STATUS);
       }
-      this.out.write("\ninterrupted: no more orders are submitted; reporting what finished and stopping the runtime (Ctrl-C again to quit at once)\n");
+      this.out.write(
+        "\ninterrupted: no more orders are submitted; reporting what finished and stopping the runtime (Ctrl-C again to quit at once)\n",
+      );
       this.controller.abort();
       resolve();
     };

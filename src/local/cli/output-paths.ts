@@ -17,7 +17,10 @@ export function checkOutputFile(option: string, file: string): void {
   // The nearest existing ancestor must be a directory we may create entries in.
   let ancestor = path.dirname(target);
   while (!statOf(ancestor)) ancestor = path.dirname(ancestor);
-  if (!statOf(ancestor)?.isDirectory()) throw new UsageError(`${option} ${file}: ${path.relative(process.cwd(), ancestor) || ancestor} is a file, not a directory`);
+  if (!statOf(ancestor)?.isDirectory())
+    throw new UsageError(
+      `${option} ${file}: ${path.relative(process.cwd(), ancestor) || ancestor} is a file, not a directory`,
+    );
   if (!writable(ancestor)) throw new UsageError(`${option} ${file}: cannot write in ${ancestor}`);
 }
 

@@ -3,8 +3,8 @@
  * Every value from the run is escaped; the page works without script (it only switches timelines).
  */
 import { layeredLayout } from "./layout";
-import type { PathCounts } from "./paths";
 import { END, START, edgeKey, type GraphEdge, type StateGraph } from "./state-graph";
+import type { PathCounts } from "./paths";
 import type { OrderTimeline, Tone } from "./timeline";
 
 export interface ReportPage {
@@ -90,7 +90,9 @@ function stateMachineSection(name: string, graph: StateGraph, counts: PathCounts
     const { count, failed } = counts.edges[edgeKey(edge.from, edge.to, edge.kind)] ?? { count: 0, failed: 0 };
     const cls = edgeClass(edge, count, failed);
     const width = count === 0 ? 1.2 : 1.8 + (4 * count) / max;
-    const d = placed.backwards ? `M${placed.points.map((p) => `${r(p.x)},${r(p.y)}`).join(" L")}` : smoothPath(placed.points);
+    const d = placed.backwards
+      ? `M${placed.points.map((p) => `${r(p.x)},${r(p.y)}`).join(" L")}`
+      : smoothPath(placed.points);
     const title = `${edge.from} -> ${edge.to} (${edge.kind}${edge.errors ? `: ${edge.errors.join(", ")}` : ""}): ${count} execution(s)${failed ? `, ${failed} of them failed` : ""}`;
     const label = `${count}${failed > 0 && failed < count ? ` · ${failed} failed` : ""}`;
     const labelWidth = 10 + label.length * 7;
@@ -103,19 +105,44 @@ function stateMachineSection(name: string, graph: StateGraph, counts: PathCounts
     if (!p) return "";
     const c = counts.states[node.id];
     const marker = node.id === START || node.id === END;
-    const entered = node.id === START ? counts.executions : node.id === END ? (counts.edges ? sumInto(graph, counts, END) : 0) : (c?.entered ?? 0);
-    const extras = c ? [c.errors ? `${c.errors} error${c.errors > 1 ? "s" : ""}` : "", c.retried ? `${c.retried} retried` : "", c.caught ? `${c.caught} caught` : "", c.failed ? `${c.failed} failed here` : ""].filter(Boolean) : [];
-    const cls = ["state", `type-${node.type.toLowerCase()}`, entered === 0 ? "unvisited" : "visited", c?.failed ? "failed-here" : ""].filter(Boolean).join(" ");
+    const entered =
+      node.id === START
+        ? counts.executions
+        : node.id === END
+          ? counts.edges
+            ? sumInto(graph, counts, END)
+            : 0
+          : (c?.entered ?? 0);
+    const extras = c
+      ? [
+          c.errors ? `${c.errors} error${c.errors > 1 ? "s" : ""}` : "",
+          c.retried ? `${c.retried} retried` : "",
+          c.caught ? `${c.caught} caught` : "",
+          c.failed ? `${c.failed} failed here` : "",
+        ].filter(Boolean)
+      : [];
+    const cls = [
+      "state",
+      `type-${node.type.toLowerCase()}`,
+      entered === 0 ? "unvisited" : "visited",
+      c?.failed ? "failed-here" : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
     const w = marker ? 110 : NODE.nodeWidth;
     const h = marker ? 34 : NODE.nodeHeight;
     const title = [node.id, node.type, node.comment, node.resource].filter(Boolean).join("\n");
     return `<g class="${cls}" data-state="${esc(node.id)}" data-type="${esc(node.type)}" data-entered="${entered}">
 <title>${esc(title)}</title><rect x="${r(p.x - w / 2)}" y="${r(p.y - h / 2)}" width="${w}" height="${h}" rx="${marker ? h / 2 : 8}"/>
 <text class="name" x="${r(p.x)}" y="${r(p.y + (marker ? 5 : -6))}">${esc(node.id)}</text>${
-      marker ? "" : `<text class="counts" x="${r(p.x)}" y="${r(p.y + 14)}">${esc([`${node.type} · ${entered}×`, ...extras].join(" · "))}</text>`
+      marker
+        ? ""
+        : `<text class="counts" x="${r(p.x)}" y="${r(p.y + 14)}">${esc([`${node.type} · ${entered}×`, ...extras].join(" · "))}</text>`
     }</g>`;
   });
-  const statuses = Object.entries(counts.byStatus).map(([status, n]) => `${n} ${status}`).join(", ");
+  const statuses = Object.entries(counts.byStatus)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(", ");
   return `<section id="state-machine" data-state-machine="${esc(name)}">
 <h2>State machine ${esc(name)}</h2>
 <p>${counts.executions} execution(s)${statuses ? `: ${esc(statuses)}` : ""}. Each arrow shows how many executions took that transition.</p>
@@ -129,7 +156,9 @@ function stateMachineSection(name: string, graph: StateGraph, counts: PathCounts
 }
 
 function sumInto(graph: StateGraph, counts: PathCounts, id: string): number {
-  return graph.edges.filter((e) => e.to === id).reduce((s, e) => s + (counts.edges[edgeKey(e.from, e.to, e.kind)]?.count ?? 0), 0);
+  return graph.edges
+    .filter((e) => e.to === id)
+    .reduce((s, e) => s + (counts.edges[edgeKey(e.from, e.to, e.kind)]?.count ?? 0), 0);
 }
 
 /** A curve through the points that leaves and enters each one vertically. */
@@ -149,15 +178,24 @@ function smoothPath(points: readonly { x: number; y: number }[]): string {
 // ---- one order's timeline ----
 
 function timelineSection(timelines: ReportPage["timelines"]): string {
-  if (timelines.length === 0) return `<section id="timeline"><h2>Order timeline</h2><p>No order was submitted.</p></section>`;
-  const options = timelines.map((t, i) => `<option value="${i}">${esc(`${t.orderId ?? "no order id"}: ${t.status}${t.reason ? ` (${t.reason})` : ""}`)}</option>`).join("");
+  if (timelines.length === 0)
+    return `<section id="timeline"><h2>Order timeline</h2><p>No order was submitted.</p></section>`;
+  const options = timelines
+    .map(
+      (t, i) =>
+        `<option value="${i}">${esc(`${t.orderId ?? "no order id"}: ${t.status}${t.reason ? ` (${t.reason})` : ""}`)}</option>`,
+    )
+    .join("");
   const bodies = timelines.map((t, i) => {
     const end = Math.max(t.start + 1, ...t.rows.map((row) => row.end ?? row.start));
     const span = end - t.start;
     const rows = t.rows.map((row) => {
       const left = ((row.start - t.start) / span) * 100;
       const width = row.end === undefined ? 0 : Math.max(0.4, ((row.end - row.start) / span) * 100);
-      const bar = row.end === undefined ? `<i class="dot ${row.tone}" style="left:${left.toFixed(2)}%"></i>` : `<i class="bar ${row.tone}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%"></i>`;
+      const bar =
+        row.end === undefined
+          ? `<i class="dot ${row.tone}" style="left:${left.toFixed(2)}%"></i>`
+          : `<i class="bar ${row.tone}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%"></i>`;
       return `<tr class="${row.tone}"><td class="num">+${row.start - t.start}</td><td class="num">${row.end === undefined ? "" : `${row.end - row.start} ms`}</td><td>${esc(row.service)}</td><td title="${esc(row.detail ?? "")}">${esc(row.label)}${row.detail ? `<small>${esc(truncate(row.detail, 160))}</small>` : ""}</td><td class="track">${bar}</td></tr>`;
     });
     return `<div class="timeline" data-timeline="${i}" data-order="${esc(t.orderId ?? "")}" data-path="${esc(t.path.join("|"))}"${i === 0 ? "" : " hidden"}>
@@ -192,8 +230,13 @@ function histogram(latencies: ReportPage["latencies"]): string {
   const max = Math.max(...latencies.map((l) => l.ms), 1);
   const bin = niceStep(max / 16);
   const bins = Math.floor(max / bin) + 1;
-  const counts = Array.from({ length: bins }, () => ({ COMPLETED: 0, FAILED: 0, REJECTED: 0 }) as Record<string, number>);
-  for (const l of latencies) (counts[Math.min(bins - 1, Math.floor(l.ms / bin))] as Record<string, number>)[l.status] = ((counts[Math.min(bins - 1, Math.floor(l.ms / bin))] as Record<string, number>)[l.status] ?? 0) + 1;
+  const counts = Array.from(
+    { length: bins },
+    () => ({ COMPLETED: 0, FAILED: 0, REJECTED: 0 }) as Record<string, number>,
+  );
+  for (const l of latencies)
+    (counts[Math.min(bins - 1, Math.floor(l.ms / bin))] as Record<string, number>)[l.status] =
+      ((counts[Math.min(bins - 1, Math.floor(l.ms / bin))] as Record<string, number>)[l.status] ?? 0) + 1;
   const tallest = Math.max(...counts.map((c) => STATUSES.reduce((s, k) => s + (c[k] ?? 0), 0)), 1);
   const [w, h, left, bottom] = [Math.max(360, bins * 36), 180, 40, 34];
   const barW = (w - left) / bins;
@@ -205,8 +248,12 @@ function histogram(latencies: ReportPage["latencies"]): string {
       y -= height;
       return `<rect class="${k.toLowerCase()}" x="${r(left + i * barW + 2)}" y="${r(y)}" width="${r(barW - 4)}" height="${r(height)}"><title>${c[k]} ${k} between ${i * bin} and ${(i + 1) * bin} ms</title></rect>`;
     });
-    const label = total > 0 ? `<text class="bar-count" x="${r(left + (i + 0.5) * barW)}" y="${r(y - 4)}">${total}</text>` : "";
-    const tick = i % Math.ceil(bins / 8) === 0 ? `<text class="tick" x="${r(left + i * barW)}" y="${h - bottom + 16}">${i * bin}</text>` : "";
+    const label =
+      total > 0 ? `<text class="bar-count" x="${r(left + (i + 0.5) * barW)}" y="${r(y - 4)}">${total}</text>` : "";
+    const tick =
+      i % Math.ceil(bins / 8) === 0
+        ? `<text class="tick" x="${r(left + i * barW)}" y="${h - bottom + 16}">${i * bin}</text>`
+        : "";
     return `<g class="bin" data-from-ms="${i * bin}" data-to-ms="${(i + 1) * bin}" data-count="${total}">${parts.join("")}${label}${tick}</g>`;
   });
   return `<figure class="histogram"><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Latency histogram" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">
@@ -232,7 +279,9 @@ function deadLetterSection(queues: ReportPage["deadLetters"]): string {
       return `<tr><td>${esc(sentAt ?? "")}</td><td>${esc(truncate(JSON.stringify(attributes ?? {}), 200))}</td><td><code>${esc(truncate(JSON.stringify(body), 300))}</code></td></tr>`;
     });
     return `<details class="queue" data-queue="${esc(name)}" data-count="${messages.length}"${messages.length ? " open" : ""}><summary>${esc(name)}: ${messages.length} message(s)</summary>${
-      messages.length ? `<table><thead><tr><th>sent</th><th>attributes</th><th>body</th></tr></thead><tbody>${rows.join("")}</tbody></table>${more(messages.length)}` : ""
+      messages.length
+        ? `<table><thead><tr><th>sent</th><th>attributes</th><th>body</th></tr></thead><tbody>${rows.join("")}</tbody></table>${more(messages.length)}`
+        : ""
     }</details>`;
   });
   return `<section id="dead-letters"><h2>Dead letters</h2><p>${total} message(s) in ${Object.keys(queues).length} queue(s).</p>${list.join("\n")}</section>`;
@@ -243,7 +292,9 @@ function tablesSection(tables: ReportPage["tables"]): string {
     const columns = [...new Set(items.slice(0, MAX_TABLE_ROWS).flatMap((i) => Object.keys(i)))];
     const rows = items.slice(0, MAX_TABLE_ROWS).map((item) => `<tr>${columns.map((c) => cell(item[c])).join("")}</tr>`);
     return `<details class="table" data-table="${esc(name)}" data-count="${items.length}"><summary>${esc(name)}: ${items.length} item(s)</summary>${
-      items.length ? `<div class="scroll"><table><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>${more(items.length)}` : ""
+      items.length
+        ? `<div class="scroll"><table><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>${more(items.length)}`
+        : ""
     }</details>`;
   });
   return `<section id="tables"><h2>Tables at the end of the run</h2>${list.join("\n")}</section>`;
@@ -255,7 +306,8 @@ function cell(value: unknown): string {
   return `<td title="${esc(text.length > 80 ? text : "")}">${esc(truncate(text, 80))}</td>`;
 }
 
-const more = (n: number) => (n > MAX_TABLE_ROWS ? `<p class="more">The first ${MAX_TABLE_ROWS} of ${n}; --state-out writes them all.</p>` : "");
+const more = (n: number) =>
+  n > MAX_TABLE_ROWS ? `<p class="more">The first ${MAX_TABLE_ROWS} of ${n}; --state-out writes them all.</p>` : "";
 
 // ---- helpers ----
 
@@ -266,7 +318,10 @@ function truncate(text: string, max: number): string {
 }
 
 function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 }
 
 const CSS = `

@@ -10,7 +10,7 @@ export interface LayoutInput {
   readonly edges: readonly { readonly from: string; readonly to: string }[];
 }
 
-export interface PlacedNode {
+interface PlacedNode {
   readonly id: string;
   /** Centre. */
   readonly x: number;
@@ -18,7 +18,7 @@ export interface PlacedNode {
   readonly layer: number;
 }
 
-export interface PlacedEdge {
+interface PlacedEdge {
   /** Index into the input's edges. */
   readonly index: number;
   /** The points the edge passes through, from the source's bottom to the target's top. */
@@ -103,10 +103,12 @@ export function layeredLayout(graph: LayoutInput, sizes: LayoutSizes = DEFAULT_S
   const renumber = () => rows.forEach((row) => row.forEach((id, k) => position.set(id, k)));
   renumber();
   const sweep = (row: string[], neighbours: (id: string) => string[]) => {
-    const centre = new Map(row.map((id) => {
-      const ns = neighbours(id).map((n) => position.get(n) ?? 0);
-      return [id, ns.length > 0 ? ns.reduce((s, p) => s + p, 0) / ns.length : (position.get(id) ?? 0)];
-    }));
+    const centre = new Map(
+      row.map((id) => {
+        const ns = neighbours(id).map((n) => position.get(n) ?? 0);
+        return [id, ns.length > 0 ? ns.reduce((s, p) => s + p, 0) / ns.length : (position.get(id) ?? 0)];
+      }),
+    );
     row.sort((p, q) => (centre.get(p) ?? 0) - (centre.get(q) ?? 0));
   };
   const above = (id: string) => links.filter((l) => l.to === id).map((l) => l.from);
@@ -138,7 +140,9 @@ export function layeredLayout(graph: LayoutInput, sizes: LayoutSizes = DEFAULT_S
     }
   });
   const height = 2 * sizes.margin + rows.length * sizes.nodeHeight + Math.max(0, rows.length - 1) * sizes.rowGap;
-  const nodes = new Map(ids.map((id) => [id, { id, ...(point.get(id) as { x: number; y: number }), layer: layer.get(id) ?? 0 }]));
+  const nodes = new Map(
+    ids.map((id) => [id, { id, ...(point.get(id) as { x: number; y: number }), layer: layer.get(id) ?? 0 }]),
+  );
 
   const half = sizes.nodeHeight / 2;
   const edges: PlacedEdge[] = graph.edges.map((e, index) => {
@@ -184,7 +188,9 @@ export function layeredLayout(graph: LayoutInput, sizes: LayoutSizes = DEFAULT_S
 
 /** Halfway along the polyline. */
 function labelPoint(points: readonly { x: number; y: number }[]): { x: number; y: number } {
-  const lengths = points.slice(1).map((p, k) => Math.hypot(p.x - (points[k] as { x: number }).x, p.y - (points[k] as { y: number }).y));
+  const lengths = points
+    .slice(1)
+    .map((p, k) => Math.hypot(p.x - (points[k] as { x: number }).x, p.y - (points[k] as { y: number }).y));
   let rest = lengths.reduce((s, l) => s + l, 0) / 2;
   for (let k = 0; k < lengths.length; k++) {
     const l = lengths[k] as number;

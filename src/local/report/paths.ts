@@ -1,5 +1,5 @@
-import type { ExecutionPath } from "./recorder";
 import { END, START, edgeKey, isTerminal, type EdgeKind, type GraphDefinition } from "./state-graph";
+import type { ExecutionPath } from "./recorder";
 
 /** How often each transition and each state was taken, over every execution of a run. */
 export interface PathCounts {
@@ -10,7 +10,7 @@ export interface PathCounts {
   readonly states: Readonly<Record<string, StateCounts>>;
 }
 
-export interface StateCounts {
+interface StateCounts {
   readonly entered: number;
   /** Attempts that ended in an error (each is then retried, caught, or fails the execution). */
   readonly errors: number;
@@ -46,7 +46,13 @@ export function transitionsOf(execution: ExecutionPath, definition: GraphDefinit
   }
   // A terminal state ends the execution, a Fail state too (as a failure); a Task that fails uncaught has no way out.
   const last = current === undefined ? undefined : definition.States[current];
-  if (current !== undefined && last && isTerminal(last) && (last.Type === "Fail" || !endedInFailure(execution)) && execution.status !== undefined) {
+  if (
+    current !== undefined &&
+    last &&
+    isTerminal(last) &&
+    (last.Type === "Fail" || !endedInFailure(execution)) &&
+    execution.status !== undefined
+  ) {
     transitions.push({ from: current, to: END, kind: "end" });
   }
   return transitions;
@@ -64,7 +70,8 @@ function kindOf(definition: GraphDefinition, from: string, to: string, caught: b
 
 export function pathCounts(executions: Iterable<ExecutionPath>, definition: GraphDefinition): PathCounts {
   const edges: Record<string, { count: number; failed: number }> = {};
-  const states: Record<string, { entered: number; errors: number; retried: number; caught: number; failed: number }> = {};
+  const states: Record<string, { entered: number; errors: number; retried: number; caught: number; failed: number }> =
+    {};
   const stateOf = (name: string) => (states[name] ??= { entered: 0, errors: 0, retried: 0, caught: 0, failed: 0 });
   const byStatus: Record<string, number> = {};
   let count = 0;
@@ -88,7 +95,8 @@ export function pathCounts(executions: Iterable<ExecutionPath>, definition: Grap
       else if (step.event === "caught") s.caught++;
     }
     const last = execution.steps.at(-1);
-    if (last && endedInFailure(execution) && definition.States[last.state]?.Type !== "Fail") stateOf(last.state).failed++;
+    if (last && endedInFailure(execution) && definition.States[last.state]?.Type !== "Fail")
+      stateOf(last.state).failed++;
   }
   return { executions: count, byStatus, edges, states };
 }

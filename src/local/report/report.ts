@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { renderReport, type ReportPage } from "./html";
+import { pathCounts, transitionsOf } from "./paths";
+import { edgeKey, stateGraph, type GraphDefinition } from "./state-graph";
+import { orderTimeline } from "./timeline";
 import type { RunSummary } from "../orders/load";
 import type { OrderOutcome } from "../orders/order-driver";
 import type { LocalRuntime } from "../runtime/runtime";
-import { renderReport, type ReportPage } from "./html";
-import { pathCounts, transitionsOf } from "./paths";
 import type { InvocationRecord, RunRecorder } from "./recorder";
-import { edgeKey, stateGraph, type GraphDefinition } from "./state-graph";
-import { orderTimeline } from "./timeline";
 
 /** Orders whose timeline the page holds at most: the first of each outcome. */
 const MAX_TIMELINES = 8;
@@ -22,12 +22,22 @@ export interface RunResult {
 }
 
 /** Everything the page shows, from the runtime's definitions and final state and what the recorder kept. */
-export async function reportPage(runtime: LocalRuntime, recorder: RunRecorder, run: RunResult, now: Date = new Date()): Promise<ReportPage> {
-  const definitions = new Map(runtime.model.stateMachines.map((sm) => [sm.name, sm.definition as unknown as GraphDefinition]));
+export async function reportPage(
+  runtime: LocalRuntime,
+  recorder: RunRecorder,
+  run: RunResult,
+  now: Date = new Date(),
+): Promise<ReportPage> {
+  const definitions = new Map(
+    runtime.model.stateMachines.map((sm) => [sm.name, sm.definition as unknown as GraphDefinition]),
+  );
   const stateMachines = [...definitions].map(([name, definition]) => ({
     name,
     graph: stateGraph(definition),
-    counts: pathCounts([...recorder.executions.values()].filter((e) => e.stateMachine === name), definition),
+    counts: pathCounts(
+      [...recorder.executions.values()].filter((e) => e.stateMachine === name),
+      definition,
+    ),
   }));
   const snapshot = await runtime.snapshot();
   const claimed = new Set<InvocationRecord>();
@@ -35,7 +45,9 @@ export async function reportPage(runtime: LocalRuntime, recorder: RunRecorder, r
     const timeline = orderTimeline(outcome, recorder, definitions, claimed);
     const executionPath = [...recorder.executions.values()]
       .filter((e) => outcome.orderId !== null && e.orderId === outcome.orderId)
-      .flatMap((e) => transitionsOf(e, definitions.get(e.stateMachine) as GraphDefinition).map((t) => edgeKey(t.from, t.to, t.kind)));
+      .flatMap((e) =>
+        transitionsOf(e, definitions.get(e.stateMachine) as GraphDefinition).map((t) => edgeKey(t.from, t.to, t.kind)),
+      );
     return { ...timeline, path: executionPath };
   });
   const breakdown = new Map<string, { status: string; reason: string; count: number }>();

@@ -24,7 +24,7 @@ export interface GraphState {
 export const START = "Start";
 export const END = "End";
 
-export interface GraphNode {
+interface GraphNode {
   readonly id: string;
   /** The state's Type; "Start" and "End" for the two markers. */
   readonly type: string;
@@ -52,7 +52,8 @@ export interface StateGraph {
 export const edgeKey = (from: string, to: string, kind: EdgeKind) => `${from}->${to}:${kind}`;
 
 /** Whether the state ends an execution: Succeed, Fail, or End: true. */
-export const isTerminal = (state: GraphState) => state.Type === "Succeed" || state.Type === "Fail" || state.End === true;
+export const isTerminal = (state: GraphState) =>
+  state.Type === "Succeed" || state.Type === "Fail" || state.End === true;
 
 export function stateGraph(definition: GraphDefinition): StateGraph {
   const nodes: GraphNode[] = [{ id: START, type: START }];
@@ -66,7 +67,12 @@ export function stateGraph(definition: GraphDefinition): StateGraph {
     }
   };
   for (const [id, state] of Object.entries(definition.States)) {
-    nodes.push({ id, type: state.Type, ...(state.Comment ? { comment: state.Comment } : {}), ...(state.Resource ? { resource: state.Resource } : {}) });
+    nodes.push({
+      id,
+      type: state.Type,
+      ...(state.Comment ? { comment: state.Comment } : {}),
+      ...(state.Resource ? { resource: state.Resource } : {}),
+    });
     if (state.Next) add({ from: id, to: state.Next, kind: "next" });
     for (const choice of state.Choices ?? []) if (choice.Next) add({ from: id, to: choice.Next, kind: "choice" });
     if (state.Default) add({ from: id, to: state.Default, kind: "default" });

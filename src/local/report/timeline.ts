@@ -5,7 +5,7 @@ import type { GraphDefinition, GraphState } from "./state-graph";
 export type Tone = "ok" | "error" | "retry" | "neutral";
 
 /** One line of an order's timeline: a span (`end` set) or a moment. */
-export interface TimelineRow {
+interface TimelineRow {
   /** Which part of the system: Client, EventBridge, Step Functions, a function's name. */
   readonly service: string;
   readonly label: string;
@@ -56,7 +56,14 @@ export function orderTimeline(
   const rows: TimelineRow[] = [];
   const finalAt = outcome.submittedAt + outcome.latencyMs;
   const tone: Tone = outcome.status === "COMPLETED" ? "ok" : "error";
-  rows.push({ service: "Client", label: `order submitted: ${outcome.status}`, start: outcome.submittedAt, end: finalAt, tone, ...(outcome.error ? { detail: `${outcome.error.name}: ${outcome.error.message}` } : {}) });
+  rows.push({
+    service: "Client",
+    label: `order submitted: ${outcome.status}`,
+    start: outcome.submittedAt,
+    end: finalAt,
+    tone,
+    ...(outcome.error ? { detail: `${outcome.error.name}: ${outcome.error.message}` } : {}),
+  });
   for (const invocation of recorder.invocations.filter((i) => outcome.requestIds.includes(i.requestId))) {
     claimed.add(invocation);
     rows.push(invocationRow(invocation, "submit"));
@@ -66,21 +73,50 @@ export function orderTimeline(
   for (const r of records) {
     switch (r.kind) {
       case "event-accepted":
-        rows.push({ service: "EventBridge", label: `event "${r.detailType}" on ${r.bus}`, start: r.at, tone: "neutral", detail: `source ${r.source}, id ${r.eventId}` });
+        rows.push({
+          service: "EventBridge",
+          label: `event "${r.detailType}" on ${r.bus}`,
+          start: r.at,
+          tone: "neutral",
+          detail: `source ${r.source}, id ${r.eventId}`,
+        });
         break;
       case "event-unmatched":
         rows.push({ service: "EventBridge", label: `"${r.detailType}" matched no rule`, start: r.at, tone: "error" });
         break;
       case "rule-matched":
-        rows.push({ service: "EventBridge", label: `rule ${r.rule} -> ${short(r.target)}`, start: r.at, tone: "neutral" });
+        rows.push({
+          service: "EventBridge",
+          label: `rule ${r.rule} -> ${short(r.target)}`,
+          start: r.at,
+          tone: "neutral",
+        });
         break;
       case "delivery-failed":
-        rows.push({ service: "EventBridge", label: `delivery to ${short(r.target)} failed (attempt ${r.attempt})`, start: r.at, tone: r.willRetry ? "retry" : "error", detail: `${r.errorCode}: ${r.message}` });
+        rows.push({
+          service: "EventBridge",
+          label: `delivery to ${short(r.target)} failed (attempt ${r.attempt})`,
+          start: r.at,
+          tone: r.willRetry ? "retry" : "error",
+          detail: `${r.errorCode}: ${r.message}`,
+        });
         break;
       case "delivered": {
-        rows.push({ service: "EventBridge", label: `delivered to ${short(r.target)}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ""}`, start: r.at, tone: "ok" });
+        rows.push({
+          service: "EventBridge",
+          label: `delivered to ${short(r.target)}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ""}`,
+          start: r.at,
+          tone: "ok",
+        });
         const fn = nameOfArn(r.target);
-        const invocation = fn ? nearest(recorder.invocations, claimed, (i) => i.functionName === fn && i.invocationType === "Event" && i.at - i.durationMs >= r.at - SLACK_MS, (i) => i.at - i.durationMs - r.at) : undefined;
+        const invocation = fn
+          ? nearest(
+              recorder.invocations,
+              claimed,
+              (i) => i.functionName === fn && i.invocationType === "Event" && i.at - i.durationMs >= r.at - SLACK_MS,
+              (i) => i.at - i.durationMs - r.at,
+            )
+          : undefined;
         if (invocation) rows.push(invocationRow(invocation, `rule ${r.rule}`));
         break;
       }
@@ -96,9 +132,16 @@ export function orderTimeline(
   }
 
   const executions = [...recorder.executions.values()].filter((e) => outcome.orderId && e.orderId === outcome.orderId);
-  for (const execution of executions) rows.push(...executionRows(execution, recorder, definitions.get(execution.stateMachine), claimed));
+  for (const execution of executions)
+    rows.push(...executionRows(execution, recorder, definitions.get(execution.stateMachine), claimed));
 
-  rows.push({ service: "Orders table", label: `final status ${outcome.status}`, start: finalAt, tone, ...(outcome.error ? { detail: outcome.error.name } : {}) });
+  rows.push({
+    service: "Orders table",
+    label: `final status ${outcome.status}`,
+    start: finalAt,
+    tone,
+    ...(outcome.error ? { detail: outcome.error.name } : {}),
+  });
   rows.sort((a, b) => a.start - b.start);
   return {
     orderId: outcome.orderId,
@@ -109,7 +152,12 @@ export function orderTimeline(
   };
 }
 
-function executionRows(execution: ExecutionPath, recorder: RunRecorder, definition: GraphDefinition | undefined, claimed: Set<InvocationRecord>): TimelineRow[] {
+function executionRows(
+  execution: ExecutionPath,
+  recorder: RunRecorder,
+  definition: GraphDefinition | undefined,
+  claimed: Set<InvocationRecord>,
+): TimelineRow[] {
   const end = execution.finishedAt ?? execution.steps.at(-1)?.at ?? execution.startedAt;
   const rows: TimelineRow[] = [
     {
@@ -139,7 +187,12 @@ function executionRows(execution: ExecutionPath, recorder: RunRecorder, definiti
     const attemptEnded = () => {
       if (!visit || !fn) return;
       const from = visit.attemptStart;
-      const invocation = nearest(recorder.invocations, claimed, (i) => i.functionName === fn && i.at - i.durationMs >= from - SLACK_MS && i.at <= step.at + SLACK_MS, (i) => step.at - i.at);
+      const invocation = nearest(
+        recorder.invocations,
+        claimed,
+        (i) => i.functionName === fn && i.at - i.durationMs >= from - SLACK_MS && i.at <= step.at + SLACK_MS,
+        (i) => step.at - i.at,
+      );
       if (invocation) rows.push(invocationRow(invocation, `state ${step.state}`));
     };
     switch (step.event) {
@@ -151,7 +204,13 @@ function executionRows(execution: ExecutionPath, recorder: RunRecorder, definiti
         if (visit) visit.errors++;
         {
           const final = step === execution.steps.at(-1);
-          rows.push({ service: "Step Functions", label: `state ${step.state}: ${step.error ?? "error"}`, start: step.at, tone: final ? "error" : "retry", ...(step.cause ? { detail: step.cause } : {}) });
+          rows.push({
+            service: "Step Functions",
+            label: `state ${step.state}: ${step.error ?? "error"}`,
+            start: step.at,
+            tone: final ? "error" : "retry",
+            ...(step.cause ? { detail: step.cause } : {}),
+          });
           if (final) closeVisit(step.at, "failed", step.error);
         }
         break;
@@ -174,7 +233,12 @@ function executionRows(execution: ExecutionPath, recorder: RunRecorder, definiti
 }
 
 /** The unclaimed record that fits and is closest by `distance` (absolute); it is claimed. */
-function nearest(all: readonly InvocationRecord[], claimed: Set<InvocationRecord>, fits: (i: InvocationRecord) => boolean, distance: (i: InvocationRecord) => number): InvocationRecord | undefined {
+function nearest(
+  all: readonly InvocationRecord[],
+  claimed: Set<InvocationRecord>,
+  fits: (i: InvocationRecord) => boolean,
+  distance: (i: InvocationRecord) => number,
+): InvocationRecord | undefined {
   let best: InvocationRecord | undefined;
   for (const i of all) {
     if (claimed.has(i) || !fits(i)) continue;
