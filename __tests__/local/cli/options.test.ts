@@ -30,6 +30,7 @@ describe("npm run local options", () => {
     [["--warmup", "100"], /--warmup applies to a load run/],
     [["--orders", "3", "--warmup", "some"], /--warmup must be a whole number of at least 0/],
     [["--order", "/nonexistent.json"], /--order \/nonexistent.json: no such file/],
+    [["--var-file", os.tmpdir()], /--var-file .*: not a file/],
     [["--order", "x.json", "--orders", "3"], /cannot be combined/],
     [["--fail", "payment=3"], /from 0 to 1/],
     [["--var", "novalue"], /must look like name=value/],

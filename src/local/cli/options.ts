@@ -163,7 +163,10 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       throw new UsageError((error as FaultSpecError).message);
     }
   }
-  for (const file of list("var-file")) if (!fs.existsSync(file)) throw new UsageError(`--var-file ${file}: no such file`);
+  for (const file of list("var-file")) {
+    if (!fs.existsSync(file)) throw new UsageError(`--var-file ${file}: no such file`);
+    if (!fs.statSync(file).isFile()) throw new UsageError(`--var-file ${file}: not a file`);
+  }
   const timeScaleText = str("time-scale");
   const timeScale = timeScaleText === undefined ? 0.001 : Number(timeScaleText);
   if (!Number.isFinite(timeScale) || timeScale < 0 || timeScale > 1) throw new UsageError(`--time-scale must be a number from 0 to 1, got "${timeScaleText}"`);
