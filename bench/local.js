@@ -17,11 +17,7 @@ const root = path.resolve(__dirname, "..");
 const CLI = [path.join("scripts", "run-ts.js"), path.join("src", "local", "cli.ts")];
 const CONCURRENCY = 16;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const { median, pairedSummary } = require("./paired");
 
 function ensureSynthesized() {
   if (fs.existsSync(path.join(root, "cdktf.out", "stacks", "orders-dev", "cdk.tf.json"))) return;
@@ -72,7 +68,7 @@ async function measureLocal({ runs = 3 } = {}) {
     return { ...summary, cpuMsPerOrder: cpu ? Number(cpu[1]) : NaN };
   };
   const off = { startups: [], rates: [], warmRates: [] };
-  const ratio = (on, offValue) => Math.round((on / offValue) * 1000) / 1000;
+  const paired = (subject, baseline) => pairedSummary(subject.map((x, i) => ({ subject: x, baseline: baseline[i] })));
   for (let i = 0; i < runs; i++) {
     // The IAM-off run of each pair goes first on odd iterations, so drift on a shared machine cancels out.
     const pair = async (withIam, withoutIam) => {
@@ -103,10 +99,11 @@ async function measureLocal({ runs = 3 } = {}) {
     warmP95s.push(warm.latencyMs.p95);
     warmCpus.push(warm.cpuMsPerOrder);
   }
+  // Each figure with IAM enforced (subject) against the same iteration's figure with IAM off (baseline).
   const iam = {
-    startupToFirstOrderMs: { enforce: median(startups), off: median(off.startups) },
-    ordersPerSecond: { enforce: median(rates), off: median(off.rates), ratio: ratio(median(rates), median(off.rates)) },
-    warmOrdersPerSecond: { enforce: median(warmRates), off: median(off.warmRates), ratio: ratio(median(warmRates), median(off.warmRates)) },
+    startupToFirstOrderMs: paired(startups, off.startups),
+    ordersPerSecond: paired(rates, off.rates),
+    warmOrdersPerSecond: paired(warmRates, off.warmRates),
     samples: { startupOffMs: off.startups, ordersPerSecondOff: off.rates, warmOrdersPerSecondOff: off.warmRates },
     budget: "throughput with IAM enforced at least 0.9x of IAM off; start-up to first order at most 3 s with IAM enforced",
   };
