@@ -14,8 +14,6 @@ import {
   quantityField,
 } from "./fields";
 
-export { OrderIdPattern } from "./fields";
-
 /**
  * Event sources and detail-types: the one place they are spelled.
  * Handlers emit and parse with these, the stack builds rule patterns from them,
