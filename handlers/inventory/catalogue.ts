@@ -44,7 +44,7 @@ export interface StockItem {
 }
 
 /** Most units of one product a catalogue may stock. */
-export const MAX_STOCK = 1_000_000;
+const MAX_STOCK = 1_000_000;
 
 const CatalogueFileSchema = z.strictObject(
   {

@@ -21,7 +21,10 @@ export interface CataloguePriceDeps {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Unit prices in cents by product id, for the products of `productIds` that the catalogue holds. */
-export async function readPrices(deps: CataloguePriceDeps, productIds: readonly string[]): Promise<Map<string, number>> {
+export async function readPrices(
+  deps: CataloguePriceDeps,
+  productIds: readonly string[],
+): Promise<Map<string, number>> {
   const prices = new Map<string, number>();
   const chunks: string[][] = [];
   for (let i = 0; i < productIds.length; i += BATCH_GET_LIMIT) chunks.push(productIds.slice(i, i + BATCH_GET_LIMIT));
@@ -29,10 +32,15 @@ export async function readPrices(deps: CataloguePriceDeps, productIds: readonly 
   return prices;
 }
 
-async function readChunk(deps: CataloguePriceDeps, productIds: readonly string[], prices: Map<string, number>): Promise<void> {
+async function readChunk(
+  deps: CataloguePriceDeps,
+  productIds: readonly string[],
+  prices: Map<string, number>,
+): Promise<void> {
   let keys: Record<string, unknown>[] = productIds.map((id) => InventoryKey.stock(id));
   for (let round = 0; keys.length > 0; round++) {
-    if (round > UNPROCESSED_ROUNDS) throw new Error(`the catalogue did not answer for ${keys.length} product(s) after ${UNPROCESSED_ROUNDS} retries`);
+    if (round > UNPROCESSED_ROUNDS)
+      throw new Error(`the catalogue did not answer for ${keys.length} product(s) after ${UNPROCESSED_ROUNDS} retries`);
     if (round > 0) await (deps.sleep ?? defaultSleep)(Math.random() * 25 * 2 ** round);
     const result = await deps.db.send(
       new BatchGetCommand({
@@ -42,7 +50,8 @@ async function readChunk(deps: CataloguePriceDeps, productIds: readonly string[]
       }),
     );
     for (const item of result.Responses?.[deps.tableName] ?? []) {
-      if (typeof item.productId === "string" && Number.isInteger(item.priceCents)) prices.set(item.productId, item.priceCents as number);
+      if (typeof item.productId === "string" && Number.isInteger(item.priceCents))
+        prices.set(item.productId, item.priceCents as number);
     }
     keys = (result.UnprocessedKeys?.[deps.tableName]?.Keys ?? []) as Record<string, unknown>[];
   }

@@ -7,7 +7,7 @@ import * as z from "zod/mini";
 import { MAX_AMOUNT_CENTS, MAX_ITEMS, customerIdField, productIdField, quantityField } from "../../src/contracts/fields";
 import { toCents } from "../shared/money";
 
-export { MAX_ITEMS, MAX_QUANTITY } from "../../src/contracts/fields";
+export { MAX_ITEMS } from "../../src/contracts/fields";
 /** Largest API body accepted, checked before parsing. */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 /**

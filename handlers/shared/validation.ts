@@ -42,7 +42,7 @@ export function toFieldIssues(error: z.core.$ZodError, prefix = ""): FieldIssue[
 }
 
 /** Refuses input nested deeper than any request needs, before anything walks it recursively. */
-export function assertShallow(input: unknown, prefix = ""): void {
+function assertShallow(input: unknown, prefix = ""): void {
   if (nestingDepth(input) > MAX_INPUT_DEPTH) {
     throw new ValidationError([{ field: prefix || "(root)", rule: `is nested deeper than ${MAX_INPUT_DEPTH} levels of objects and arrays` }]);
   }

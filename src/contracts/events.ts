@@ -11,8 +11,6 @@ import {
   paymentIdField,
 } from "./fields";
 
-export { OrderIdPattern } from "./fields";
-
 /**
  * Event sources and detail-types: the one place they are spelled.
  * Handlers emit and parse with these, the stack builds rule patterns from them,

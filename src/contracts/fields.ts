@@ -10,27 +10,29 @@ export const MAX_AMOUNT_CENTS = 100_000_000;
 /** Most lines one order may have. */
 export const MAX_ITEMS = 1000;
 /** Most units of one product on one line. */
-export const MAX_QUANTITY = 1000;
+const MAX_QUANTITY = 1000;
 /** Longest customer or product id. */
-export const MAX_ID_LENGTH = 128;
+const MAX_ID_LENGTH = 128;
 /**
  * Deepest nesting of objects and arrays any request needs (an event: envelope, detail, items, line).
  * Deeper input is refused before it is walked, so it cannot exhaust the stack (a RangeError).
  */
 export const MAX_INPUT_DEPTH = 8;
 
-export const CustomerIdPattern = /^[A-Za-z0-9._:@+-]+$/;
-export const ProductIdPattern = /^[A-Za-z0-9._:-]+$/;
+const CustomerIdPattern = /^[A-Za-z0-9._:@+-]+$/;
+const ProductIdPattern = /^[A-Za-z0-9._:-]+$/;
 /** Order ids are derived by the Order service: `ord_` and 32 lowercase hex digits. */
-export const OrderIdPattern = /^ord_[0-9a-f]{32}$/;
+const OrderIdPattern = /^ord_[0-9a-f]{32}$/;
 /** Payment ids are derived by the Payment service: `pay_` and 24 lowercase hex digits. */
-export const PaymentIdPattern = /^pay_[0-9a-f]{24}$/;
+const PaymentIdPattern = /^pay_[0-9a-f]{24}$/;
 /** Error names as Step Functions reports them (PaymentDeclined, States.Timeout, Lambda.Unknown). */
-export const ErrorNamePattern = /^[A-Za-z][A-Za-z0-9._-]{0,127}$/;
+const ErrorNamePattern = /^[A-Za-z][A-Za-z0-9._-]{0,127}$/;
 
 const string = z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") });
 
-export const orderIdField = string.check(z.regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" }));
+export const orderIdField = string.check(
+  z.regex(OrderIdPattern, { error: "must be an order id (ord_ and 32 hex digits)" }),
+);
 
 export const customerIdField = string.check(
   z.minLength(1, { error: "must not be empty" }),
@@ -47,16 +49,37 @@ export const productIdField = string.check(
 );
 
 export const quantityField = z
-  .int({ error: (issue) => (issue.input === undefined ? "is required" : typeof issue.input === "number" ? "must be a whole number" : "must be a number") })
+  .int({
+    error: (issue) =>
+      issue.input === undefined
+        ? "is required"
+        : typeof issue.input === "number"
+          ? "must be a whole number"
+          : "must be a number",
+  })
   .check(z.gte(1, { error: "must be at least 1" }), z.lte(MAX_QUANTITY, { error: `must be at most ${MAX_QUANTITY}` }));
 
 export const centsField = z
-  .int({ error: (issue) => (issue.input === undefined ? "is required" : typeof issue.input === "number" ? "must be a whole number of cents" : "must be a number") })
-  .check(z.gte(1, { error: "must be at least 1" }), z.lte(MAX_AMOUNT_CENTS, { error: `must be at most ${MAX_AMOUNT_CENTS} cents` }));
+  .int({
+    error: (issue) =>
+      issue.input === undefined
+        ? "is required"
+        : typeof issue.input === "number"
+          ? "must be a whole number of cents"
+          : "must be a number",
+  })
+  .check(
+    z.gte(1, { error: "must be at least 1" }),
+    z.lte(MAX_AMOUNT_CENTS, { error: `must be at most ${MAX_AMOUNT_CENTS} cents` }),
+  );
 
-export const paymentIdField = string.check(z.regex(PaymentIdPattern, { error: "must be a payment id (pay_ and 24 hex digits)" }));
+export const paymentIdField = string.check(
+  z.regex(PaymentIdPattern, { error: "must be a payment id (pay_ and 24 hex digits)" }),
+);
 
-export const errorNameField = string.check(z.regex(ErrorNamePattern, { error: "must be an error name (letters, digits and . _ -, at most 128 characters)" }));
+export const errorNameField = string.check(
+  z.regex(ErrorNamePattern, { error: "must be an error name (letters, digits and . _ -, at most 128 characters)" }),
+);
 
 /**
  * The depth of the deepest object or array in `value` (a scalar is 0), walked without recursion;

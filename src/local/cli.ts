@@ -126,6 +126,7 @@ async function main(argv: readonly string[]): Promise<number> {
         await runOrders(driver, measured, concurrency, { signal: interrupt.signal, onOutcome: (o) => finished(run.measured, o, progress) });
       } else {
         await stockCatalogue(runtime, parts, undefined, options.catalogue);
+        // With --event alone, only the events run.
         const sample = options.events.length > 0 ? [] : [{ file: "the stack's sample order", order: SAMPLE_ORDER }];
         const submissions = options.orders.length > 0 ? options.orders : sample;
         run.total = submissions.length;
@@ -148,10 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
       await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
       for (const [i, { file, entry }] of options.events.entries()) {
         if (interrupt.aborted) return;
-        const [outcome] = await putRawEvents(runtime, [entry], options.timeoutSeconds * 1000).catch((error: Error) => {
-          process.stderr.write(`warning: ${error.message}\n`);
-          return [] as RawEventOutcome[];
-        });
+        const [outcome] = await putRawEvents(runtime, [entry], options.timeoutSeconds * 1000);
         if (!outcome) continue;
         events.push(outcome);
         say("");

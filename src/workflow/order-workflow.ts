@@ -53,7 +53,7 @@ const executionId = { "S.$": "$$.Execution.Id" };
  * numbers as strings, so the total and the lines (kept as JSON text) go through States.StringToJson
  * (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html).
  */
-export const STORED_ORDER_SELECTOR = {
+const STORED_ORDER_SELECTOR = {
   "orderId.$": `$.Attributes.${OrderAttribute.orderId}.S`,
   "customerId.$": `$.Attributes.${OrderAttribute.customerId}.S`,
   "totalCents.$": `States.StringToJson($.Attributes.${OrderAttribute.totalCents}.N)`,

@@ -1,8 +1,8 @@
 /** The JSON files `npm run local` reads besides orders: a catalogue (`--catalogue`) and raw events (`--event`). */
 import * as fs from "node:fs";
 import { CatalogueError, parseCatalogue, type CatalogueProduct } from "../../../handlers/inventory/catalogue";
-import type { PutEventsRequestEntry } from "../event-bus";
 import { EventFileError, parseEventEntries } from "../orders/raw-events";
+import type { PutEventsRequestEntry } from "../event-bus";
 
 function readJson(option: string, file: string, errorOf: (message: string) => Error): unknown {
   if (!fs.existsSync(file)) throw errorOf(`${option} ${file}: no such file`);

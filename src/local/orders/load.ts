@@ -1,5 +1,5 @@
-import type { CatalogueProduct } from "../../../handlers/inventory/catalogue";
 import { fromCents } from "../../../handlers/shared/money";
+import type { CatalogueProduct } from "../../../handlers/inventory/catalogue";
 import type { OrderDriver, OrderOutcome } from "./order-driver";
 
 /** An order request, as the Order service takes it. */

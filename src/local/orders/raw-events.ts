@@ -7,13 +7,16 @@ import * as z from "zod/mini";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "../event-bus";
 import type { LocalRuntime } from "../runtime/runtime";
 
-const text = (what: string) => z.string({ error: (i) => (i.input === undefined ? "is required" : `must be a string (${what})`) });
+const text = (what: string) =>
+  z.string({ error: (i) => (i.input === undefined ? "is required" : `must be a string (${what})`) });
 
 const EntrySchema = z.strictObject(
   {
     Source: text("the event's source").check(z.minLength(1, { error: "must not be empty" })),
     DetailType: text("the event's detail-type").check(z.minLength(1, { error: "must not be empty" })),
-    Detail: z.union([text("JSON text of an object"), z.record(z.string(), z.unknown())], { error: "must be a JSON object, or JSON text of one" }),
+    Detail: z.union([text("JSON text of an object"), z.record(z.string(), z.unknown())], {
+      error: "must be a JSON object, or JSON text of one",
+    }),
     EventBusName: z.optional(text("a bus name or ARN")),
     Resources: z.optional(z.array(z.string(), { error: "must be an array of strings" })),
     Time: z.optional(text("an ISO-8601 timestamp")),
@@ -35,8 +38,11 @@ export function parseEventEntries(json: unknown): PutEventsRequestEntry[] {
     const parsed = EntrySchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-      const key = issue.code === "unrecognized_keys" ? `.${issue.keys[0]}` : issue.path.map((p) => `.${String(p)}`).join("");
-      throw new EventFileError(`${where}${key || ""} ${issue.code === "unrecognized_keys" ? "is not a PutEvents entry field" : issue.message}`.trim());
+      const key =
+        issue.code === "unrecognized_keys" ? `.${issue.keys[0]}` : issue.path.map((p) => `.${String(p)}`).join("");
+      throw new EventFileError(
+        `${where}${key || ""} ${issue.code === "unrecognized_keys" ? "is not a PutEvents entry field" : issue.message}`.trim(),
+      );
     }
     const entry = parsed.data;
     let detail = entry.Detail;
@@ -46,7 +52,8 @@ export function parseEventEntries(json: unknown): PutEventsRequestEntry[] {
       } catch {
         throw new EventFileError(`${where}.Detail is not valid JSON text`);
       }
-      if (typeof detail !== "object" || detail === null || Array.isArray(detail)) throw new EventFileError(`${where}.Detail must hold a JSON object`);
+      if (typeof detail !== "object" || detail === null || Array.isArray(detail))
+        throw new EventFileError(`${where}.Detail must hold a JSON object`);
     }
     return { ...entry, Detail: JSON.stringify(detail) };
   });
@@ -64,7 +71,11 @@ export interface RawEventOutcome {
  * Puts each entry on the stack's bus (the bus the stack declares when the entry names none) and
  * waits until what it set off has finished.
  */
-export async function putRawEvents(runtime: LocalRuntime, entries: readonly PutEventsRequestEntry[], timeoutMs = 60_000): Promise<RawEventOutcome[]> {
+export async function putRawEvents(
+  runtime: LocalRuntime,
+  entries: readonly PutEventsRequestEntry[],
+  timeoutMs = 60_000,
+): Promise<RawEventOutcome[]> {
   const defaultBus = runtime.model.buses[0]?.name;
   const outcomes: RawEventOutcome[] = [];
   for (const entry of entries) {

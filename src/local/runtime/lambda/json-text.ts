@@ -19,7 +19,8 @@ type Frame = { readonly close: string; readonly parts: readonly [string, unknown
 function deepJsonText(root: unknown): string {
   const out: string[] = [];
   const stack: Frame[] = [];
-  const scalar = (v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? "null" : (JSON.stringify(v) ?? "null"));
+  const scalar = (v: unknown) =>
+    typeof v === "number" && !Number.isFinite(v) ? "null" : (JSON.stringify(v) ?? "null");
   const open = (v: unknown): void => {
     if (v === null || typeof v !== "object") {
       out.push(scalar(v));
@@ -27,7 +28,11 @@ function deepJsonText(root: unknown): string {
     }
     if (Array.isArray(v)) {
       out.push("[");
-      stack.push({ close: "]", parts: v.map((item) => ["", typeof item === "function" || item === undefined ? null : item]), next: 0 });
+      stack.push({
+        close: "]",
+        parts: v.map((item) => ["", typeof item === "function" || item === undefined ? null : item]),
+        next: 0,
+      });
       return;
     }
     out.push("{");
