@@ -66,8 +66,14 @@ describe("StateBucketStack (bootstrap)", () => {
   });
 
   test("the key may be used by the deployers only, and is administered by the account", () => {
-    const policy = JSON.parse((Object.values(json.resource.aws_kms_key)[0] as { policy: string }).policy);
-    expect(policy.Statement[0]).toMatchObject({ Effect: "Allow", Principal: { AWS: expect.stringMatching(/^arn:aws:iam::\$\{data\.aws_caller_identity\.caller\.account_id\}:root$/) } });
+    const key = Object.keys(json.resource.aws_kms_key)[0];
+    const keyPolicy = Object.values(json.resource.aws_kms_key_policy)[0] as { key_id: string; policy: string };
+    expect(keyPolicy.key_id).toBe(`\${aws_kms_key.${key}.key_id}`);
+    const policy = JSON.parse(keyPolicy.policy);
+    // The account is read from the key's ARN: the stack calls no AWS data source, so it plans offline.
+    expect(json.data).toBeUndefined();
+    expect(json.locals.account_id).toBe(`\${element(split(":", aws_kms_key.${key}.arn), 4)}`);
+    expect(policy.Statement[0]).toMatchObject({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::${local.account_id}:root" } });
     expect(policy.Statement[1]).toMatchObject({
       Effect: "Deny",
       Action: expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]),

@@ -57,8 +57,12 @@ export interface OfflinePlanResult {
   readonly timingsMs: Readonly<Record<"init" | "validate" | "plan" | "show", number>>;
 }
 
-/** Fake credentials and the provider's skip settings: the aws provider plans without reaching AWS. */
+/**
+ * Fake credentials and the provider's skip settings: the aws provider plans without reaching AWS. With no
+ * account id to check, a configured allowed_account_ids would refuse every plan, so it is lifted here.
+ */
 export const OFFLINE_PROVIDER_SETTINGS = {
+  allowed_account_ids: null,
   access_key: "AKIAOFFLINEPLAN00000",
   secret_key: "offline-plan-secret-key-not-used-for-anything",
   skip_credentials_validation: true,

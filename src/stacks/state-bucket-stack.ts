@@ -1,6 +1,6 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -9,7 +9,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, LocalBackend, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { StateBackendSettings } from "../config/app-config";
 import { stateBucketPolicy } from "../iam/bucket-policy";
@@ -26,8 +26,7 @@ export interface StateBucketStackProps {
  * Bootstrap: the S3 bucket the environment stacks keep their state in, hardened (versioned, private, TLS
  * only, owner-enforced, SSE-KMS under its own customer-managed key, puts without SSE-KMS refused, state
  * readable by the configured deployers only), with its own state kept locally since the bucket cannot hold
- * it yet. The bootstrap is applied with credentials, so unlike the environment stacks it may ask AWS who
- * the account is.
+ * it yet.
  */
 export class StateBucketStack extends TerraformStack {
   readonly bucket: S3Bucket;
@@ -42,13 +41,20 @@ export class StateBucketStack extends TerraformStack {
       ...(props.allowedAccountIds && props.allowedAccountIds.length > 0 ? { allowedAccountIds: [...props.allowedAccountIds] } : {}),
       defaultTags: [{ tags: { project: "orders-pipeline", purpose: "terraform-state", "managed-by": "cdktf" } }],
     });
-    const caller = new DataAwsCallerIdentity(this, "caller");
     this.key = new KmsKey(this, "state-key", {
       description: `Encrypts the Terraform state in ${backend.bucket}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: JSON.stringify(stateKeyPolicy(caller.accountId, backend.deployers)),
       lifecycle: { preventDestroy: true },
+    });
+    // The account comes from the key's own ARN: no data source that calls AWS, so the stack plans offline;
+    // a local keeps the reference plain (${local.account_id}) inside the JSON document.
+    const account = new TerraformLocal(this, "account_id", Fn.element(Fn.split(":", this.key.arn), 4));
+    account.overrideLogicalId("account_id");
+    const accountId = account.asString;
+    new KmsKeyPolicy(this, "state-key-policy", {
+      keyId: this.key.keyId,
+      policy: JSON.stringify(stateKeyPolicy(accountId, backend.deployers)),
     });
     new KmsAlias(this, "state-key-alias", { name: backend.kmsKeyAlias, targetKeyId: this.key.keyId });
     this.bucket = new S3Bucket(this, "state-bucket", {

@@ -51,6 +51,12 @@ describe("eventbridge-bus-policy-per-source", () => {
         : {}),
     });
 
+  // What makes such a policy work, from AWS: EventBridge authorizes each entry of a PutEvents call with
+  // events:source and events:detail-type set from that entry (EventBridge user guide, "Using IAM policy
+  // conditions in Amazon EventBridge"; aws/agent-toolkit-for-aws, amazon-eventbridge-event-bus
+  // references/authorization.md: "Authorization runs per entry"), and an explicit Deny in any applicable
+  // policy, resource policies included, overrides every Allow, for callers of the same account too (IAM
+  // user guide, "Policy evaluation logic").
   it("accepts a bus whose policy reserves each source for the role granted to publish it", () => {
     expect(
       judge(eventbridgeBusPolicyPerSource, bus([reserve("orders.order-service", "${aws_iam_role.order.arn}")]), BUS)

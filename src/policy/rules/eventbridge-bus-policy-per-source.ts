@@ -6,7 +6,7 @@ import {
   policyDocumentsOf,
   statementName,
 } from "../iam-document";
-import { parseReference, withoutInterpolations } from "../terraform-values";
+import { parseReference } from "../terraform-values";
 import { NOT_APPLICABLE, Problem, ResourceRule, SynthesizedResource, verdictOf } from "../types";
 import type { StackContext } from "../stack-context";
 
@@ -97,7 +97,7 @@ export const eventbridgeBusPolicyPerSource: ResourceRule = {
           const parsed = parsePolicy(stack, doc.text);
           if (!parsed.ok) continue;
           for (const s of parsed.statements.filter((s) => s.effect === "Allow" && putsEvents(s))) {
-            if (!s.resources.some((r) => r === busArn || withoutInterpolations(r) === "*" || r === "*")) continue;
+            if (!s.resources.some((r) => r === busArn || r === "*")) continue;
             const where = `${resource.address} ${statementName(s)}`;
             const granted = conditionValues(s, /^StringEquals$/i, "events:source");
             if (granted.length === 0)
