@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { findTerraform, runTerraform } from "./terraform-cli";
+import { VariableInput, variableArgs } from "./variable-inputs";
 
 export interface VariableCheckResult {
   readonly accepted: boolean;
@@ -17,7 +18,7 @@ export interface VariableCheckResult {
  */
 export async function checkVariables(
   variables: Readonly<Record<string, unknown>>,
-  values: { readonly vars?: Readonly<Record<string, string>>; readonly varFile?: string },
+  values: { readonly vars?: Readonly<Record<string, string>>; readonly varFile?: string; readonly inputs?: readonly VariableInput[] },
 ): Promise<VariableCheckResult> {
   const terraform = findTerraform();
   if (!terraform) throw new Error("terraform is not on PATH (or ORDERS_TERRAFORM_BIN)");
@@ -31,6 +32,7 @@ export async function checkVariables(
       "-lock=false",
       ...(values.varFile ? [`-var-file=${path.resolve(values.varFile)}`] : []),
       ...Object.entries(values.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`),
+      ...variableArgs(values.inputs ?? []),
     ];
     const result = await runTerraform(terraform, args, dir, { TF_CLI_CONFIG_FILE: "/dev/null", TF_DATA_DIR: path.join(dir, ".terraform") });
     const output = `${result.stdout}\n${result.stderr}`;
