@@ -5,9 +5,11 @@ import { findProviderMirror, findTerraform, mirrorOnlyCliConfig } from "./terraf
 import { PlanAndShowResult, PlanJson, TerraformContext, planAndShow, terraformStep } from "./terraform-plan";
 import { checkVariables } from "./variable-check";
 import type { VariableInput } from "./variable-inputs";
+import { OFFLINE_PROVIDER_SETTINGS } from "./offline-provider-settings";
 
 export { TerraformStepFailed } from "./terraform-plan";
 export type { PlanJson } from "./terraform-plan";
+export { OFFLINE_PROVIDER_SETTINGS } from "./offline-provider-settings";
 
 /** Why the offline plan cannot run on this machine (no terraform, or no provider mirror). */
 export class OfflinePlanUnavailable extends Error {
@@ -47,15 +49,6 @@ export interface OfflinePlanResult extends Omit<PlanAndShowResult, "timingsMs"> 
   readonly timingsMs: Readonly<{ variables?: number; init?: number; plan: number; show: number }>;
 }
 
-/** Fake credentials and the provider's skip settings: the aws provider plans without reaching AWS. */
-export const OFFLINE_PROVIDER_SETTINGS = {
-  access_key: "AKIAOFFLINEPLAN00000",
-  secret_key: "offline-plan-secret-key-not-used-for-anything",
-  skip_credentials_validation: true,
-  skip_requesting_account_id: true,
-  skip_metadata_api_check: true,
-  skip_region_validation: true,
-} as const;
 
 const AWS_PROVIDER = { namespace: "hashicorp", type: "aws", version: "5.100.0" } as const;
 const ARCHIVE_PROVIDER = { namespace: "hashicorp", type: "archive", version: "2.7.1" } as const;
