@@ -6,4 +6,7 @@
 const base = require("./jest.config");
 
 /** @type {import('jest').Config} */
-module.exports = { ...base, testPathIgnorePatterns: ["/node_modules/", "\\.integration\\.test\\.ts$", "/__tests__/local/e2e/"] };
+module.exports = {
+  ...base,
+  testPathIgnorePatterns: ["/node_modules/", "\\.integration\\.test\\.ts$", "/__tests__/local/e2e/"],
+};

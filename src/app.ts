@@ -3,8 +3,8 @@ import { HandlerBundle, ServiceName } from "./bundling/handler-bundles";
 import { AppSettings, SettingsSource, resolveAppSettings } from "./config/app-config";
 import { PROFILES } from "./config/profiles";
 import { applyPolicy } from "./policy";
-import { OrderPipelineStack } from "./stacks/order-pipeline-stack";
 import { LOCAL_BACKEND_SETTING, localBackendRequested, useLocalBackend } from "./stacks/local-backend-mode";
+import { OrderPipelineStack } from "./stacks/order-pipeline-stack";
 import { StateBucketStack } from "./stacks/state-bucket-stack";
 
 /** The bootstrap stack that creates the state bucket. */
@@ -34,7 +34,9 @@ export function buildApp(options: BuildAppOptions): { app: App; settings: AppSet
     return value === undefined ? undefined : String(value);
   };
   const settings = resolveAppSettings(fromEnv, fromContext);
-  const localBackend = localBackendRequested(fromEnv(LOCAL_BACKEND_SETTING.env) ?? fromContext(LOCAL_BACKEND_SETTING.context));
+  const localBackend = localBackendRequested(
+    fromEnv(LOCAL_BACKEND_SETTING.env) ?? fromContext(LOCAL_BACKEND_SETTING.context),
+  );
   const bootstrap = new StateBucketStack(app, STATE_BOOTSTRAP_STACK, { backend: settings.stateBackend });
   const stacks = settings.environments.map(
     (environment) =>

@@ -1,10 +1,21 @@
-import { COMMENT_LIMIT, ReviewedPlan, ReviewedSarif, actionOf, reviewMarkdown } from "../../src/plan/review/review-markdown";
+import {
+  COMMENT_LIMIT,
+  ReviewedPlan,
+  ReviewedSarif,
+  actionOf,
+  reviewMarkdown,
+} from "../../src/plan/review/review-markdown";
 
 // Plan JSON as Terraform documents it ("JSON Output Format", resource_changes: `actions` is ["create"],
 // ["update"], ["delete", "create"] or ["create", "delete"] for a replacement, ["delete"]; `action_reason`
 // such as "replace_because_cannot_update"; `replace_paths`; `after_unknown` marks values known after apply).
 const doc = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement });
-const logs = { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: ["arn:aws:logs:us-east-1:1:log-group:/o:*"] };
+const logs = {
+  Sid: "WriteLogs",
+  Effect: "Allow",
+  Action: ["logs:PutLogEvents"],
+  Resource: ["arn:aws:logs:us-east-1:1:log-group:/o:*"],
+};
 
 const plan: ReviewedPlan = {
   terraform_version: "1.11.4",
@@ -12,15 +23,32 @@ const plan: ReviewedPlan = {
     {
       address: "aws_iam_role_policy.fn_policy",
       type: "aws_iam_role_policy",
-      change: { actions: ["update"], before: { policy: doc(logs) }, after: { policy: doc({ ...logs, Action: ["logs:PutLogEvents", "logs:DeleteLogGroup"] }) }, after_unknown: {} },
+      change: {
+        actions: ["update"],
+        before: { policy: doc(logs) },
+        after: { policy: doc({ ...logs, Action: ["logs:PutLogEvents", "logs:DeleteLogGroup"] }) },
+        after_unknown: {},
+      },
     },
     {
       address: "aws_iam_role.fn_role",
       type: "aws_iam_role",
       change: {
         actions: ["update"],
-        before: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }) },
-        after: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com", "states.amazonaws.com"] }, Action: "sts:AssumeRole" }) },
+        before: {
+          assume_role_policy: doc({
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          }),
+        },
+        after: {
+          assume_role_policy: doc({
+            Effect: "Allow",
+            Principal: { Service: ["lambda.amazonaws.com", "states.amazonaws.com"] },
+            Action: "sts:AssumeRole",
+          }),
+        },
         after_unknown: {},
       },
     },
@@ -33,9 +61,19 @@ const plan: ReviewedPlan = {
       address: "aws_dynamodb_table.orders",
       type: "aws_dynamodb_table",
       action_reason: "replace_because_cannot_update",
-      change: { actions: ["delete", "create"], before: { name: "a" }, after: { name: "b" }, after_unknown: {}, replace_paths: [["name"]] },
+      change: {
+        actions: ["delete", "create"],
+        before: { name: "a" },
+        after: { name: "b" },
+        after_unknown: {},
+        replace_paths: [["name"]],
+      },
     },
-    { address: "aws_sqs_queue.old", type: "aws_sqs_queue", change: { actions: ["delete"], before: { name: "old" }, after: null } },
+    {
+      address: "aws_sqs_queue.old",
+      type: "aws_sqs_queue",
+      change: { actions: ["delete"], before: { name: "old" }, after: null },
+    },
     { address: "aws_sns_topic.same", type: "aws_sns_topic", change: { actions: ["no-op"], before: {}, after: {} } },
   ],
 };
@@ -45,7 +83,13 @@ const stack = {
     aws_sqs_queue_policy: {
       dlq_policy: {
         "//": { metadata: { path: "orders-dev/route/dlq/policy" } },
-        policy: doc({ Sid: "FromRule", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "${aws_sqs_queue.dlq.arn}" }),
+        policy: doc({
+          Sid: "FromRule",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: "${aws_sqs_queue.dlq.arn}",
+        }),
       },
     },
   },
@@ -56,15 +100,29 @@ const sarif: ReviewedSarif = {
     {
       tool: { driver: { rules: [{}, {}, {}] } },
       results: [
-        { ruleId: "lambda-in-vpc", properties: { address: "aws_lambda_function.a", constructPath: "a/function" }, suppressions: [{ justification: "No private resource is reached." }] },
-        { ruleId: "lambda-in-vpc", properties: { address: "aws_lambda_function.b", constructPath: "b/function" }, suppressions: [{ justification: "No private resource is reached." }] },
+        {
+          ruleId: "lambda-in-vpc",
+          properties: { address: "aws_lambda_function.a", constructPath: "a/function" },
+          suppressions: [{ justification: "No private resource is reached." }],
+        },
+        {
+          ruleId: "lambda-in-vpc",
+          properties: { address: "aws_lambda_function.b", constructPath: "b/function" },
+          suppressions: [{ justification: "No private resource is reached." }],
+        },
       ],
       invocations: [{ toolConfigurationNotifications: [] }],
     },
   ],
 };
 
-const review = reviewMarkdown({ stackName: "orders-dev", plan, stack, sarif, planDescription: "Plan against the account." });
+const review = reviewMarkdown({
+  stackName: "orders-dev",
+  plan,
+  stack,
+  sarif,
+  planDescription: "Plan against the account.",
+});
 const sectionOf = (title: string) => review.split(`#### ${title}`)[1]?.split("\n#### ")[0] ?? "";
 
 describe("review.md", () => {
@@ -89,38 +147,66 @@ describe("review.md", () => {
   it("shows a resource policy known only at apply as configured, references and all", () => {
     const section = sectionOf("Resource policies");
     expect(section).toContain("`aws_sqs_queue_policy.dlq_policy` (route/dlq/policy): created (as configured");
-    expect(section).toContain("**added** `FromRule`: Allow to `Service:events.amazonaws.com` `sqs:SendMessage` on `${aws_sqs_queue.dlq.arn}`");
+    expect(section).toContain(
+      "**added** `FromRule`: Allow to `Service:events.amazonaws.com` `sqs:SendMessage` on `${aws_sqs_queue.dlq.arn}`",
+    );
   });
 
   it("lists what is replaced or destroyed, with terraform's reason", () => {
     const section = sectionOf("Replaced or destroyed");
-    expect(section).toContain("- **replace** `aws_dynamodb_table.orders`, replace because cannot update; forced by `name`");
+    expect(section).toContain(
+      "- **replace** `aws_dynamodb_table.orders`, replace because cannot update; forced by `name`",
+    );
     expect(section).toContain("- **destroy** `aws_sqs_queue.old`");
     expect(section).not.toContain("aws_sns_topic.same");
   });
 
   it("groups the accepted exceptions by rule and reason", () => {
     expect(sectionOf("Policy findings")).toContain("3 rules passed; 2 findings accepted as reviewed exceptions.");
-    expect(sectionOf("Policy findings")).toContain("| lambda-in-vpc | 2 (`a/function`, `b/function`) | No private resource is reached. |");
+    expect(sectionOf("Policy findings")).toContain(
+      "| lambda-in-vpc | 2 (`a/function`, `b/function`) | No private resource is reached. |",
+    );
   });
 
   it("puts violations first and says when the SARIF is missing", () => {
     const failing = reviewMarkdown({
       stackName: "s",
       plan: { resource_changes: [] },
-      sarif: { runs: [{ tool: { driver: { rules: [{}] } }, results: [{ ruleId: "r", message: { text: "x: broken" }, properties: { address: "x" } }] }] },
+      sarif: {
+        runs: [
+          {
+            tool: { driver: { rules: [{}] } },
+            results: [{ ruleId: "r", message: { text: "x: broken" }, properties: { address: "x" } }],
+          },
+        ],
+      },
       planDescription: "",
     });
     expect(failing).toContain("**1 violations** of 1 rules");
     expect(failing).toContain("- **r** `x`: x: broken");
-    expect(reviewMarkdown({ stackName: "s", plan: {}, planDescription: "" })).toContain("No policy.sarif for this stack");
+    expect(reviewMarkdown({ stackName: "s", plan: {}, planDescription: "" })).toContain(
+      "No policy.sarif for this stack",
+    );
   });
 
   it("stays within a pull-request comment, shortening the policy sections first", () => {
-    const many = Array.from({ length: 3000 }, (_, i) => ({ Sid: `S${i}`, Effect: "Allow", Action: `s3:GetObject${i}`, Resource: `arn:aws:s3:::bucket-${i}/*` }));
+    const many = Array.from({ length: 3000 }, (_, i) => ({
+      Sid: `S${i}`,
+      Effect: "Allow",
+      Action: `s3:GetObject${i}`,
+      Resource: `arn:aws:s3:::bucket-${i}/*`,
+    }));
     const big = reviewMarkdown({
       stackName: "s",
-      plan: { resource_changes: [{ address: "aws_iam_policy.big", type: "aws_iam_policy", change: { actions: ["create"], before: null, after: { policy: doc(...many) } } }] },
+      plan: {
+        resource_changes: [
+          {
+            address: "aws_iam_policy.big",
+            type: "aws_iam_policy",
+            change: { actions: ["create"], before: null, after: { policy: doc(...many) } },
+          },
+        ],
+      },
       sarif,
       planDescription: "",
     });

@@ -31,13 +31,17 @@ const REASON = "The scratch queue of this test holds nothing and exists only to 
 function twoStackApp(encrypted: { a: boolean; b: boolean }, suppressions: Suppression[]) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-sarif-"));
   const app = new App({ outdir });
-  for (const [name, sse] of [["orders-a", encrypted.a], ["orders-b", encrypted.b]] as const) {
+  for (const [name, sse] of [
+    ["orders-a", encrypted.a],
+    ["orders-b", encrypted.b],
+  ] as const) {
     const stack = new TerraformStack(app, name);
     new AwsProvider(stack, "aws", { region: "us-east-1" });
     new SqsQueue(stack, "queue", { name: `${name}-queue`, sqsManagedSseEnabled: sse });
     applyPolicy(stack, { rules: [sqsEncryptedAtRest], suppressions, report: () => undefined });
   }
-  const sarifOf = (name: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "policy.sarif"), "utf8"));
+  const sarifOf = (name: string) =>
+    JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "policy.sarif"), "utf8"));
   return { app, outdir, sarifOf };
 }
 
@@ -61,7 +65,10 @@ describe("the policy result as SARIF", () => {
       suppressions: [{ kind: "external", status: "accepted", justification: REASON }],
     });
     const [location] = result.locations;
-    expect(location.logicalLocations[0]).toMatchObject({ name: "aws_sqs_queue.queue", fullyQualifiedName: "orders-b/queue" });
+    expect(location.logicalLocations[0]).toMatchObject({
+      name: "aws_sqs_queue.queue",
+      fullyQualifiedName: "orders-b/queue",
+    });
     expect(location.properties.jsonPointer).toBe("/resource/aws_sqs_queue/queue");
     const stackFile = path.join(outdir, "stacks", "orders-b", "cdk.tf.json");
     expect(path.resolve(location.physicalLocation.artifactLocation.uri)).toBe(stackFile);
@@ -81,23 +88,39 @@ describe("the policy result as SARIF", () => {
     expectValidSarif(failing);
     expectValidSarif(stale);
     expect(failing.runs[0].results).toEqual([
-      expect.objectContaining({ ruleId: "sqs-encrypted-at-rest", message: { text: expect.stringContaining("has neither sqs_managed_sse_enabled") } }),
+      expect.objectContaining({
+        ruleId: "sqs-encrypted-at-rest",
+        message: { text: expect.stringContaining("has neither sqs_managed_sse_enabled") },
+      }),
     ]);
     expect(failing.runs[0].results[0].suppressions).toBeUndefined();
     expect(failing.runs[0].results[0].locations[0].physicalLocation.region).toBeUndefined();
     expect(stale.runs[0].invocations[0].toolConfigurationNotifications).toEqual([
-      expect.objectContaining({ descriptor: { id: "stale-exception" }, message: { text: expect.stringContaining("sqs-encrypted-at-rest on orders-b:aws_sqs_queue.queue") } }),
+      expect.objectContaining({
+        descriptor: { id: "stale-exception" },
+        message: { text: expect.stringContaining("sqs-encrypted-at-rest on orders-b:aws_sqs_queue.queue") },
+      }),
     ]);
     expect(failing.runs[0].invocations[0].toolConfigurationNotifications).toEqual([]);
   });
 
   it("describes every rule of the policy with its scanner mirrors, and stays valid", () => {
     const outcome = checkStacks([], { suppressions: [] });
-    const log = policySarif(outcome, { stackName: "orders-dev", rules: ALL_RULES, stackFileUri: "cdktf.out/stacks/orders-dev/cdk.tf.json" });
+    const log = policySarif(outcome, {
+      stackName: "orders-dev",
+      rules: ALL_RULES,
+      stackFileUri: "cdktf.out/stacks/orders-dev/cdk.tf.json",
+    });
     expectValidSarif(log);
-    const rules = (log.runs as { tool: { driver: { rules: { id: string; properties: { mirrors: string[] } }[] } } }[])[0].tool.driver.rules;
+    const rules = (
+      log.runs as { tool: { driver: { rules: { id: string; properties: { mirrors: string[] } }[] } } }[]
+    )[0].tool.driver.rules;
     expect(rules.map((r) => r.id)).toEqual(ALL_RULES.map((r) => r.id));
-    expect(rules.find((r) => r.id === "sqs-encrypted-at-rest")?.properties.mirrors).toEqual(["CKV_AWS_27", "AVD-AWS-0096", "AwsSolutions-SQS2"]);
+    expect(rules.find((r) => r.id === "sqs-encrypted-at-rest")?.properties.mirrors).toEqual([
+      "CKV_AWS_27",
+      "AVD-AWS-0096",
+      "AwsSolutions-SQS2",
+    ]);
   });
 
   it("a log that breaks the schema is caught by the validator (the check can fail)", () => {
@@ -108,13 +131,19 @@ describe("the policy result as SARIF", () => {
 
 describe("locating a finding in cdk.tf.json", () => {
   it("points at the resource, or at the stack setting", () => {
-    expect(jsonPointerOf("aws_lambda_function.order-service_function_48E7C42D")).toBe("/resource/aws_lambda_function/order-service_function_48E7C42D");
+    expect(jsonPointerOf("aws_lambda_function.order-service_function_48E7C42D")).toBe(
+      "/resource/aws_lambda_function/order-service_function_48E7C42D",
+    );
     expect(jsonPointerOf("terraform.backend.s3")).toBe("/terraform/backend/s3");
     expect(jsonPointerOf("aws_x.a/b~c")).toBe("/resource/aws_x/a~1b~0c");
   });
 
   it("finds the line of a pointer in two-space JSON, past same-named keys elsewhere", () => {
-    const text = JSON.stringify({ data: { aws_x: { q: {} } }, resource: { aws_w: { q: { a: 1 } }, aws_x: { p: { q: 2 }, q: { n: 1 } } } }, null, 2);
+    const text = JSON.stringify(
+      { data: { aws_x: { q: {} } }, resource: { aws_w: { q: { a: 1 } }, aws_x: { p: { q: 2 }, q: { n: 1 } } } },
+      null,
+      2,
+    );
     const lines = text.split("\n");
     const line = lineOfPointer(text, "/resource/aws_x/q") as number;
     expect(lines[line - 1]).toBe('      "q": {');

@@ -32,6 +32,8 @@ describe("the local-backend switch (ORDERS_LOCAL_BACKEND)", () => {
     expect(synthPipeline("dev", fixtureBundles()).json.terraform.backend).toHaveProperty("s3");
     expect(localBackendRequested(undefined)).toBe(false);
     expect(localBackendRequested("true")).toBe(true);
-    expect(() => localBackendRequested("maybe")).toThrow('ORDERS_LOCAL_BACKEND must be 1 or true (on), 0 or false (off), not "maybe".');
+    expect(() => localBackendRequested("maybe")).toThrow(
+      'ORDERS_LOCAL_BACKEND must be 1 or true (on), 0 or false (off), not "maybe".',
+    );
   });
 });

@@ -14,13 +14,20 @@ export interface AccountPlanOptions {
 }
 
 /** The saved plan's file name in the stack directory (`terraform apply <it>` applies exactly this plan). */
-export const ACCOUNT_PLAN_FILE = "review.tfplan";
+const ACCOUNT_PLAN_FILE = "review.tfplan";
 
-export async function runAccountPlan(options: AccountPlanOptions): Promise<PlanAndShowResult & { readonly planFile: string }> {
+export async function runAccountPlan(
+  options: AccountPlanOptions,
+): Promise<PlanAndShowResult & { readonly planFile: string }> {
   const terraform = findTerraform();
   if (!terraform) throw new Error("terraform is not on PATH (or ORDERS_TERRAFORM_BIN)");
   const context = { terraform, dir: options.stackDir, env: {}, log: options.log ?? (() => undefined) };
   await terraformStep(context, "init", ["init", "-input=false", "-no-color"]);
-  const planned = await planAndShow(context, { inputs: options.inputs, planFile: ACCOUNT_PLAN_FILE, refresh: true, lock: true });
+  const planned = await planAndShow(context, {
+    inputs: options.inputs,
+    planFile: ACCOUNT_PLAN_FILE,
+    refresh: true,
+    lock: true,
+  });
   return { ...planned, planFile: path.join(options.stackDir, ACCOUNT_PLAN_FILE) };
 }

@@ -8,18 +8,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runAccountPlan } from "./account-plan";
 import { OfflinePlanUnavailable, TerraformStepFailed, VariablesRefused, runOfflinePlan } from "./offline-plan";
-import { actionOf, reviewMarkdown } from "./review/review-markdown";
 import { CliOptions, HELP, USAGE, UsageError, environmentOf, parsePlanArgs } from "./plan-options";
+import { actionOf, reviewMarkdown } from "./review/review-markdown";
 
 /** Synthesizes the app, with only the stack's environment when it is a pipeline stack; output to stderr. */
 function synthesize(options: CliOptions): void {
   const environment = environmentOf(options.stack);
-  process.stderr.write(`Synthesizing ${options.stack}${environment ? ` (ORDERS_ENVIRONMENTS=${environment})` : ""}...\n`);
+  process.stderr.write(
+    `Synthesizing ${options.stack}${environment ? ` (ORDERS_ENVIRONMENTS=${environment})` : ""}...\n`,
+  );
   const result = spawnSync(process.execPath, [path.join("scripts", "run-ts.js"), "main.ts"], {
     stdio: ["ignore", process.stderr, process.stderr],
     env: { ...process.env, ...(environment ? { ORDERS_ENVIRONMENTS: environment } : {}), CDKTF_OUTDIR: options.outdir },
   });
-  if (result.status !== 0) throw new Error(`synthesis failed (exit ${result.status}); fix the error above and run again`);
+  if (result.status !== 0)
+    throw new Error(`synthesis failed (exit ${result.status}); fix the error above and run again`);
 }
 
 function stackDirOf(options: CliOptions): string {
@@ -53,20 +56,34 @@ async function main(argv: readonly string[]): Promise<number> {
     planned = result;
     description = `Plan against the account and the S3 backend (terraform ${result.plan.terraform_version}); saved as \`${result.planFile}\`.`;
   } else {
-    const result = await runOfflinePlan({ stackDir, workDir: path.join(".build", "offline-plan", options.stack), inputs: options.inputs, log });
+    const result = await runOfflinePlan({
+      stackDir,
+      workDir: path.join(".build", "offline-plan", options.stack),
+      inputs: options.inputs,
+      log,
+    });
     planned = { ...result, planText: withoutApplyHint(result.planText) };
     description =
       `Offline plan (terraform ${result.plan.terraform_version}, hashicorp/aws from the mirror at ${result.mirror}): fake credentials, ` +
       "an empty local state and nothing refreshed, so every resource shows as created. For review, not to apply.";
     if (result.standIns.length > 0) {
-      notes.push(`archive_file stood in for ${result.standIns.length} zips (the archive provider is not installable offline): same files, not the provider's bytes.`);
+      notes.push(
+        `archive_file stood in for ${result.standIns.length} zips (the archive provider is not installable offline): same files, not the provider's bytes.`,
+      );
     }
   }
 
   fs.mkdirSync(options.out, { recursive: true });
   fs.writeFileSync(path.join(options.out, "plan.json"), planned.planJsonText);
   fs.writeFileSync(path.join(options.out, "plan.txt"), planned.planText);
-  const review = reviewMarkdown({ stackName: options.stack, plan: planned.plan, stack: stackJson, sarif, planDescription: description, notes });
+  const review = reviewMarkdown({
+    stackName: options.stack,
+    plan: planned.plan,
+    stack: stackJson,
+    sarif,
+    planDescription: description,
+    notes,
+  });
   fs.writeFileSync(path.join(options.out, "review.md"), review);
   const written = ["plan.json", "plan.txt", "review.md"];
   if (sarif) {

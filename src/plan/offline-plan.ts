@@ -1,15 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { StandInResult, TerraformJson, standInArchives } from "./archive-stand-in";
+import { OFFLINE_PROVIDER_SETTINGS } from "./offline-provider-settings";
 import { findProviderMirror, findTerraform, mirrorOnlyCliConfig } from "./terraform-cli";
 import { PlanAndShowResult, PlanJson, TerraformContext, planAndShow, terraformStep } from "./terraform-plan";
 import { checkVariables } from "./variable-check";
 import type { VariableInput } from "./variable-inputs";
-import { OFFLINE_PROVIDER_SETTINGS } from "./offline-provider-settings";
 
 export { TerraformStepFailed } from "./terraform-plan";
-export type { PlanJson } from "./terraform-plan";
-export { OFFLINE_PROVIDER_SETTINGS } from "./offline-provider-settings";
 
 /** Why the offline plan cannot run on this machine (no terraform, or no provider mirror). */
 export class OfflinePlanUnavailable extends Error {
@@ -48,7 +46,6 @@ export interface OfflinePlanResult extends Omit<PlanAndShowResult, "timingsMs"> 
   /** `init` is absent when the kept working directory was already initialized for the same providers. */
   readonly timingsMs: Readonly<{ variables?: number; init?: number; plan: number; show: number }>;
 }
-
 
 const AWS_PROVIDER = { namespace: "hashicorp", type: "aws", version: "5.100.0" } as const;
 const ARCHIVE_PROVIDER = { namespace: "hashicorp", type: "archive", version: "2.7.1" } as const;
@@ -108,20 +105,36 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
       );
     }
   }
-  const override = { terraform: { backend: { local: { path: "terraform.tfstate" } } }, provider: { aws: OFFLINE_PROVIDER_SETTINGS } };
+  const override = {
+    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+    provider: { aws: OFFLINE_PROVIDER_SETTINGS },
+  };
   fs.writeFileSync(path.join(workDir, "cdk.tf.json"), JSON.stringify(stack, null, 2));
   fs.writeFileSync(path.join(workDir, "offline_override.tf.json"), JSON.stringify(override, null, 2));
   fs.writeFileSync(path.join(workDir, ".terraformrc"), mirrorOnlyCliConfig(mirror));
 
   const context: TerraformContext = { terraform, dir: workDir, env: offlineEnv(workDir), log };
-  const initInputs = JSON.stringify({ terraform, mirror, providers: stack.terraform?.required_providers ?? {}, backend: override.terraform.backend });
+  const initInputs = JSON.stringify({
+    terraform,
+    mirror,
+    providers: stack.terraform?.required_providers ?? {},
+    backend: override.terraform.backend,
+  });
   const stampFile = path.join(workDir, ".terraform", "orders-init-inputs.json");
-  const initialized = fs.existsSync(path.join(workDir, ".terraform.lock.hcl")) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === initInputs;
+  const initialized =
+    fs.existsSync(path.join(workDir, ".terraform.lock.hcl")) &&
+    fs.existsSync(stampFile) &&
+    fs.readFileSync(stampFile, "utf8") === initInputs;
   if (!initialized) {
     timings.init = (await terraformStep(context, "init", ["init", "-input=false", "-no-color"])).ms;
     fs.writeFileSync(stampFile, initInputs);
   }
-  const planned = await planAndShow(context, { inputs: options.inputs, planFile: "offline.tfplan", refresh: false, lock: false });
+  const planned = await planAndShow(context, {
+    inputs: options.inputs,
+    planFile: "offline.tfplan",
+    refresh: false,
+    lock: false,
+  });
   return {
     ...planned,
     workDir,

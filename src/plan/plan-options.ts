@@ -105,4 +105,3 @@ function checkStackName(stack: string): void {
     `--stack ${stack}: this app has no such stack; its stacks are ${STACKS.join(", ")} (ORDERS_ENVIRONMENTS chooses which environments are synthesized)`,
   );
 }
-

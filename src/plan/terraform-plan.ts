@@ -44,7 +44,11 @@ export interface TerraformContext {
   readonly log: (line: string) => void;
 }
 
-export async function terraformStep(context: TerraformContext, name: string, args: readonly string[]): Promise<RunResult> {
+export async function terraformStep(
+  context: TerraformContext,
+  name: string,
+  args: readonly string[],
+): Promise<RunResult> {
   const result = await runTerraform(context.terraform, args, context.dir, { ...context.env });
   if (result.code !== 0) throw new TerraformStepFailed(name, result);
   context.log(`terraform ${name}: ok in ${(result.ms / 1000).toFixed(1)} s`);
@@ -58,7 +62,12 @@ export async function terraformStep(context: TerraformContext, name: string, arg
  */
 export async function planAndShow(
   context: TerraformContext,
-  options: { readonly inputs?: readonly VariableInput[]; readonly planFile: string; readonly refresh: boolean; readonly lock: boolean },
+  options: {
+    readonly inputs?: readonly VariableInput[];
+    readonly planFile: string;
+    readonly refresh: boolean;
+    readonly lock: boolean;
+  },
 ): Promise<PlanAndShowResult> {
   const plan = await terraformStep(context, "plan", [
     "plan",

@@ -15,5 +15,7 @@ export function parseAssignment(text: string): VariableInput | undefined {
 
 /** Terraform's `-var-file` and `-var` arguments, in the same order. */
 export function variableArgs(inputs: readonly VariableInput[]): string[] {
-  return inputs.map((input) => ("file" in input ? `-var-file=${path.resolve(input.file)}` : `-var=${input.name}=${input.value}`));
+  return inputs.map((input) =>
+    "file" in input ? `-var-file=${path.resolve(input.file)}` : `-var=${input.name}=${input.value}`,
+  );
 }

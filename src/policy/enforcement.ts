@@ -10,15 +10,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
-import type { IConstruct } from "constructs";
 import { PolicyConfiguration, PolicyOutcome, checkStacks } from "./check";
-import { ALL_RULES } from "./rules";
 import { PolicyViolationError, formatFailure, formatSummary } from "./report";
+import { ALL_RULES } from "./rules";
 import { policySarif } from "./sarif";
-import type { StackJson } from "./stack-context";
-import { SUPPRESSIONS } from "./suppressions";
 import { invalidSuppressions } from "./suppression-matching";
+import { SUPPRESSIONS } from "./suppressions";
 import { SynthWindow } from "./synthesized-json-reuse";
+import type { StackJson } from "./stack-context";
+import type { IConstruct } from "constructs";
 
 export interface PolicyOptions extends PolicyConfiguration {
   /**
@@ -60,7 +60,17 @@ class PolicyRun {
   ) {
     const invalid = invalidSuppressions(options.suppressions ?? SUPPRESSIONS, options.rules ?? ALL_RULES);
     if (invalid.length > 0) {
-      throw new Error(formatFailure({ stackNames: [], ruleCount: 0, violations: [], excepted: [], stale: [], invalid, passed: false }));
+      throw new Error(
+        formatFailure({
+          stackNames: [],
+          ruleCount: 0,
+          violations: [],
+          excepted: [],
+          stale: [],
+          invalid,
+          passed: false,
+        }),
+      );
     }
   }
 

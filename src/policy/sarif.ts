@@ -5,15 +5,15 @@
  * as suppressions carrying their reason, and stale exceptions as tool configuration notifications.
  */
 import { createHash } from "node:crypto";
-import type { PolicyOutcome } from "./check";
-import type { Finding } from "./evaluate";
 import { SUPPRESSIONS_FILE } from "./report";
 import { Suppression, globMatches, suppressionLabel } from "./suppression-matching";
+import type { PolicyOutcome } from "./check";
+import type { Finding } from "./evaluate";
 import type { PolicyRule } from "./types";
 
-export const SARIF_VERSION = "2.1.0";
-export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-export const SARIF_TOOL_NAME = "orders-policy";
+const SARIF_VERSION = "2.1.0";
+const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const SARIF_TOOL_NAME = "orders-policy";
 
 export interface SarifOptions {
   /** The stack whose findings the log reports. */
@@ -42,7 +42,10 @@ function splitAddress(address: string): string[] {
  * level (as cdktf writes cdk.tf.json), or undefined when it is not there.
  */
 export function lineOfPointer(text: string, pointer: string): number | undefined {
-  const keys = pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const keys = pointer
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   let at = 0;
   for (let depth = 0; depth < keys.length; depth++) {
     // The first key at this indentation after its parent's line is the parent's own child: deeper
@@ -86,7 +89,9 @@ export function policySarif(outcome: PolicyOutcome, options: SarifOptions): Json
           logicalLocations: [
             {
               name: finding.address,
-              fullyQualifiedName: finding.constructPath ? `${finding.stackName}/${finding.constructPath}` : `${finding.stackName}/${finding.address}`,
+              fullyQualifiedName: finding.constructPath
+                ? `${finding.stackName}/${finding.constructPath}`
+                : `${finding.stackName}/${finding.address}`,
               kind: "resource",
             },
           ],
@@ -107,7 +112,9 @@ export function policySarif(outcome: PolicyOutcome, options: SarifOptions): Json
                 kind: "external",
                 status: "accepted",
                 justification: suppression.reason,
-                location: { physicalLocation: { artifactLocation: { uri: SUPPRESSIONS_FILE, uriBaseId: "%SRCROOT%" } } },
+                location: {
+                  physicalLocation: { artifactLocation: { uri: SUPPRESSIONS_FILE, uriBaseId: "%SRCROOT%" } },
+                },
                 properties: { exception: suppressionLabel(suppression), knownDefect: suppression.knownDefect === true },
               },
             ],
@@ -121,7 +128,9 @@ export function policySarif(outcome: PolicyOutcome, options: SarifOptions): Json
     ...stale.map((s) => ({
       level: "error",
       descriptor: { id: "stale-exception" },
-      message: { text: `exception ${suppressionLabel(s)} matches no finding in ${options.stackName}: remove it from ${SUPPRESSIONS_FILE}` },
+      message: {
+        text: `exception ${suppressionLabel(s)} matches no finding in ${options.stackName}: remove it from ${SUPPRESSIONS_FILE}`,
+      },
       locations: [{ physicalLocation: { artifactLocation: { uri: SUPPRESSIONS_FILE, uriBaseId: "%SRCROOT%" } } }],
     })),
     ...outcome.invalid.map((error) => ({
@@ -137,7 +146,13 @@ export function policySarif(outcome: PolicyOutcome, options: SarifOptions): Json
     version: SARIF_VERSION,
     runs: [
       {
-        tool: { driver: { name: SARIF_TOOL_NAME, informationUri: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html", rules: options.rules.map(ruleDescriptor) } },
+        tool: {
+          driver: {
+            name: SARIF_TOOL_NAME,
+            informationUri: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html",
+            rules: options.rules.map(ruleDescriptor),
+          },
+        },
         automationDetails: { id: `${SARIF_TOOL_NAME}/${options.stackName}/` },
         invocations: [{ executionSuccessful: true, toolConfigurationNotifications: notifications }],
         results,

@@ -5,8 +5,8 @@
  * empty state and is for review only: never deploy with the switch on.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { TerraformStack } from "cdktf";
 import { OFFLINE_PROVIDER_SETTINGS } from "../plan/offline-provider-settings";
+import type { TerraformStack } from "cdktf";
 
 export const LOCAL_BACKEND_SETTING = { env: "ORDERS_LOCAL_BACKEND", context: "localBackend" } as const;
 
@@ -15,7 +15,9 @@ export function localBackendRequested(value: string | undefined): boolean {
   const normalized = (value ?? "").trim().toLowerCase();
   if (["1", "true", "yes"].includes(normalized)) return true;
   if (["", "0", "false", "no"].includes(normalized)) return false;
-  throw new Error(`${LOCAL_BACKEND_SETTING.env} must be 1 or true (on), 0 or false (off), not ${JSON.stringify(value)}.`);
+  throw new Error(
+    `${LOCAL_BACKEND_SETTING.env} must be 1 or true (on), 0 or false (off), not ${JSON.stringify(value)}.`,
+  );
 }
 
 /** Replaces the stack's backend by a local state file and lets its aws providers plan with no credentials. */

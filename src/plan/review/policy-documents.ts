@@ -35,7 +35,12 @@ const POLICY_ATTRIBUTES: Readonly<Record<string, readonly DocumentSource[]>> = {
 };
 
 /** Resource types that attach a managed policy to a role, user or group. */
-export const POLICY_ATTACHMENT_TYPES = ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"];
+export const POLICY_ATTACHMENT_TYPES = [
+  "aws_iam_role_policy_attachment",
+  "aws_iam_user_policy_attachment",
+  "aws_iam_group_policy_attachment",
+  "aws_iam_policy_attachment",
+];
 
 /** One policy a resource holds, in one version (before or after the change). */
 export interface HeldPolicy {
@@ -55,7 +60,12 @@ export type Values = Readonly<Record<string, unknown>>;
  * known until apply, and `config` (the resource as configured in cdk.tf.json) stands in for them, with
  * its `${...}` references left as they are.
  */
-export function policiesOf(type: string, values: Values | null | undefined, unknown?: Values, config?: Values): HeldPolicy[] {
+export function policiesOf(
+  type: string,
+  values: Values | null | undefined,
+  unknown?: Values,
+  config?: Values,
+): HeldPolicy[] {
   if (!values) return [];
   if (type === "aws_lambda_permission") return [lambdaPermission(values, unknown, config)];
   const held: HeldPolicy[] = [];
@@ -65,7 +75,9 @@ export function policiesOf(type: string, values: Values | null | undefined, unkn
     if (source.attribute === "inline_policy") {
       for (const block of Array.isArray(value) ? (value as Values[]) : []) {
         if (block.policy === undefined || block.policy === null || block.policy === "") continue;
-        held.push(document(source.kind, `inline_policy ${JSON.stringify(String(block.name ?? ""))}`, block.policy, known));
+        held.push(
+          document(source.kind, `inline_policy ${JSON.stringify(String(block.name ?? ""))}`, block.policy, known),
+        );
       }
       continue;
     }
@@ -81,7 +93,12 @@ export function policiesOf(type: string, values: Values | null | undefined, unkn
 function document(kind: PolicyKind, label: string, value: unknown, known: boolean): HeldPolicy {
   const parsed = parseDocument(value);
   if (!parsed.ok) return { kind, label, note: known ? `not readable: ${parsed.error}` : "known after apply" };
-  return { kind, label, statements: parsed.statements, ...(known ? {} : { note: "as configured; references resolve at apply" }) };
+  return {
+    kind,
+    label,
+    statements: parsed.statements,
+    ...(known ? {} : { note: "as configured; references resolve at apply" }),
+  };
 }
 
 /** The statement `aws_lambda_permission` adds to its function's resource policy. */

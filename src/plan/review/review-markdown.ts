@@ -34,9 +34,14 @@ export interface ReviewedSarif {
       readonly ruleId?: string;
       readonly message?: { readonly text?: string };
       readonly properties?: { readonly address?: string; readonly constructPath?: string };
-      readonly suppressions?: readonly { readonly justification?: string; readonly properties?: { readonly exception?: string } }[];
+      readonly suppressions?: readonly {
+        readonly justification?: string;
+        readonly properties?: { readonly exception?: string };
+      }[];
     }[];
-    readonly invocations?: readonly { readonly toolConfigurationNotifications?: readonly { readonly message?: { readonly text?: string } }[] }[];
+    readonly invocations?: readonly {
+      readonly toolConfigurationNotifications?: readonly { readonly message?: { readonly text?: string } }[];
+    }[];
   }[];
 }
 
@@ -88,7 +93,8 @@ export function reviewMarkdown(input: ReviewInput): string {
   const changes = input.plan.resource_changes ?? [];
   const constructPath = (address: string): string | undefined => {
     const dot = address.indexOf(".");
-    const meta = input.stack?.resource?.[address.slice(0, dot)]?.[address.slice(dot + 1)]?.["//"] as { metadata?: { path?: string } } | undefined;
+    const meta = input.stack?.resource?.[address.slice(0, dot)]?.[address.slice(dot + 1)]?.["//"] as
+      { metadata?: { path?: string } } | undefined;
     return meta?.metadata?.path?.replace(/^[^/]+\//, "");
   };
   const configOf = (address: string): Values | undefined => {
@@ -100,7 +106,13 @@ export function reviewMarkdown(input: ReviewInput): string {
     return `\`${address}\`${p ? ` (${p})` : ""}`;
   };
 
-  const lines: string[] = [`## Plan review: ${input.stackName}`, "", input.planDescription, ...(input.notes ?? []).map((n) => `- ${n}`), ""];
+  const lines: string[] = [
+    `## Plan review: ${input.stackName}`,
+    "",
+    input.planDescription,
+    ...(input.notes ?? []).map((n) => `- ${n}`),
+    "",
+  ];
 
   lines.push("### Resources by action", "", "| action | resources | by type |", "|---|---:|---|");
   const byAction = new Map<Action, string[]>();
@@ -113,30 +125,52 @@ export function reviewMarkdown(input: ReviewInput): string {
     if (types.length === 0 && (action === "read" || action === "forget" || action === "no-op")) continue;
     const counts = new Map<string, number>();
     for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
-    const byType = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([t, n]) => `${t} ×${n}`).join(", ");
+    const byType = [...counts]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([t, n]) => `${t} ×${n}`)
+      .join(", ");
     lines.push(`| ${ACTION_LABEL[action]} | ${types.length} | ${byType || "–"} |`);
   }
   lines.push("", "### Needs a reviewer's eye", "");
 
-  const policyChanges = new Map<PolicyKind, string[]>([["identity", []], ["trust", []], ["resource", []]]);
+  const policyChanges = new Map<PolicyKind, string[]>([
+    ["identity", []],
+    ["trust", []],
+    ["resource", []],
+  ]);
   for (const c of changes) {
     const action = actionOf(c.change.actions);
     if (action === "no-op" || action === "read" || action === "forget") continue;
     if (POLICY_ATTACHMENT_TYPES.includes(c.type)) {
-      policyChanges.get("identity")?.push(...attachmentLines(c.change.before, c.change.after, where(c.address), action));
+      policyChanges
+        .get("identity")
+        ?.push(...attachmentLines(c.change.before, c.change.after, where(c.address), action));
       continue;
     }
     const before = policiesOf(c.type, c.change.before);
-    const after = action === "destroy" ? [] : policiesOf(c.type, c.change.after, c.change.after_unknown, configOf(c.address));
+    const after =
+      action === "destroy" ? [] : policiesOf(c.type, c.change.after, c.change.after_unknown, configOf(c.address));
     for (const kind of ["identity", "trust", "resource"] as const) {
       const afterOfKind = after.filter((p) => p.kind === kind);
-      const rendered = documentChanges(before.filter((p) => p.kind === kind), afterOfKind);
+      const rendered = documentChanges(
+        before.filter((p) => p.kind === kind),
+        afterOfKind,
+      );
       if (rendered.length === 0) continue;
-      const asConfigured = afterOfKind.some((p) => p.statements && p.note) ? " (as configured: `${...}` references resolve at apply)" : "";
-      policyChanges.get(kind)?.push(`- ${where(c.address)}: ${PAST[action]}${asConfigured}`, ...rendered.map((l) => `  ${l}`));
+      const asConfigured = afterOfKind.some((p) => p.statements && p.note)
+        ? " (as configured: `${...}` references resolve at apply)"
+        : "";
+      policyChanges
+        .get(kind)
+        ?.push(`- ${where(c.address)}: ${PAST[action]}${asConfigured}`, ...rendered.map((l) => `  ${l}`));
     }
   }
-  const section = (title: string, body: readonly string[], none: string) => [`#### ${title}`, "", ...(body.length > 0 ? body : [none]), ""];
+  const section = (title: string, body: readonly string[], none: string) => [
+    `#### ${title}`,
+    "",
+    ...(body.length > 0 ? body : [none]),
+    "",
+  ];
   const gone = changes.filter((c) => ["replace", "destroy"].includes(actionOf(c.change.actions)));
   const replaced = section(
     "Replaced or destroyed",
@@ -152,9 +186,21 @@ export function reviewMarkdown(input: ReviewInput): string {
   // The policy sections are the long ones: shorten them until the comment fits.
   for (let budget = Number.POSITIVE_INFINITY; ; budget = Math.floor(Math.min(budget, 4000) / 2)) {
     const policies = [
-      section("IAM statements (identity policies)", shortened(policyChanges.get("identity") ?? [], budget), "No identity policy changes."),
-      section("IAM trust policies (who may assume a role)", shortened(policyChanges.get("trust") ?? [], budget), "No trust policy changes."),
-      section("Resource policies", shortened(policyChanges.get("resource") ?? [], budget), "No resource policy changes."),
+      section(
+        "IAM statements (identity policies)",
+        shortened(policyChanges.get("identity") ?? [], budget),
+        "No identity policy changes.",
+      ),
+      section(
+        "IAM trust policies (who may assume a role)",
+        shortened(policyChanges.get("trust") ?? [], budget),
+        "No trust policy changes.",
+      ),
+      section(
+        "Resource policies",
+        shortened(policyChanges.get("resource") ?? [], budget),
+        "No resource policy changes.",
+      ),
     ].flat();
     const text = [...lines, ...policies, ...replaced, ...findings].join("\n");
     if (text.length <= COMMENT_LIMIT || budget < 8) return text;
@@ -163,7 +209,10 @@ export function reviewMarkdown(input: ReviewInput): string {
 
 function shortened(body: readonly string[], budget: number): readonly string[] {
   if (body.length <= budget) return body;
-  return [...body.slice(0, budget), `- … ${body.length - budget} more lines: plan.txt and plan.json hold the whole plan`];
+  return [
+    ...body.slice(0, budget),
+    `- … ${body.length - budget} more lines: plan.txt and plan.json hold the whole plan`,
+  ];
 }
 
 function documentChanges(before: readonly HeldPolicy[], after: readonly HeldPolicy[]): string[] {
@@ -181,7 +230,8 @@ function documentChanges(before: readonly HeldPolicy[], after: readonly HeldPoli
       out.push(`- ${heading}previous version ${b.note ?? "not readable"}`);
       continue;
     }
-    for (const change of diffStatements(b?.statements, a?.statements)) out.push(`- ${heading}${statementChangeLine(change)}`);
+    for (const change of diffStatements(b?.statements, a?.statements))
+      out.push(`- ${heading}${statementChangeLine(change)}`);
   }
   return out;
 }
@@ -197,22 +247,39 @@ function statementLine(s: Statement): string {
   if (s.notResources.length > 0) parts.push(`on every resource except ${code(s.notResources)}`);
   if (s.conditions.length > 0) parts.push(`when ${code(s.conditions)}`);
   const wildcard =
-    s.actions.some(isWildcardAction) || s.notActions.length > 0 || s.resources.some(isWildcardResource) || s.principals.some((p) => p === "*" || p === "AWS:*");
+    s.actions.some(isWildcardAction) ||
+    s.notActions.length > 0 ||
+    s.resources.some(isWildcardResource) ||
+    s.principals.some((p) => p === "*" || p === "AWS:*");
   return `${parts.join(" ")}${wildcard && s.effect === "Allow" ? " ⚠ wildcard" : ""}`;
 }
 
 function statementChangeLine(change: StatementChange): string {
   const sid = change.statement.sid ? ` \`${change.statement.sid}\`` : "";
-  if (change.kind === "added" || change.kind === "removed") return `**${change.kind}**${sid}: ${statementLine(change.statement)}`;
+  if (change.kind === "added" || change.kind === "removed")
+    return `**${change.kind}**${sid}: ${statementLine(change.statement)}`;
   const deltas = Object.entries(change.fields).map(([field, { added, removed }]) =>
-    [field, ...(added.length > 0 ? [`+ ${code(added)}`] : []), ...(removed.length > 0 ? [`− ${code(removed)}`] : [])].join(" "),
+    [
+      field,
+      ...(added.length > 0 ? [`+ ${code(added)}`] : []),
+      ...(removed.length > 0 ? [`− ${code(removed)}`] : []),
+    ].join(" "),
   );
-  const effect = change.before.effect !== change.statement.effect ? `; effect ${change.before.effect} → ${change.statement.effect}` : "";
+  const effect =
+    change.before.effect !== change.statement.effect
+      ? `; effect ${change.before.effect} → ${change.statement.effect}`
+      : "";
   return `**${change.kind}**${sid}: ${deltas.join("; ")}${effect} (now: ${statementLine(change.statement)})`;
 }
 
-function attachmentLines(before: Values | null | undefined, after: Values | null | undefined, where: string, action: Action): string[] {
-  const arn = (v: Values | null | undefined) => (v?.policy_arn === undefined || v.policy_arn === null ? undefined : String(v.policy_arn));
+function attachmentLines(
+  before: Values | null | undefined,
+  after: Values | null | undefined,
+  where: string,
+  action: Action,
+): string[] {
+  const arn = (v: Values | null | undefined) =>
+    v?.policy_arn === undefined || v.policy_arn === null ? undefined : String(v.policy_arn);
   const [b, a] = [arn(before), action === "destroy" ? undefined : arn(after)];
   if (b === a) return [];
   return [
@@ -235,7 +302,8 @@ function findingsSection(sarif: ReviewedSarif | undefined): string[] {
       : `**${violations.length} violations** of ${ruleCount} rules, ${notifications.length} problems with the exceptions; ${accepted.length} findings accepted.`,
     "",
   );
-  for (const v of violations) lines.push(`- **${v.ruleId}** \`${v.properties?.address ?? "?"}\`: ${v.message?.text ?? ""}`);
+  for (const v of violations)
+    lines.push(`- **${v.ruleId}** \`${v.properties?.address ?? "?"}\`: ${v.message?.text ?? ""}`);
   for (const n of notifications) lines.push(`- **exception problem**: ${n.message?.text ?? ""}`);
   if (violations.length > 0 || notifications.length > 0) lines.push("");
   if (accepted.length > 0) {
@@ -250,7 +318,9 @@ function findingsSection(sarif: ReviewedSarif | undefined): string[] {
     lines.push("Accepted exceptions:", "", "| rule | resources | reason |", "|---|---|---|");
     for (const g of groups.values()) {
       const unique = [...new Set(g.resources)];
-      lines.push(`| ${g.rule} | ${unique.length} (${unique.map((r) => `\`${r}\``).join(", ")}) | ${g.reason.replace(/\|/g, "\\|")} |`);
+      lines.push(
+        `| ${g.rule} | ${unique.length} (${unique.map((r) => `\`${r}\``).join(", ")}) | ${g.reason.replace(/\|/g, "\\|")} |`,
+      );
     }
   }
   return lines;

@@ -18,7 +18,8 @@ export interface Statement {
   readonly conditions: readonly string[];
 }
 
-export type ParsedDocument = { readonly ok: true; readonly statements: readonly Statement[] } | { readonly ok: false; readonly error: string };
+export type ParsedDocument =
+  { readonly ok: true; readonly statements: readonly Statement[] } | { readonly ok: false; readonly error: string };
 
 const list = (value: unknown): string[] =>
   value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map((v) => String(v)).sort();
@@ -35,7 +36,9 @@ function conditionsOf(value: unknown): string[] {
   if (value === undefined || value === null || typeof value !== "object") return [];
   return Object.entries(value as Record<string, unknown>)
     .flatMap(([operator, byKey]) =>
-      Object.entries((byKey ?? {}) as Record<string, unknown>).map(([key, values]) => `${operator} ${key}=${list(values).join(",")}`),
+      Object.entries((byKey ?? {}) as Record<string, unknown>).map(
+        ([key, values]) => `${operator} ${key}=${list(values).join(",")}`,
+      ),
     )
     .sort();
 }
@@ -60,14 +63,16 @@ export function parseDocument(document: unknown): ParsedDocument {
     notActions: list(s.NotAction),
     resources: list(s.Resource),
     notResources: list(s.NotResource),
-    principals: principalsOf(s.Principal ?? (s.NotPrincipal === undefined ? undefined : { NotPrincipal: s.NotPrincipal })),
+    principals: principalsOf(
+      s.Principal ?? (s.NotPrincipal === undefined ? undefined : { NotPrincipal: s.NotPrincipal }),
+    ),
     conditions: conditionsOf(s.Condition),
   }));
   return { ok: true, statements };
 }
 
 /** Gained and lost entries of one field. */
-export interface FieldChange {
+interface FieldChange {
   readonly added: readonly string[];
   readonly removed: readonly string[];
 }
@@ -80,7 +85,11 @@ export type StatementChange =
       readonly kind: "widened" | "narrowed" | "changed";
       readonly before: Statement;
       readonly statement: Statement;
-      readonly fields: Readonly<Partial<Record<"actions" | "notActions" | "resources" | "notResources" | "principals" | "conditions", FieldChange>>>;
+      readonly fields: Readonly<
+        Partial<
+          Record<"actions" | "notActions" | "resources" | "notResources" | "principals" | "conditions", FieldChange>
+        >
+      >;
     };
 
 const FIELDS = ["actions", "notActions", "resources", "notResources", "principals", "conditions"] as const;
@@ -97,7 +106,8 @@ export function diffStatements(before: readonly Statement[] = [], after: readonl
     return i < 0 ? undefined : unmatchedBefore.splice(i, 1)[0];
   };
   for (const a of after) {
-    const match = a.sid !== undefined ? take((b) => b.sid === a.sid) : take((b) => b.sid === undefined && key(b) === key(a));
+    const match =
+      a.sid !== undefined ? take((b) => b.sid === a.sid) : take((b) => b.sid === undefined && key(b) === key(a));
     if (match) pairs.push([match, a]);
     else unmatchedAfter.push(a);
   }
@@ -105,9 +115,14 @@ export function diffStatements(before: readonly Statement[] = [], after: readonl
   const stillUnmatched: Statement[] = [];
   for (const a of unmatchedAfter) {
     const same = (b: Statement, fields: readonly ("actions" | "resources" | "principals")[]) =>
-      b.sid === undefined && a.sid === undefined && b.effect === a.effect && fields.every((f) => JSON.stringify(b[f]) === JSON.stringify(a[f]));
+      b.sid === undefined &&
+      a.sid === undefined &&
+      b.effect === a.effect &&
+      fields.every((f) => JSON.stringify(b[f]) === JSON.stringify(a[f]));
     const match =
-      take((b) => same(b, ["actions", "resources"])) ?? take((b) => same(b, ["principals", "resources"])) ?? take((b) => same(b, ["principals", "actions"]));
+      take((b) => same(b, ["actions", "resources"])) ??
+      take((b) => same(b, ["principals", "resources"])) ??
+      take((b) => same(b, ["principals", "actions"]));
     if (match) pairs.push([match, a]);
     else stillUnmatched.push(a);
   }
@@ -132,11 +147,16 @@ export function diffStatements(before: readonly Statement[] = [], after: readonl
  * An Allow lets more through with more actions, resources or principals, or fewer conditions (and fewer
  * NotAction or NotResource exclusions); a Deny lets more through when it covers less.
  */
-function classify(b: Statement, a: Statement, fields: Partial<Record<(typeof FIELDS)[number], FieldChange>>): "widened" | "narrowed" | "changed" {
+function classify(
+  b: Statement,
+  a: Statement,
+  fields: Partial<Record<(typeof FIELDS)[number], FieldChange>>,
+): "widened" | "narrowed" | "changed" {
   if (b.effect !== a.effect) return "changed";
   const grows = (f: FieldChange | undefined) => (f?.added.length ?? 0) > 0;
   // An entry replaced by a wildcard that covers it (`s3:GetObject` by `s3:*`) is not lost.
-  const shrinks = (f: FieldChange | undefined) => (f?.removed ?? []).some((r) => !(f?.added ?? []).some((pattern) => covers(pattern, r)));
+  const shrinks = (f: FieldChange | undefined) =>
+    (f?.removed ?? []).some((r) => !(f?.added ?? []).some((pattern) => covers(pattern, r)));
   const included = [fields.actions, fields.resources, fields.principals];
   const excluded = [fields.notActions, fields.notResources, fields.conditions];
   const coversMore = included.some(grows) || excluded.some(shrinks);
@@ -150,6 +170,12 @@ function classify(b: Statement, a: Statement, fields: Partial<Record<(typeof FIE
 /** Whether a pattern with `*` and `?` wildcards matches `value` (case-insensitively, as IAM compares actions). */
 function covers(pattern: string, value: string): boolean {
   if (!pattern.includes("*") && !pattern.includes("?")) return false;
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return regex.test(value);
 }
