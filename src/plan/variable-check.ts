@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { findTerraform, runTerraform } from "./terraform-cli";
+import { VariableInput, variableArgs } from "./variable-inputs";
 
 export interface VariableCheckResult {
   readonly accepted: boolean;
@@ -17,7 +18,11 @@ export interface VariableCheckResult {
  */
 export async function checkVariables(
   variables: Readonly<Record<string, unknown>>,
-  values: { readonly vars?: Readonly<Record<string, string>>; readonly varFile?: string },
+  values: {
+    readonly vars?: Readonly<Record<string, string>>;
+    readonly varFile?: string;
+    readonly inputs?: readonly VariableInput[];
+  },
 ): Promise<VariableCheckResult> {
   const terraform = findTerraform();
   if (!terraform) throw new Error("terraform is not on PATH (or ORDERS_TERRAFORM_BIN)");
@@ -31,8 +36,12 @@ export async function checkVariables(
       "-lock=false",
       ...(values.varFile ? [`-var-file=${path.resolve(values.varFile)}`] : []),
       ...Object.entries(values.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`),
+      ...variableArgs(values.inputs ?? []),
     ];
-    const result = await runTerraform(terraform, args, dir, { TF_CLI_CONFIG_FILE: "/dev/null", TF_DATA_DIR: path.join(dir, ".terraform") });
+    const result = await runTerraform(terraform, args, dir, {
+      TF_CLI_CONFIG_FILE: "/dev/null",
+      TF_DATA_DIR: path.join(dir, ".terraform"),
+    });
     const output = `${result.stdout}\n${result.stderr}`;
     const errors = result.code === 0 ? [] : extractErrors(result.stderr || result.stdout);
     return { accepted: result.code === 0, errors, output };
@@ -48,7 +57,16 @@ function extractErrors(text: string): string[] {
     const lines = block.split("\n").map((l) => l.trim());
     const summary = (lines[0] as string).replace(/^Error: /, "");
     const detail = lines
-      .filter((l) => l && !l.startsWith("on ") && !l.startsWith("│") && !l.startsWith("├") && !l.startsWith("Error: ") && !/^\d+:/.test(l) && !l.startsWith("This was checked"))
+      .filter(
+        (l) =>
+          l &&
+          !l.startsWith("on ") &&
+          !l.startsWith("│") &&
+          !l.startsWith("├") &&
+          !l.startsWith("Error: ") &&
+          !/^\d+:/.test(l) &&
+          !l.startsWith("This was checked"),
+      )
       .join(" ");
     return detail ? `${summary}: ${detail}` : summary;
   });
