@@ -1,13 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
 import type { InvocationCaller, InvokeResult } from "../lambda/local-function";
+import type { Retrier } from "./retry-policy";
 
 /** An ASL state, as far as binding its Task resources needs. */
 export interface AslState {
   readonly Type: string;
   readonly Resource?: string;
   readonly Parameters?: unknown;
-  readonly Retry?: readonly { readonly ErrorEquals: readonly string[]; readonly IntervalSeconds?: number; readonly MaxDelaySeconds?: number }[];
+  readonly Retry?: readonly Retrier[];
+  readonly TimeoutSeconds?: number;
+  readonly TimeoutSecondsPath?: string;
   readonly Catch?: readonly { readonly ErrorEquals: readonly string[] }[];
   readonly Branches?: readonly AslMachine[];
   readonly Iterator?: AslMachine;
@@ -37,6 +40,15 @@ export class TaskError extends Error {
   constructor(error: string, cause: string) {
     super(cause);
     this.name = error;
+  }
+
+  /** States.Runtime is neither retried nor caught ("Error names", concepts-error-handling.html). */
+  get isRetryable(): boolean {
+    return this.name !== "States.Runtime";
+  }
+
+  get isCatchable(): boolean {
+    return this.name !== "States.Runtime";
   }
 }
 
