@@ -1,7 +1,7 @@
 import { seededRandom } from "../../../src/local/runtime/clock";
 import { runExecution, type ExecutionSettings } from "../../../src/local/runtime/stepfunctions/execution";
 import { MAX_PAYLOAD_BYTES } from "../../../src/local/runtime/stepfunctions/payload-limit";
-import { errorMatches, retryWaitMs } from "../../../src/local/runtime/stepfunctions/retry-policy";
+import { errorMatches, retryWaitMs } from "../../../src/local/runtime/stepfunctions/error-handling";
 import type { AslMachine } from "../../../src/local/runtime/stepfunctions/task-bindings";
 
 const identity = {
@@ -124,6 +124,38 @@ describe("Retry waits", () => {
     expect(waits).toEqual([1000, 2000, 3000, 3000]);
   });
 
+  test("are counted per retrier, across all the retries of one entry into the state", async () => {
+    // "Complex retry scenarios" (concepts-error-handling.html): errors ErrorA, ErrorB, ErrorC, ErrorB, ErrorB
+    // wait 1, 2, 5 and 4 s; the fifth has used up the first retrier's two attempts and goes to the catcher.
+    const errors = ["ErrorA", "ErrorB", "ErrorC", "ErrorB", "ErrorB"];
+    let calls = 0;
+    const waits: number[] = [];
+    const outcome = await run(
+      {
+        StartAt: "X",
+        States: {
+          X: {
+            Type: "Task",
+            Resource: LAMBDA,
+            Next: "Y",
+            Retry: [
+              { ErrorEquals: ["ErrorA", "ErrorB"], IntervalSeconds: 1, BackoffRate: 2.0, MaxAttempts: 2 },
+              { ErrorEquals: ["ErrorC"], IntervalSeconds: 5 },
+            ],
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: "Z" }],
+          },
+          Y: { Type: "Pass", Result: "Y", End: true },
+          Z: { Type: "Pass", Result: "Z", End: true },
+        },
+      },
+      {},
+      { tasks: { X: async () => Promise.reject(Object.assign(new Error("failed"), { name: errors[calls++] })) }, scaled: (ms) => (waits.push(ms), 0) },
+    );
+    expect(outcome).toEqual({ status: "SUCCEEDED", output: "Z" });
+    expect(calls).toBe(5);
+    expect(waits).toEqual([1000, 2000, 5000, 4000]);
+  });
+
   test("with JitterStrategy FULL, are a random point between 0 and the computed interval, the same for the same seed", async () => {
     // Same page, and JitterType in the CDK reference: FULL "calculates the delay to be a random number
     // between 0 and the computed backoff for the given retry attempt count".
@@ -159,6 +191,58 @@ describe("Retry waits", () => {
     expect(errorMatches({ ErrorEquals: errorEquals }, error)).toBe(matches);
   });
 
+  test("a Task's timeout is States.Timeout, which States.TaskFailed neither retries nor catches", async () => {
+    // "Error names" (concepts-error-handling.html): States.TaskFailed matches any error except States.Timeout.
+    let calls = 0;
+    const outcome = await run(
+      {
+        StartAt: "Slow",
+        States: {
+          Slow: {
+            Type: "Task",
+            Resource: LAMBDA,
+            TimeoutSeconds: 0.01,
+            Retry: [{ ErrorEquals: ["States.TaskFailed"] }],
+            Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "Failed" }, { ErrorEquals: ["States.Timeout"], Next: "TimedOut" }],
+            End: true,
+          },
+          Failed: { Type: "Pass", Result: "task failed", End: true },
+          TimedOut: { Type: "Pass", Result: "timed out", End: true },
+        },
+      },
+      {},
+      { tasks: { Slow: () => (calls++, new Promise(() => undefined)) } },
+    );
+    expect(outcome).toEqual({ status: "SUCCEEDED", output: "timed out" });
+    expect(calls).toBe(1);
+  });
+
+  test("States.Runtime fails the execution, whatever catches States.ALL", async () => {
+    const outcome = await run(
+      { StartAt: "T", States: { T: { Type: "Task", Resource: LAMBDA, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true }, Caught: { Type: "Pass", End: true } } },
+      {},
+      { tasks: { T: async () => Promise.reject(Object.assign(new Error("FunctionName is required"), { name: "States.Runtime" })) } },
+    );
+    expect(outcome).toEqual({ status: "FAILED", error: "States.Runtime", cause: "FunctionName is required" });
+  });
+
+  test("an error a Task does not retry reaches the retriers and catchers of the Parallel state around it", async () => {
+    let calls = 0;
+    const parallel = (around: Record<string, unknown>) => ({
+      StartAt: "Both",
+      States: {
+        Both: { Type: "Parallel", Branches: [{ StartAt: "T", States: { T: { Type: "Task", Resource: LAMBDA, End: true } } }], ...around, End: true },
+        Caught: { Type: "Pass", Result: "caught", End: true },
+      },
+    });
+    const boom = async () => (calls++, Promise.reject(Object.assign(new Error("boom"), { name: "Boom" })));
+    expect(await run(parallel({ Retry: [{ ErrorEquals: ["Boom"], MaxAttempts: 1 }] }), {}, { tasks: { T: boom } })).toMatchObject({ status: "FAILED", error: "Boom" });
+    expect(calls).toBe(2);
+    expect(await run(parallel({ Catch: [{ ErrorEquals: ["Boom"], Next: "Caught" }] }), {}, { tasks: { T: boom } })).toEqual({ status: "SUCCEEDED", output: "caught" });
+    const large = async () => ({ Payload: jsonOfBytes(300 * 1024) });
+    expect(await run(parallel({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }] }), {}, { tasks: { T: large } })).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded" });
+  });
+
   test("a retrier's wait is IntervalSeconds x BackoffRate^attempt", () => {
     expect([0, 1, 2].map((attempt) => retryWaitMs({ ErrorEquals: ["States.ALL"], IntervalSeconds: 3, BackoffRate: 1.5 }, attempt, Math.random))).toEqual([3000, 4500, 6750]);
   });
@@ -168,7 +252,7 @@ describe("the 256 KiB payload limit", () => {
   // "Step Functions service quotas" (limits-overview.html): 256 KiB as a UTF-8 encoded string for the input
   // or output of a task, state or execution. "Error names" (concepts-error-handling.html):
   // States.DataLimitExceeded, "a terminal error that can't be caught by the States.ALL error type".
-  const returning = (result: unknown, extra: Record<string, unknown> = {}) => ({
+  const invoking = (extra: Record<string, unknown> = {}) => ({
     StartAt: "Invoke",
     States: { Invoke: { Type: "Task", Resource: LAMBDA, ...extra, Next: "Done" }, Done: { Type: "Pass", Result: "done", End: true }, Handled: { Type: "Pass", End: true } },
   });
@@ -190,7 +274,7 @@ describe("the 256 KiB payload limit", () => {
   test("a task result over it fails the execution, even with a States.ALL catcher; it is not retried", async () => {
     let calls = 0;
     const outcome = await run(
-      returning(tooLarge, { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 3 }], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Handled" }] }),
+      invoking({ Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 3 }], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Handled" }] }),
       {},
       { tasks: { Invoke: async () => (calls++, tooLarge) } },
     );
@@ -200,7 +284,7 @@ describe("the 256 KiB payload limit", () => {
 
   test("a catcher that names States.DataLimitExceeded catches it, even after a States.ALL catcher", async () => {
     const outcome = await run(
-      returning(tooLarge, { Catch: [{ ErrorEquals: ["States.ALL"], Next: "Done" }, { ErrorEquals: ["States.DataLimitExceeded"], Next: "Handled" }] }),
+      invoking({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "Done" }, { ErrorEquals: ["States.DataLimitExceeded"], Next: "Handled" }] }),
       {},
       { tasks: { Invoke: async () => tooLarge } },
     );
@@ -234,8 +318,19 @@ describe("the 256 KiB payload limit", () => {
     });
   });
 
+  test("a task after a state whose output is over it does not run", async () => {
+    let calls = 0;
+    const outcome = await run(
+      { StartAt: "Big", States: { Big: { Type: "Pass", Result: jsonOfBytes(257 * 1024), Next: "Invoke" }, Invoke: { Type: "Task", Resource: LAMBDA, End: true } } },
+      {},
+      { tasks: { Invoke: async () => (calls++, "ok") } },
+    );
+    expect(outcome).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded", cause: expect.stringContaining("'Big'") });
+    expect(calls).toBe(0);
+  });
+
   test("a result within it passes", async () => {
     const fits = { Payload: jsonOfBytes(100 * 1024) };
-    expect(await run(returning(fits), {}, { tasks: { Invoke: async () => fits } })).toEqual({ status: "SUCCEEDED", output: "done" });
+    expect(await run(invoking(), {}, { tasks: { Invoke: async () => fits } })).toEqual({ status: "SUCCEEDED", output: "done" });
   });
 });

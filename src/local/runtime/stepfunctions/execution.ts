@@ -1,9 +1,9 @@
 // aws-local-stepfunctions needs Promise.withResolvers (Node 22); added on Node 20.
 import "../../polyfills";
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
-import { DataLimitExceeded, MAX_PAYLOAD_BYTES, observedCatchers, payloadBytes, resultSubject } from "./payload-limit";
-import { RetryCounter, retryWaitMs, type Retrier } from "./retry-policy";
-import { taskStates, type AslMachine, type AslState } from "./task-bindings";
+import { RetryCounter, judged, observed, retryWaitMs, type Retrier } from "./error-handling";
+import { DataLimitExceeded, MAX_PAYLOAD_BYTES, payloadBytes, resultSubject } from "./payload-limit";
+import { TaskError, taskStates, type AslMachine, type AslState } from "./task-bindings";
 
 /** An entry of the library's execution event log. */
 export type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
@@ -56,14 +56,17 @@ const TERMINAL_EVENTS = new Set(["ExecutionSucceeded", "ExecutionFailed", "Execu
  *    State Name, EnteredTime, RetryCount; StateMachine Id, Name. The library is told of each state it
  *    enters through the definition's `States`, which it reads on every transition;
  *  - the 256 KiB payload limit with `States.DataLimitExceeded`: a Task's input once its Parameters
- *    are applied and its result fail the state (caught only by a catcher naming the error); a state's
- *    output over the limit fails the execution;
- *  - Retry waits of Task states from the retrier's back-off, MaxDelaySeconds and jitter (drawn from
- *    `random`), scaled by the time scale, through the library's per-retrier interval overrides. A
- *    Parallel or Map state's retriers have their intervals scaled and the library's own back-off
- *    and jitter.
+ *    are applied and its result fail the state; a state's output over the limit fails the execution;
+ *  - error matching as Step Functions matches (errorMatches: what States.ALL and States.TaskFailed do
+ *    not match), for the errors of Tasks, in their own Retry and Catch and in enclosing states';
+ *  - a Task's retries decided as the docs describe (RetryCounter), each waiting its back-off,
+ *    MaxDelaySeconds and jitter (drawn from `random`), scaled by the time scale, through the
+ *    library's interval overrides; a Task's TimeoutSeconds per attempt. A Parallel or Map state's
+ *    retriers have their intervals scaled and the library's own counting, back-off and jitter.
  */
 export function runExecution(definition: AslMachine, input: unknown, identity: ExecutionIdentity, settings: ExecutionSettings): Promise<ExecutionOutcome> {
+  /** A state output over the limit, seen in the event log: the execution fails with it. */
+  let tooLarge: DataLimitExceeded | undefined;
   const entries = new Map<string, StateEntry>();
   let current: StateEntry | undefined;
   const enter = (name: string, state: AslState) => {
@@ -71,17 +74,25 @@ export function runExecution(definition: AslMachine, input: unknown, identity: E
     entries.set(name, current);
   };
 
-  const scaledRetrier = (r: Retrier): Retrier => ({
-    ...r,
-    IntervalSeconds: settings.scaled((r.IntervalSeconds ?? 1) * 1000) / 1000,
-    ...(r.MaxDelaySeconds !== undefined ? { MaxDelaySeconds: settings.scaled(r.MaxDelaySeconds * 1000) / 1000 } : {}),
-  });
+  const retrierView = (state: AslState) => (r: Retrier): Retrier => {
+    if (state.Type === "Task") {
+      // The Task's own RetryCounter decides; the library must not stop earlier by its count per
+      // retrier (it counts per error name only when one name is listed).
+      const names = r.ErrorEquals.some((e) => e === "States.ALL" || e === "States.TaskFailed") ? 10 : r.ErrorEquals.length;
+      return state.TimeoutSecondsPath === undefined ? { ...r, MaxAttempts: (r.MaxAttempts ?? 3) * names } : r;
+    }
+    return {
+      ...r,
+      IntervalSeconds: settings.scaled((r.IntervalSeconds ?? 1) * 1000) / 1000,
+      ...(r.MaxDelaySeconds !== undefined ? { MaxDelaySeconds: settings.scaled(r.MaxDelaySeconds * 1000) / 1000 } : {}),
+    };
+  };
   const instrument = (machine: AslMachine): AslMachine => {
     const states: Record<string, AslState> = {};
     for (const [name, state] of Object.entries(machine.States)) {
       const view: Record<string, unknown> = { ...state };
-      if (state.Catch) view.Catch = observedCatchers(state.Catch);
-      if (state.Retry && state.Type !== "Task") view.Retry = state.Retry.map(scaledRetrier);
+      if (state.Retry) view.Retry = observed(state.Retry.map(retrierView(state)), name);
+      if (state.Catch) view.Catch = observed(state.Catch, name);
       if (state.Branches) view.Branches = state.Branches.map(instrument);
       if (state.Iterator) view.Iterator = instrument(state.Iterator);
       if (state.ItemProcessor) view.ItemProcessor = instrument(state.ItemProcessor);
@@ -100,44 +111,40 @@ export function runExecution(definition: AslMachine, input: unknown, identity: E
     };
   };
 
-  // Task retries: each failed attempt is counted here, and the wait it earns is the override the
-  // library reads for that retrier when it decides to retry.
   const retryOverrides: Record<string, number | number[]> = {};
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [name, state] of taskStates(definition)) {
     const task = settings.tasks[name];
     if (!task) continue;
-    const waits: number[] = [];
+    // The wait of the retry a failure earns, for whichever retrier the library then names.
+    const waits = (state.Retry ?? []).map(() => 0);
     if (state.Retry) retryOverrides[name] = settings.retryDelayMs ?? waits;
+    const attempt = async (taskInput: unknown) => {
+      // The event log is read in microtasks: after one turn of the event loop it has been read up to
+      // this state, so a task never runs after a state whose output was over the limit.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (tooLarge) throw tooLarge;
+      if (payloadBytes(taskInput) > MAX_PAYLOAD_BYTES) throw DataLimitExceeded.inputOf(name);
+      const result = await task(taskInput);
+      if (payloadBytes(result) > MAX_PAYLOAD_BYTES) throw DataLimitExceeded.resultOf(resultSubject(state.Resource ?? name));
+      return result;
+    };
     // The library's default Task timeout is 60 s; its timer starts just after this one.
-    const timeoutSeconds = state.TimeoutSeconds ?? (state.TimeoutSecondsPath === undefined ? 60 : undefined);
-    handlers[name] = async (taskInput) => {
+    const timeoutMs = state.TimeoutSeconds !== undefined ? state.TimeoutSeconds * 1000 : state.TimeoutSecondsPath === undefined ? 60_000 : undefined;
+    handlers[name] = (taskInput) => {
       const entry = entries.get(name) as StateEntry;
-      let settled = false;
-      const failed = (errorName: string) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const retry = entry.retries.fail(errorName);
-        if (retry) waits[retry.index] = Math.max(0, settings.scaled(retryWaitMs(retry.retrier, retry.attempt, settings.random)));
-      };
-      const timer = timeoutSeconds === undefined ? undefined : setTimeout(() => failed("States.Timeout"), timeoutSeconds * 1000);
-      try {
-        if (payloadBytes(taskInput) > MAX_PAYLOAD_BYTES) throw DataLimitExceeded.inputOf(name);
-        const result = await task(taskInput);
-        if (payloadBytes(result) > MAX_PAYLOAD_BYTES) throw DataLimitExceeded.resultOf(resultSubject(state.Resource ?? name));
-        settled = true;
-        clearTimeout(timer);
-        return result;
-      } catch (error) {
-        failed((error as Error).name);
-        throw error;
-      }
+      const work = timeoutMs === undefined ? attempt(taskInput) : withTimeout(attempt(taskInput), timeoutMs);
+      return work.catch((thrown: unknown) => {
+        const error = thrown instanceof Error ? thrown : new TaskError("States.TaskFailed", String(thrown));
+        const retry = entry.retries.fail(error.name);
+        if (retry) waits.fill(Math.max(0, settings.scaled(retryWaitMs(retry.retrier, retry.attempt, settings.random))));
+        throw judged(error, name, retry !== undefined);
+      });
     };
   }
 
   const context = {
-    Execution: { Id: identity.executionArn, Name: identity.executionName, RoleArn: identity.roleArn, StartTime: new Date().toISOString(), RedriveCount: 0 },
+    Execution: { Id: identity.executionArn, Name: identity.executionName, RoleArn: identity.roleArn, RedriveCount: 0 },
     State: {
       get Name() {
         return current?.name;
@@ -160,7 +167,6 @@ export function runExecution(definition: AslMachine, input: unknown, identity: E
   });
 
   // Every state's output is measured as the library logs it; one over the limit stops the execution.
-  let tooLarge: DataLimitExceeded | undefined;
   const reading = (async () => {
     for await (const event of execution.eventLogs) {
       settings.onEvent?.(event);
@@ -186,4 +192,13 @@ export function runExecution(definition: AslMachine, input: unknown, identity: E
       await reading;
       return tooLarge ? { status: "FAILED" as const, error: tooLarge.name, cause: tooLarge.message } : result;
     });
+}
+
+/** `work`, or States.Timeout after `ms`. */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TaskError("States.Timeout", "States.Timeout")), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
 import type { InvocationCaller, InvokeResult } from "../lambda/local-function";
-import type { Retrier } from "./retry-policy";
+import type { Retrier } from "./error-handling";
 
 /** An ASL state, as far as binding its Task resources needs. */
 export interface AslState {
@@ -40,15 +40,6 @@ export class TaskError extends Error {
   constructor(error: string, cause: string) {
     super(cause);
     this.name = error;
-  }
-
-  /** States.Runtime is neither retried nor caught ("Error names", concepts-error-handling.html). */
-  get isRetryable(): boolean {
-    return this.name !== "States.Runtime";
-  }
-
-  get isCatchable(): boolean {
-    return this.name !== "States.Runtime";
   }
 }
 
