@@ -32,8 +32,6 @@ import { LambdaServiceError, type InvokeResult } from "./runtime/lambda/local-fu
 import { runExecution, type EventLog } from "./runtime/stepfunctions/execution";
 import { bindTask, taskStates, type AslMachine, type AslState, type TaskBackends, type TaskHandler } from "./runtime/stepfunctions/task-bindings";
 
-export type { EventLog };
-
 /** A Lambda handler run in-process. */
 export type LocalFunction = (event: unknown, context: Context) => Promise<unknown>;
 

@@ -1,7 +1,7 @@
 import { seededRandom } from "../../../src/local/runtime/clock";
+import { errorMatches, retryWaitMs } from "../../../src/local/runtime/stepfunctions/error-handling";
 import { runExecution, type ExecutionSettings } from "../../../src/local/runtime/stepfunctions/execution";
 import { MAX_PAYLOAD_BYTES } from "../../../src/local/runtime/stepfunctions/payload-limit";
-import { errorMatches, retryWaitMs } from "../../../src/local/runtime/stepfunctions/error-handling";
 import type { AslMachine } from "../../../src/local/runtime/stepfunctions/task-bindings";
 
 const identity = {
@@ -30,13 +30,20 @@ describe("the context object", () => {
         StartAt: "First",
         States: {
           First: { Type: "Pass", Next: "Second" },
-          Second: { Type: "Pass", Parameters: { "execution.$": "$$.Execution", "state.$": "$$.State", "machine.$": "$$.StateMachine" }, End: true },
+          Second: {
+            Type: "Pass",
+            Parameters: { "execution.$": "$$.Execution", "state.$": "$$.State", "machine.$": "$$.StateMachine" },
+            End: true,
+          },
         },
       },
       { orderId: "o-1" },
     );
     expect(outcome.status).toBe("SUCCEEDED");
-    const { execution, state, machine } = JSON.parse(JSON.stringify(outcome.output)) as Record<string, Record<string, unknown>>;
+    const { execution, state, machine } = JSON.parse(JSON.stringify(outcome.output)) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(execution).toEqual({
       Id: identity.executionArn,
       Input: { orderId: "o-1" },
@@ -45,8 +52,14 @@ describe("the context object", () => {
       StartTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       RedriveCount: 0,
     });
-    expect(state).toEqual({ Name: "Second", EnteredTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), RetryCount: 0 });
-    expect(state!.EnteredTime! >= (execution!.StartTime as string) && (execution!.StartTime as string) >= before).toBe(true);
+    expect(state).toEqual({
+      Name: "Second",
+      EnteredTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      RetryCount: 0,
+    });
+    expect(state!.EnteredTime! >= (execution!.StartTime as string) && (execution!.StartTime as string) >= before).toBe(
+      true,
+    );
     expect(machine).toEqual({ Id: identity.stateMachineArn, Name: "orders" });
   });
 
@@ -99,7 +112,11 @@ describe("Retry waits", () => {
   });
   const nominalWaits = async (retrier: Record<string, unknown>, failures: number, random: () => number = () => 0.5) => {
     const waits: number[] = [];
-    const outcome = await run(retrying(retrier), {}, { tasks: { T: failingTask(failures) }, random, scaled: (ms) => (waits.push(ms), 0) });
+    const outcome = await run(
+      retrying(retrier),
+      {},
+      { tasks: { T: failingTask(failures) }, random, scaled: (ms) => (waits.push(ms), 0) },
+    );
     return { outcome, waits };
   };
 
@@ -149,7 +166,10 @@ describe("Retry waits", () => {
         },
       },
       {},
-      { tasks: { X: async () => Promise.reject(Object.assign(new Error("failed"), { name: errors[calls++] })) }, scaled: (ms) => (waits.push(ms), 0) },
+      {
+        tasks: { X: async () => Promise.reject(Object.assign(new Error("failed"), { name: errors[calls++] })) },
+        scaled: (ms) => (waits.push(ms), 0),
+      },
     );
     expect(outcome).toEqual({ status: "SUCCEEDED", output: "Z" });
     expect(calls).toBe(5);
@@ -173,15 +193,29 @@ describe("Retry waits", () => {
 
   test("are what the time scale makes of them: an hour's back-off at 1/3,600,000 is a millisecond", async () => {
     // Unscaled, this retry would outlast the test's timeout.
-    const outcome = await run(retrying({ IntervalSeconds: 3600, MaxAttempts: 1 }), {}, { tasks: { T: failingTask(1) }, scaled: (ms) => ms / 3_600_000 });
+    const outcome = await run(
+      retrying({ IntervalSeconds: 3600, MaxAttempts: 1 }),
+      {},
+      { tasks: { T: failingTask(1) }, scaled: (ms) => ms / 3_600_000 },
+    );
     expect(outcome.status).toBe("SUCCEEDED");
   });
 
   test.each<[string, string, string[], boolean]>([
     // "Error names" (concepts-error-handling.html).
     ["States.ALL matches any error name", "Lambda.Unknown", ["States.ALL"], true],
-    ["States.ALL does not match the terminal States.DataLimitExceeded", "States.DataLimitExceeded", ["States.ALL"], false],
-    ["only its own name matches States.DataLimitExceeded", "States.DataLimitExceeded", ["States.DataLimitExceeded"], true],
+    [
+      "States.ALL does not match the terminal States.DataLimitExceeded",
+      "States.DataLimitExceeded",
+      ["States.ALL"],
+      false,
+    ],
+    [
+      "only its own name matches States.DataLimitExceeded",
+      "States.DataLimitExceeded",
+      ["States.DataLimitExceeded"],
+      true,
+    ],
     ["States.Runtime is never caught, even by States.ALL", "States.Runtime", ["States.ALL"], false],
     ["States.TaskFailed matches any error but States.Timeout", "Lambda.Unknown", ["States.TaskFailed"], true],
     ["States.TaskFailed does not match States.Timeout", "States.Timeout", ["States.TaskFailed"], false],
@@ -203,7 +237,10 @@ describe("Retry waits", () => {
             Resource: LAMBDA,
             TimeoutSeconds: 0.01,
             Retry: [{ ErrorEquals: ["States.TaskFailed"] }],
-            Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "Failed" }, { ErrorEquals: ["States.Timeout"], Next: "TimedOut" }],
+            Catch: [
+              { ErrorEquals: ["States.TaskFailed"], Next: "Failed" },
+              { ErrorEquals: ["States.Timeout"], Next: "TimedOut" },
+            ],
             End: true,
           },
           Failed: { Type: "Pass", Result: "task failed", End: true },
@@ -219,9 +256,20 @@ describe("Retry waits", () => {
 
   test("States.Runtime fails the execution, whatever catches States.ALL", async () => {
     const outcome = await run(
-      { StartAt: "T", States: { T: { Type: "Task", Resource: LAMBDA, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true }, Caught: { Type: "Pass", End: true } } },
+      {
+        StartAt: "T",
+        States: {
+          T: { Type: "Task", Resource: LAMBDA, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true },
+          Caught: { Type: "Pass", End: true },
+        },
+      },
       {},
-      { tasks: { T: async () => Promise.reject(Object.assign(new Error("FunctionName is required"), { name: "States.Runtime" })) } },
+      {
+        tasks: {
+          T: async () =>
+            Promise.reject(Object.assign(new Error("FunctionName is required"), { name: "States.Runtime" })),
+        },
+      },
     );
     expect(outcome).toEqual({ status: "FAILED", error: "States.Runtime", cause: "FunctionName is required" });
   });
@@ -231,20 +279,35 @@ describe("Retry waits", () => {
     const parallel = (around: Record<string, unknown>) => ({
       StartAt: "Both",
       States: {
-        Both: { Type: "Parallel", Branches: [{ StartAt: "T", States: { T: { Type: "Task", Resource: LAMBDA, End: true } } }], ...around, End: true },
+        Both: {
+          Type: "Parallel",
+          Branches: [{ StartAt: "T", States: { T: { Type: "Task", Resource: LAMBDA, End: true } } }],
+          ...around,
+          End: true,
+        },
         Caught: { Type: "Pass", Result: "caught", End: true },
       },
     });
     const boom = async () => (calls++, Promise.reject(Object.assign(new Error("boom"), { name: "Boom" })));
-    expect(await run(parallel({ Retry: [{ ErrorEquals: ["Boom"], MaxAttempts: 1 }] }), {}, { tasks: { T: boom } })).toMatchObject({ status: "FAILED", error: "Boom" });
+    expect(
+      await run(parallel({ Retry: [{ ErrorEquals: ["Boom"], MaxAttempts: 1 }] }), {}, { tasks: { T: boom } }),
+    ).toMatchObject({ status: "FAILED", error: "Boom" });
     expect(calls).toBe(2);
-    expect(await run(parallel({ Catch: [{ ErrorEquals: ["Boom"], Next: "Caught" }] }), {}, { tasks: { T: boom } })).toEqual({ status: "SUCCEEDED", output: "caught" });
+    expect(
+      await run(parallel({ Catch: [{ ErrorEquals: ["Boom"], Next: "Caught" }] }), {}, { tasks: { T: boom } }),
+    ).toEqual({ status: "SUCCEEDED", output: "caught" });
     const large = async () => ({ Payload: jsonOfBytes(300 * 1024) });
-    expect(await run(parallel({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }] }), {}, { tasks: { T: large } })).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded" });
+    expect(
+      await run(parallel({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }] }), {}, { tasks: { T: large } }),
+    ).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded" });
   });
 
   test("a retrier's wait is IntervalSeconds x BackoffRate^attempt", () => {
-    expect([0, 1, 2].map((attempt) => retryWaitMs({ ErrorEquals: ["States.ALL"], IntervalSeconds: 3, BackoffRate: 1.5 }, attempt, Math.random))).toEqual([3000, 4500, 6750]);
+    expect(
+      [0, 1, 2].map((attempt) =>
+        retryWaitMs({ ErrorEquals: ["States.ALL"], IntervalSeconds: 3, BackoffRate: 1.5 }, attempt, Math.random),
+      ),
+    ).toEqual([3000, 4500, 6750]);
   });
 });
 
@@ -254,12 +317,17 @@ describe("the 256 KiB payload limit", () => {
   // States.DataLimitExceeded, "a terminal error that can't be caught by the States.ALL error type".
   const invoking = (extra: Record<string, unknown> = {}) => ({
     StartAt: "Invoke",
-    States: { Invoke: { Type: "Task", Resource: LAMBDA, ...extra, Next: "Done" }, Done: { Type: "Pass", Result: "done", End: true }, Handled: { Type: "Pass", End: true } },
+    States: {
+      Invoke: { Type: "Task", Resource: LAMBDA, ...extra, Next: "Done" },
+      Done: { Type: "Pass", Result: "done", End: true },
+      Handled: { Type: "Pass", End: true },
+    },
   });
   const tooLarge = { Payload: jsonOfBytes(300 * 1024) };
   // The Cause recorded on AWS for a lambda:invoke result over the limit (localstack/localstack,
   // tests/aws/services/stepfunctions/v2/error_handling/test_states_errors.snapshot.json).
-  const cause = "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.";
+  const cause =
+    "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.";
 
   test("is 262,144 bytes of UTF-8", async () => {
     expect(MAX_PAYLOAD_BYTES).toBe(262_144);
@@ -274,7 +342,10 @@ describe("the 256 KiB payload limit", () => {
   test("a task result over it fails the execution, even with a States.ALL catcher; it is not retried", async () => {
     let calls = 0;
     const outcome = await run(
-      invoking({ Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 3 }], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Handled" }] }),
+      invoking({
+        Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 3 }],
+        Catch: [{ ErrorEquals: ["States.ALL"], Next: "Handled" }],
+      }),
       {},
       { tasks: { Invoke: async () => (calls++, tooLarge) } },
     );
@@ -284,7 +355,12 @@ describe("the 256 KiB payload limit", () => {
 
   test("a catcher that names States.DataLimitExceeded catches it, even after a States.ALL catcher", async () => {
     const outcome = await run(
-      invoking({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "Done" }, { ErrorEquals: ["States.DataLimitExceeded"], Next: "Handled" }] }),
+      invoking({
+        Catch: [
+          { ErrorEquals: ["States.ALL"], Next: "Done" },
+          { ErrorEquals: ["States.DataLimitExceeded"], Next: "Handled" },
+        ],
+      }),
       {},
       { tasks: { Invoke: async () => tooLarge } },
     );
@@ -293,14 +369,27 @@ describe("the 256 KiB payload limit", () => {
 
   test("a function ARN's result over it names the function", async () => {
     const fn = "arn:aws:lambda:us-east-1:123456789012:function:payment";
-    const outcome = await run({ StartAt: "Invoke", States: { Invoke: { Type: "Task", Resource: fn, End: true } } }, {}, { tasks: { Invoke: async () => tooLarge } });
-    expect(outcome).toEqual({ status: "FAILED", error: "States.DataLimitExceeded", cause: `The state/task '${fn}' returned a result with a size exceeding the maximum number of bytes service limit.` });
+    const outcome = await run(
+      { StartAt: "Invoke", States: { Invoke: { Type: "Task", Resource: fn, End: true } } },
+      {},
+      { tasks: { Invoke: async () => tooLarge } },
+    );
+    expect(outcome).toEqual({
+      status: "FAILED",
+      error: "States.DataLimitExceeded",
+      cause: `The state/task '${fn}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    });
   });
 
   test("a task's input over it once Parameters are applied fails the state before the task runs", async () => {
     let calls = 0;
     const outcome = await run(
-      { StartAt: "Invoke", States: { Invoke: { Type: "Task", Resource: LAMBDA, Parameters: { "a.$": "$.half", "b.$": "$.half" }, End: true } } },
+      {
+        StartAt: "Invoke",
+        States: {
+          Invoke: { Type: "Task", Resource: LAMBDA, Parameters: { "a.$": "$.half", "b.$": "$.half" }, End: true },
+        },
+      },
       { half: jsonOfBytes(200 * 1024) },
       { tasks: { Invoke: async () => (calls++, "ok") } },
     );
@@ -310,27 +399,47 @@ describe("the 256 KiB payload limit", () => {
 
   test("a state's output over it fails the execution, naming the state", async () => {
     // Recorded on AWS (same snapshot file, test_start_large_input): a Pass state whose Result is 257 KiB.
-    const outcome = await run({ StartAt: "State_1", States: { State_1: { Type: "Pass", Result: { Arg1: jsonOfBytes(257 * 1024) }, End: true } } }, {});
+    const outcome = await run(
+      {
+        StartAt: "State_1",
+        States: { State_1: { Type: "Pass", Result: { Arg1: jsonOfBytes(257 * 1024) }, End: true } },
+      },
+      {},
+    );
     expect(outcome).toEqual({
       status: "FAILED",
       error: "States.DataLimitExceeded",
-      cause: "The state/task 'State_1' returned a result with a size exceeding the maximum number of bytes service limit.",
+      cause:
+        "The state/task 'State_1' returned a result with a size exceeding the maximum number of bytes service limit.",
     });
   });
 
   test("a task after a state whose output is over it does not run", async () => {
     let calls = 0;
     const outcome = await run(
-      { StartAt: "Big", States: { Big: { Type: "Pass", Result: jsonOfBytes(257 * 1024), Next: "Invoke" }, Invoke: { Type: "Task", Resource: LAMBDA, End: true } } },
+      {
+        StartAt: "Big",
+        States: {
+          Big: { Type: "Pass", Result: jsonOfBytes(257 * 1024), Next: "Invoke" },
+          Invoke: { Type: "Task", Resource: LAMBDA, End: true },
+        },
+      },
       {},
       { tasks: { Invoke: async () => (calls++, "ok") } },
     );
-    expect(outcome).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded", cause: expect.stringContaining("'Big'") });
+    expect(outcome).toMatchObject({
+      status: "FAILED",
+      error: "States.DataLimitExceeded",
+      cause: expect.stringContaining("'Big'"),
+    });
     expect(calls).toBe(0);
   });
 
   test("a result within it passes", async () => {
     const fits = { Payload: jsonOfBytes(100 * 1024) };
-    expect(await run(invoking(), {}, { tasks: { Invoke: async () => fits } })).toEqual({ status: "SUCCEEDED", output: "done" });
+    expect(await run(invoking(), {}, { tasks: { Invoke: async () => fits } })).toEqual({
+      status: "SUCCEEDED",
+      output: "done",
+    });
   });
 });

@@ -99,8 +99,12 @@ export function observed<T extends ErrorMatcher>(matchers: readonly T[], state: 
 export function judged(error: Error, state: string, retried: boolean): Error {
   Object.defineProperty(error, "isRetryable", {
     configurable: true,
-    get: () => (underTest?.state === state ? retried : underTest !== undefined && errorMatches(underTest.matcher, error.name)),
+    get: () =>
+      underTest?.state === state ? retried : underTest !== undefined && errorMatches(underTest.matcher, error.name),
   });
-  Object.defineProperty(error, "isCatchable", { configurable: true, get: () => underTest !== undefined && errorMatches(underTest.matcher, error.name) });
+  Object.defineProperty(error, "isCatchable", {
+    configurable: true,
+    get: () => underTest !== undefined && errorMatches(underTest.matcher, error.name),
+  });
   return error;
 }

@@ -1,6 +1,12 @@
 // aws-local-stepfunctions needs Promise.withResolvers (Node 22); added on Node 20.
 import "../../polyfills";
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  StateMachine,
+  type StateMachineDefinition,
+} from "aws-local-stepfunctions";
 import { RetryCounter, judged, observed, retryWaitMs, type Retrier } from "./error-handling";
 import { DataLimitExceeded, MAX_PAYLOAD_BYTES, payloadBytes, resultSubject } from "./payload-limit";
 import { TaskError, taskStates, type AslMachine, type AslState } from "./task-bindings";
@@ -64,7 +70,12 @@ const TERMINAL_EVENTS = new Set(["ExecutionSucceeded", "ExecutionFailed", "Execu
  *    library's interval overrides; a Task's TimeoutSeconds per attempt. A Parallel or Map state's
  *    retriers have their intervals scaled and the library's own counting, back-off and jitter.
  */
-export function runExecution(definition: AslMachine, input: unknown, identity: ExecutionIdentity, settings: ExecutionSettings): Promise<ExecutionOutcome> {
+export function runExecution(
+  definition: AslMachine,
+  input: unknown,
+  identity: ExecutionIdentity,
+  settings: ExecutionSettings,
+): Promise<ExecutionOutcome> {
   /** A state output over the limit, seen in the event log: the execution fails with it. */
   let tooLarge: DataLimitExceeded | undefined;
   const entries = new Map<string, StateEntry>();
@@ -74,19 +85,25 @@ export function runExecution(definition: AslMachine, input: unknown, identity: E
     entries.set(name, current);
   };
 
-  const retrierView = (state: AslState) => (r: Retrier): Retrier => {
-    if (state.Type === "Task") {
-      // The Task's own RetryCounter decides; the library must not stop earlier by its count per
-      // retrier (it counts per error name only when one name is listed).
-      const names = r.ErrorEquals.some((e) => e === "States.ALL" || e === "States.TaskFailed") ? 10 : r.ErrorEquals.length;
-      return state.TimeoutSecondsPath === undefined ? { ...r, MaxAttempts: (r.MaxAttempts ?? 3) * names } : r;
-    }
-    return {
-      ...r,
-      IntervalSeconds: settings.scaled((r.IntervalSeconds ?? 1) * 1000) / 1000,
-      ...(r.MaxDelaySeconds !== undefined ? { MaxDelaySeconds: settings.scaled(r.MaxDelaySeconds * 1000) / 1000 } : {}),
+  const retrierView =
+    (state: AslState) =>
+    (r: Retrier): Retrier => {
+      if (state.Type === "Task") {
+        // The Task's own RetryCounter decides; the library must not stop earlier by its count per
+        // retrier (it counts per error name only when one name is listed).
+        const names = r.ErrorEquals.some((e) => e === "States.ALL" || e === "States.TaskFailed")
+          ? 10
+          : r.ErrorEquals.length;
+        return state.TimeoutSecondsPath === undefined ? { ...r, MaxAttempts: (r.MaxAttempts ?? 3) * names } : r;
+      }
+      return {
+        ...r,
+        IntervalSeconds: settings.scaled((r.IntervalSeconds ?? 1) * 1000) / 1000,
+        ...(r.MaxDelaySeconds !== undefined
+          ? { MaxDelaySeconds: settings.scaled(r.MaxDelaySeconds * 1000) / 1000 }
+          : {}),
+      };
     };
-  };
   const instrument = (machine: AslMachine): AslMachine => {
     const states: Record<string, AslState> = {};
     for (const [name, state] of Object.entries(machine.States)) {
@@ -126,11 +143,17 @@ export function runExecution(definition: AslMachine, input: unknown, identity: E
       if (tooLarge) throw tooLarge;
       if (payloadBytes(taskInput) > MAX_PAYLOAD_BYTES) throw DataLimitExceeded.inputOf(name);
       const result = await task(taskInput);
-      if (payloadBytes(result) > MAX_PAYLOAD_BYTES) throw DataLimitExceeded.resultOf(resultSubject(state.Resource ?? name));
+      if (payloadBytes(result) > MAX_PAYLOAD_BYTES)
+        throw DataLimitExceeded.resultOf(resultSubject(state.Resource ?? name));
       return result;
     };
     // The library's default Task timeout is 60 s; its timer starts just after this one.
-    const timeoutMs = state.TimeoutSeconds !== undefined ? state.TimeoutSeconds * 1000 : state.TimeoutSecondsPath === undefined ? 60_000 : undefined;
+    const timeoutMs =
+      state.TimeoutSeconds !== undefined
+        ? state.TimeoutSeconds * 1000
+        : state.TimeoutSecondsPath === undefined
+          ? 60_000
+          : undefined;
     handlers[name] = (taskInput) => {
       const entry = entries.get(name) as StateEntry;
       const work = timeoutMs === undefined ? attempt(taskInput) : withTimeout(attempt(taskInput), timeoutMs);
@@ -160,7 +183,9 @@ export function runExecution(definition: AslMachine, input: unknown, identity: E
   };
 
   // The library validates nothing here: callers validate each definition once.
-  const machine = new StateMachine(instrument(definition) as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
+  const machine = new StateMachine(instrument(definition) as unknown as StateMachineDefinition, {
+    validationOptions: { noValidate: true },
+  });
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryOverrides },
     context,
@@ -182,7 +207,8 @@ export function runExecution(definition: AslMachine, input: unknown, identity: E
     .then(
       (output): ExecutionOutcome => ({ status: "SUCCEEDED", output }),
       (error: unknown): ExecutionOutcome => {
-        if (error instanceof ExecutionTimeoutError) return { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution timed out" };
+        if (error instanceof ExecutionTimeoutError)
+          return { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution timed out" };
         if (error instanceof ExecutionAbortedError) return { status: "ABORTED" };
         const cause = error instanceof ExecutionError ? (error as Error & { cause?: Error }).cause : (error as Error);
         return { status: "FAILED", error: cause?.name ?? "States.Runtime", cause: cause?.message ?? String(error) };

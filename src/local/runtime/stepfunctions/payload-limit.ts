@@ -20,12 +20,16 @@ export class DataLimitExceeded extends Error {
 
   /** For a result: the Cause Step Functions writes ("The state/task '<what>' returned a result ..."). */
   static resultOf(what: string): DataLimitExceeded {
-    return new DataLimitExceeded(`The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+    return new DataLimitExceeded(
+      `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    );
   }
 
   /** For a state's input once its Parameters are applied. */
   static inputOf(state: string): DataLimitExceeded {
-    return new DataLimitExceeded(`The state/task '${state}' has an input with a size exceeding the maximum number of bytes service limit.`);
+    return new DataLimitExceeded(
+      `The state/task '${state}' has an input with a size exceeding the maximum number of bytes service limit.`,
+    );
   }
 }
 

@@ -112,7 +112,7 @@ export function dynamoDbErrorName(error: DynamoDbFailure): string {
  * then `(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException;
  * Request ID: ...; Proxy: null)`. A client-side failure has its message alone.
  */
-export function dynamoDbErrorCause(error: DynamoDbFailure): string {
+function dynamoDbErrorCause(error: DynamoDbFailure): string {
   const message = error.message ?? "";
   if (isClientSide(error)) return message;
   const status = error.statusCode ?? error.$metadata?.httpStatusCode ?? 400;
