@@ -232,7 +232,7 @@ export class LocalRuntime {
       };
       const traceStates = options.traceStates ?? true;
       for (const sm of model.stateMachines) {
-        stateMachines.set(sm.arn, new LocalStateMachine(sm, { backends, clock, trace, activity, traceStates: () => traceStates }));
+        stateMachines.set(sm.arn, new LocalStateMachine(sm, { backends, clock, random, trace, activity, traceStates: () => traceStates }));
       }
       lap("state machines");
       const [problems] = await Promise.all([validation, warming]);
