@@ -64,8 +64,10 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ["tracing off", { xray_tracing_enabled: "false" }],
     ["an alarm address", { alarm_email: "ops@example.com" }],
   ];
+  const asArguments = (vars: Record<string, string>) => Object.entries(vars).map(([name, value]) => ({ kind: "var" as const, name, value }));
+
   test.each(accepted)("accepts %s", async (_name, vars) => {
-    const result = await checkVariables(variables, { vars });
+    const result = await checkVariables(variables, { arguments: asArguments(vars) });
     expect(result.errors).toEqual([]);
   });
 
@@ -86,7 +88,7 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ["a non-number memory", { lambda_memory_size: "big" }, "a number is required"],
   ];
   test.each(refused)("refuses %s, saying what is allowed", async (_name, vars, message) => {
-    const result = await checkVariables(variables, { vars });
+    const result = await checkVariables(variables, { arguments: asArguments(vars) });
     expect(result.accepted).toBe(false);
     expect(result.errors.join("\n").replace(/\s+/g, " ")).toContain(message);
   });

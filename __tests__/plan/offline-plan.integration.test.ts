@@ -23,7 +23,7 @@ describeOffline("offline plan of the synthesized dev stack (real terraform, real
     result = await runOfflinePlan({
       stackDir,
       workDir: path.join(outdir, "plan-dev"),
-      varFile: path.join(PROJECT_ROOT, "terraform.tfvars.example"),
+      variables: [{ kind: "var-file", file: path.join(PROJECT_ROOT, "terraform.tfvars.example") }],
       log: (line) => log.push(line),
     });
   }, 180_000);
@@ -65,7 +65,7 @@ describeOffline("offline plan of the synthesized dev stack (real terraform, real
   test("bad tfvars are refused by the variable validation before anything is planned", async () => {
     const bad = path.join(outdir, "bad.tfvars");
     fs.writeFileSync(bad, 'lambda_memory_size = 64\nlog_retention_days = 10\n');
-    const failure = await replanOffline(result.workDir, { varFile: bad }).catch((e: unknown) => e);
+    const failure = await replanOffline(result.workDir, { variables: [{ kind: "var-file", file: bad }] }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TerraformStepFailed);
     const message = (failure as TerraformStepFailed).message;
     expect((failure as TerraformStepFailed).step).toBe("plan");

@@ -1,36 +1,31 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { variableArguments } from "../terraform/variable-arguments";
 import { OfflinePlanUnavailable, TerraformStepFailed, runOfflinePlan } from "./offline-plan";
 
-const USAGE = `usage: npm run plan:offline -- [--stack orders-dev] [--var-file FILE] [--var name=value ...]`;
+const USAGE = `usage: npm run plan:offline -- [--stack orders-dev] [--var-file FILE ...] [--var name=value ...] (applied in command-line order)`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     options: {
       stack: { type: "string", default: "orders-dev" },
-      "var-file": { type: "string" },
+      "var-file": { type: "string", multiple: true },
       var: { type: "string", multiple: true, default: [] },
       outdir: { type: "string", default: "cdktf.out" },
       help: { type: "boolean", default: false },
     },
     strict: true,
+    tokens: true,
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  const vars: Record<string, string> = {};
-  for (const pair of values.var ?? []) {
-    const eq = pair.indexOf("=");
-    if (eq < 1) throw new Error(`--var "${pair}" must look like name=value.`);
-    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
   const stack = values.stack as string;
   const result = await runOfflinePlan({
     stackDir: path.join(values.outdir as string, "stacks", stack),
     workDir: path.join(".build", "offline-plan", stack),
-    varFile: values["var-file"],
-    vars,
+    variables: variableArguments(tokens),
     log: (line) => console.error(line),
   });
   const byType = new Map<string, number>();

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { VariableArgument, terraformVariableFlags } from "../terraform/variable-arguments";
 import { StandInResult, TerraformJson, standInArchives } from "./archive-stand-in";
 import { RunResult, findProviderMirror, findTerraform, mirrorOnlyCliConfig, runTerraform } from "./terraform-cli";
 
@@ -24,10 +25,8 @@ export interface OfflinePlanOptions {
   readonly stackDir: string;
   /** Scratch directory for the copy that is planned; emptied first. */
   readonly workDir: string;
-  /** A tfvars file, as `-var-file`. */
-  readonly varFile?: string;
-  /** Variables, as `-var name=value`. */
-  readonly vars?: Readonly<Record<string, string>>;
+  /** `-var` and `-var-file`, passed to terraform in this order. */
+  readonly variables?: readonly VariableArgument[];
   /** Progress lines. Default: none. */
   readonly log?: (line: string) => void;
   /** Environment to find terraform and the mirror in. Default: `process.env`. */
@@ -146,7 +145,7 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
 /** Plans again in a work directory `runOfflinePlan` initialized, with other variables: no second init. */
 export async function replanOffline(
   workDir: string,
-  values: Pick<OfflinePlanOptions, "varFile" | "vars" | "log" | "env">,
+  values: Pick<OfflinePlanOptions, "variables" | "log" | "env">,
 ): Promise<Pick<OfflinePlanResult, "plan" | "creates">> {
   const terraform = findTerraform(values.env ?? process.env);
   if (!terraform) throw new OfflinePlanUnavailable(offlinePlanAvailability(values.env).reason);
@@ -169,13 +168,10 @@ async function terraformStep(terraform: string, workDir: string, name: string, a
 async function planAndShow(
   terraform: string,
   workDir: string,
-  values: Pick<OfflinePlanOptions, "varFile" | "vars">,
+  values: Pick<OfflinePlanOptions, "variables">,
   log: (line: string) => void,
 ) {
-  const varArgs = [
-    ...(values.varFile ? [`-var-file=${path.resolve(values.varFile)}`] : []),
-    ...Object.entries(values.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`),
-  ];
+  const varArgs = terraformVariableFlags(values.variables ?? []);
   const plan = await terraformStep(
     terraform,
     workDir,

@@ -73,6 +73,8 @@ const stack: StackDocument = {
   data: { archive_file: { zip: { source_dir: "assets/fn", output_path: "dist/fn.zip" } } },
 };
 
+const v = (name: string, value: string) => ({ kind: "var" as const, name, value });
+
 describe("variables", () => {
   it("takes defaults, then TF_VAR_, then tfvars files, then --var, converting to the declared type", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vars-"));
@@ -80,29 +82,28 @@ describe("variables", () => {
     fs.writeFileSync(file, 'memory = 1024\nproject_name = "fromfile"\n');
     const { values, origins } = resolveVariables(stack, {
       env: { TF_VAR_memory: "512", TF_VAR_required: "yes", TF_VAR_unrelated_to_stack: "ignored" },
-      varFiles: [file],
-      vars: [["project_name", "fromcli"], ["tracing", "false"]],
+      arguments: [{ kind: "var-file", file }, { kind: "var", name: "project_name", value: "fromcli" }, { kind: "var", name: "tracing", value: "false" }],
     });
     expect(values).toEqual({ project_name: "fromcli", memory: 1024, tracing: false, required: "yes" });
-    expect(origins).toEqual({ project_name: "--var", memory: "var-file", tracing: "--var", required: "environment" });
+    expect(origins).toEqual({ project_name: "--var", memory: file, tracing: "--var", required: "environment" });
   });
 
   it("fails with the variable's own message when its validation refuses the value", () => {
-    expect(() => resolveVariables(stack, { vars: [["required", "x"], ["project_name", "Bad_Name"]] })).toThrow(
+    expect(() => resolveVariables(stack, { arguments: [v("required", "x"), v("project_name", "Bad_Name")] })).toThrow(
       'Invalid value for variable project_name ("Bad_Name"): project_name must be lowercase.',
     );
   });
 
   it("refuses unknown variables, wrong types and missing values, naming them", () => {
-    expect(() => resolveVariables(stack, { vars: [["required", "x"], ["nope", "1"]] })).toThrow(/Variable "nope" \(from --var\) is not declared/);
-    expect(() => resolveVariables(stack, { vars: [["required", "x"], ["memory", "lots"]] })).toThrow(/memory must be a number/);
+    expect(() => resolveVariables(stack, { arguments: [v("required", "x"), v("nope", "1")] })).toThrow(/--var "nope": the stack declares no such variable/);
+    expect(() => resolveVariables(stack, { arguments: [v("required", "x"), v("memory", "lots")] })).toThrow(/variable memory \(from --var\): a number is required/);
     expect(() => resolveVariables(stack, {})).toThrow(VariableError);
     expect(() => resolveVariables(stack, {})).toThrow(/required has no default/);
   });
 });
 
 describe("references", () => {
-  const refs = () => new TerraformReferences(stack, resolveVariables(stack, { vars: [["required", "x"]] }).values, account);
+  const refs = () => new TerraformReferences(stack, resolveVariables(stack, { arguments: [v("required", "x")] }).values, account);
 
   it("resolves arguments and computes ARNs and URLs the way AWS builds them", () => {
     const r = refs();
