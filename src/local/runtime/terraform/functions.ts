@@ -67,7 +67,9 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     const items = list("element", args[0]);
     const index = wholeNumber("element", args[1]);
     if (items.length === 0) throw new ExpressionError("element: cannot use element function with an empty list");
-    return items[((index % items.length) + items.length) % items.length] as Value;
+    // terraform 1.11.4 fails on a negative index (`element(["a", "b", "c"], -1)` panics); larger ones wrap around.
+    if (index < 0) throw new ExpressionError("element: a negative index is not supported by terraform 1.11");
+    return items[index % items.length] as Value;
   },
   format: (args) => (arity("format", args, 1, Infinity), formatFunction(args[0] as Value, args.slice(1))),
   join: (args) => {
