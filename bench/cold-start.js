@@ -1,8 +1,13 @@
-// Cold starts of the four functions: for each bundle (<bundleDir>/<name>/index.js), the time a fresh
-// Node process takes to load it and handle one event, against the time a fresh process takes to load
-// the bare AWS SDK clients that function uses. Local stand-ins serve the calls (dynalite for DynamoDB,
-// a PutEvents endpoint for EventBridge) through the SDK's AWS_ENDPOINT_URL_* settings, so no AWS
-// account is needed. Each figure is the median of `runs` processes.
+// Cold starts of the four functions, like with like: for each bundle (<bundleDir>/<name>/index.js), the
+// time a fresh Node process takes to load it (Lambda's init phase), against the time a fresh process takes
+// to load the bare AWS SDK clients that function uses, bundled the same way (esbuild, minified, one file).
+// The two run in pairs, interleaved, and the ratio is the median of the pairs' ratios (bench/paired.js).
+// The first invocation is reported apart. The process gets the environment the function is deployed with
+// (NODE_OPTIONS, X-Ray tracing on as the stacks default, Lambda's AWS_EXECUTION_ENV), so a traced function
+// loads Powertools' Tracer as it does on Lambda. Local stand-ins serve the calls (dynalite for DynamoDB, a
+// PutEvents endpoint for EventBridge) through the SDK's AWS_ENDPOINT_URL_* settings: no AWS account needed.
+// The same bundle is also loaded with its source map (kept apart, in <bundleDir>-sourcemaps) linked and
+// `--enable-source-maps` on: what shipping the map in the zip would cost at every cold start.
 "use strict";
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
@@ -20,11 +25,7 @@ const SDK_CLIENTS = {
   notification: [["@aws-sdk/client-dynamodb", "DynamoDBClient"]],
 };
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const { median, pairedSummary } = require("./paired");
 
 /** The project's local stand-ins (TypeScript under src/local), compiled once with esbuild. */
 function loadLocalHelpers() {
@@ -84,39 +85,78 @@ function runNode(script, env) {
     child.on("close", (code) => {
       const match = /__ELAPSED_MS=([\d.]+)/.exec(out);
       if (code !== 0 || !match) return reject(new Error(`measurement failed (exit ${code}):\n${(err || out).slice(-2000)}`));
-      resolve(Number(match[1]));
+      const invoke = /__INVOKE_MS=([\d.]+)/.exec(out);
+      resolve({ ms: Number(match[1]), invokeMs: invoke ? Number(invoke[1]) : undefined });
     });
   });
 }
 
 const context = `{ functionName: "bench", functionVersion: "$LATEST", invokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:bench", memoryLimitInMB: "256", awsRequestId: "bench", logGroupName: "bench", logStreamName: "bench", callbackWaitsForEmptyEventLoop: false, getRemainingTimeInMillis: () => 30000 }`;
 
+/** Loads the bundle, then handles one event: prints the ms the load took and the ms the first invocation took. */
 function coldStartScript(bundle, event) {
   return `
 const { performance } = require("node:perf_hooks");
 const { handler } = require(${JSON.stringify(bundle)});
+const loadedMs = performance.now();
 handler(${JSON.stringify(event)}, ${context}).then(
   (result) => {
-    const ms = performance.now();
+    const invokedMs = performance.now() - loadedMs;
     if (result && result.statusCode >= 400) { console.error(JSON.stringify(result)); process.exit(1); }
-    process.stdout.write("__ELAPSED_MS=" + ms + "\\n");
+    process.stdout.write("__ELAPSED_MS=" + loadedMs + "\\n__INVOKE_MS=" + invokedMs + "\\n");
     process.exit(0);
   },
   (error) => { console.error(error && error.stack || error); process.exit(1); },
 );`;
 }
 
-function baselineScript(clients) {
+/** The bare SDK clients of a function, bundled as the handlers are (minified CommonJS for Node 22). */
+function baselineBundle(name, clients) {
+  const outfile = path.join(root, ".build", "bench", "sdk-baseline", `${name}.js`);
+  esbuild.buildSync({
+    absWorkingDir: root,
+    stdin: {
+      contents: clients.map(([pkg, cls], i) => `import * as m${i} from ${JSON.stringify(pkg)};${cls ? ` new m${i}.${cls}({ region: "us-east-1" });` : ` void m${i};`}`).join("\n"),
+      resolveDir: root,
+      loader: "js",
+    },
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    mainFields: ["module", "main"],
+    minify: true,
+    legalComments: "none",
+    logLevel: "error",
+  });
+  return outfile;
+}
+
+function baselineScript(file) {
   return `
 const { performance } = require("node:perf_hooks");
-${clients.map(([pkg, cls], i) => `const m${i} = require(${JSON.stringify(pkg)});${cls ? ` new m${i}.${cls}({ region: "us-east-1" });` : ""}`).join("\n")}
+require(${JSON.stringify(file)});
 process.stdout.write("__ELAPSED_MS=" + performance.now() + "\\n");
 process.exit(0);`;
 }
 
+/** A copy of the bundle whose last line links its source map, as esbuild's "linked" mode writes it. */
+function linkedMapCopy(bundleDir, name) {
+  const source = path.join(bundleDir, name, "index.js");
+  const map = path.join(`${bundleDir}-sourcemaps`, name, "index.js.map");
+  if (!fs.existsSync(map)) return undefined;
+  const dir = path.join(root, ".build", "bench", "linked-map", name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "index.js"), `${fs.readFileSync(source, "utf8")}\n//# sourceMappingURL=index.js.map\n`);
+  fs.copyFileSync(map, path.join(dir, "index.js.map"));
+  return path.join(dir, "index.js");
+}
+
 /**
  * Measures every bundle found under `bundleDir` (or only `names`).
- * @returns {Promise<{ name: string, coldStartMs: number, baselineMs: number, ratio: number }[]>}
+ * @returns {Promise<{ name: string, loadMs: number, baselineMs: number, ratio: number, ratioMin: number, ratioMax: number,
+ *   firstInvokeMs: number, linkedMapLoadMs?: number, linkedMapRatio?: number }[]>}
  */
 async function measureColdStarts({ bundleDir, runs = 5, names = Object.keys(SDK_CLIENTS) }) {
   const present = names.filter((name) => fs.existsSync(path.join(bundleDir, name, "index.js")));
@@ -144,21 +184,43 @@ async function measureColdStarts({ bundleDir, runs = 5, names = Object.keys(SDK_
       EVENT_BUS_NAME: BUS,
       POWERTOOLS_METRICS_NAMESPACE: "OrderPipelineBench",
       POWERTOOLS_LOG_LEVEL: "WARN",
+      // As deployed (src/constructs/microservice.ts), with tracing on as every profile defaults it.
       NODE_OPTIONS: "",
+      POWERTOOLS_TRACE_ENABLED: "true",
+      AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+      AWS_LAMBDA_FUNCTION_NAME: "bench",
+      AWS_XRAY_CONTEXT_MISSING: "IGNORE_ERROR",
+      AWS_XRAY_DAEMON_ADDRESS: "127.0.0.1:2000",
+      // The trace header Lambda passes to a traced invocation (example from the X-Ray developer guide).
+      _X_AMZN_TRACE_ID: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
     };
     const rows = [];
     for (const name of present) {
       await local.seedInventory(ddb.client, tables.inventory, { reset: true });
       const bundle = path.resolve(bundleDir, name, "index.js");
-      const cold = [];
-      const base = [];
+      const baseline = baselineBundle(name, SDK_CLIENTS[name]);
+      const linked = linkedMapCopy(bundleDir, name);
+      const pairs = [];
+      const linkedPairs = [];
+      const invokes = [];
       for (let i = 0; i < runs; i++) {
-        cold.push(await runNode(coldStartScript(bundle, EVENTS[name]()), env));
-        base.push(await runNode(baselineScript(SDK_CLIENTS[name]), env));
+        const base = await runNode(baselineScript(baseline), env);
+        const cold = await runNode(coldStartScript(bundle, EVENTS[name]()), env);
+        pairs.push({ baseline: base.ms, subject: cold.ms });
+        invokes.push(cold.invokeMs);
+        if (linked) {
+          // What shipping the map would take: the bundle linking it, and Node told to read it.
+          const withMap = await runNode(coldStartScript(linked, EVENTS[name]()), { ...env, NODE_OPTIONS: "--enable-source-maps" });
+          linkedPairs.push({ baseline: cold.ms, subject: withMap.ms });
+        }
       }
-      const coldStartMs = median(cold);
-      const baselineMs = median(base);
-      rows.push({ name, coldStartMs, baselineMs, ratio: coldStartMs / baselineMs });
+      const load = pairedSummary(pairs);
+      const row = { name, loadMs: load.subject, baselineMs: load.baseline, ratio: load.ratio, ratioMin: load.ratioMin, ratioMax: load.ratioMax, firstInvokeMs: median(invokes) };
+      if (linkedPairs.length) {
+        const map = pairedSummary(linkedPairs);
+        Object.assign(row, { linkedMapLoadMs: map.subject, linkedMapRatio: map.ratio });
+      }
+      rows.push(row);
     }
     return rows;
   } finally {
@@ -173,7 +235,7 @@ if (require.main === module) {
   const bundleDir = process.argv[2] || path.join(root, ".build", "bundles");
   const runs = Number(process.argv[3] || 5);
   measureColdStarts({ bundleDir, runs }).then(
-    (rows) => console.table(rows.map((r) => ({ ...r, coldStartMs: Math.round(r.coldStartMs), baselineMs: Math.round(r.baselineMs), ratio: r.ratio.toFixed(2) }))),
+    (rows) => console.table(rows),
     (error) => {
       console.error(error.message);
       process.exit(1);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: the project's budgets, each the median of several runs, each beside a baseline
-// measured in the same run on the same machine. Results: printed, and written to bench/results/.
+// measured in the same run on the same machine, run by run (A, B, A, B ...: see bench/paired.js). Results: printed, and written to bench/results/.
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -12,11 +12,7 @@ const RUNS = Number(process.env.BENCH_RUNS || 5);
 const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS || 3);
 const GNU_TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const { formatRatio, interleaved, median } = require("./paired");
 
 /** Runs a command; wall time in ms and peak resident memory in MB (largest process in the tree). */
 function measure(command, args, options = {}) {
@@ -37,11 +33,11 @@ function repeat(runs, fn) {
   return { ms: median(samples.map((s) => s.ms)), peakMb: median(samples.map((s) => s.peakMb)), samples };
 }
 
-/** Size of the zip archive_file makes of a bundle directory (deflated, as the offline plan's stand-in writes it). */
-function zipSize(dir) {
+/** Size of the zip of these files (deflated, as archive_file and the offline plan's stand-in write it). */
+function zipSize(files) {
   const yazl = require("yazl");
   const zip = new yazl.ZipFile();
-  for (const name of fs.readdirSync(dir).sort()) zip.addFile(path.join(dir, name), name, { mtime: new Date(Date.UTC(1980, 0, 1)), mode: 0o644 });
+  for (const file of files) zip.addFile(file, path.basename(file), { mtime: new Date(Date.UTC(1980, 0, 1)), mode: 0o644 });
   zip.end();
   return new Promise((resolve, reject) => {
     let bytes = 0;
@@ -59,25 +55,40 @@ async function main() {
   const log = (line) => process.stderr.write(`${line}\n`);
 
   log(`bench: ${os.cpus().length} cores, node ${process.version}, ${RUNS} runs (tests ${TEST_RUNS})`);
-  const baseline = repeat(RUNS, () => measure(node, ["-e", "require('cdktf')"]));
-  out.baselineRequireCdktf = baseline;
-  rows.push(["baseline: node loading cdktf", baseline.ms, baseline.peakMb, "1.0x"]);
+  // Each figure against the baseline is measured in pairs, interleaved with a baseline run of its own.
+  const requireCdktf = () => measure(node, ["-e", "require('cdktf')"]);
+  const pairedWith = async (runs, subject) => {
+    const samples = [];
+    const summary = await interleaved(
+      runs,
+      () => requireCdktf().ms,
+      () => {
+        const sample = subject();
+        samples.push(sample);
+        return sample.ms;
+      },
+    );
+    return { ms: summary.subject, peakMb: median(samples.map((s) => s.peakMb)), baselineMs: summary.baseline, ratio: summary, samples };
+  };
+  const ratioNote = (summary, budget) => `${formatRatio(summary)}${budget ? ` (budget ${budget})` : ""}`;
 
-  const synth = repeat(RUNS, () => measure(node, ["scripts/run-ts.js", "main.ts"]));
+  measure(node, ["scripts/run-ts.js", "main.ts"]); // warms the caches the warm synth reuses
+  const synth = await pairedWith(RUNS, () => measure(node, ["scripts/run-ts.js", "main.ts"]));
   out.appSynth = synth;
-  rows.push(["app synth (dev stack; bundles and app reused when unchanged)", synth.ms, synth.peakMb, `${(synth.ms / baseline.ms).toFixed(2)}x (budget 2.5x, 250 MB)`]);
+  rows.push(["baseline: node loading cdktf (paired with the synth)", synth.baselineMs, NaN, "1.0x"]);
+  rows.push(["app synth (dev stack; bundles and app reused when unchanged)", synth.ms, synth.peakMb, ratioNote(synth.ratio, "2.5x, 250 MB")]);
 
-  const cold = repeat(RUNS, () => {
+  const cold = await pairedWith(RUNS, () => {
     fs.rmSync(path.join(root, ".build", "run"), { recursive: true, force: true });
     fs.rmSync(path.join(root, ".build", "bundles"), { recursive: true, force: true });
     return measure(node, ["scripts/run-ts.js", "main.ts"]);
   });
   out.appSynthCold = cold;
-  rows.push(["app synth, nothing cached (app compiled, handlers bundled)", cold.ms, cold.peakMb, `${(cold.ms / baseline.ms).toFixed(2)}x`]);
+  rows.push(["app synth, nothing cached (app compiled, handlers bundled)", cold.ms, cold.peakMb, ratioNote(cold.ratio)]);
 
-  const cli = repeat(Math.min(RUNS, 3), () => measure(cdktfBin, ["synth"], { env: { CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "true" } }));
+  const cli = await pairedWith(Math.min(RUNS, 3), () => measure(cdktfBin, ["synth"], { env: { CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "true" } }));
   out.cdktfSynth = cli;
-  rows.push(["cdktf synth (CLI + app)", cli.ms, cli.peakMb, `${(cli.ms / baseline.ms).toFixed(2)}x`]);
+  rows.push(["cdktf synth (CLI + app)", cli.ms, cli.peakMb, ratioNote(cli.ratio)]);
 
   const jest = path.join(root, "node_modules", "jest", "bin", "jest.js");
   const unit = repeat(TEST_RUNS, () =>
@@ -90,10 +101,18 @@ async function main() {
   rows.push(["whole suite (jest)", all.ms, all.peakMb, "budget 90 s"]);
 
   const bundleDir = path.join(root, ".build", "bundles");
+  const mapDir = `${bundleDir}-sourcemaps`;
   out.bundles = fs.existsSync(bundleDir)
     ? fs.readdirSync(bundleDir).filter((name) => fs.statSync(path.join(bundleDir, name)).isDirectory()).map((name) => ({ name, bytes: fs.statSync(path.join(bundleDir, name, "index.js")).size }))
     : [];
-  for (const b of out.bundles) b.zipBytes = await zipSize(path.join(bundleDir, b.name));
+  for (const b of out.bundles) {
+    b.zipBytes = await zipSize([path.join(bundleDir, b.name, "index.js")]);
+    const map = path.join(mapDir, b.name, "index.js.map");
+    if (fs.existsSync(map)) {
+      b.mapBytes = fs.statSync(map).size;
+      b.zipWithMapBytes = await zipSize([path.join(bundleDir, b.name, "index.js"), map]);
+    }
+  }
 
   for (const [file, fn, label] of [
     ["cold-start.js", "measureColdStarts", "coldStarts"],
@@ -109,13 +128,17 @@ async function main() {
   const fmt = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
   console.log("\n| measure | median wall | median peak RSS | vs baseline / budget |\n|---|---|---|---|");
   for (const [name, ms, mb, note] of rows) console.log(`| ${name} | ${fmt(ms)} | ${Number.isNaN(mb) ? "n/a" : `${Math.round(mb)} MB`} | ${note} |`);
+  const kib = (bytes) => (bytes === undefined ? "n/a" : `${(bytes / 1024).toFixed(0)} KiB`);
   if (out.bundles.length) {
-    console.log("\n| bundle | index.js | zip |\n|---|---|---|");
-    for (const b of out.bundles) console.log(`| ${b.name} | ${(b.bytes / 1024).toFixed(0)} KiB | ${(b.zipBytes / 1024).toFixed(0)} KiB |`);
+    console.log("\n| bundle | index.js | source map (kept apart) | zip as shipped | zip if the map shipped |\n|---|---|---|---|---|");
+    for (const b of out.bundles) console.log(`| ${b.name} | ${kib(b.bytes)} | ${kib(b.mapBytes)} | ${kib(b.zipBytes)} | ${kib(b.zipWithMapBytes)} |`);
   }
   if (out.coldStarts) {
-    console.log("\n| function | cold start | bare SDK client load | ratio |\n|---|---|---|---|");
-    for (const r of out.coldStarts) console.log(`| ${r.name} | ${Math.round(r.coldStartMs)} ms | ${Math.round(r.baselineMs)} ms | ${r.ratio.toFixed(2)}x |`);
+    console.log("\n| function | init (bundle load) | bare SDK clients, bundled | ratio, paired (min-max) | first invocation | init with the map linked |\n|---|---|---|---|---|---|");
+    for (const r of out.coldStarts) {
+      const map = r.linkedMapLoadMs === undefined ? "n/a" : `${Math.round(r.linkedMapLoadMs)} ms (${r.linkedMapRatio.toFixed(2)}x)`;
+      console.log(`| ${r.name} | ${Math.round(r.loadMs)} ms | ${Math.round(r.baselineMs)} ms | ${r.ratio.toFixed(2)}x (${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}) | ${Math.round(r.firstInvokeMs)} ms | ${map} |`);
+    }
   }
   if (out.local) console.log(`\nlocal runtime: ${JSON.stringify(out.local)}`);
   if (out.sdkFloor) console.log(`\nSDK calls alone (warm, per call and per order): ${JSON.stringify(out.sdkFloor)}`);

@@ -68,7 +68,6 @@ describe("Microservice", () => {
       tracing_config: { mode: "${true ? \"Active\" : \"PassThrough\"}" },
       environment: {
         variables: {
-          NODE_OPTIONS: "--enable-source-maps",
           PAYMENTS_TABLE_NAME: "orders-dev-payments",
           POWERTOOLS_SERVICE_NAME: "payment",
           POWERTOOLS_TRACE_ENABLED: '${true ? "true" : "false"}',

@@ -54,7 +54,7 @@ describeOffline("offline plan of the synthesized dev stack (real terraform, real
       .map((c) => (c.change.after as { source_code_hash: string }).source_code_hash);
     expect(planned).toHaveLength(4);
     for (const h of planned) expect(hashes).toContain(h);
-    for (const s of result.standIns) expect(s.outputs.entries).toEqual(["index.js", "index.js.map"]);
+    for (const s of result.standIns) expect(s.outputs.entries).toEqual(["index.js"]);
   });
 
   test("the provider-level settings reach the plan: one S3-style region, tags on every taggable resource", () => {

@@ -106,7 +106,6 @@ export class Microservice extends Construct {
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
       environment: {
         variables: {
-          NODE_OPTIONS: "--enable-source-maps",
           POWERTOOLS_SERVICE_NAME: props.bundle.service,
           // Without tracing the handlers do not load the Tracer (and the X-Ray SDK) at all.
           POWERTOOLS_TRACE_ENABLED: Fn.conditional(props.tracingEnabled, "true", "false"),
