@@ -36,8 +36,18 @@ export async function checkVariables(
   try {
     fs.writeFileSync(path.join(dir, "variables.tf.json"), JSON.stringify({ variable: variables }, null, 2));
     for (const [name, text] of Object.entries(inputs.files ?? {})) fs.writeFileSync(path.join(dir, name), text);
-    const args = ["plan", "-input=false", "-no-color", "-lock=false", ...terraformVariableFlags(inputs.arguments ?? [])];
-    const result = await runTerraform(terraform, args, dir, { ...inputs.env, TF_CLI_CONFIG_FILE: "/dev/null", TF_DATA_DIR: path.join(dir, ".terraform") });
+    const args = [
+      "plan",
+      "-input=false",
+      "-no-color",
+      "-lock=false",
+      ...terraformVariableFlags(inputs.arguments ?? []),
+    ];
+    const result = await runTerraform(terraform, args, dir, {
+      ...inputs.env,
+      TF_CLI_CONFIG_FILE: "/dev/null",
+      TF_DATA_DIR: path.join(dir, ".terraform"),
+    });
     const output = `${result.stdout}\n${result.stderr}`;
     const errors = result.code === 0 ? [] : extractErrors(result.stderr || result.stdout);
     return { accepted: result.code === 0, errors, output };
@@ -53,7 +63,16 @@ function extractErrors(text: string): string[] {
     const lines = block.split("\n").map((l) => l.trim());
     const summary = (lines[0] as string).replace(/^Error: /, "");
     const detail = lines
-      .filter((l) => l && !l.startsWith("on ") && !l.startsWith("│") && !l.startsWith("├") && !l.startsWith("Error: ") && !/^\d+:/.test(l) && !l.startsWith("This was checked"))
+      .filter(
+        (l) =>
+          l &&
+          !l.startsWith("on ") &&
+          !l.startsWith("│") &&
+          !l.startsWith("├") &&
+          !l.startsWith("Error: ") &&
+          !/^\d+:/.test(l) &&
+          !l.startsWith("This was checked"),
+      )
       .join(" ");
     return detail ? `${summary}: ${detail}` : summary;
   });

@@ -25,11 +25,14 @@ export class VariableArgumentError extends Error {
  */
 export function parseVarAssignment(text: string): { name: string; value: string } {
   const eq = text.indexOf("=");
-  if (eq < 0) throw new VariableArgumentError(`--var "${text}" is not correctly specified: it must look like name=value.`);
+  if (eq < 0)
+    throw new VariableArgumentError(`--var "${text}" is not correctly specified: it must look like name=value.`);
   const name = text.slice(0, eq);
   const value = text.slice(eq + 1);
   if (name.endsWith(" ")) {
-    throw new VariableArgumentError(`--var "${text}": variable name "${name}" is invalid due to trailing space; did you mean --var "${name.trimEnd()}=${value.trimStart()}"?`);
+    throw new VariableArgumentError(
+      `--var "${text}": variable name "${name}" is invalid due to trailing space; did you mean --var "${name.trimEnd()}=${value.trimStart()}"?`,
+    );
   }
   return { name, value };
 }

@@ -15,7 +15,10 @@ const ev = (expression: string) =>
 test.each([
   ['format("%5s|", "x")', "    x|"],
   ['format("%-5s|%05d|%.2f|%x|%X|%o|%b", "x", 42, 3.14159, 255, 255, 8, 5)', "x    |00042|3.14|ff|FF|10|101"],
-  ['format("%e|%g|%g|%g|%E|%G", 1234.5678, 0.000012, 100000, 1000000, 12.5, 1e-7)', "1.234568e+03|1.2e-05|100000|1e+06|1.250000E+01|1E-07"],
+  [
+    'format("%e|%g|%g|%g|%E|%G", 1234.5678, 0.000012, 100000, 1000000, 12.5, 1e-7)',
+    "1.234568e+03|1.2e-05|100000|1e+06|1.250000E+01|1E-07",
+  ],
   ['format("%t|%q|%v|%#v|%%", true, "q\\"", [1, "a"], { a = 1 })', 'true|"q\\""|[1,"a"]|{"a":1}|%'],
   ['format("%[2]s-%[1]s", "a", "b")', "b-a"],
   ['format("%s|%d", 1e21, 1e21)', "1000000000000000000000|1000000000000000000000"],
@@ -44,5 +47,7 @@ test.each([
 });
 
 test("a function the evaluator does not know is refused by name, never guessed", () => {
-  expect(() => ev('upper("a")')).toThrow(/function upper\(\) is not supported by the local runtime \(it knows abs, can, ceil, contains, element, floor, format/);
+  expect(() => ev('upper("a")')).toThrow(
+    /function upper\(\) is not supported by the local runtime \(it knows abs, can, ceil, contains, element, floor, format/,
+  );
 });

@@ -11,16 +11,25 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { UnknownValue, Value, evaluate, hasInterpolation, parseTemplate } from "../../../src/local/runtime/terraform/expression";
+import {
+  UnknownValue,
+  Value,
+  evaluate,
+  hasInterpolation,
+  parseTemplate,
+} from "../../../src/local/runtime/terraform/expression";
 import { findUnknown, TerraformReferences } from "../../../src/local/runtime/terraform/references";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 import { resolveVariables } from "../../../src/local/runtime/terraform/variables";
 import { findTerraform, runTerraform } from "../../../src/plan/terraform-cli";
 import { VariableArgument, terraformVariableFlags } from "../../../src/terraform/variable-arguments";
 import { fixtureBundles, synthPipeline } from "../../support/synth";
+import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 
 const terraform = findTerraform();
-if (!terraform) console.warn("SKIPPED terraform-differential: terraform is not on PATH (or ORDERS_TERRAFORM_BIN), so the evaluator cannot be compared with it.");
+if (!terraform)
+  console.warn(
+    "SKIPPED terraform-differential: terraform is not on PATH (or ORDERS_TERRAFORM_BIN), so the evaluator cannot be compared with it.",
+  );
 const describeWithTerraform = terraform ? describe : describe.skip;
 
 /** Calls of every function the evaluator knows, with the edge cases of each; terraform gives the answers. */
@@ -31,9 +40,9 @@ const FUNCTION_CORPUS = [
   '${split(",", "")}',
   '${split("", "abc")}',
   '${length("e\\u0301x")}',
-  '${length({ a = 1, b = 2 })}',
-  '${length([1, 2, 3])}',
-  '${contains([1, 3], 3)}',
+  "${length({ a = 1, b = 2 })}",
+  "${length([1, 2, 3])}",
+  "${contains([1, 3], 3)}",
   '${contains(["1", "3"], 3)}',
   '${regex("^[a-z]+$", "abc")}',
   '${regex("(a)(b)?", "a")}',
@@ -41,13 +50,13 @@ const FUNCTION_CORPUS = [
   '${regex("(?i)A", "a")}',
   '${can(regex("x", "abc"))}',
   '${try(regex("x", "abc"), "fallback")}',
-  '${floor(-1.5)}',
-  '${ceil(1.2)}',
-  '${abs(-3)}',
-  '${min(3, 1, 2)}',
-  '${max(3, 1, 2)}',
+  "${floor(-1.5)}",
+  "${ceil(1.2)}",
+  "${abs(-3)}",
+  "${min(3, 1, 2)}",
+  "${max(3, 1, 2)}",
   '${join("-", ["a", "b"], ["c"])}',
-  '${tostring(5.50)}',
+  "${tostring(5.50)}",
   '${tonumber("1e3")}',
   '${tobool("true")}',
   '${format("%5s|", "x")}',
@@ -83,12 +92,13 @@ const SCENARIOS: readonly Scenario[] = [
     environment: "dev",
     env: { TF_VAR_lambda_memory_size: "1024", TF_VAR_project_name: "from-env", TF_VAR_not_declared: "x" },
     files: {
-      "terraform.tfvars": 'project_name = "from-tfvars"\nalarm_email = <<-EOT\n  ops@example.com\n  EOT\nundeclared_in_file = 1\n',
+      "terraform.tfvars":
+        'project_name = "from-tfvars"\nalarm_email = <<-EOT\n  ops@example.com\n  EOT\nundeclared_in_file = 1\n',
       "terraform.tfvars.json": '{"log_retention_days": "30"}',
       "a.auto.tfvars": 'xray_tracing_enabled = "false"\nlambda_memory_size = null\n',
       "b.auto.tfvars.json": '{"dynamodb_read_capacity": 5}',
       "first.tfvars": 'project_name = "from-first-file"\n',
-      "second.tfvars": '\uFEFF# a byte order mark first\nlog_retention_days = 14\n',
+      "second.tfvars": "\uFEFF# a byte order mark first\nlog_retention_days = 14\n",
     },
     arguments: (dir) => [
       { kind: "var", name: "dynamodb_write_capacity", value: "5" },
@@ -115,7 +125,8 @@ const SCENARIOS: readonly Scenario[] = [
 /** Meta-arguments and cdktf metadata: not expressions the runtime evaluates. */
 const SKIPPED_ARGUMENTS = new Set(["//", "depends_on", "lifecycle", "provider", "provisioner"]);
 
-const REFERENCE = /(?<![\w.-])(data\.[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_]+|[a-z0-9]+_[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_]+)/g;
+const REFERENCE =
+  /(?<![\w.-])(data\.[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_]+|[a-z0-9]+_[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_]+)/g;
 
 /** Index of the `}` closing an interpolation whose expression starts at `from`. */
 function closingBrace(s: string, from: number): number {
@@ -134,7 +145,7 @@ function closingBrace(s: string, from: number): number {
 function standIn(value: unknown, standIns: Map<string, string>): unknown {
   if (typeof value === "string") {
     let out = "";
-    for (let i = 0; i < value.length; ) {
+    for (let i = 0; i < value.length;) {
       if (value.startsWith("$${", i)) {
         out += "$${";
         i += 3;
@@ -152,7 +163,11 @@ function standIn(value: unknown, standIns: Map<string, string>): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => standIn(v, standIns));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, standIn(v, standIns)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, standIn(v, standIns)]),
+    );
   }
   return value;
 }
@@ -161,14 +176,16 @@ function standIn(value: unknown, standIns: Map<string, string>): unknown {
 function literal(v: Value): unknown {
   if (typeof v === "string") return v.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
   if (Array.isArray(v)) return v.map(literal);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, literal(x as Value)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, literal(x as Value)]));
   return v;
 }
 
 function containsInterpolation(value: unknown): boolean {
   if (typeof value === "string") return hasInterpolation(value);
   if (Array.isArray(value)) return value.some(containsInterpolation);
-  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k !== "//" && containsInterpolation(v));
+  if (value && typeof value === "object")
+    return Object.entries(value).some(([k, v]) => k !== "//" && containsInterpolation(v));
   return false;
 }
 
@@ -179,20 +196,23 @@ function expressionArguments(document: StackDocument): [string, unknown][] {
     for (const [type, byName] of Object.entries(byType ?? {})) {
       for (const [name, config] of Object.entries(byName)) {
         for (const [arg, value] of Object.entries(config)) {
-          if (!SKIPPED_ARGUMENTS.has(arg) && containsInterpolation(value)) out.push([`${kind}${type}.${name}.${arg}`, value]);
+          if (!SKIPPED_ARGUMENTS.has(arg) && containsInterpolation(value))
+            out.push([`${kind}${type}.${name}.${arg}`, value]);
         }
       }
     }
   };
   blocks("", document.resource as never);
   blocks("data.", document.data as never);
-  for (const [name, value] of Object.entries(document.locals ?? {})) if (containsInterpolation(value)) out.push([`local.${name}`, value]);
+  for (const [name, value] of Object.entries(document.locals ?? {}))
+    if (containsInterpolation(value)) out.push([`local.${name}`, value]);
   for (const [name, config] of Object.entries(document.output ?? {})) {
     const value = (config as { value?: unknown }).value;
     if (containsInterpolation(value)) out.push([`output.${name}`, value]);
   }
   (document.provider?.aws ?? []).forEach((block, i) => {
-    for (const [arg, value] of Object.entries(block)) if (containsInterpolation(value)) out.push([`provider.aws[${i}].${arg}`, value]);
+    for (const [arg, value] of Object.entries(block))
+      if (containsInterpolation(value)) out.push([`provider.aws[${i}].${arg}`, value]);
   });
   for (const [name, decl] of Object.entries(document.variable ?? {})) {
     (decl.validation ?? []).forEach((rule, i) => out.push([`variable.${name}.validation[${i}]`, rule.condition]));
@@ -205,18 +225,39 @@ interface TerraformAnswer {
   readonly undeclaredWarnings: string[];
 }
 
-async function applyOutputs(dir: string, args: readonly VariableArgument[], env: Record<string, string>): Promise<TerraformAnswer> {
-  const result = await runTerraform(terraform as string, ["apply", "-auto-approve", "-input=false", "-json", ...terraformVariableFlags(args)], dir, {
-    ...env,
-    TF_DATA_DIR: path.join(dir, ".terraform"),
-  });
+async function applyOutputs(
+  dir: string,
+  args: readonly VariableArgument[],
+  env: Record<string, string>,
+): Promise<TerraformAnswer> {
+  const result = await runTerraform(
+    terraform as string,
+    ["apply", "-auto-approve", "-input=false", "-json", ...terraformVariableFlags(args)],
+    dir,
+    {
+      ...env,
+      TF_DATA_DIR: path.join(dir, ".terraform"),
+    },
+  );
   const messages = result.stdout
     .split("\n")
     .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as { type: string; outputs?: Record<string, { value?: Value; type?: unknown }>; diagnostic?: { severity: string; summary: string; detail: string } });
-  const errors = messages.filter((m) => m.diagnostic?.severity === "error").map((m) => `${m.diagnostic?.summary}: ${m.diagnostic?.detail.slice(0, 300)}`);
-  if (errors.length > 0 || result.code !== 0) throw new Error(`terraform apply failed: ${errors.join("; ") || result.stderr}`);
-  const applied = messages.filter((m) => m.type === "outputs" && Object.values(m.outputs ?? {}).some((o) => o.type !== undefined)).pop();
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          type: string;
+          outputs?: Record<string, { value?: Value; type?: unknown }>;
+          diagnostic?: { severity: string; summary: string; detail: string };
+        },
+    );
+  const errors = messages
+    .filter((m) => m.diagnostic?.severity === "error")
+    .map((m) => `${m.diagnostic?.summary}: ${m.diagnostic?.detail.slice(0, 300)}`);
+  if (errors.length > 0 || result.code !== 0)
+    throw new Error(`terraform apply failed: ${errors.join("; ") || result.stderr}`);
+  const applied = messages
+    .filter((m) => m.type === "outputs" && Object.values(m.outputs ?? {}).some((o) => o.type !== undefined))
+    .pop();
   if (!applied) throw new Error(`terraform printed no output values:\n${result.stdout.slice(0, 2000)}`);
   return {
     outputs: Object.fromEntries(Object.entries(applied.outputs ?? {}).map(([k, o]) => [k, o.value ?? null])),
@@ -248,9 +289,26 @@ async function compare(scenario: Scenario, document: StackDocument): Promise<Com
     const expected: { path: string; runtime: Value; output: string }[] = [];
     const outputNames = new Map<string, string>();
     const entries: [string, unknown, () => Value][] = [
-      ...expressionArguments(document).map(([p, v]): [string, unknown, () => Value] => [p, v, () => refs.resolve(v, p)]),
-      ...(scenario.corpus ?? []).map((text, i): [string, unknown, () => Value] => [`corpus[${i}] ${text}`, text, () => evaluate(parseTemplate(text), { lookup: () => { throw new Error("no references in the corpus"); } })]),
-      ...Object.keys(document.variable ?? {}).map((name): [string, unknown, () => Value] => [`var.${name}`, `\${var.${name}}`, () => resolved.values[name] as Value]),
+      ...expressionArguments(document).map(([p, v]): [string, unknown, () => Value] => [
+        p,
+        v,
+        () => refs.resolve(v, p),
+      ]),
+      ...(scenario.corpus ?? []).map((text, i): [string, unknown, () => Value] => [
+        `corpus[${i}] ${text}`,
+        text,
+        () =>
+          evaluate(parseTemplate(text), {
+            lookup: () => {
+              throw new Error("no references in the corpus");
+            },
+          }),
+      ]),
+      ...Object.keys(document.variable ?? {}).map((name): [string, unknown, () => Value] => [
+        `var.${name}`,
+        `\${var.${name}}`,
+        () => resolved.values[name] as Value,
+      ]),
     ];
     for (const [p, value, runtime] of entries) {
       const v = runtime();
@@ -271,13 +329,22 @@ async function compare(scenario: Scenario, document: StackDocument): Promise<Com
       const v = refs.resolve(`\${${ref}}`, ref);
       locals[local] = v instanceof UnknownValue || findUnknown(v) ? "(known after apply)" : literal(v);
     }
-    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ variable: document.variable, locals, output: outputs }, null, 1));
+    fs.writeFileSync(
+      path.join(dir, "main.tf.json"),
+      JSON.stringify({ variable: document.variable, locals, output: outputs }, null, 1),
+    );
 
     const answer = await applyOutputs(dir, args, scenario.env ?? {});
     const mismatches = expected
       .map(({ path: p, runtime, output }) => ({ path: p, runtime, terraform: answer.outputs[output] ?? null }))
       .filter((e) => JSON.stringify(e.runtime) !== JSON.stringify(e.terraform));
-    return { compared: expected.length, outputs: outputNames.size, mismatches, runtimeWarnings: resolved.warnings, terraformWarnings: answer.undeclaredWarnings };
+    return {
+      compared: expected.length,
+      outputs: outputNames.size,
+      mismatches,
+      runtimeWarnings: resolved.warnings,
+      terraformWarnings: answer.undeclaredWarnings,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -290,7 +357,9 @@ describeWithTerraform("the local evaluator gives what terraform 1.11 gives", () 
   };
   let results: Map<string, Comparison>;
   beforeAll(async () => {
-    const compared = await Promise.all(SCENARIOS.map(async (s) => [s.name, await compare(s, documents[s.environment])] as const));
+    const compared = await Promise.all(
+      SCENARIOS.map(async (s) => [s.name, await compare(s, documents[s.environment])] as const),
+    );
     results = new Map(compared);
   }, 60_000);
 

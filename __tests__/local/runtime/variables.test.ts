@@ -7,9 +7,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 import { VariableSources, resolveVariables } from "../../../src/local/runtime/terraform/variables";
-import { VariableArgumentError, parseVarAssignment, terraformVariableFlags, variableArguments } from "../../../src/terraform/variable-arguments";
+import {
+  VariableArgumentError,
+  parseVarAssignment,
+  terraformVariableFlags,
+  variableArguments,
+} from "../../../src/terraform/variable-arguments";
+import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 
 // The declarations the checks ran against (main.tf of the scratch directory).
 const document: StackDocument = {
@@ -78,12 +83,14 @@ describe("precedence, the later winning", () => {
 describe("null", () => {
   test("null for a variable declared nullable = false means its default, even over an earlier value", () => {
     // checked with terraform 1.11.4: TF_VAR_s=env with terraform.tfvars `s = null`; -var s=cli -var-file=<s = null>
-    expect(resolve({ env: { TF_VAR_s: "env" }, directory: directory({ "terraform.tfvars": "s = null\n" }) }).values.s).toBe("dflt");
+    expect(
+      resolve({ env: { TF_VAR_s: "env" }, directory: directory({ "terraform.tfvars": "s = null\n" }) }).values.s,
+    ).toBe("dflt");
     expect(value("s", { arguments: [v("s", "cli"), varFile("s = null\n")] })).toBe("dflt");
     expect(value("s", { arguments: [varFile('{"s": null}', "t.tfvars.json")] })).toBe("dflt");
   });
 
-  test("null for a nullable variable is null; from -var, null is the text \"null\" for a string and refused for a number", () => {
+  test('null for a nullable variable is null; from -var, null is the text "null" for a string and refused for a number', () => {
     // checked with terraform 1.11.4: -var-file=<ns = null>, <b = null>, -var ns=null, -var n=null, -var 'l=null'
     expect(value("ns", { arguments: [v("ns", "cli"), varFile("ns = null\n")] })).toBeNull();
     expect(value("b", { arguments: [varFile("b = null\n")] })).toBeNull();
@@ -95,7 +102,9 @@ describe("null", () => {
   test("a required non-nullable variable given null is refused; a missing one is refused", () => {
     // checked with terraform 1.11.4: "required variable may not be set to null"; "No value for required variable"
     const required: StackDocument = { variable: { r: { type: "string", nullable: false }, o: { type: "string" } } };
-    expect(() => resolveVariables(required, { arguments: [varFile("r = null\n")] })).toThrow(/Variable r \(from .*\) must not be null/);
+    expect(() => resolveVariables(required, { arguments: [varFile("r = null\n")] })).toThrow(
+      /Variable r \(from .*\) must not be null/,
+    );
     expect(() => resolveVariables(required, { arguments: [v("r", "x")] })).toThrow(/Variable o has no default/);
     expect(resolveVariables(required, { arguments: [v("r", "x"), varFile("o = null\n")] }).values.o).toBeNull();
   });
@@ -111,7 +120,9 @@ describe("undeclared variables", () => {
     expect(fromFile.warnings).toHaveLength(2);
     expect(fromFile.warnings.join("\n")).toContain(`the stack does not declare "zz", but ${file.file} sets it`);
     expect(fromFile.values).toMatchObject({ s: "dflt", n: 1 });
-    expect(() => resolve({ arguments: [v("zz", "1"), v("yy", "2")] })).toThrow(/--var "zz", "yy": the stack declares no such variable \(declared: a, b, l, n, ns, s\)/);
+    expect(() => resolve({ arguments: [v("zz", "1"), v("yy", "2")] })).toThrow(
+      /--var "zz", "yy": the stack declares no such variable \(declared: a, b, l, n, ns, s\)/,
+    );
   });
 });
 
@@ -133,7 +144,9 @@ describe("-var and TF_VAR_ values: text, converted to the declared type", () => 
   });
 
   test.each([" 512", "512 ", "0x200", "1_000", "", "NaN", "INF", "infinity", "٣"])("number %j is refused", (text) => {
-    expect(() => resolve({ arguments: [v("n", text)] })).toThrow(/Invalid value for variable n \(from --var\): a number is required/);
+    expect(() => resolve({ arguments: [v("n", text)] })).toThrow(
+      /Invalid value for variable n \(from --var\): a number is required/,
+    );
   });
 
   test.each([
@@ -147,8 +160,11 @@ describe("-var and TF_VAR_ values: text, converted to the declared type", () => 
 
   test("bool refuses other spellings, and says so for a capitalized one", () => {
     // checked with terraform 1.11.4: -var b=True ("use lowercase"); -var b=yes; -var "b= true"; -var b=
-    expect(() => resolve({ arguments: [v("b", "True")] })).toThrow(/a bool is required; to convert from string, use lowercase "true"/);
-    for (const text of ["yes", " true", "", "t"]) expect(() => resolve({ arguments: [v("b", text)] })).toThrow(/variable b \(from --var\): a bool is required/);
+    expect(() => resolve({ arguments: [v("b", "True")] })).toThrow(
+      /a bool is required; to convert from string, use lowercase "true"/,
+    );
+    for (const text of ["yes", " true", "", "t"])
+      expect(() => resolve({ arguments: [v("b", text)] })).toThrow(/variable b \(from --var\): a bool is required/);
   });
 
   test("a string takes the text as it is; a complex type reads it as HCL; an untyped variable keeps the text", () => {
@@ -158,7 +174,9 @@ describe("-var and TF_VAR_ values: text, converted to the declared type", () => 
     expect(value("l", { arguments: [v("l", '[1, "2"]')] })).toEqual([1, 2]);
     expect(value("l", { env: { TF_VAR_l: "[3]" } })).toEqual([3]);
     expect(value("a", { arguments: [v("a", "[1]")] })).toBe("[1]");
-    expect(() => resolve({ arguments: [v("l", "1")] })).toThrow(/variable l \(from --var\): list of number is required/);
+    expect(() => resolve({ arguments: [v("l", "1")] })).toThrow(
+      /variable l \(from --var\): list of number is required/,
+    );
     expect(() => resolve({ arguments: [v("l", '[upper("a")]')] })).toThrow(/function calls are not allowed/);
   });
 });
@@ -183,7 +201,9 @@ describe("-var syntax", () => {
     const args = variableArguments(tokens);
     expect(args).toEqual([{ kind: "var-file", file }, v("s", "x")]);
     expect(terraformVariableFlags(args)).toEqual([`-var-file=${path.resolve(file)}`, "-var=s=x"]);
-    expect(() => variableArguments([{ kind: "option", name: "var-file", value: "/nonexistent.tfvars" }])).toThrow(/--var-file \/nonexistent.tfvars: no such file/);
+    expect(() => variableArguments([{ kind: "option", name: "var-file", value: "/nonexistent.tfvars" }])).toThrow(
+      /--var-file \/nonexistent.tfvars: no such file/,
+    );
   });
 });
 
@@ -235,8 +255,10 @@ describe("tfvars files", () => {
     expect(() => resolve({ arguments: [varFile(text)] })).toThrow(message);
   });
 
-  test("template directives, which terraform accepts (s = \"a%{if true}b%{endif}\" is \"ab\"), are refused by name", () => {
-    expect(() => resolve({ arguments: [varFile('s = "a%{if true}b%{endif}"\n')] })).toThrow(/template directives .* are not supported by the local runtime/);
+  test('template directives, which terraform accepts (s = "a%{if true}b%{endif}" is "ab"), are refused by name', () => {
+    expect(() => resolve({ arguments: [varFile('s = "a%{if true}b%{endif}"\n')] })).toThrow(
+      /template directives .* are not supported by the local runtime/,
+    );
   });
 
   test(".tfvars.json: strings are literal, a byte order mark, another root value and duplicate keys are refused", () => {
@@ -270,6 +292,8 @@ test("every failing validation block is reported, with its own message", () => {
       },
     },
   };
-  expect(() => resolveVariables(validated, { arguments: [v("rnn", "x")] })).toThrow('Invalid value for variable rnn ("x"): rnn too short. rnn not x.');
+  expect(() => resolveVariables(validated, { arguments: [v("rnn", "x")] })).toThrow(
+    'Invalid value for variable rnn ("x"): rnn too short. rnn not x.',
+  );
   expect(resolveVariables(validated, {}).values.rnn).toBe("rd");
 });

@@ -8,13 +8,23 @@
  */
 
 import { callFunction } from "./functions";
-import { ExpressionError, UnknownValue, Value, equal, isUnknown, toBool, toNumber, toStringValue, typeName } from "./values";
+import {
+  ExpressionError,
+  UnknownValue,
+  Value,
+  equal,
+  isUnknown,
+  toBool,
+  toNumber,
+  toStringValue,
+  typeName,
+} from "./values";
 
 export { ExpressionError, UnknownValue, toStringValue };
 export type { Value };
 
 /** Looks up a reference such as `["var", "project_name"]` or `["aws_sqs_queue", "q", "arn"]`. */
-export type ReferenceLookup = (traversal: readonly (string | number)[]) => Value;
+type ReferenceLookup = (traversal: readonly (string | number)[]) => Value;
 
 // ---------------------------------------------------------------------------------------------
 // Tokens
@@ -30,7 +40,35 @@ type Token = (
 
 type TemplatePart = string | Node;
 
-const OPERATORS = ["==", "!=", "<=", ">=", "&&", "||", "=>", "...", "<", ">", "+", "-", "*", "/", "%", "!", "?", ":", "(", ")", "[", "]", "{", "}", ",", ".", "="];
+const OPERATORS = [
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "=>",
+  "...",
+  "<",
+  ">",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "!",
+  "?",
+  ":",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ".",
+  "=",
+];
 
 /** Line and column of an offset, for messages. */
 function lineOf(src: string, at: number): string {
@@ -109,12 +147,14 @@ class Lexer {
   private readHeredoc(): TemplatePart[] {
     const s = this.src;
     const opener = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n/.exec(s.slice(this.pos));
-    if (!opener) throw new ExpressionError(`a heredoc must start with <<NAME or <<-NAME and a newline, at ${lineOf(s, this.pos)}`);
+    if (!opener)
+      throw new ExpressionError(`a heredoc must start with <<NAME or <<-NAME and a newline, at ${lineOf(s, this.pos)}`);
     const [header, flush, marker] = opener as unknown as [string, string, string];
     const lines: string[] = [];
     let at = this.pos + header.length;
     for (;;) {
-      if (at >= s.length) throw new ExpressionError(`unterminated heredoc <<${flush}${marker}: no closing line "${marker}"`);
+      if (at >= s.length)
+        throw new ExpressionError(`unterminated heredoc <<${flush}${marker}: no closing line "${marker}"`);
       const end = s.indexOf("\n", at);
       const line = (end < 0 ? s.slice(at) : s.slice(at, end)).replace(/\r$/, "");
       at = end < 0 ? s.length : end + 1;
@@ -148,7 +188,8 @@ class Lexer {
         this.pos++;
         break;
       }
-      if (end !== "" && c === "\n") throw new ExpressionError(`a quoted string cannot span lines (use a heredoc), at ${lineOf(s, this.pos)}`);
+      if (end !== "" && c === "\n")
+        throw new ExpressionError(`a quoted string cannot span lines (use a heredoc), at ${lineOf(s, this.pos)}`);
       if (c === "$" && s[this.pos + 1] === "$" && s[this.pos + 2] === "{") {
         text += "${";
         this.pos += 3;
@@ -172,7 +213,8 @@ class Lexer {
         const hex = e === "u" ? 4 : e === "U" ? 8 : 0;
         if (hex) {
           const digits = s.slice(this.pos + 2, this.pos + 2 + hex);
-          if (!new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) throw new ExpressionError(`invalid escape \\${e}${digits} in: ${s}`);
+          if (!new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits))
+            throw new ExpressionError(`invalid escape \\${e}${digits} in: ${s}`);
           text += String.fromCodePoint(parseInt(digits, 16));
           this.pos += 2 + hex;
         } else if (e !== undefined && map[e] !== undefined) {
@@ -223,7 +265,21 @@ export type Node =
 
 type Step = { attr: string } | { index: Node };
 
-const PRECEDENCE: Record<string, number> = { "||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6 };
+const PRECEDENCE: Record<string, number> = {
+  "||": 1,
+  "&&": 2,
+  "==": 3,
+  "!=": 3,
+  "<": 4,
+  ">": 4,
+  "<=": 4,
+  ">=": 4,
+  "+": 5,
+  "-": 5,
+  "*": 6,
+  "/": 6,
+  "%": 6,
+};
 
 class Parser {
   private i = 0;
@@ -256,14 +312,21 @@ class Parser {
       if (key.t === "str") throw new ExpressionError(`${line}: argument names must not be quoted`);
       if (key.t !== "id") throw new ExpressionError(`${line}: expected a variable name`);
       const after = this.peek();
-      if (after.t === "id" || after.t === "str" || (after.t === "op" && after.v === "{")) throw new ExpressionError(`${line}: blocks are not allowed here (${key.v} { ... }); write ${key.v} = value`);
+      if (after.t === "id" || after.t === "str" || (after.t === "op" && after.v === "{"))
+        throw new ExpressionError(`${line}: blocks are not allowed here (${key.v} { ... }); write ${key.v} = value`);
       if (!this.isOp("=")) throw new ExpressionError(`${line}: expected "=" after ${key.v}`);
       this.i++;
       const first = out.get(key.v);
-      if (first) throw new ExpressionError(`${line}: ${key.v} was already set at ${first.line}; each argument may be set only once`);
+      if (first)
+        throw new ExpressionError(
+          `${line}: ${key.v} was already set at ${first.line}; each argument may be set only once`,
+        );
       out.set(key.v, { node: this.expression(), line });
       const end = this.toks[this.i] as Token;
-      if (end.t !== "nl" && end.t !== "eof") throw new ExpressionError(`${line}: unexpected ${describe(end)} after the value of ${key.v}; an argument must end with a newline`);
+      if (end.t !== "nl" && end.t !== "eof")
+        throw new ExpressionError(
+          `${line}: unexpected ${describe(end)} after the value of ${key.v}; an argument must end with a newline`,
+        );
     }
   }
 
@@ -364,7 +427,9 @@ class Parser {
       case "num":
         return { k: "lit", v: t.v };
       case "str":
-        return t.parts.length === 1 && typeof t.parts[0] === "string" ? { k: "lit", v: t.parts[0] } : { k: "tpl", parts: t.parts };
+        return t.parts.length === 1 && typeof t.parts[0] === "string"
+          ? { k: "lit", v: t.parts[0] }
+          : { k: "tpl", parts: t.parts };
       case "id": {
         if (t.v === "true") return { k: "lit", v: true };
         if (t.v === "false") return { k: "lit", v: false };
@@ -407,7 +472,11 @@ class Parser {
           while (!this.isOp("}")) {
             const keyTok = this.peek();
             let key: Node;
-            if (keyTok.t === "id" && (this.toks[this.i + 1] as Token).t === "op" && ["=", ":"].includes((this.toks[this.i + 1] as { v: string }).v)) {
+            if (
+              keyTok.t === "id" &&
+              (this.toks[this.i + 1] as Token).t === "op" &&
+              ["=", ":"].includes((this.toks[this.i + 1] as { v: string }).v)
+            ) {
               this.i++;
               key = { k: "lit", v: keyTok.v };
             } else key = this.expression();
@@ -568,7 +637,8 @@ export function evaluate(node: Node, options: EvaluateOptions): Value {
 export function indexValue(v: Value, key: Value | string): Value {
   if (Array.isArray(v)) {
     const i = toNumber(key as Value, "a list index");
-    if (!Number.isInteger(i) || i < 0 || i >= v.length) throw new ExpressionError(`index ${i} is out of range (list of ${v.length})`);
+    if (!Number.isInteger(i) || i < 0 || i >= v.length)
+      throw new ExpressionError(`index ${i} is out of range (list of ${v.length})`);
     return v[i] as Value;
   }
   if (v && typeof v === "object" && !isUnknown(v)) {
@@ -626,7 +696,10 @@ export function parseTfvars(text: string): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const [name, { node, line }] of body) {
     try {
-      out[name] = evaluate(node, { lookup: NO_REFERENCES, noFunctions: "function calls are not allowed in a tfvars file" });
+      out[name] = evaluate(node, {
+        lookup: NO_REFERENCES,
+        noFunctions: "function calls are not allowed in a tfvars file",
+      });
     } catch (error) {
       if (error instanceof ExpressionError) throw new ExpressionError(`${line}: ${name}: ${error.message}`);
       throw error;

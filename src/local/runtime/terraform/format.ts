@@ -27,7 +27,7 @@ export function formatFunction(specValue: Value, args: readonly Value[]): Value 
   let out = "";
   let next = 0;
   let used = 0;
-  for (let i = 0; i < format.length; ) {
+  for (let i = 0; i < format.length;) {
     const c = format[i] as string;
     if (c !== "%") {
       out += c;
@@ -37,7 +37,8 @@ export function formatFunction(specValue: Value, args: readonly Value[]): Value 
     VERB.lastIndex = i;
     const m = VERB.exec(format) as RegExpExecArray;
     const [whole, flags = "", index1, width, precision, index2, verb] = m;
-    if (verb === undefined) throw new ExpressionError(`format: unterminated format verb at offset ${i} in ${JSON.stringify(format)}`);
+    if (verb === undefined)
+      throw new ExpressionError(`format: unterminated format verb at offset ${i} in ${JSON.stringify(format)}`);
     if (verb === "%" && whole === "%%") {
       out += "%";
       i += 2;
@@ -46,7 +47,9 @@ export function formatFunction(specValue: Value, args: readonly Value[]): Value 
     const index = index2 ?? index1;
     if (index !== undefined) next = Number(index) - 1;
     if (next >= args.length || next < 0) {
-      throw new ExpressionError(`format: not enough arguments for "${whole}" at ${i}: need index ${next + 1} but have ${args.length} total`);
+      throw new ExpressionError(
+        `format: not enough arguments for "${whole}" at ${i}: need index ${next + 1} but have ${args.length} total`,
+      );
     }
     const spec: Spec = {
       minus: flags.includes("-"),
@@ -138,7 +141,11 @@ function formatFloat(n: number, verb: string, precision: number | undefined, spe
   let body: string;
   if (!Number.isFinite(a)) body = Number.isNaN(a) ? "NaN" : "Inf";
   else if (verb === "e" || verb === "E") body = goExponent(a.toExponential(precision ?? 6));
-  else if (verb === "f") body = a >= 1e21 ? `${formatNumber(Math.trunc(a))}${precision === 0 ? "" : `.${"0".repeat(precision ?? 6)}`}` : a.toFixed(precision ?? 6);
+  else if (verb === "f")
+    body =
+      a >= 1e21
+        ? `${formatNumber(Math.trunc(a))}${precision === 0 ? "" : `.${"0".repeat(precision ?? 6)}`}`
+        : a.toFixed(precision ?? 6);
   else {
     // %g: significant digits (shortest, or the precision), %e when the exponent is < -4 or >= the precision (6 when shortest).
     const p = precision === undefined ? undefined : Math.max(precision, 1);

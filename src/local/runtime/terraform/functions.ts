@@ -35,11 +35,13 @@ function compileRegex(pattern: string): RegExp {
   let flags = "u";
   const leading = /^\(\?([imsU]+)\)/.exec(source);
   if (leading) {
-    if ((leading[1] as string).includes("U")) throw new ExpressionError(`regex: the (?U) flag is not supported by the local runtime: ${pattern}`);
+    if ((leading[1] as string).includes("U"))
+      throw new ExpressionError(`regex: the (?U) flag is not supported by the local runtime: ${pattern}`);
     flags += (leading[1] as string).replace(/[^ims]/g, "");
     source = source.slice(leading[0].length);
   }
-  if (/\(\?[a-zA-Z]/.test(source.replace(/\\./g, ""))) throw new ExpressionError(`regex: inline flags after the start are not supported by the local runtime: ${pattern}`);
+  if (/\(\?[a-zA-Z]/.test(source.replace(/\\./g, "")))
+    throw new ExpressionError(`regex: inline flags after the start are not supported by the local runtime: ${pattern}`);
   let re: RegExp;
   try {
     re = new RegExp(source, flags);
@@ -48,11 +50,12 @@ function compileRegex(pattern: string): RegExp {
   }
   const named = (source.match(/\(\?<[A-Za-z_]/g) ?? []).length;
   const groups = new RegExp(`${source}|`, flags).exec("")?.length ?? 1;
-  if (named > 0 && named < groups - 1) throw new ExpressionError(`regex: invalid regexp pattern: cannot mix both named and unnamed capture groups`);
+  if (named > 0 && named < groups - 1)
+    throw new ExpressionError(`regex: invalid regexp pattern: cannot mix both named and unnamed capture groups`);
   return re;
 }
 
-export const FUNCTIONS: Readonly<Record<string, Fn>> = {
+const FUNCTIONS: Readonly<Record<string, Fn>> = {
   abs: (args) => (arity("abs", args, 1), Math.abs(toNumber(args[0] as Value, "abs"))),
   ceil: (args) => (arity("ceil", args, 1), Math.ceil(toNumber(args[0] as Value, "ceil"))),
   floor: (args) => (arity("floor", args, 1), Math.floor(toNumber(args[0] as Value, "floor"))),
@@ -106,12 +109,18 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
   },
   tobool: (args) => (arity("tobool", args, 1), args[0] === null ? null : toBool(args[0] as Value, "tobool")),
   tonumber: (args) => (arity("tonumber", args, 1), args[0] === null ? null : toNumber(args[0] as Value, "tonumber")),
-  tostring: (args) => (arity("tostring", args, 1), args[0] === null ? null : toStringValue(args[0] as Value, "tostring")),
+  tostring: (args) => (
+    arity("tostring", args, 1),
+    args[0] === null ? null : toStringValue(args[0] as Value, "tostring")
+  ),
 };
 
 export function callFunction(name: string, args: Value[]): Value {
   const fn = FUNCTIONS[name];
-  if (!fn) throw new ExpressionError(`function ${name}() is not supported by the local runtime (it knows ${Object.keys(FUNCTIONS).concat("can", "try").sort().join(", ")})`);
+  if (!fn)
+    throw new ExpressionError(
+      `function ${name}() is not supported by the local runtime (it knows ${Object.keys(FUNCTIONS).concat("can", "try").sort().join(", ")})`,
+    );
   const unknown = args.find(isUnknown);
   return unknown ?? fn(args);
 }

@@ -10,7 +10,7 @@ import { parseTfvars } from "./expression";
 import { Value } from "./values";
 
 /** A variable definition file that cannot be read; the message names the file and the place. */
-export class TfvarsError extends Error {
+class TfvarsError extends Error {
   override readonly name = "VariableError";
 }
 
@@ -31,15 +31,16 @@ export function readVarFile(file: string): Record<string, Value> {
  * `terraform plan -var-file=t.tfvars.json`: "Invalid start of value", "Root value must be object",
  * "Duplicate attribute definition", "Duplicate object attribute").
  */
-export function parseTfvarsJson(text: string): Record<string, Value> {
+function parseTfvarsJson(text: string): Record<string, Value> {
   if (text.startsWith("\uFEFF")) throw new Error("a JSON value must start with a brace, not a byte order mark");
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`not valid JSON (${(error as Error).message})`);
+    throw new Error(`not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("the root value must be a JSON object");
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new Error("the root value must be a JSON object");
   const duplicate = duplicateKey(text);
   if (duplicate) throw new Error(`"${duplicate}" is set twice in one object; each may be set only once`);
   return parsed as Record<string, Value>;

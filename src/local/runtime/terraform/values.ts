@@ -40,7 +40,11 @@ export function formatNumber(n: number): string {
   const [, sign, lead, rest = "", expText] = m as unknown as [string, string, string, string | undefined, string];
   const digits = lead + rest;
   const exp = Number(expText);
-  if (exp >= 0) return sign + (digits.length <= exp + 1 ? digits.padEnd(exp + 1, "0") : `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`);
+  if (exp >= 0)
+    return (
+      sign +
+      (digits.length <= exp + 1 ? digits.padEnd(exp + 1, "0") : `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`)
+    );
   return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
 }
 

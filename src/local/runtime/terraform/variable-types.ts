@@ -17,7 +17,9 @@ export function parseTypeConstraint(text: string | undefined): TypeConstraint {
     if (s === "string" || s === "number" || s === "bool" || s === "any") return { kind: s };
     const m = /^(list|set|map)\((.*)\)$/.exec(s);
     if (m) return { kind: m[1] as "list", element: read(m[2] as string) };
-    throw new ExpressionError(`type ${text} is not supported by the local runtime (it knows string, number, bool, any, list(...), set(...), map(...))`);
+    throw new ExpressionError(
+      `type ${text} is not supported by the local runtime (it knows string, number, bool, any, list(...), set(...), map(...))`,
+    );
   };
   return read(source);
 }
@@ -26,7 +28,7 @@ export function isPrimitiveOrAny(type: TypeConstraint): boolean {
   return type.kind === "string" || type.kind === "number" || type.kind === "bool" || type.kind === "any";
 }
 
-export function describeType(type: TypeConstraint): string {
+function describeType(type: TypeConstraint): string {
   return "element" in type ? `${type.kind} of ${describeType(type.element)}` : type.kind;
 }
 

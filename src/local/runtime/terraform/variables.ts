@@ -32,7 +32,7 @@ export interface VariableSources {
 }
 
 /** Where a value came from: "default", "environment", "--var", or the file's path. */
-export type VariableOrigin = string;
+type VariableOrigin = string;
 
 export interface ResolvedVariables {
   readonly values: Readonly<Record<string, Value>>;
@@ -56,7 +56,8 @@ export function resolveVariables(document: StackDocument, sources: VariableSourc
 
   for (const [key, value] of Object.entries(sources.env ?? {})) {
     const name = key.slice("TF_VAR_".length);
-    if (key.startsWith("TF_VAR_") && value !== undefined && name in declared) assigned.set(name, { value, text: true, origin: "environment" });
+    if (key.startsWith("TF_VAR_") && value !== undefined && name in declared)
+      assigned.set(name, { value, text: true, origin: "environment" });
   }
   const fromFile = (file: string) => {
     for (const [name, value] of Object.entries(readVarFile(file))) {
@@ -85,10 +86,14 @@ export function resolveVariables(document: StackDocument, sources: VariableSourc
     let origin = given?.origin ?? "default";
     if (value === null && (!given || decl.nullable === false)) {
       if (decl.default === undefined && !given) {
-        throw new VariableError(`Variable ${name} has no default: give it with --var ${name}=..., a --var-file or TF_VAR_${name}.`);
+        throw new VariableError(
+          `Variable ${name} has no default: give it with --var ${name}=..., a --var-file or TF_VAR_${name}.`,
+        );
       }
       if ((decl.default ?? null) === null && decl.nullable === false) {
-        throw new VariableError(`Variable ${name}${given ? ` (from ${origin})` : ""} must not be null: it is declared nullable = false and has no default.`);
+        throw new VariableError(
+          `Variable ${name}${given ? ` (from ${origin})` : ""} must not be null: it is declared nullable = false and has no default.`,
+        );
       }
       value = convert(name, (decl.default ?? null) as Value, type, "default");
       origin = "default";
@@ -99,7 +104,8 @@ export function resolveVariables(document: StackDocument, sources: VariableSourc
   for (const [name, decl] of Object.entries(declared)) checkValidations(name, decl, values);
 
   const warnings = [...undeclaredInFiles].map(
-    ([name, file]) => `Value for undeclared variable: the stack does not declare "${name}", but ${file} sets it; the value is ignored.`,
+    ([name, file]) =>
+      `Value for undeclared variable: the stack does not declare "${name}", but ${file} sets it; the value is ignored.`,
   );
   return { values, origins, warnings };
 }
@@ -145,9 +151,14 @@ function checkValidations(name: string, decl: VariableDeclaration, values: Reado
         },
       });
     } catch (error) {
-      throw new VariableError(`Variable ${name}: its validation "${rule.condition}" cannot be evaluated locally (${(error as Error).message}).`);
+      throw new VariableError(
+        `Variable ${name}: its validation "${rule.condition}" cannot be evaluated locally (${(error as Error).message}).`,
+      );
     }
     if (ok !== true) failed.push(rule.error_message);
   }
-  if (failed.length > 0) throw new VariableError(`Invalid value for variable ${name} (${JSON.stringify(values[name])}): ${failed.join(" ")}`);
+  if (failed.length > 0)
+    throw new VariableError(
+      `Invalid value for variable ${name} (${JSON.stringify(values[name])}): ${failed.join(" ")}`,
+    );
 }
