@@ -10,6 +10,7 @@
  * - `--var` and `TF_VAR_` values are literal text for primitive (and `any`) types, HCL otherwise;
  * - each value converted to the declared type, then checked by every `validation` block.
  */
+import * as path from "node:path";
 import { VariableArgument } from "../../../terraform/variable-arguments";
 import { ExpressionError, Value, evaluate, parseLiteral, parseTemplate } from "./expression";
 import { StackDocument, VariableDeclaration } from "./stack";
@@ -60,9 +61,10 @@ export function resolveVariables(document: StackDocument, sources: VariableSourc
       assigned.set(name, { value, text: true, origin: "environment" });
   }
   const fromFile = (file: string) => {
+    const shown = shortPath(file);
     for (const [name, value] of Object.entries(readVarFile(file))) {
-      if (name in declared) assigned.set(name, { value, text: false, origin: file });
-      else undeclaredInFiles.set(name, file);
+      if (name in declared) assigned.set(name, { value, text: false, origin: shown });
+      else undeclaredInFiles.set(name, shown);
     }
   };
   if (sources.directory) for (const file of autoLoadedVarFiles(sources.directory)) fromFile(file);
@@ -108,6 +110,12 @@ export function resolveVariables(document: StackDocument, sources: VariableSourc
       `Value for undeclared variable: the stack does not declare "${name}", but ${file} sets it; the value is ignored.`,
   );
   return { values, origins, warnings };
+}
+
+/** A file as the user would name it: relative to the working directory when under it. */
+function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
 function typeOf(name: string, decl: VariableDeclaration): TypeConstraint {
