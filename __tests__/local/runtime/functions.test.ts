@@ -1,5 +1,5 @@
 /**
- * Built-in functions as terraform 1.11.4 answers them: each expected value or error was checked with
+ * Built-in functions and template directives as terraform 1.11.4 answers them: each expected value or error was checked with
  * `echo '<expression>' | terraform console` in an empty directory. The differential test
  * (terraform-differential.integration.test.ts) compares many more against the binary itself.
  */
@@ -29,6 +29,13 @@ test.each([
   ['regex("(a)(b)?", "a")', ["a", null]],
   ['regex("(?i)A", "a")', "a"],
   ['contains(["1", "3"], 3)', false],
+  ['"%{ for x in ["a","b"] }${x},%{ endfor }"', "a,b,"],
+  ['"%{ for k, v in {b=2, a=1} }${k}=${v};%{ endfor }"', "a=1;b=2;"],
+  ['"%{ for i, x in ["a","b"] }${i}${x}%{ endfor }"', "0a1b"],
+  ['"x %{~ if false }y%{ else }z%{ endif ~} w"', "xzw"],
+  ['"a ${~ "b" ~} c"', "abc"],
+  ['"%{ if "true" }s%{ endif }"', "s"],
+  ['"%{ for x in [] }${x}%{ endfor }empty"', "empty"],
 ])("%s is %j", (expression, expected) => {
   expect(ev(expression)).toEqual(expected);
 });

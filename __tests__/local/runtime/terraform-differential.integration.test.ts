@@ -32,7 +32,7 @@ if (!terraform)
   );
 const describeWithTerraform = terraform ? describe : describe.skip;
 
-/** Calls of every function the evaluator knows, with the edge cases of each; terraform gives the answers. */
+/** Calls of every function the evaluator knows, and template directives, with their edge cases; terraform gives the answers. */
 const FUNCTION_CORPUS = [
   '${element(["a", "b", "c"], 4)}',
   '${element(["a", "b", "c"], 1.0)}',
@@ -72,6 +72,8 @@ const FUNCTION_CORPUS = [
   "${1e21}|${0.0000001}|${5.50}|${-5}",
   '${(1 < 2) ? "yes" : "no"}|${!true}|${7 % 3}|${1 + 2 * 3}',
   '${"5" + 1}|${"1" == 1}|${[1, "a"] == [1, "a"]}',
+  '%{ for k, v in { b = 2, a = 1 } }${k}=${v};%{ endfor }|%{ for i, x in ["a", "b"] }${i}${x}%{ endfor }',
+  'x %{~ if false }y%{ else }z%{ endif ~} w|a ${~ "b" ~} c|%{ if "true" }s%{ endif }',
 ];
 
 interface Scenario {

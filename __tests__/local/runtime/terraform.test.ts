@@ -49,7 +49,7 @@ describe("Terraform expressions", () => {
   it("names what it does not support instead of guessing", () => {
     expect(() => ev("${[for x in var.l : x]}", { l: [] })).toThrow(/for expressions are not supported/);
     expect(() => ev("${nosuchfn(1)}")).toThrow(/nosuchfn\(\) is not supported/);
-    expect(() => ev("%{ if true }x%{ endif }")).toThrow(/template directives/);
+    expect(() => ev("${var.l[*]}", { l: [] })).toThrow(/splat expressions \(\[\*\]\) are not supported/);
   });
 
   it("parses tfvars files with comments, lists and objects", () => {

@@ -2,7 +2,8 @@
  * The subset of Terraform's expression language that a synthesized cdktf stack uses, evaluated
  * locally: string templates (`"${var.project_name}-dev-orders"`, `$${` escapes), references
  * (`var.x`, `aws_sqs_queue.q.arn`, `data.archive_file.z.output_path`), literals, lists, objects,
- * arithmetic, comparisons, `&&`/`||`/`!`, the conditional operator, heredocs, and the built-in
+ * arithmetic, comparisons, `&&`/`||`/`!`, the conditional operator, heredocs, template directives
+ * (`%{ if }`, `%{ for }`, strip markers), and the built-in
  * functions of ./functions.ts; and .tfvars bodies as Terraform reads them. Anything outside that
  * subset is an error that names the construct, never a silent guess.
  */
@@ -173,11 +174,39 @@ class Lexer {
     return new Lexer(body.map((l) => `${l}\n`).join("")).readTemplate("");
   }
 
-  /** Reads template text up to `end` (a quote, or the end of input when ""), with `${...}` parts. */
+  /**
+   * Reads template text up to `end` (a quote, or the end of input when ""): literal text, `${...}`
+   * interpolations and `%{ if }` / `%{ for }` directives, with `~` strip markers
+   * (https://developer.hashicorp.com/terraform/language/expressions/strings#directives).
+   */
   readTemplate(end: '"' | ""): TemplatePart[] {
     const s = this.src;
-    const parts: TemplatePart[] = [];
+    const items: (TemplatePart | Directive)[] = [];
     let text = "";
+    let stripNext = false;
+    const flush = () => {
+      if (text) items.push(text);
+      text = "";
+    };
+    const add = (chars: string) => {
+      if (stripNext) {
+        chars = chars.replace(/^\s+/, "");
+        if (chars) stripNext = false;
+      }
+      text += chars;
+    };
+    /** The inside of `${...}` or `%{...}` starting at `this.pos`, with its strip markers. */
+    const inner = () => {
+      const close = this.findClosingBrace();
+      let body = s.slice(this.pos, close);
+      this.pos = close + 1;
+      const stripBefore = body.startsWith("~");
+      const stripAfter = body.endsWith("~");
+      body = body.slice(stripBefore ? 1 : 0, stripAfter && body.length > 1 ? -1 : undefined);
+      if (stripBefore) text = text.replace(/\s+$/, "");
+      flush();
+      return { body, stripAfter };
+    };
     for (;;) {
       if (this.pos >= s.length) {
         if (end === "") break;
@@ -190,23 +219,14 @@ class Lexer {
       }
       if (end !== "" && c === "\n")
         throw new ExpressionError(`a quoted string cannot span lines (use a heredoc), at ${lineOf(s, this.pos)}`);
-      if (c === "$" && s[this.pos + 1] === "$" && s[this.pos + 2] === "{") {
-        text += "${";
+      if ((c === "$" || c === "%") && s[this.pos + 1] === c && s[this.pos + 2] === "{") {
+        add(`${c}{`);
         this.pos += 3;
-      } else if (c === "%" && s[this.pos + 1] === "%" && s[this.pos + 2] === "{") {
-        text += "%{";
-        this.pos += 3;
-      } else if (c === "%" && s[this.pos + 1] === "{") {
-        throw new ExpressionError(`template directives (%{ ... }) are not supported by the local runtime: ${s}`);
-      } else if (c === "$" && s[this.pos + 1] === "{") {
-        if (text) parts.push(text);
-        text = "";
+      } else if ((c === "$" || c === "%") && s[this.pos + 1] === "{") {
         this.pos += 2;
-        const start = this.pos;
-        const close = this.findClosingBrace();
-        const inner = new Parser(new Lexer(s.slice(start, close)).tokens(), s.slice(start, close)).parseWhole();
-        parts.push(inner);
-        this.pos = close + 1;
+        const { body, stripAfter } = inner();
+        items.push(c === "$" ? parseExpression(body) : parseDirective(body, s));
+        stripNext = stripAfter;
       } else if (end === '"' && c === "\\") {
         const e = s[this.pos + 1];
         const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", '"': '"', "\\": "\\" };
@@ -215,18 +235,20 @@ class Lexer {
           const digits = s.slice(this.pos + 2, this.pos + 2 + hex);
           if (!new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits))
             throw new ExpressionError(`invalid escape \\${e}${digits} in: ${s}`);
-          text += String.fromCodePoint(parseInt(digits, 16));
+          add(String.fromCodePoint(parseInt(digits, 16)));
           this.pos += 2 + hex;
         } else if (e !== undefined && map[e] !== undefined) {
-          text += map[e];
+          add(map[e]);
           this.pos += 2;
         } else throw new ExpressionError(`unknown escape \\${e} in: ${s}`);
       } else {
-        text += c;
+        add(c);
         this.pos++;
       }
     }
-    if (text || parts.length === 0) parts.push(text);
+    flush();
+    const parts = nestDirectives(items, s);
+    if (parts.length === 0) parts.push("");
     return parts;
   }
 
@@ -248,12 +270,86 @@ class Lexer {
   }
 }
 
+/** A template directive as read, before `if`/`for` are nested with their bodies. */
+type Directive =
+  | { readonly d: "if"; readonly test: Node }
+  | { readonly d: "else" | "endif" | "endfor" }
+  | { readonly d: "for"; readonly key?: string; readonly value: string; readonly collection: Node };
+
+function parseDirective(body: string, src: string): Directive {
+  const text = body.trim();
+  if (text === "else" || text === "endif" || text === "endfor") return { d: text };
+  const ifMatch = /^if\s+([^]+)$/.exec(text);
+  if (ifMatch) return { d: "if", test: parseExpression(ifMatch[1] as string) };
+  const forMatch = /^for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+([^]+)$/.exec(text);
+  if (forMatch) {
+    const [, first, second, collection] = forMatch as unknown as [string, string, string | undefined, string];
+    return {
+      d: "for",
+      ...(second !== undefined ? { key: first } : {}),
+      value: second ?? first,
+      collection: parseExpression(collection),
+    };
+  }
+  throw new ExpressionError(`unknown template directive %{${body}} in: ${src}`);
+}
+
+/** Nests the bodies of `%{ if }` ... `%{ endif }` and `%{ for }` ... `%{ endfor }`. */
+function nestDirectives(items: readonly (TemplatePart | Directive)[], src: string): TemplatePart[] {
+  let i = 0;
+  const isDirective = (x: TemplatePart | Directive | undefined): x is Directive =>
+    typeof x === "object" && x !== null && "d" in x;
+  const sequence = (closers: readonly string[]): TemplatePart[] => {
+    const out: TemplatePart[] = [];
+    while (i < items.length) {
+      const item = items[i] as TemplatePart | Directive;
+      if (!isDirective(item)) {
+        out.push(item);
+        i++;
+        continue;
+      }
+      if (closers.includes(item.d)) return out;
+      i++;
+      if (item.d === "if") {
+        const then = sequence(["else", "endif"]);
+        let otherwise: TemplatePart[] = [];
+        if (isDirective(items[i]) && (items[i] as Directive).d === "else") {
+          i++;
+          otherwise = sequence(["endif"]);
+        }
+        expectCloser("endif");
+        out.push({ k: "tif", test: item.test, then, else: otherwise });
+      } else if (item.d === "for") {
+        const body = sequence(["endfor"]);
+        expectCloser("endfor");
+        out.push({
+          k: "tfor",
+          ...(item.key !== undefined ? { key: item.key } : {}),
+          value: item.value,
+          collection: item.collection,
+          body,
+        });
+      } else throw new ExpressionError(`%{ ${item.d} } without its opening directive in: ${src}`);
+    }
+    if (closers.length > 0) throw new ExpressionError(`%{ ${closers[closers.length - 1]} } is missing in: ${src}`);
+    return out;
+  };
+  const expectCloser = (closer: string) => {
+    const item = items[i];
+    if (!isDirective(item) || item.d !== closer) throw new ExpressionError(`%{ ${closer} } is missing in: ${src}`);
+    i++;
+  };
+  return sequence([]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Syntax tree
 
 export type Node =
   | { k: "lit"; v: Value }
   | { k: "tpl"; parts: TemplatePart[] }
+  | { k: "tif"; test: Node; then: TemplatePart[]; else: TemplatePart[] }
+  | { k: "tfor"; key?: string; value: string; collection: Node; body: TemplatePart[] }
   | { k: "ref"; root: string; steps: Step[] }
   | { k: "index"; target: Node; steps: Step[] }
   | { k: "call"; name: string; args: Node[] }
@@ -518,15 +614,37 @@ export function evaluate(node: Node, options: EvaluateOptions): Value {
     case "lit":
       return node.v;
     case "tpl": {
-      if (node.parts.length === 1 && typeof node.parts[0] !== "string") return ev(node.parts[0] as Node);
+      const only = node.parts[0];
+      if (node.parts.length === 1 && typeof only !== "string" && only?.k !== "tif" && only?.k !== "tfor")
+        return ev(only as Node);
+      return render(node.parts, options);
+    }
+    case "tif": {
+      const test = ev(node.test);
+      if (isUnknown(test)) return test;
+      return render(toBool(test, "condition of %{ if }") ? node.then : node.else, options);
+    }
+    case "tfor": {
+      const collection = ev(node.collection);
+      if (isUnknown(collection)) return collection;
+      if (collection === null || typeof collection !== "object") {
+        throw new ExpressionError(`%{ for } needs a list or map, got ${typeName(collection)}`);
+      }
+      // Maps are iterated in lexical order of their keys, as Terraform iterates them.
+      const entries: [Value, Value][] = Array.isArray(collection)
+        ? collection.map((v, i) => [i, v])
+        : Object.keys(collection)
+            .sort()
+            .map((k) => [k, (collection as Record<string, Value>)[k] as Value]);
       let out = "";
-      for (const part of node.parts) {
-        if (typeof part === "string") out += part;
-        else {
-          const v = ev(part);
-          if (isUnknown(v)) return v;
-          out += toStringValue(v, "an interpolated value");
-        }
+      for (const [key, value] of entries) {
+        const bindings: Record<string, Value> = {
+          [node.value]: value,
+          ...(node.key !== undefined ? { [node.key]: key } : {}),
+        };
+        const rendered = render(node.body, withBindings(options, bindings));
+        if (isUnknown(rendered)) return rendered;
+        out += rendered as string;
       }
       return out;
     }
@@ -631,6 +749,34 @@ export function evaluate(node: Node, options: EvaluateOptions): Value {
       return out;
     }
   }
+}
+
+/** Template parts concatenated: literal text, interpolated values as strings, directives rendered. */
+function render(parts: readonly TemplatePart[], options: EvaluateOptions): Value {
+  let out = "";
+  for (const part of parts) {
+    if (typeof part === "string") out += part;
+    else {
+      const v = evaluate(part, options);
+      if (isUnknown(v)) return v;
+      out += toStringValue(v, "an interpolated value");
+    }
+  }
+  return out;
+}
+
+/** Options whose lookup sees a `%{ for }` directive's variables first. */
+function withBindings(options: EvaluateOptions, bindings: Readonly<Record<string, Value>>): EvaluateOptions {
+  return {
+    ...options,
+    lookup: (traversal) => {
+      const [root, ...steps] = traversal;
+      if (typeof root !== "string" || !(root in bindings)) return options.lookup(traversal);
+      let v = bindings[root] as Value;
+      for (const step of steps) v = isUnknown(v) ? v : indexValue(v, step);
+      return v;
+    },
+  };
 }
 
 /** `value[key]` or `value.key`, with Terraform's errors for missing keys. */
