@@ -2,6 +2,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { PROFILES } from "../../src/config/profiles";
 import { PipelineVariables } from "../../src/config/variables";
 import { VARIABLE_SPECS } from "../../src/config/variable-specs";
+import { resolveVariables } from "../../src/local/runtime/terraform/variables";
 import { checkVariables } from "../../src/plan/variable-check";
 import { findTerraform } from "../../src/plan/terraform-cli";
 
@@ -66,9 +67,10 @@ describeWithTerraform("variable validation, judged by terraform", () => {
   ];
   const asArguments = (vars: Record<string, string>) => Object.entries(vars).map(([name, value]) => ({ kind: "var" as const, name, value }));
 
-  test.each(accepted)("accepts %s", async (_name, vars) => {
+  test.each(accepted)("accepts %s, as the local runtime does", async (_name, vars) => {
     const result = await checkVariables(variables, { arguments: asArguments(vars) });
     expect(result.errors).toEqual([]);
+    expect(() => resolveVariables({ variable: variables as never }, { arguments: asArguments(vars) })).not.toThrow();
   });
 
   const refused: [string, Record<string, string>, string][] = [
@@ -87,9 +89,10 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ["a non-boolean tracing flag", { xray_tracing_enabled: "maybe" }, "a bool is required"],
     ["a non-number memory", { lambda_memory_size: "big" }, "a number is required"],
   ];
-  test.each(refused)("refuses %s, saying what is allowed", async (_name, vars, message) => {
+  test.each(refused)("refuses %s, saying what is allowed, as the local runtime does", async (_name, vars, message) => {
     const result = await checkVariables(variables, { arguments: asArguments(vars) });
     expect(result.accepted).toBe(false);
     expect(result.errors.join("\n").replace(/\s+/g, " ")).toContain(message);
+    expect(() => resolveVariables({ variable: variables as never }, { arguments: asArguments(vars) })).toThrow(message);
   });
 });
