@@ -1,6 +1,6 @@
 import { BusinessError } from "../../contracts/errors";
-import { matchesEventPattern, type EventPatternInput } from "../event-pattern";
 import { startLocalEventBridge, type LocalEventBridge as PutEventsEndpoint } from "../event-bus";
+import { type CompiledPattern, compileEventPattern, matches } from "../event-pattern";
 import { Activity } from "./activity";
 import { Clock, seededRandom } from "./clock";
 import { DynaliteServer, startDynalite } from "./dynamodb/dynalite-server";
@@ -165,10 +165,11 @@ export class LocalRuntime {
         }
         throw new DeliveryError("ResourceNotFoundException", `target ${target.arn} is not a resource the local runtime runs`, false);
       };
+      const compiledPatterns = new Map<unknown, CompiledPattern>(model.rules.map((r) => [r.pattern, compileEventPattern(r.pattern)]));
       const bus = new LocalEventBridge({
         busNames: model.buses.map((b) => b.name),
         rules: model.rules,
-        matcher: (pattern, event) => matchesEventPattern(pattern as EventPatternInput, event),
+        matcher: (pattern, event) => matches(compiledPatterns.get(pattern) ?? compileEventPattern(pattern), event),
         dispatch,
         queues,
         account: { accountId: LOCAL_ACCOUNT_ID, region },

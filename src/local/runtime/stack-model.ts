@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { EventPatternError, compileEventPattern } from "../event-pattern";
 import { TableSpec } from "./dynamodb/local-tables";
 import { DEFAULT_RETRY_POLICY, RuleSpec, TargetSpec } from "./eventbridge/bus";
 import { AsyncInvokeSettings } from "./lambda/local-function";
@@ -182,6 +183,13 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       pattern = JSON.parse(str(c.event_pattern, `${where}.event_pattern`));
     } catch (error) {
       throw new StackModelError(`${where}.event_pattern is not valid JSON: ${(error as Error).message}`);
+    }
+    try {
+      compileEventPattern(pattern);
+    } catch (error) {
+      // EventBridge refuses such a rule (PutRule: InvalidEventPatternException); so does the runtime, at start.
+      if (error instanceof EventPatternError) throw new StackModelError(`${where} (rule ${ruleName}): ${error.message}`);
+      throw error;
     }
     const state = c.state === undefined ? undefined : str(c.state, `${where}.state`);
     const enabled = state !== undefined ? state !== "DISABLED" : c.is_enabled === undefined ? true : refs.resolve(c.is_enabled) !== false;
