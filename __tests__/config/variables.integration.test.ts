@@ -1,10 +1,10 @@
 import { Testing, TerraformStack } from "cdktf";
 import { PROFILES } from "../../src/config/profiles";
-import { PipelineVariables } from "../../src/config/variables";
 import { VARIABLE_SPECS } from "../../src/config/variable-specs";
+import { PipelineVariables } from "../../src/config/variables";
 import { resolveVariables } from "../../src/local/runtime/terraform/variables";
-import { checkVariables } from "../../src/plan/variable-check";
 import { findTerraform } from "../../src/plan/terraform-cli";
+import { checkVariables } from "../../src/plan/variable-check";
 
 function synthesizedVariables(environment: keyof typeof PROFILES): Record<string, unknown> {
   const app = Testing.app();
