@@ -9,33 +9,28 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SAMPLE_ORDER } from "../stacks/sample-order";
-import { HELP, USAGE, UsageError, parseCliOptions, type CliOptions } from "./cli/options";
+import { reportFailure } from "./cli/failure";
+import { INTERRUPTED_EXIT_STATUS, Interrupt } from "./cli/interrupt";
+import { HELP, UsageError, parseCliOptions, type CliOptions } from "./cli/options";
+import { checkOutputFile } from "./cli/output-paths";
 import { Progress, failureBreakdown, jsonDocument, orderPath, startupReport, summaryLines } from "./cli/report";
 import { generateOrders, runOrders, stockFor, summarize } from "./orders/load";
 import { OrderDriver, OrderOutcome } from "./orders/order-driver";
 import { pipelineParts, stockCatalogue } from "./orders/pipeline";
+import { RunRecorder } from "./report/recorder";
+import { reportPage, writeReport } from "./report/report";
 import { seededRandom } from "./runtime/clock";
 import { LocalRuntime } from "./runtime/runtime";
 import { loadSynthesizedStack, newestMtime } from "./runtime/terraform/stack";
-
-/** Errors whose message is the whole story: printed without a stack trace, exit status 2. */
-const INPUT_ERRORS = new Set([
-  "UsageError",
-  "StackNotFound",
-  "VariableError",
-  "StackModelError",
-  "TerraformReferenceError",
-  "ExpressionError",
-  "FaultSpecError",
-  "PipelineShapeError",
-  "UnsupportedTaskError",
-]);
 
 /** Sources a synthesized stack is made from; newer ones mean cdktf.out is stale. */
 const SYNTH_INPUTS = ["main.ts", "cdktf.json", "handlers", "src/app.ts", "src/bundling", "src/config", "src/constructs", "src/contracts", "src/stacks", "src/workflow", "src/iam", "src/monitoring"];
 
 /** Which orders a status means the run went wrong (an order that never reached a final status). */
-const STUCK = new Set(["OrderTimedOut", "NoRuleMatched", "DeliveryFailed", "OrderNotFinished", "WorkflowEnded"]);
+const STUCK = new Set(["OrderTimedOut", "NoRuleMatched", "DeliveryFailed", "OrderNotFinished", "WorkflowEnded", "UnexpectedAnswer"]);
+
+/** Set once the run is being stopped (Ctrl-C): late failures of work in flight are expected then. */
+let stopping = false;
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseCliOptions(argv);
@@ -43,6 +38,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  // Checked before anything runs, so a long run is never lost to a path that cannot be written.
+  if (options.stateOut !== undefined) checkOutputFile("--state-out", options.stateOut);
+  if (options.report !== undefined) checkOutputFile("--report", options.report);
+  if (options.logs !== undefined) checkOutputFile("--logs", options.logs);
   const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
   if (options.synth) synthesize(options);
 
@@ -67,16 +66,13 @@ async function main(argv: readonly string[]): Promise<number> {
     logFile,
     echoLogs: options.verbose,
     retainTrace: !options.load,
-    traceStates: !options.load,
+    // The report draws the path of every execution, load runs included.
+    traceStates: !options.load || options.report !== undefined,
     // The Order function is warmed first (below); the others start while the first order runs.
     warm: "none",
   });
-  let interrupted = false;
-  process.once("SIGINT", () => {
-    interrupted = true;
-    process.stderr.write("\ninterrupted: stopping the runtime\n");
-    void runtime.stop().then(() => process.exit(130));
-  });
+  const interrupt = new Interrupt();
+  const recorder = options.report !== undefined ? new RunRecorder(runtime.trace) : undefined;
   try {
     for (const line of startupReport(runtime, stackFile, Date.now() - t0)) say(line);
     say(`Function output: ${path.relative(process.cwd(), logFile)}`);
@@ -92,55 +88,70 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`@first-order-accepted ${Date.now()}\n`);
     };
     const driver = new OrderDriver(runtime, parts, { timeoutMs: options.timeoutSeconds * 1000, onAccepted });
-    let outcomes: OrderOutcome[];
-    let warmupOutcomes: OrderOutcome[] = [];
-    let wallMs: number;
-    let cpuMs: number | undefined;
+    // What finished so far: the measured orders (a Ctrl-C reports these), the warm-up's, the clock.
+    const run = { measured: [] as OrderOutcome[], warmup: [] as OrderOutcome[], started: Date.now(), cpu: process.cpuUsage(), total: 0 };
     let deadLettersBefore = new Map<string, number>();
+    // After Ctrl-C the orders in flight may still end: they are neither counted nor drawn.
+    const finished = (into: OrderOutcome[], outcome: OrderOutcome, progress: Progress) => {
+      if (interrupt.aborted) return;
+      into.push(outcome);
+      progress.tick(outcome);
+    };
 
-    if (options.load) {
-      const { count, concurrency, warmup } = options.load;
-      const products = (await stockCatalogue(runtime, parts)).slice();
-      const runId = `load-${Date.now().toString(36)}`;
-      // The measured orders first: the same seed gives the same measured orders whatever the warm-up.
-      const measured = generateOrders(count, products, random, runId);
-      const warmupOrders = generateOrders(warmup, products, random, `${runId}-warmup`);
-      const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor([...warmupOrders, ...measured])));
-      say(`Stocked ${catalogue.length} products with ${catalogue[0]?.stock} units each.`);
-      if (warmup > 0) {
-        say(`Warming up with ${warmup} orders, ${concurrency} at a time (not counted).`);
-        const progress = new Progress(warmup);
-        warmupOutcomes = await runOrders(driver, warmupOrders, concurrency, (o) => progress.tick(o));
-        await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
-        deadLettersBefore = deadLetterCounts(runtime);
+    const submitAll = async (): Promise<void> => {
+      if (options.load) {
+        const { count, concurrency, warmup } = options.load;
+        const products = (await stockCatalogue(runtime, parts)).slice();
+        const runId = `load-${Date.now().toString(36)}`;
+        // The measured orders first: the same seed gives the same measured orders whatever the warm-up.
+        const measured = generateOrders(count, products, random, runId);
+        const warmupOrders = generateOrders(warmup, products, random, `${runId}-warmup`);
+        const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor([...warmupOrders, ...measured])));
+        say(`Stocked ${catalogue.length} products with ${catalogue[0]?.stock} units each.`);
+        if (warmup > 0) {
+          say(`Warming up with ${warmup} orders, ${concurrency} at a time (not counted).`);
+          const progress = new Progress(warmup);
+          await runOrders(driver, warmupOrders, concurrency, { signal: interrupt.signal, onOutcome: (o) => finished(run.warmup, o, progress) });
+          if (interrupt.aborted) return;
+          await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
+          deadLettersBefore = deadLetterCounts(runtime);
+        }
+        say(`Submitting ${count} orders, ${concurrency} at a time${options.faults ? `, failing ${Object.entries(options.faults).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}.`);
+        const progress = new Progress(count);
+        run.total = count;
+        run.started = Date.now();
+        run.cpu = process.cpuUsage();
+        await runOrders(driver, measured, concurrency, { signal: interrupt.signal, onOutcome: (o) => finished(run.measured, o, progress) });
+      } else {
+        await stockCatalogue(runtime, parts);
+        const submissions = options.orders.length > 0 ? options.orders : [{ file: "the stack's sample order", order: SAMPLE_ORDER }];
+        run.total = submissions.length;
+        run.started = Date.now();
+        for (const [i, { file, order }] of submissions.entries()) {
+          if (interrupt.aborted) return;
+          const outcome = { ...(await driver.submit(order)), index: i };
+          await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
+          if (interrupt.aborted) return;
+          run.measured.push(outcome);
+          say("");
+          say(`Order ${i + 1} of ${submissions.length} (${file}): ${outcome.orderId ?? "no order id"}`);
+          for (const line of orderPath(runtime.trace.since(outcome.traceFrom), outcome)) say(`  ${line}`);
+        }
       }
-      say(`Submitting ${count} orders, ${concurrency} at a time${options.faults ? `, failing ${Object.entries(options.faults).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}.`);
-      const progress = new Progress(count);
-      const started = Date.now();
-      const cpu = process.cpuUsage();
-      outcomes = await runOrders(driver, measured, concurrency, (o) => progress.tick(o));
-      wallMs = Date.now() - started;
-      cpuMs = cpuMsSince(cpu);
-    } else {
-      await stockCatalogue(runtime, parts);
-      const submissions = options.orders.length > 0 ? options.orders : [{ file: "the stack's sample order", order: SAMPLE_ORDER }];
-      outcomes = [];
-      const started = Date.now();
-      for (const [i, { file, order }] of submissions.entries()) {
-        const outcome = await driver.submit(order);
-        await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
-        outcomes.push({ ...outcome, index: i });
-        say("");
-        say(`Order ${i + 1} of ${submissions.length} (${file}): ${outcome.orderId ?? "no order id"}`);
-        for (const line of orderPath(runtime.trace.since(outcome.traceFrom), outcome)) say(`  ${line}`);
-      }
-      wallMs = Date.now() - started;
-    }
+    };
+    await Promise.race([submitAll(), interrupt.interrupted]);
+    const interrupted = interrupt.aborted;
+    if (interrupted) stopping = true;
+    const wallMs = Date.now() - run.started;
+    const cpuMs = options.load ? cpuMsSince(run.cpu) : undefined;
     driver.close();
-    await runtime.idle(options.timeoutSeconds * 1000).catch((error: Error) => process.stderr.write(`warning: ${error.message}\n`));
+    recorder?.close();
+    if (!interrupted) await runtime.idle(options.timeoutSeconds * 1000).catch((error: Error) => process.stderr.write(`warning: ${error.message}\n`));
 
+    const outcomes = [...run.measured].sort((a, b) => a.index - b.index);
     const summary = summarize(outcomes, wallMs);
     say("");
+    if (interrupted) say(`Interrupted: ${outcomes.length} of ${run.total} orders finished; the summary counts those.`);
     for (const line of summaryLines(summary, wallMs, cpuMs)) say(line);
     const breakdown = failureBreakdown(outcomes);
     if (breakdown.length > 0) {
@@ -155,15 +166,22 @@ async function main(argv: readonly string[]): Promise<number> {
       fs.writeFileSync(options.stateOut, `${JSON.stringify(await runtime.snapshot(), null, 2)}\n`);
       say(`State written to ${options.stateOut}`);
     }
+    if (options.report && recorder) {
+      const subtitle = `npm run local -- ${argv.filter((a) => a !== "--").join(" ")}`.trim();
+      writeReport(options.report, await reportPage(runtime, recorder, { outcomes, summary, wallMs, interrupted, subtitle }));
+      say(`Report written to ${options.report}`);
+    }
     if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, summary), null, 2)}\n`);
-    const stuck = [...warmupOutcomes, ...outcomes].filter((o) => o.error && STUCK.has(o.error.name));
+    if (interrupted) return INTERRUPTED_EXIT_STATUS;
+    const stuck = [...run.warmup, ...outcomes].filter((o) => o.error && STUCK.has(o.error.name));
     if (stuck.length > 0) {
       process.stderr.write(`${stuck.length} order(s) never reached COMPLETED or FAILED (first: ${stuck[0]?.error?.name}: ${stuck[0]?.error?.message})\n`);
       return 1;
     }
     return 0;
   } finally {
-    if (!interrupted) await runtime.stop();
+    interrupt.dispose();
+    await runtime.stop();
   }
 }
 
@@ -200,17 +218,18 @@ function staleness(stackDir: string): string | undefined {
   return newest?.file;
 }
 
+const verbose = process.argv.includes("--verbose");
+// Anything that escapes is one line (a stack trace with --verbose); work still in flight when Ctrl-C
+// stopped the runtime fails on its own, which is no news.
+const escaped = (error: unknown) => {
+  if (!stopping) process.exit(reportFailure(error, verbose));
+};
+process.on("unhandledRejection", escaped);
+process.on("uncaughtException", escaped);
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const e = error instanceof Error ? error : new Error(String(error));
-    if (INPUT_ERRORS.has(e.name)) {
-      process.stderr.write(`${e.message}\n`);
-      if (e.name === "UsageError") process.stderr.write(`${USAGE}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`npm run local failed: ${e.message}\n`);
-    if (process.env.ORDERS_LOCAL_DEBUG) process.stderr.write(`${e.stack}\n`);
-    process.exit(1);
+    const code = reportFailure(error, verbose);
+    process.exit(stopping ? INTERRUPTED_EXIT_STATUS : code);
   },
 );

@@ -44,7 +44,7 @@ export interface OptionToken {
   readonly value?: string | undefined;
 }
 
-/** The `--var` and `--var-file` options among parseArgs tokens, in command-line order; files must exist. */
+/** The `--var` and `--var-file` options among parseArgs tokens, in command-line order; files must exist and be files. */
 export function variableArguments(tokens: readonly OptionToken[]): VariableArgument[] {
   const out: VariableArgument[] = [];
   for (const token of tokens) {
@@ -52,6 +52,7 @@ export function variableArguments(tokens: readonly OptionToken[]): VariableArgum
     if (token.name === "var") out.push({ kind: "var", ...parseVarAssignment(token.value) });
     else if (token.name === "var-file") {
       if (!fs.existsSync(token.value)) throw new VariableArgumentError(`--var-file ${token.value}: no such file`);
+      if (!fs.statSync(token.value).isFile()) throw new VariableArgumentError(`--var-file ${token.value}: not a file`);
       out.push({ kind: "var-file", file: token.value });
     }
   }

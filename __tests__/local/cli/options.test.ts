@@ -33,6 +33,7 @@ describe("npm run local options", () => {
     [["--warmup", "100"], /--warmup applies to a load run/],
     [["--orders", "3", "--warmup", "some"], /--warmup must be a whole number of at least 0/],
     [["--order", "/nonexistent.json"], /--order \/nonexistent.json: no such file/],
+    [["--var-file", os.tmpdir()], /--var-file .*: not a file/],
     [["--order", "x.json", "--orders", "3"], /cannot be combined/],
     [["--fail", "payment=3"], /from 0 to 1/],
     [["--var", "novalue"], /must look like name=value/],
@@ -71,7 +72,7 @@ describe("load runs", () => {
   it("summarizes outcomes with nearest-rank percentiles", () => {
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
-    const o = (status: OrderOutcome["status"], latencyMs: number) => ({ index: 0, orderId: null, status, error: null, latencyMs, attempts: 1, traceFrom: 0 });
+    const o = (status: OrderOutcome["status"], latencyMs: number) => ({ index: 0, orderId: null, status, error: null, latencyMs, attempts: 1, traceFrom: 0, submittedAt: 0, requestIds: [] });
     expect(summarize([o("COMPLETED", 10), o("FAILED", 20), o("REJECTED", 30), o("COMPLETED", 40)], 2000)).toEqual({
       submitted: 4,
       completed: 2,

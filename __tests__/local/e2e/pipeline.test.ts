@@ -148,6 +148,30 @@ describe("npm run local, end to end", () => {
     expect(pipeline.runtime.bus.stats.accepted).toBe(eventsBefore);
   });
 
+  describe("an API-Gateway-style order ({ body, headers }), followed like a direct one", () => {
+    const api = (body: unknown, headers?: Record<string, string>) => ({ body, ...(headers ? { headers } : {}) });
+
+    it("a valid one is followed to its final status, found by the order id in the answer's body", async () => {
+      const outcome = await pipeline.submit(api(JSON.stringify(order({ customerId: "cust-api" })), { "Idempotency-Key": "api-1" }));
+      expect(outcome).toMatchObject({ status: "COMPLETED", error: null, orderId: expect.stringMatching(/^ord_/) });
+      expect(await itemOf("orders", outcome.orderId as string)).toMatchObject({ status: "COMPLETED", customerId: "cust-api" });
+      const again = await pipeline.submit(api(JSON.stringify(order({ customerId: "cust-api" })), { "idempotency-key": "api-1" }));
+      expect(again).toMatchObject({ status: "COMPLETED", orderId: outcome.orderId });
+    });
+
+    it.each<[string, unknown, RegExp]>([
+      ["a body that is not JSON", "{not json", /body must be valid JSON/],
+      ["an invalid order inside", JSON.stringify(order({ totalAmount: 10 })), /totalAmount/],
+      ["a body that is an object", order(), /body must be a JSON string/],
+      ["a null body", null, /body is required/],
+    ])("%s is REJECTED with the handler's message, nothing stored", async (_case, body, message) => {
+      const ordersBefore = (await itemsOf(pipeline.runtime, "orders")).length;
+      const outcome = await pipeline.submit(api(body, { "content-type": "application/json" }));
+      expect(outcome).toMatchObject({ status: "REJECTED", orderId: null, error: { name: "ValidationError", message: expect.stringMatching(message) } });
+      expect((await itemsOf(pipeline.runtime, "orders")).length).toBe(ordersBefore);
+    });
+  });
+
   it("leaves the dead-letter queues empty when nothing failed delivery", () => {
     expect(pipeline.runtime.queues.all().map((q) => [q.name, q.messages.length])).toEqual([
       ["orders-dev-notification-failures", 0],

@@ -25,6 +25,8 @@ export interface CliOptions {
   readonly faults?: Readonly<Record<string, number>>;
   readonly json: boolean;
   readonly stateOut?: string;
+  /** `--report FILE`: a self-contained HTML page of the run. */
+  readonly report?: string;
   readonly logs?: string;
   readonly verbose: boolean;
   readonly synth: boolean;
@@ -67,6 +69,9 @@ Output
                          { orders: [{ orderId, status, error }], summary: { submitted, completed,
                          failed, rejected, throughputPerSecond, latencyMs: { p50, p95, p99 } } }
   --state-out FILE       Write every table's items and every queue's messages as JSON
+  --report FILE          Write one self-contained HTML page of the run: the state machine with
+                         the path each order took (counts per transition), one order's timeline
+                         across services, dead letters, final tables, latency histogram
   --logs FILE            Where the functions' output goes (default .build/local/<stack>/functions.log)
   --verbose              Also print the functions' output on stderr
 
@@ -78,7 +83,8 @@ Timing and reproducibility
   --max-sandboxes N      Sandboxes per function at most, one invocation each at a time (default 2)
 
 Exit status: 0 when every order ended COMPLETED, FAILED or REJECTED; 1 when an order never
-reached a final status or the runtime failed; 2 for bad input.`;
+reached a final status or the runtime failed; 2 for bad input; 130 when interrupted (Ctrl-C),
+after reporting the orders that finished. Output files are checked before the run starts.`;
 
 function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
@@ -120,6 +126,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         fail: { type: "string" },
         json: { type: "boolean" },
         "state-out": { type: "string" },
+        report: { type: "string" },
         logs: { type: "string" },
         verbose: { type: "boolean" },
         synth: { type: "boolean" },
@@ -184,6 +191,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     ...(faults ? { faults } : {}),
     json: values.json === true,
     ...(str("state-out") !== undefined ? { stateOut: str("state-out") } : {}),
+    ...(str("report") !== undefined ? { report: str("report") } : {}),
     ...(str("logs") !== undefined ? { logs: str("logs") } : {}),
     verbose: values.verbose === true,
     synth: values.synth === true,

@@ -40,25 +40,28 @@ export function stockFor(orders: readonly OrderRequest[]): number {
   return Math.max(0, ...units.values());
 }
 
-/** Submits `orders` with at most `concurrency` in flight; outcomes come back in submission order. */
+/**
+ * Submits `orders` with at most `concurrency` in flight; outcomes come back in submission order.
+ * Once `signal` is aborted no further order is submitted (the orders in flight still end).
+ */
 export async function runOrders(
   driver: OrderDriver,
   orders: readonly unknown[],
   concurrency: number,
-  onOutcome?: (outcome: OrderOutcome) => void,
+  options: { readonly onOutcome?: (outcome: OrderOutcome) => void; readonly signal?: AbortSignal } = {},
 ): Promise<OrderOutcome[]> {
-  const outcomes: OrderOutcome[] = new Array(orders.length);
+  const outcomes: OrderOutcome[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < orders.length) {
+    while (next < orders.length && !options.signal?.aborted) {
       const i = next++;
-      const outcome = await driver.submit(orders[i]);
-      outcomes[i] = { ...outcome, index: i };
-      onOutcome?.(outcomes[i] as OrderOutcome);
+      const outcome = { ...(await driver.submit(orders[i])), index: i };
+      outcomes[i] = outcome;
+      options.onOutcome?.(outcome);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, orders.length)) }, worker));
-  return outcomes;
+  return outcomes.filter((o) => o !== undefined);
 }
 
 export interface RunSummary {

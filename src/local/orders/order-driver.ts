@@ -1,3 +1,4 @@
+import { isApiRequest } from "../../../handlers/shared/api";
 import { OrderStatus } from "../../contracts/tables";
 import { LambdaServiceError } from "../runtime/lambda/local-function";
 import { LocalRuntime } from "../runtime/runtime";
@@ -20,7 +21,20 @@ export interface OrderOutcome {
   readonly attempts: number;
   /** Index of the first trace record of this order (for showing its path). */
   readonly traceFrom: number;
+  /** When it was first submitted, ms since the epoch. */
+  readonly submittedAt: number;
+  /** Request ids of the Order service's invocations for it, one per attempt that reached the code. */
+  readonly requestIds: readonly string[];
 }
+
+type OrderError = { readonly name: string; readonly message: string };
+
+/** What one answer of the Order service means for the client. */
+type Answer =
+  | { readonly kind: "accepted"; readonly orderId: string; readonly status: string | undefined }
+  | { readonly kind: "rejected"; readonly error: OrderError }
+  | { readonly kind: "retry"; readonly error: OrderError }
+  | { readonly kind: "unexpected"; readonly error: OrderError };
 
 /** Errors of the Order service that a client fixes by changing the order: not retried. */
 const REJECTIONS = new Set(["ValidationError", "IdempotencyConflict"]);
@@ -35,7 +49,7 @@ export interface OrderDriverOptions {
 }
 
 interface Waiter {
-  readonly resolve: (r: { order?: StoredOrder; reason?: { name: string; message: string } }) => void;
+  readonly resolve: (r: { order?: StoredOrder; reason?: OrderError }) => void;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -86,21 +100,27 @@ export class OrderDriver {
       latencyMs: Date.now() - started,
       attempts,
       traceFrom,
+      submittedAt: started,
+      requestIds,
     });
 
-    let accepted: { orderId: string; status: string; failureReason?: string } | undefined;
-    let lastError: { name: string; message: string } = { name: "Unknown", message: "no attempt was made" };
+    let accepted: { orderId: string; status: string | undefined } | undefined;
+    let lastError: OrderError = { name: "Unknown", message: "no attempt was made" };
     let attempts = 0;
+    const requestIds: string[] = [];
     while (!accepted && attempts < maxAttempts) {
       attempts++;
       try {
         const result = await this.parts.orderFunction.invoke(order, { kind: "client" });
-        if (!result.functionError) {
-          accepted = result.payload as { orderId: string; status: string };
+        requestIds.push(result.requestId);
+        const answer = readAnswer(order, result);
+        if (answer.kind === "accepted") {
+          accepted = answer;
           break;
         }
-        lastError = { name: result.functionError.errorType, message: result.functionError.errorMessage };
-        if (REJECTIONS.has(lastError.name)) return outcome(null, "REJECTED", lastError, attempts);
+        if (answer.kind === "rejected") return outcome(null, "REJECTED", answer.error, attempts);
+        if (answer.kind === "unexpected") return outcome(null, "FAILED", answer.error, attempts);
+        lastError = answer.error;
       } catch (error) {
         const e = error as Error;
         lastError = { name: error instanceof LambdaServiceError ? `Lambda.${e.name}` : e.name, message: e.message };
@@ -115,9 +135,14 @@ export class OrderDriver {
     const { orderId } = accepted;
     this.options.onAccepted?.(orderId);
     let stored: StoredOrder | undefined;
-    let reason: { name: string; message: string } | undefined;
-    if (isFinal(accepted.status)) stored = await this.reader.get(orderId);
-    else ({ order: stored, reason } = await this.waitFinal(orderId));
+    let reason: OrderError | undefined;
+    if (isFinal(accepted.status)) {
+      try {
+        stored = await this.reader.get(orderId);
+      } catch (error) {
+        reason = errorOf(error);
+      }
+    } else ({ order: stored, reason } = await this.waitFinal(orderId));
     if (stored?.status === OrderStatus.completed) return outcome(orderId, "COMPLETED", null, attempts);
     if (stored?.status === OrderStatus.failed) {
       return outcome(orderId, "FAILED", { name: stored.failureReason ?? "Unknown", message: causeMessage(stored.failureCause) }, attempts);
@@ -125,25 +150,27 @@ export class OrderDriver {
     return outcome(orderId, "FAILED", reason ?? { name: "OrderNotFinished", message: `order ${orderId} is ${stored?.status ?? "missing"}` }, attempts);
   }
 
-  private waitFinal(orderId: string): Promise<{ order?: StoredOrder; reason?: { name: string; message: string } }> {
+  private waitFinal(orderId: string): Promise<{ order?: StoredOrder; reason?: OrderError }> {
     const timeoutMs = this.options.timeoutMs ?? 60_000;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        void this.reader.get(orderId).then((order) =>
-          this.settle(orderId, {
-            order,
-            reason: { name: "OrderTimedOut", message: `order ${orderId} was still ${order?.status ?? "missing"} after ${timeoutMs / 1000} s` },
-          }),
+        this.reader.get(orderId).then(
+          (order) =>
+            this.settle(orderId, {
+              order,
+              reason: { name: "OrderTimedOut", message: `order ${orderId} was still ${order?.status ?? "missing"} after ${timeoutMs / 1000} s` },
+            }),
+          (error: unknown) => this.settle(orderId, { reason: errorOf(error) }),
         );
       }, timeoutMs);
       this.waiters.set(orderId, { resolve, timer });
       // Its execution may have ended, or its event gone nowhere, before the waiter was registered.
       const ended = this.endedWithout.get(orderId);
-      if (ended) void this.check(orderId, ended);
+      if (ended) this.recheck(orderId, ended);
     });
   }
 
-  private settle(orderId: string, result: { order?: StoredOrder; reason?: { name: string; message: string } }): void {
+  private settle(orderId: string, result: { order?: StoredOrder; reason?: OrderError }): void {
     this.endedWithout.delete(orderId);
     const waiter = this.waiters.get(orderId);
     if (!waiter) return;
@@ -152,8 +179,13 @@ export class OrderDriver {
     waiter.resolve(result);
   }
 
+  /** `check` from an event handler: a failed read settles the order with that error instead of escaping. */
+  private recheck(orderId: string, ifNotFinal?: OrderError): void {
+    this.check(orderId, ifNotFinal).catch((error: unknown) => this.settle(orderId, { reason: errorOf(error) }));
+  }
+
   /** Reads the order; settles its waiter when it is final, or with `ifNotFinal` when no execution of it runs. */
-  private async check(orderId: string, ifNotFinal?: { name: string; message: string }): Promise<void> {
+  private async check(orderId: string, ifNotFinal?: OrderError): Promise<void> {
     if (ifNotFinal && !this.running.get(orderId)) {
       this.endedWithout.set(orderId, ifNotFinal);
       // Only orders between their submission and their wait need this; keep it bounded.
@@ -176,14 +208,14 @@ export class OrderDriver {
         const orderId = this.eventOrders.get(record.eventId);
         this.eventOrders.delete(record.eventId);
         if (orderId) {
-          void this.check(orderId, { name: "NoRuleMatched", message: `"${record.detailType}" of order ${orderId} matched no rule on bus ${record.bus}: no workflow started` });
+          this.recheck(orderId, { name: "NoRuleMatched", message: `"${record.detailType}" of order ${orderId} matched no rule on bus ${record.bus}: no workflow started` });
         }
         return;
       }
       case "dead-lettered":
       case "dropped": {
         const orderId = record.eventId ? this.eventOrders.get(record.eventId) : undefined;
-        if (orderId) void this.check(orderId, { name: "DeliveryFailed", message: `the event of order ${orderId} was not delivered: ${record.reason}` });
+        if (orderId) this.recheck(orderId, { name: "DeliveryFailed", message: `the event of order ${orderId} was not delivered: ${record.reason}` });
         return;
       }
       case "delivered":
@@ -202,7 +234,7 @@ export class OrderDriver {
         if (!orderId) return;
         this.running.set(orderId, Math.max(0, (this.running.get(orderId) ?? 1) - 1));
         if (!this.running.get(orderId)) this.running.delete(orderId);
-        void this.check(orderId, {
+        this.recheck(orderId, {
           name: record.error ?? "WorkflowEnded",
           message: `execution ${record.executionArn.split(":").pop()} ended ${record.status}${record.cause ? `: ${causeMessage(record.cause)}` : ""} and the order is not final`,
         });
@@ -212,6 +244,50 @@ export class OrderDriver {
         return;
     }
   }
+}
+
+/**
+ * Reads an answer of the Order service. A direct invoke answers with the order or a function error;
+ * an API-Gateway-style request (`{ body, headers? }`) always answers `{ statusCode, body }`, where a
+ * 4xx the handler does not mark retryable is the client's to fix and a 5xx is retried.
+ */
+export function readAnswer(request: unknown, result: { readonly payload: unknown; readonly functionError?: { readonly errorType: string; readonly errorMessage: string } }): Answer {
+  if (result.functionError) {
+    const error = { name: result.functionError.errorType, message: result.functionError.errorMessage };
+    return REJECTIONS.has(error.name) ? { kind: "rejected", error } : { kind: "retry", error };
+  }
+  if (!isApiRequest(request)) return acceptedOrder(result.payload, "the answer");
+  const response = result.payload as { statusCode?: unknown; body?: unknown } | null;
+  if (typeof response?.statusCode !== "number" || typeof response.body !== "string") {
+    return unexpected(`an API-Gateway-style request was answered without a statusCode and a string body: ${preview(result.payload)}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    return unexpected(`HTTP ${response.statusCode} with a body that is not JSON: ${preview(response.body)}`);
+  }
+  if (response.statusCode >= 200 && response.statusCode < 300) return acceptedOrder(body, `the HTTP ${response.statusCode} body`);
+  const { error, message, retryable } = (body ?? {}) as { error?: unknown; message?: unknown; retryable?: unknown };
+  const named = { name: typeof error === "string" ? error : `HTTP ${response.statusCode}`, message: typeof message === "string" ? message : preview(response.body) };
+  return response.statusCode < 500 && retryable !== true ? { kind: "rejected", error: named } : { kind: "retry", error: named };
+}
+
+function acceptedOrder(view: unknown, what: string): Answer {
+  const { orderId, status } = (view ?? {}) as { orderId?: unknown; status?: unknown };
+  if (typeof orderId !== "string" || orderId === "") return unexpected(`${what} holds no orderId: ${preview(view)}`);
+  return { kind: "accepted", orderId, status: typeof status === "string" ? status : undefined };
+}
+
+const unexpected = (message: string): Answer => ({ kind: "unexpected", error: { name: "UnexpectedAnswer", message } });
+
+function preview(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+function errorOf(error: unknown): OrderError {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
 }
 
 function orderIdOf(detail: unknown): string | undefined {
