@@ -39,9 +39,9 @@ describeOffline("offline plan of the synthesized dev stack (real terraform, real
       // Terraform applies -var and -var-file in command-line order, the later winning: the file's 512 MB
       // beats the value before it, the retention after it beats the file's 30 days.
       inputs: [
-        { name: "lambda_memory_size", value: "1024" },
-        { file: path.join(PROJECT_ROOT, "terraform.tfvars.example") },
-        { name: "log_retention_days", value: "14" },
+        { kind: "var", name: "lambda_memory_size", value: "1024" },
+        { kind: "var-file", file: path.join(PROJECT_ROOT, "terraform.tfvars.example") },
+        { kind: "var", name: "log_retention_days", value: "14" },
       ],
       log: (line) => log.push(line),
     });
@@ -130,7 +130,7 @@ describeOffline("offline plan of the synthesized dev stack (real terraform, real
     const bad = path.join(outdir, "bad.tfvars");
     fs.writeFileSync(bad, "lambda_memory_size = 64\nlog_retention_days = 10\n");
     const workDir = path.join(outdir, "plan-bad");
-    const failure = await runOfflinePlan({ stackDir, workDir, inputs: [{ file: bad }] }).catch((e: unknown) => e);
+    const failure = await runOfflinePlan({ stackDir, workDir, inputs: [{ kind: "var-file", file: bad }] }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(VariablesRefused);
     const message = (failure as VariablesRefused).message;
     expect(message).toContain("lambda_memory_size must be a whole number of MB from 128 to 10240.");

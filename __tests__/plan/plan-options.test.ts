@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { parsePlanArgs } from "../../src/plan/plan-options";
-import { variableArgs } from "../../src/plan/variable-inputs";
+import { terraformVariableFlags } from "../../src/terraform/variable-arguments";
 import { PROJECT_ROOT } from "../support/bundles";
 
 const EXAMPLE = path.join(PROJECT_ROOT, "terraform.tfvars.example");
@@ -13,12 +13,12 @@ describe("the plan command line", () => {
     );
     if (options === "help") throw new Error("help");
     expect(options.inputs).toEqual([
-      { name: "lambda_memory_size", value: "1024" },
-      { file: EXAMPLE },
-      { name: "project_name", value: "a=b" },
-      { file: EXAMPLE },
+      { kind: "var", name: "lambda_memory_size", value: "1024" },
+      { kind: "var-file", file: EXAMPLE },
+      { kind: "var", name: "project_name", value: "a=b" },
+      { kind: "var-file", file: EXAMPLE },
     ]);
-    expect(variableArgs(options.inputs)).toEqual([
+    expect(terraformVariableFlags(options.inputs)).toEqual([
       "-var=lambda_memory_size=1024",
       `-var-file=${EXAMPLE}`,
       "-var=project_name=a=b",
@@ -56,7 +56,7 @@ describe("the plan command line", () => {
 
   it("refuses a malformed --var, a missing --var-file and an unknown option, each in one line", () => {
     expect(() => parsePlanArgs(["--var", "lambda_memory_size"], {})).toThrow(
-      '--var "lambda_memory_size" must look like name=value',
+      '--var "lambda_memory_size" is not correctly specified: it must look like name=value.',
     );
     expect(() => parsePlanArgs(["--var-file", "no-such.tfvars"], {})).toThrow(
       "--var-file no-such.tfvars: no such file",

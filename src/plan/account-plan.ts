@@ -5,11 +5,11 @@
 import * as path from "node:path";
 import { findTerraform } from "./terraform-cli";
 import { PlanAndShowResult, planAndShow, terraformStep } from "./terraform-plan";
-import type { VariableInput } from "./variable-inputs";
+import type { VariableArgument } from "../terraform/variable-arguments";
 
 export interface AccountPlanOptions {
   readonly stackDir: string;
-  readonly inputs?: readonly VariableInput[];
+  readonly inputs?: readonly VariableArgument[];
   readonly log?: (line: string) => void;
 }
 

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { VariableArgument } from "../terraform/variable-arguments";
 import { StandInResult, TerraformJson, standInArchives } from "./archive-stand-in";
 import { OFFLINE_PROVIDER_SETTINGS } from "./offline-provider-settings";
 import { findProviderMirror, findTerraform, mirrorOnlyCliConfig } from "./terraform-cli";
 import { PlanAndShowResult, PlanJson, TerraformContext, planAndShow, terraformStep } from "./terraform-plan";
 import { checkVariables } from "./variable-check";
-import type { VariableInput } from "./variable-inputs";
 
 export { TerraformStepFailed } from "./terraform-plan";
 
@@ -28,7 +28,7 @@ export interface OfflinePlanOptions {
   /** Scratch directory for the copy that is planned; its terraform working data is kept between runs. */
   readonly workDir: string;
   /** `-var-file` and `-var` values, in command-line order. */
-  readonly inputs?: readonly VariableInput[];
+  readonly inputs?: readonly VariableArgument[];
   /** Progress lines. Default: none. */
   readonly log?: (line: string) => void;
   /** Environment to find terraform and the mirror in. Default: `process.env`. */
@@ -85,7 +85,7 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
   const given = (options.inputs ?? []).length > 0 || Object.keys(env).some((k) => k.startsWith("TF_VAR_"));
   if (given) {
     const started = Date.now();
-    const check = await checkVariables((stack.variable ?? {}) as Record<string, unknown>, { inputs: options.inputs });
+    const check = await checkVariables((stack.variable ?? {}) as Record<string, unknown>, { arguments: options.inputs });
     timings.variables = Date.now() - started;
     if (!check.accepted) throw new VariablesRefused(check.errors);
     log(`variables: accepted in ${(timings.variables / 1000).toFixed(1)} s`);

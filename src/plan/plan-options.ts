@@ -1,9 +1,8 @@
 /** The command line of `npm run plan:offline` and `npm run plan`. */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ENVIRONMENT_NAMES, isEnvironmentName } from "../config/profiles";
-import { VariableInput, parseAssignment } from "./variable-inputs";
+import { VariableArgument, VariableArgumentError, variableArguments } from "../terraform/variable-arguments";
 
 export const USAGE =
   "usage: npm run plan:offline -- [--stack orders-dev] [--out DIR] [--var-file FILE] [--var name=value] [--no-synth]  (--help for more)";
@@ -38,7 +37,7 @@ export class UsageError extends Error {
 export interface CliOptions {
   readonly stack: string;
   readonly out: string;
-  readonly inputs: readonly VariableInput[];
+  readonly inputs: readonly VariableArgument[];
   readonly outdir: string;
   readonly synth: boolean;
   readonly account: boolean;
@@ -67,17 +66,12 @@ export function parsePlanArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     throw new UsageError((error as Error).message);
   }
   if (parsed.values.help) return "help";
-  const inputs: VariableInput[] = [];
-  for (const token of parsed.tokens ?? []) {
-    if (token.kind !== "option" || token.value === undefined) continue;
-    if (token.name === "var-file") {
-      if (!fs.existsSync(token.value)) throw new UsageError(`--var-file ${token.value}: no such file`);
-      inputs.push({ file: token.value });
-    } else if (token.name === "var") {
-      const assignment = parseAssignment(token.value);
-      if (!assignment) throw new UsageError(`--var "${token.value}" must look like name=value`);
-      inputs.push(assignment);
-    }
+  let inputs: VariableArgument[];
+  try {
+    inputs = variableArguments(parsed.tokens ?? []);
+  } catch (error) {
+    if (error instanceof VariableArgumentError) throw new UsageError(error.message, { cause: error });
+    throw error;
   }
   const stack = (parsed.values.stack as string | undefined) ?? env.STACK ?? "orders-dev";
   checkStackName(stack);

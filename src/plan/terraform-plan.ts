@@ -1,7 +1,7 @@
 /** `terraform plan -out`, then `terraform show -json` of that plan: the two steps every plan review runs. */
 import * as path from "node:path";
 import { RunResult, runTerraform } from "./terraform-cli";
-import { VariableInput, variableArgs } from "./variable-inputs";
+import { VariableArgument, terraformVariableFlags } from "../terraform/variable-arguments";
 
 /** A failed terraform step, with what terraform said. */
 export class TerraformStepFailed extends Error {
@@ -63,7 +63,7 @@ export async function terraformStep(
 export async function planAndShow(
   context: TerraformContext,
   options: {
-    readonly inputs?: readonly VariableInput[];
+    readonly inputs?: readonly VariableArgument[];
     readonly planFile: string;
     readonly refresh: boolean;
     readonly lock: boolean;
@@ -76,7 +76,7 @@ export async function planAndShow(
     `-lock=${options.lock}`,
     ...(options.refresh ? [] : ["-refresh=false"]),
     `-out=${options.planFile}`,
-    ...variableArgs(options.inputs ?? []),
+    ...terraformVariableFlags(options.inputs ?? []),
   ]);
   const show = await terraformStep(context, "show", ["show", "-json", "-no-color", path.basename(options.planFile)]);
   return {

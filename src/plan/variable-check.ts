@@ -1,14 +1,24 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { VariableArgument, terraformVariableFlags } from "../terraform/variable-arguments";
 import { findTerraform, runTerraform } from "./terraform-cli";
-import { VariableInput, variableArgs } from "./variable-inputs";
 
 export interface VariableCheckResult {
   readonly accepted: boolean;
   /** Terraform's error summaries and messages when refused. */
   readonly errors: readonly string[];
   readonly output: string;
+}
+
+/** What terraform is given besides the declarations. */
+export interface VariableCheckInputs {
+  /** `-var` and `-var-file`, in command-line order. */
+  readonly arguments?: readonly VariableArgument[];
+  /** Files written beside the declarations, such as `terraform.tfvars` or `x.auto.tfvars`, by name. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** `TF_VAR_<name>` and other environment variables for terraform. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -18,27 +28,23 @@ export interface VariableCheckResult {
  */
 export async function checkVariables(
   variables: Readonly<Record<string, unknown>>,
-  values: {
-    readonly vars?: Readonly<Record<string, string>>;
-    readonly varFile?: string;
-    readonly inputs?: readonly VariableInput[];
-  },
+  inputs: VariableCheckInputs = {},
 ): Promise<VariableCheckResult> {
   const terraform = findTerraform();
   if (!terraform) throw new Error("terraform is not on PATH (or ORDERS_TERRAFORM_BIN)");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "orders-variables-"));
   try {
     fs.writeFileSync(path.join(dir, "variables.tf.json"), JSON.stringify({ variable: variables }, null, 2));
+    for (const [name, text] of Object.entries(inputs.files ?? {})) fs.writeFileSync(path.join(dir, name), text);
     const args = [
       "plan",
       "-input=false",
       "-no-color",
       "-lock=false",
-      ...(values.varFile ? [`-var-file=${path.resolve(values.varFile)}`] : []),
-      ...Object.entries(values.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`),
-      ...variableArgs(values.inputs ?? []),
+      ...terraformVariableFlags(inputs.arguments ?? []),
     ];
     const result = await runTerraform(terraform, args, dir, {
+      ...inputs.env,
       TF_CLI_CONFIG_FILE: "/dev/null",
       TF_DATA_DIR: path.join(dir, ".terraform"),
     });

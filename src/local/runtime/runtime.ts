@@ -87,7 +87,7 @@ export class LocalRuntime {
       t = now;
     };
     const { document } = options.stack;
-    const variables = resolveVariables(document, options.variables);
+    const variables = resolveVariables(document, { directory: options.stack.directory, ...options.variables });
     const provisional = new TerraformReferences(document, variables.values, { accountId: LOCAL_ACCOUNT_ID, region: "us-east-1" });
     const region = providerRegion(document, (v) => provisional.resolve(v, "provider.aws.region"));
     const refs = new TerraformReferences(document, variables.values, { accountId: LOCAL_ACCOUNT_ID, region });
