@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { VariableArgument } from "../terraform/variable-arguments";
 import { StandInResult, TerraformJson, standInArchives } from "./archive-stand-in";
-import { OFFLINE_PROVIDER_SETTINGS } from "./offline-provider-settings";
+import { OFFLINE_PROVIDER_SETTINGS } from "../terraform/offline-provider-settings";
 import { findProviderMirror, findTerraform, mirrorOnlyCliConfig } from "./terraform-cli";
 import { PlanAndShowResult, PlanJson, TerraformContext, planAndShow, terraformStep } from "./terraform-plan";
 import { checkVariables } from "./variable-check";

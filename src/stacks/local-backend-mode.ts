@@ -5,7 +5,7 @@
  * empty state and is for review only: never deploy with the switch on.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { OFFLINE_PROVIDER_SETTINGS } from "../plan/offline-provider-settings";
+import { OFFLINE_PROVIDER_SETTINGS } from "../terraform/offline-provider-settings";
 import type { TerraformStack } from "cdktf";
 
 export const LOCAL_BACKEND_SETTING = { env: "ORDERS_LOCAL_BACKEND", context: "localBackend" } as const;
