@@ -13,6 +13,7 @@ export function startupReport(runtime: LocalRuntime, stackFile: string, startedM
   return [
     `Stack ${runtime.stackName} from ${stackFile}: region ${runtime.region}, account 000000000000 (local)`,
     `Variables: ${vars.join(", ")}`,
+    ...runtime.variables.warnings.map((w) => `warning: ${w}`),
     ...formatInventory(runtime.inventory),
     ...(runtime.notEmulated.length > 0 ? ["Streams and pipes, not emulated:", ...runtime.notEmulated.map((line) => `  ${line}`)] : []),
     `Endpoints: DynamoDB ${runtime.endpoints.dynamodb} (dynalite), EventBridge PutEvents ${runtime.endpoints.eventbridge}`,
