@@ -52,7 +52,6 @@ describe("handler bundles", () => {
         AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
         AWS_XRAY_CONTEXT_MISSING: "IGNORE_ERROR",
         ORDERS_TABLE_NAME: "orders",
-        EVENT_BUS_NAME: "bus",
         POWERTOOLS_LOG_LEVEL: "SILENT",
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         ...env,

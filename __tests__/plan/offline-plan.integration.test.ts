@@ -119,7 +119,7 @@ describeOffline("offline plan of the synthesized dev stack (real terraform, real
       "- `aws_iam_role_policy.order-service_role_policy_7AB5A7ED` (order-service/role/policy): created",
     );
     expect(review).toMatch(
-      /\*\*added\*\* `RecordOrders`: Allow `dynamodb:GetItem`, `dynamodb:PutItem`, `dynamodb:UpdateItem` on `\$\{aws_dynamodb_table\.orders-table_[0-9A-F]+\.arn\}`/,
+      /\*\*added\*\* `RecordOrders`: Allow `dynamodb:GetItem`, `dynamodb:PutItem` on `\$\{aws_dynamodb_table\.orders-table_[0-9A-F]+\.arn\}`/,
     );
     expect(review).toMatch(/\*\*added\*\*: Allow to `Service:lambda\.amazonaws\.com` `sts:AssumeRole`/);
     expect(review).toContain("Nothing is replaced or destroyed.");

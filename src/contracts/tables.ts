@@ -36,7 +36,6 @@ export const EnvVar = {
   catalogueTable: "CATALOGUE_TABLE_NAME",
   paymentsTable: "PAYMENTS_TABLE_NAME",
   idempotencyTable: "IDEMPOTENCY_TABLE_NAME",
-  eventBusName: "EVENT_BUS_NAME",
 } as const;
 
 export const TableEnvVar: Record<TableName, string> = {
