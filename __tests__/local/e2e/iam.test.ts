@@ -5,12 +5,13 @@
  * function's dynamodb:UpdateItem, the second (a declined payment) the state machine's
  * events:PutEvents.
  */
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 import { itemsOf, order, startPipeline, type RunningPipeline } from "./support";
+import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 
 /** Removes `action` from every statement of the role policies whose address contains `roleHint`. */
 function withoutPermission(document: StackDocument, roleHint: string, action: string): void {
-  const policies = (document.resource as Record<string, Record<string, Record<string, unknown>>>).aws_iam_role_policy ?? {};
+  const policies =
+    (document.resource as Record<string, Record<string, Record<string, unknown>>>).aws_iam_role_policy ?? {};
   const matching = Object.entries(policies).filter(([name]) => name.includes(roleHint));
   if (matching.length === 0) throw new Error(`no aws_iam_role_policy named like ${roleHint}`);
   for (const [, config] of matching) {
@@ -32,8 +33,10 @@ beforeAll(async () => {
 });
 afterAll(() => pipeline?.stop());
 
-const executionOf = (orderId: string) => pipeline.runtime.executions().find((e) => JSON.stringify(e.input).includes(orderId));
-const storedStatus = async (orderId: string) => (await itemsOf(pipeline.runtime, "orders")).find((i) => i.orderId === orderId)?.status;
+const executionOf = (orderId: string) =>
+  pipeline.runtime.executions().find((e) => JSON.stringify(e.input).includes(orderId));
+const storedStatus = async (orderId: string) =>
+  (await itemsOf(pipeline.runtime, "orders")).find((i) => i.orderId === orderId)?.status;
 
 it("a function role without dynamodb:UpdateItem: the handler gets AccessDeniedException and the order stops", async () => {
   const outcome = await pipeline.submit(order({ customerId: "cust-iam", idempotencyKey: "iam-fn-1" }));
@@ -41,7 +44,9 @@ it("a function role without dynamodb:UpdateItem: the handler gets AccessDeniedEx
   const execution = executionOf(orderId);
   expect(execution?.status).toBe("FAILED");
   // What the inventory handler received, as the DynamoDB client raises it on AWS.
-  const invocations = pipeline.runtime.trace.records.filter((r) => r.kind === "function-invoked" && r.functionName === "orders-dev-inventory");
+  const invocations = pipeline.runtime.trace.records.filter(
+    (r) => r.kind === "function-invoked" && r.functionName === "orders-dev-inventory",
+  );
   const denied = invocations.find((r) => r.kind === "function-invoked" && r.errorType === "AccessDeniedException");
   expect(denied).toBeDefined();
   expect(denied?.kind === "function-invoked" && denied.errorMessage).toMatch(
@@ -59,5 +64,7 @@ it("a state machine role without events:PutEvents: the Task fails with EventBrid
   );
   // The order was marked FAILED before the publish was refused; the outcome event never left.
   expect(await storedStatus(outcome.orderId as string)).toBe("FAILED");
-  expect(pipeline.runtime.trace.records.some((r) => r.kind === "event-rejected" && r.errorCode === "AccessDeniedException")).toBe(true);
+  expect(
+    pipeline.runtime.trace.records.some((r) => r.kind === "event-rejected" && r.errorCode === "AccessDeniedException"),
+  ).toBe(true);
 });

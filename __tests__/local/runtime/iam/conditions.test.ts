@@ -7,9 +7,15 @@
 import { conditionHolds, parseOperator } from "../../../../src/local/runtime/iam/conditions";
 import type { ContextValue } from "../../../../src/local/runtime/iam/policy";
 
-const ctx = (entries: Record<string, ContextValue> = {}) => new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), v]));
-const holds = (operator: string, key: string, values: string | string[], context: Record<string, ContextValue> = {}, variables = true) =>
-  conditionHolds({ operator, key, values: typeof values === "string" ? [values] : values }, ctx(context), variables);
+const ctx = (entries: Record<string, ContextValue> = {}) =>
+  new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), v]));
+const holds = (
+  operator: string,
+  key: string,
+  values: string | string[],
+  context: Record<string, ContextValue> = {},
+  variables = true,
+) => conditionHolds({ operator, key, values: typeof values === "string" ? [values] : values }, ctx(context), variables);
 
 describe("string operators [ops]", () => {
   // [ops] "StringEquals": { "aws:PrincipalTag/job-category": "iamuser-admin" }
@@ -22,9 +28,21 @@ describe("string operators [ops]", () => {
   });
 
   test("StringEquals is case-sensitive in the value and case-insensitive in the key name", () => {
-    expect(holds("StringEquals", "AWS:PRINCIPALTAG/job-category", "iamuser-admin", { "aws:PrincipalTag/job-category": "iamuser-admin" })).toBe(true);
-    expect(holds("StringEquals", "aws:PrincipalTag/job-category", "iamuser-admin", { "aws:PrincipalTag/job-category": "IAMUser-Admin" })).toBe(false);
-    expect(holds("StringEqualsIgnoreCase", "aws:PrincipalTag/job-category", "iamuser-admin", { "aws:PrincipalTag/job-category": "IAMUser-Admin" })).toBe(true);
+    expect(
+      holds("StringEquals", "AWS:PRINCIPALTAG/job-category", "iamuser-admin", {
+        "aws:PrincipalTag/job-category": "iamuser-admin",
+      }),
+    ).toBe(true);
+    expect(
+      holds("StringEquals", "aws:PrincipalTag/job-category", "iamuser-admin", {
+        "aws:PrincipalTag/job-category": "IAMUser-Admin",
+      }),
+    ).toBe(false);
+    expect(
+      holds("StringEqualsIgnoreCase", "aws:PrincipalTag/job-category", "iamuser-admin", {
+        "aws:PrincipalTag/job-category": "IAMUser-Admin",
+      }),
+    ).toBe(true);
   });
 
   // [ops] "If the policy condition requires that the key is not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition is true."
@@ -41,7 +59,12 @@ describe("string operators [ops]", () => {
     ["home/JohnDoe/", true],
     ["home/Mary/", false],
   ])("StringLike s3:prefix with policy variable ${aws:username}=JohnDoe, prefix %j: %s", (prefix, expected) => {
-    expect(holds("StringLike", "s3:prefix", ["", "home/", "home/${aws:username}/"], { "s3:prefix": prefix, "aws:username": "JohnDoe" })).toBe(expected);
+    expect(
+      holds("StringLike", "s3:prefix", ["", "home/", "home/${aws:username}/"], {
+        "s3:prefix": prefix,
+        "aws:username": "JohnDoe",
+      }),
+    ).toBe(expected);
   });
 
   test("StringLike: * runs of characters, ? one character; a variable's value is literal", () => {
@@ -53,7 +76,9 @@ describe("string operators [ops]", () => {
 
   test("a policy variable with no value makes the value not match, unless it has a default", () => {
     expect(holds("StringEquals", "s3:prefix", "home/${aws:username}/", { "s3:prefix": "home//" })).toBe(false);
-    expect(holds("StringEquals", "s3:prefix", "home/${aws:username, 'nobody'}/", { "s3:prefix": "home/nobody/" })).toBe(true);
+    expect(holds("StringEquals", "s3:prefix", "home/${aws:username, 'nobody'}/", { "s3:prefix": "home/nobody/" })).toBe(
+      true,
+    );
   });
 });
 
@@ -82,7 +107,9 @@ describe("numeric, date, Bool, binary, IP and ARN operators [ops]", () => {
     ["2019-12-31T23:59:59Z", false],
     ["1577836802", true], // epoch seconds are dates too
   ])("DateGreaterThan aws:TokenIssueTime 2020-01-01T00:00:01Z with %s: %s", (value, expected) => {
-    expect(holds("DateGreaterThan", "aws:TokenIssueTime", "2020-01-01T00:00:01Z", { "aws:TokenIssueTime": value })).toBe(expected);
+    expect(
+      holds("DateGreaterThan", "aws:TokenIssueTime", "2020-01-01T00:00:01Z", { "aws:TokenIssueTime": value }),
+    ).toBe(expected);
   });
 
   test("the other date operators", () => {
@@ -103,7 +130,9 @@ describe("numeric, date, Bool, binary, IP and ARN operators [ops]", () => {
 
   // [ops] "BinaryEquals": { "key": "QmluYXJ5VmFsdWVJbkJhc2U2NA==" }
   test("BinaryEquals compares the base-64 encoded values", () => {
-    expect(holds("BinaryEquals", "key", "QmluYXJ5VmFsdWVJbkJhc2U2NA==", { key: "QmluYXJ5VmFsdWVJbkJhc2U2NA==" })).toBe(true);
+    expect(holds("BinaryEquals", "key", "QmluYXJ5VmFsdWVJbkJhc2U2NA==", { key: "QmluYXJ5VmFsdWVJbkJhc2U2NA==" })).toBe(
+      true,
+    );
     expect(holds("BinaryEquals", "key", "QmluYXJ5VmFsdWVJbkJhc2U2NA==", { key: "QmluYXJ5" })).toBe(false);
   });
 
@@ -114,8 +143,12 @@ describe("numeric, date, Bool, binary, IP and ARN operators [ops]", () => {
     ["2001:db8:1234:5678::1", true],
     ["2001:db8:1234:5679::1", false],
   ])("IpAddress aws:SourceIp [203.0.113.0/24, 2001:DB8:1234:5678::/64] with %s: %s", (ip, expected) => {
-    expect(holds("IpAddress", "aws:SourceIp", ["203.0.113.0/24", "2001:DB8:1234:5678::/64"], { "aws:SourceIp": ip })).toBe(expected);
-    expect(holds("NotIpAddress", "aws:SourceIp", ["203.0.113.0/24", "2001:DB8:1234:5678::/64"], { "aws:SourceIp": ip })).toBe(!expected);
+    expect(
+      holds("IpAddress", "aws:SourceIp", ["203.0.113.0/24", "2001:DB8:1234:5678::/64"], { "aws:SourceIp": ip }),
+    ).toBe(expected);
+    expect(
+      holds("NotIpAddress", "aws:SourceIp", ["203.0.113.0/24", "2001:DB8:1234:5678::/64"], { "aws:SourceIp": ip }),
+    ).toBe(!expected);
   });
 
   // [ops] "ArnEquals": { "aws:SourceArn": "arn:aws:sns:REGION:123456789012:TOPIC-ID" } in a queue policy;
@@ -155,12 +188,24 @@ describe("...IfExists and Null [ops]", () => {
 describe("several values, several keys, negation [multi]", () => {
   // [multi] "If a single condition operator includes multiple values for a context key, those values are evaluated using a logical OR."
   test("values of one key are ORed", () => {
-    expect(holds("StringEquals", "aws:PrincipalTag/department", ["finance", "hr", "legal"], { "aws:PrincipalTag/department": "hr" })).toBe(true);
+    expect(
+      holds("StringEquals", "aws:PrincipalTag/department", ["finance", "hr", "legal"], {
+        "aws:PrincipalTag/department": "hr",
+      }),
+    ).toBe(true);
   });
   // [multi] "If a single negated matching condition operator includes multiple values for a context key, those values are evaluated using a logical NOR."
   test("values of a negated operator are NORed", () => {
-    expect(holds("StringNotEquals", "aws:PrincipalTag/department", ["finance", "hr"], { "aws:PrincipalTag/department": "hr" })).toBe(false);
-    expect(holds("StringNotEquals", "aws:PrincipalTag/department", ["finance", "hr"], { "aws:PrincipalTag/department": "legal" })).toBe(true);
+    expect(
+      holds("StringNotEquals", "aws:PrincipalTag/department", ["finance", "hr"], {
+        "aws:PrincipalTag/department": "hr",
+      }),
+    ).toBe(false);
+    expect(
+      holds("StringNotEquals", "aws:PrincipalTag/department", ["finance", "hr"], {
+        "aws:PrincipalTag/department": "legal",
+      }),
+    ).toBe(true);
   });
 });
 
@@ -173,7 +218,14 @@ describe("set operators on multivalued keys [set]", () => {
     [[], true], // "ForAllValues ... returns true if there are no keys in the request"
     [undefined, true],
   ])("ForAllValues:StringEquals aws:TagKeys with %j: %s", (tags, expected) => {
-    expect(holds("ForAllValues:StringEquals", "aws:TagKeys", ["environment", "cost-center"], tags === undefined ? {} : { "aws:TagKeys": tags })).toBe(expected);
+    expect(
+      holds(
+        "ForAllValues:StringEquals",
+        "aws:TagKeys",
+        ["environment", "cost-center"],
+        tags === undefined ? {} : { "aws:TagKeys": tags },
+      ),
+    ).toBe(expected);
   });
 
   // [set] "ForAnyValue:StringEquals": { "aws:TagKeys": ["environment", "cost-center"] }
@@ -183,17 +235,35 @@ describe("set operators on multivalued keys [set]", () => {
     [[], false],
     [undefined, false], // "If the key ... is not present, the condition returns false"
   ])("ForAnyValue:StringEquals aws:TagKeys with %j: %s", (tags, expected) => {
-    expect(holds("ForAnyValue:StringEquals", "aws:TagKeys", ["environment", "cost-center"], tags === undefined ? {} : { "aws:TagKeys": tags })).toBe(expected);
+    expect(
+      holds(
+        "ForAnyValue:StringEquals",
+        "aws:TagKeys",
+        ["environment", "cost-center"],
+        tags === undefined ? {} : { "aws:TagKeys": tags },
+      ),
+    ).toBe(expected);
   });
 
   test("ForAllValues with a negated operator: no request value may match any policy value", () => {
-    expect(holds("ForAllValues:StringNotLike", "aws:TagKeys", ["secret*"], { "aws:TagKeys": ["env", "team"] })).toBe(true);
-    expect(holds("ForAllValues:StringNotLike", "aws:TagKeys", ["secret*"], { "aws:TagKeys": ["env", "secret-x"] })).toBe(false);
+    expect(holds("ForAllValues:StringNotLike", "aws:TagKeys", ["secret*"], { "aws:TagKeys": ["env", "team"] })).toBe(
+      true,
+    );
+    expect(
+      holds("ForAllValues:StringNotLike", "aws:TagKeys", ["secret*"], { "aws:TagKeys": ["env", "secret-x"] }),
+    ).toBe(false);
   });
 });
 
 describe("operators IAM knows", () => {
-  test.each(["StringEquals", "ForAnyValue:StringLikeIfExists", "ForAllValues:ArnLike", "NumericLessThanIfExists", "Null", "BinaryEquals"])("%s is an operator", (op) => {
+  test.each([
+    "StringEquals",
+    "ForAnyValue:StringLikeIfExists",
+    "ForAllValues:ArnLike",
+    "NumericLessThanIfExists",
+    "Null",
+    "BinaryEquals",
+  ])("%s is an operator", (op) => {
     expect(parseOperator(op)).toBeDefined();
   });
   test.each(["StringEqual", "ForSomeValue:StringEquals", "NullIfExists", "Arn"])("%s is not", (op) => {

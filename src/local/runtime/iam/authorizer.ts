@@ -53,7 +53,11 @@ export class Authorizer {
     readonly policies: StackPolicies,
     readonly options: AuthorizerOptions,
   ) {
-    const all: Policy[] = [...[...policies.identity.values()].flat(), ...policies.trust.values(), ...[...policies.resource.values()].flat()];
+    const all: Policy[] = [
+      ...[...policies.identity.values()].flat(),
+      ...policies.trust.values(),
+      ...[...policies.resource.values()].flat(),
+    ];
     for (const p of all) for (const k of referencedKeys(p)) this.referenced.add(k);
   }
 
@@ -65,7 +69,12 @@ export class Authorizer {
   session(roleArn: string, sessionName: string): Principal {
     const role = /:role\/(?:.*\/)?([^/]+)$/.exec(roleArn)?.[1] ?? roleArn;
     const account = /^arn:aws[a-z-]*:iam::(\d+):/.exec(roleArn)?.[1] ?? this.options.accountId;
-    return { kind: "role-session", account, roleArn, arn: `arn:aws:sts::${account}:assumed-role/${role}/${sessionName}` };
+    return {
+      kind: "role-session",
+      account,
+      roleArn,
+      arn: `arn:aws:sts::${account}:assumed-role/${role}/${sessionName}`,
+    };
   }
 
   /**
@@ -73,7 +82,12 @@ export class Authorizer {
    * undefined. `sts:AssumeRole` is judged against the role's trust policy. In `warn` mode a denial
    * is reported (once per distinct request) and the call goes through; `off` evaluates nothing.
    */
-  authorize(principal: Principal, action: string, resource: string, context: Readonly<Record<string, ContextValue>> = {}): Denial | undefined {
+  authorize(
+    principal: Principal,
+    action: string,
+    resource: string,
+    context: Readonly<Record<string, ContextValue>> = {},
+  ): Denial | undefined {
     if (this.options.mode === "off") return undefined;
     const full = this.context(principal, context);
     const relevant = [...full].filter(([k]) => this.referenced.has(k)).sort(([a], [b]) => (a < b ? -1 : 1));

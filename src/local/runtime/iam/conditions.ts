@@ -6,11 +6,13 @@ type Matcher = (requestValue: string, policyValue: string, context: RequestConte
 const num = (s: string) => (s.trim() === "" ? NaN : Number(s));
 /** Dates as IAM reads them: ISO 8601, or epoch seconds. */
 const date = (s: string) => (/^\d+$/.test(s) ? Number(s) * 1000 : Date.parse(s));
-const compare = (parse: (s: string) => number, test: (a: number, b: number) => boolean): Matcher => (r, p) => {
-  const a = parse(r);
-  const b = parse(p);
-  return !Number.isNaN(a) && !Number.isNaN(b) && test(a, b);
-};
+const compare =
+  (parse: (s: string) => number, test: (a: number, b: number) => boolean): Matcher =>
+  (r, p) => {
+    const a = parse(r);
+    const b = parse(p);
+    return !Number.isNaN(a) && !Number.isNaN(b) && test(a, b);
+  };
 
 /** A condition value with its policy variables replaced; undefined when one has no value. */
 function substitute(value: string, context: RequestContext | undefined): string | undefined {
@@ -133,7 +135,11 @@ export function parseOperator(operator: string): ParsedOperator | undefined {
  * negated one, unless `...IfExists` (then it passes); `Null` tests presence; `ForAnyValue:` needs
  * one request value to match, `ForAllValues:` every one (and passes on a missing or empty key).
  */
-export function conditionHolds(condition: { readonly operator: string; readonly key: string; readonly values: readonly string[] }, context: RequestContext, variables: boolean): boolean {
+export function conditionHolds(
+  condition: { readonly operator: string; readonly key: string; readonly values: readonly string[] },
+  context: RequestContext,
+  variables: boolean,
+): boolean {
   const op = parseOperator(condition.operator) as ParsedOperator;
   const raw = context.get(condition.key.toLowerCase());
   const requestValues = raw === undefined ? [] : typeof raw === "string" ? [raw] : raw;

@@ -62,7 +62,11 @@ function inList(patterns: readonly string[], matches: (p: string) => boolean): b
 /** Whether a statement applies to the request (Action, Resource, Condition; Principal is judged by the caller). */
 function applies(statement: Statement, policy: Policy, request: AuthorizationRequest): boolean {
   const { action, resource, context } = request;
-  if (statement.action ? !inList(statement.action, (p) => actionMatches(p, action)) : inList(statement.notAction as readonly string[], (p) => actionMatches(p, action))) {
+  if (
+    statement.action
+      ? !inList(statement.action, (p) => actionMatches(p, action))
+      : inList(statement.notAction as readonly string[], (p) => actionMatches(p, action))
+  ) {
     return false;
   }
   const variables = policy.version === "2012-10-17" ? context : undefined;
@@ -73,7 +77,11 @@ function applies(statement: Statement, policy: Policy, request: AuthorizationReq
 }
 
 /** Scans a policy: an applying Deny, else the strongest applying Allow. */
-function scan(policies: readonly Policy[], request: AuthorizationRequest, resourceBased: boolean): { deny: boolean; allow?: "direct" | "account" } {
+function scan(
+  policies: readonly Policy[],
+  request: AuthorizationRequest,
+  resourceBased: boolean,
+): { deny: boolean; allow?: "direct" | "account" } {
   let allow: "direct" | "account" | undefined;
   for (const policy of policies) {
     for (const s of policy.statements) {
@@ -100,14 +108,21 @@ function scan(policies: readonly Policy[], request: AuthorizationRequest, resour
  * A service principal has no identity-based policies: only a resource-based (or trust) policy can
  * let it in.
  */
-export function evaluate(request: AuthorizationRequest, policies: { readonly identity: readonly Policy[]; readonly resource: readonly Policy[] }): Decision {
+export function evaluate(
+  request: AuthorizationRequest,
+  policies: { readonly identity: readonly Policy[]; readonly resource: readonly Policy[] },
+): Decision {
   const identity = request.principal.kind === "service" ? { deny: false } : scan(policies.identity, request, false);
   if (identity.deny) return { allowed: false, explicit: true, in: "identity-based" };
   const resource = scan(policies.resource, request, true);
   if (resource.deny) return { allowed: false, explicit: true, in: "resource-based" };
   if (resource.allow === "direct") return { allowed: true, by: "resource-based" };
   if (identity.allow) return { allowed: true, by: "identity-based" };
-  return { allowed: false, explicit: false, missing: request.principal.kind === "service" ? "resource-based" : "identity-based" };
+  return {
+    allowed: false,
+    explicit: false,
+    missing: request.principal.kind === "service" ? "resource-based" : "identity-based",
+  };
 }
 
 /**
@@ -119,5 +134,7 @@ export function evaluate(request: AuthorizationRequest, policies: { readonly ide
 export function denialMessage(request: AuthorizationRequest, decision: Extract<Decision, { allowed: false }>): string {
   const who = request.principal.kind === "service" ? request.principal.service : request.principal.arn;
   const head = `User: ${who} is not authorized to perform: ${request.action} on resource: ${request.resource}`;
-  return decision.explicit ? `${head} with an explicit deny in a ${decision.in} policy` : `${head} because no ${decision.missing} policy allows the ${request.action} action`;
+  return decision.explicit
+    ? `${head} with an explicit deny in a ${decision.in} policy`
+    : `${head} because no ${decision.missing} policy allows the ${request.action} action`;
 }

@@ -1,16 +1,27 @@
 import { randomUUID } from "node:crypto";
-import type { DynamoDbGuard } from "../dynamodb/dynalite-server";
 import { DynamoDBError } from "../dynamodb/json-client";
-import type { EventsCaller, PutEventsAuthorizer, RuleSpec, TargetSpec } from "../eventbridge/bus";
 import { functionAccessKeyId } from "../lambda/environment";
 import { LambdaServiceError } from "../lambda/local-function";
+import { Authorizer, randomSessionName } from "./authorizer";
+import {
+  dynamoDbPermissions,
+  dynamoDbTableRefs,
+  putEventsPermission,
+  RequiredPermission,
+  sourceContext,
+} from "./service-calls";
+import type { DynamoDbGuard } from "../dynamodb/dynalite-server";
+import type { EventsCaller, PutEventsAuthorizer, RuleSpec, TargetSpec } from "../eventbridge/bus";
 import type { DeclaredFunction, DeclaredPipe, DeclaredStateMachine, StackModel } from "../stack-model";
 import type { TaskBackends } from "../stepfunctions/task-bindings";
-import { Authorizer, randomSessionName } from "./authorizer";
 import type { Principal } from "./evaluate";
-import { dynamoDbPermissions, dynamoDbTableRefs, putEventsPermission, RequiredPermission, sourceContext } from "./service-calls";
 
-const SERVICE = { lambda: "lambda.amazonaws.com", states: "states.amazonaws.com", events: "events.amazonaws.com", pipes: "pipes.amazonaws.com" } as const;
+const SERVICE = {
+  lambda: "lambda.amazonaws.com",
+  states: "states.amazonaws.com",
+  events: "events.amazonaws.com",
+  pipes: "pipes.amazonaws.com",
+} as const;
 
 /** What a pipe's role must be allowed on a DynamoDB stream source (EventBridge Pipes user guide, "DynamoDB stream as a source"). */
 const STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"] as const;
@@ -47,12 +58,27 @@ export class RuntimeIam {
   deploymentProblems(): string[] {
     const problems: string[] = [];
     for (const fn of this.model.functions) {
-      const denial = this.authorizer.authorize({ kind: "service", service: SERVICE.lambda }, "sts:AssumeRole", fn.roleArn);
-      if (denial) problems.push(`${fn.address}: the role defined for the function cannot be assumed by Lambda (${denial.message})`);
+      const denial = this.authorizer.authorize(
+        { kind: "service", service: SERVICE.lambda },
+        "sts:AssumeRole",
+        fn.roleArn,
+      );
+      if (denial)
+        problems.push(
+          `${fn.address}: the role defined for the function cannot be assumed by Lambda (${denial.message})`,
+        );
     }
     for (const sm of this.model.stateMachines) {
-      const denial = this.authorizer.authorize({ kind: "service", service: SERVICE.states }, "sts:AssumeRole", sm.roleArn, sourceContext(sm.arn, this.account.accountId));
-      if (denial) problems.push(`${sm.address}: Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role (${denial.message})`);
+      const denial = this.authorizer.authorize(
+        { kind: "service", service: SERVICE.states },
+        "sts:AssumeRole",
+        sm.roleArn,
+        sourceContext(sm.arn, this.account.accountId),
+      );
+      if (denial)
+        problems.push(
+          `${sm.address}: Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role (${denial.message})`,
+        );
     }
     for (const pipe of this.model.pipes) {
       const denial = this.authorizer.authorize({ kind: "service", service: SERVICE.pipes }, "sts:AssumeRole", pipe.roleArn, sourceContext(pipe.arn, this.account.accountId));
@@ -93,9 +119,17 @@ export class RuntimeIam {
       authorize: (accessKeyId, operation, refs) => {
         const fn = this.functionsByKey.get(accessKeyId);
         if (!fn) return undefined;
-        const message = this.check(this.functionPrincipals.get(fn.name) as Principal, dynamoDbPermissions(operation, refs, this.account));
+        const message = this.check(
+          this.functionPrincipals.get(fn.name) as Principal,
+          dynamoDbPermissions(operation, refs, this.account),
+        );
         // DynamoDB answers HTTP 400 with this body (the shape a DynamoDB AccessDeniedException has on the wire).
-        return message ? { status: 400, body: JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", Message: message }) } : undefined;
+        return message
+          ? {
+              status: 400,
+              body: JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", Message: message }),
+            }
+          : undefined;
       },
     };
   }
@@ -116,7 +150,9 @@ export class RuntimeIam {
 
   /** EventBridge sending a rule's failed event to the target's dead-letter queue (the queue policy decides). */
   readonly deadLetter = (rule: RuleSpec, queueArn: string): string | undefined =>
-    this.check({ kind: "service", service: SERVICE.events }, [{ action: "sqs:SendMessage", resource: queueArn, context: sourceContext(rule.arn, this.account.accountId) }]);
+    this.check({ kind: "service", service: SERVICE.events }, [
+      { action: "sqs:SendMessage", resource: queueArn, context: sourceContext(rule.arn, this.account.accountId) },
+    ]);
 
   /** Lambda sending an asynchronous invocation's record to a destination or dead-letter queue, as the function's role. */
   functionSend(functionName: string): (queueArn: string) => string | undefined {
@@ -126,7 +162,13 @@ export class RuntimeIam {
 
   /** EventBridge invoking a function for a rule: the function's resource-based policy (aws_lambda_permission) decides. */
   invokeFromRule(rule: RuleSpec, functionArn: string): string | undefined {
-    return this.check({ kind: "service", service: SERVICE.events }, [{ action: "lambda:InvokeFunction", resource: functionArn, context: sourceContext(rule.arn, this.account.accountId) }]);
+    return this.check({ kind: "service", service: SERVICE.events }, [
+      {
+        action: "lambda:InvokeFunction",
+        resource: functionArn,
+        context: sourceContext(rule.arn, this.account.accountId),
+      },
+    ]);
   }
 
   /**
@@ -134,12 +176,16 @@ export class RuntimeIam {
    * must let events.amazonaws.com in), then calls states:StartExecution as that role.
    */
   startExecutionFromRule(rule: RuleSpec, target: TargetSpec, stateMachineArn: string): string | undefined {
-    if (!target.roleArn) return `the target ${target.id} of rule ${rule.name} has no role_arn: EventBridge needs a role to start ${stateMachineArn}`;
+    if (!target.roleArn)
+      return `the target ${target.id} of rule ${rule.name} has no role_arn: EventBridge needs a role to start ${stateMachineArn}`;
     const context = sourceContext(rule.arn, this.account.accountId);
-    const assumed = this.check({ kind: "service", service: SERVICE.events }, [{ action: "sts:AssumeRole", resource: target.roleArn, context }]);
+    const assumed = this.check({ kind: "service", service: SERVICE.events }, [
+      { action: "sts:AssumeRole", resource: target.roleArn, context },
+    ]);
     if (assumed) return assumed;
     let session = this.eventsSessions.get(target.roleArn);
-    if (!session) this.eventsSessions.set(target.roleArn, (session = this.authorizer.session(target.roleArn, randomSessionName())));
+    if (!session)
+      this.eventsSessions.set(target.roleArn, (session = this.authorizer.session(target.roleArn, randomSessionName())));
     return this.check(session, [{ action: "states:StartExecution", resource: stateMachineArn }]);
   }
 
@@ -150,11 +196,16 @@ export class RuntimeIam {
    */
   stateMachineBackends(sm: DeclaredStateMachine, backends: TaskBackends): TaskBackends {
     const principal = this.authorizer.session(sm.roleArn, randomSessionName());
-    const functionArn = (ref: string) => (ref.startsWith("arn:") ? ref : `arn:aws:lambda:${this.account.region}:${this.account.accountId}:function:${ref}`);
+    const functionArn = (ref: string) =>
+      ref.startsWith("arn:") ? ref : `arn:aws:lambda:${this.account.region}:${this.account.accountId}:function:${ref}`;
     const lambdaDenied = (ref: string) => {
       const message = this.check(principal, [{ action: "lambda:InvokeFunction", resource: functionArn(ref) }]);
       return message
-        ? new LambdaServiceError("AWSLambdaException", `${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`, 403)
+        ? new LambdaServiceError(
+            "AWSLambdaException",
+            `${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`,
+            403,
+          )
         : undefined;
     };
     return {
@@ -168,8 +219,13 @@ export class RuntimeIam {
         backends.invokeFunctionAsync(ref, payload, caller);
       },
       dynamodb: (operation, request) => {
-        const message = this.check(principal, dynamoDbPermissions(operation, dynamoDbTableRefs(operation, request), this.account));
-        return message ? Promise.reject(new DynamoDBError("AccessDeniedException", message, 400)) : backends.dynamodb(operation, request);
+        const message = this.check(
+          principal,
+          dynamoDbPermissions(operation, dynamoDbTableRefs(operation, request), this.account),
+        );
+        return message
+          ? Promise.reject(new DynamoDBError("AccessDeniedException", message, 400))
+          : backends.dynamodb(operation, request);
       },
       putEvents: (entries) => backends.putEvents(entries, { principal }),
       sqsSendMessage: (queueUrl, body) => {

@@ -11,7 +11,13 @@ export interface RequiredPermission {
 export type DynamoDbTableRef = readonly [operation: string, table: string, index: string];
 
 /** The member names of TransactWriteItems / TransactGetItems and the actions they need. */
-const TRANSACT_ACTIONS: Readonly<Record<string, string>> = { Put: "PutItem", Update: "UpdateItem", Delete: "DeleteItem", ConditionCheck: "ConditionCheckItem", Get: "GetItem" };
+const TRANSACT_ACTIONS: Readonly<Record<string, string>> = {
+  Put: "PutItem",
+  Update: "UpdateItem",
+  Delete: "DeleteItem",
+  ConditionCheck: "ConditionCheckItem",
+  Get: "GetItem",
+};
 
 /**
  * The tables a DynamoDB JSON request names, as `[operation, table, index]`: `TableName` (with
@@ -21,8 +27,12 @@ const TRANSACT_ACTIONS: Readonly<Record<string, string>> = { Put: "PutItem", Upd
 export function dynamoDbTableRefs(operation: string, body: unknown): DynamoDbTableRef[] {
   if (!body || typeof body !== "object") return [];
   const b = body as { TableName?: unknown; IndexName?: unknown; RequestItems?: unknown; TransactItems?: unknown };
-  if (typeof b.TableName === "string") return [[operation, b.TableName, typeof b.IndexName === "string" ? b.IndexName : ""]];
-  if (b.RequestItems && typeof b.RequestItems === "object") return Object.keys(b.RequestItems).sort().map((t): DynamoDbTableRef => [operation, t, ""]);
+  if (typeof b.TableName === "string")
+    return [[operation, b.TableName, typeof b.IndexName === "string" ? b.IndexName : ""]];
+  if (b.RequestItems && typeof b.RequestItems === "object")
+    return Object.keys(b.RequestItems)
+      .sort()
+      .map((t): DynamoDbTableRef => [operation, t, ""]);
   if (Array.isArray(b.TransactItems)) {
     return b.TransactItems.map((item: Record<string, { TableName?: unknown }>): DynamoDbTableRef => {
       const member = Object.keys(item ?? {})[0] ?? "";
@@ -38,7 +48,11 @@ export function dynamoDbTableRefs(operation: string, body: unknown): DynamoDbTab
  * Query or Scan of an index); a transaction needs its members' item actions; an operation naming no
  * table (ListTables) is authorized on `*`.
  */
-export function dynamoDbPermissions(operation: string, refs: readonly DynamoDbTableRef[], account: { readonly accountId: string; readonly region: string }): RequiredPermission[] {
+export function dynamoDbPermissions(
+  operation: string,
+  refs: readonly DynamoDbTableRef[],
+  account: { readonly accountId: string; readonly region: string },
+): RequiredPermission[] {
   const tableArn = (table: string) => `arn:aws:dynamodb:${account.region}:${account.accountId}:table/${table}`;
   if (refs.length === 0) return [{ action: `dynamodb:${operation}`, resource: "*" }];
   const transact = operation === "TransactWriteItems" || operation === "TransactGetItems";
@@ -52,11 +66,17 @@ export function dynamoDbPermissions(operation: string, refs: readonly DynamoDbTa
  * What one PutEvents entry needs: events:PutEvents on the bus, with `events:source` and
  * `events:detail-type` set from the entry (EventBridge user guide, "Using IAM policy conditions").
  */
-export function putEventsPermission(entry: { readonly Source?: string; readonly DetailType?: string }, busArn: string): RequiredPermission {
+export function putEventsPermission(
+  entry: { readonly Source?: string; readonly DetailType?: string },
+  busArn: string,
+): RequiredPermission {
   return {
     action: "events:PutEvents",
     resource: busArn,
-    context: { ...(entry.Source ? { "events:source": entry.Source } : {}), ...(entry.DetailType ? { "events:detail-type": entry.DetailType } : {}) },
+    context: {
+      ...(entry.Source ? { "events:source": entry.Source } : {}),
+      ...(entry.DetailType ? { "events:detail-type": entry.DetailType } : {}),
+    },
   };
 }
 

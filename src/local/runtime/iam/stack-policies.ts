@@ -1,7 +1,7 @@
-import type { StackModel } from "../stack-model";
-import type { TerraformReferences } from "../terraform/references";
 import { ResourceConfig, StackDocument, resourcesOfType } from "../terraform/stack";
 import { Policy, PolicyError, parsePolicy } from "./policy";
+import type { StackModel } from "../stack-model";
+import type { TerraformReferences } from "../terraform/references";
 
 /** The policies of a synthesized stack, by whom or what they govern. */
 export interface StackPolicies {
@@ -28,7 +28,8 @@ export function readStackPolicies(
   model: StackModel,
   account: { readonly accountId: string; readonly region: string },
 ): StackPolicies {
-  const each = (type: string) => resourcesOfType(document, type).filter(([, c]) => !("count" in c) || refs.resolve(c.count) !== 0);
+  const each = (type: string) =>
+    resourcesOfType(document, type).filter(([, c]) => !("count" in c) || refs.resolve(c.count) !== 0);
   const str = (v: unknown, where: string) => refs.resolveString(v, where);
   const parse = (text: unknown, where: string, kind: "identity" | "resource") => {
     const resolved = typeof text === "string" ? str(text, where) : refs.resolveConcrete(text, where);
@@ -43,12 +44,18 @@ export function readStackPolicies(
   const customerPolicies = new Map<string, Policy>();
   for (const [name, c] of each("aws_iam_policy")) {
     const where = `aws_iam_policy.${name}`;
-    customerPolicies.set(str(refs.attribute("aws_iam_policy", name, "arn"), `${where}.arn`), parse(c.policy, `${where}.policy`, "identity"));
+    customerPolicies.set(
+      str(refs.attribute("aws_iam_policy", name, "arn"), `${where}.arn`),
+      parse(c.policy, `${where}.policy`, "identity"),
+    );
   }
   const attach = (roleArn: string, policyArn: string, where: string) => {
     const policy = customerPolicies.get(policyArn);
     if (policy) add(identity, roleArn, policy);
-    else unevaluated.push(`${where}: ${policyArn} is not a policy of this stack (an AWS managed policy?); its permissions are not known offline and grant nothing locally`);
+    else
+      unevaluated.push(
+        `${where}: ${policyArn} is not a policy of this stack (an AWS managed policy?); its permissions are not known offline and grant nothing locally`,
+      );
   };
 
   const roleByName = new Map<string, string>();
@@ -61,9 +68,13 @@ export function readStackPolicies(
     const inline = Array.isArray(c.inline_policy) ? c.inline_policy : c.inline_policy ? [c.inline_policy] : [];
     inline.forEach((p, i) => {
       const block = p as Record<string, unknown>;
-      if (block.policy !== undefined) add(identity, arn, parse(block.policy, `${where}.inline_policy[${i}]`, "identity"));
+      if (block.policy !== undefined)
+        add(identity, arn, parse(block.policy, `${where}.inline_policy[${i}]`, "identity"));
     });
-    const managed = c.managed_policy_arns === undefined ? [] : (refs.resolveConcrete(c.managed_policy_arns, `${where}.managed_policy_arns`) as string[]);
+    const managed =
+      c.managed_policy_arns === undefined
+        ? []
+        : (refs.resolveConcrete(c.managed_policy_arns, `${where}.managed_policy_arns`) as string[]);
     for (const p of managed ?? []) attach(arn, p, `${where}.managed_policy_arns`);
     if (c.permissions_boundary !== undefined) unevaluated.push(`${where}: its permissions boundary is not evaluated`);
   }
@@ -95,22 +106,35 @@ export function readStackPolicies(
     const principal = str(c.principal, `${where}.principal`);
     const condition: Record<string, Record<string, string>> = {};
     if (c.source_arn !== undefined) condition.ArnLike = { "AWS:SourceArn": str(c.source_arn, `${where}.source_arn`) };
-    if (c.source_account !== undefined) condition.StringEquals = { "AWS:SourceAccount": str(c.source_account, `${where}.source_account`) };
+    if (c.source_account !== undefined)
+      condition.StringEquals = { "AWS:SourceAccount": str(c.source_account, `${where}.source_account`) };
     const statement = {
       Sid: c.statement_id === undefined ? name : str(c.statement_id, `${where}.statement_id`),
       Effect: "Allow",
-      Principal: principal.endsWith(".amazonaws.com") ? { Service: principal } : principal === "*" ? "*" : { AWS: principal },
+      Principal: principal.endsWith(".amazonaws.com")
+        ? { Service: principal }
+        : principal === "*"
+          ? "*"
+          : { AWS: principal },
       Action: str(c.action, `${where}.action`),
       Resource: `${fn.arn}${qualifier}`,
       ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
     };
-    add(resource, `${fn.arn}${qualifier}`, parsePolicy({ Version: "2012-10-17", Statement: [statement] }, where, "resource"));
+    add(
+      resource,
+      `${fn.arn}${qualifier}`,
+      parsePolicy({ Version: "2012-10-17", Statement: [statement] }, where, "resource"),
+    );
   }
 
   for (const [name, c] of each("aws_sqs_queue")) {
     if (c.policy === undefined) continue;
     const where = `aws_sqs_queue.${name}`;
-    add(resource, str(refs.attribute("aws_sqs_queue", name, "arn"), `${where}.arn`), parse(c.policy, `${where}.policy`, "resource"));
+    add(
+      resource,
+      str(refs.attribute("aws_sqs_queue", name, "arn"), `${where}.arn`),
+      parse(c.policy, `${where}.policy`, "resource"),
+    );
   }
   for (const [name, c] of each("aws_sqs_queue_policy")) {
     const where = `aws_sqs_queue_policy.${name}`;
@@ -123,9 +147,14 @@ export function readStackPolicies(
     const where = `aws_cloudwatch_event_bus_policy.${name}`;
     const busName = c.event_bus_name === undefined ? "default" : str(c.event_bus_name, `${where}.event_bus_name`);
     const bare = /:event-bus\/(.+)$/.exec(busName)?.[1] ?? busName;
-    const arn = model.buses.find((b) => b.name === bare)?.arn ?? `arn:aws:events:${account.region}:${account.accountId}:event-bus/${bare}`;
+    const arn =
+      model.buses.find((b) => b.name === bare)?.arn ??
+      `arn:aws:events:${account.region}:${account.accountId}:event-bus/${bare}`;
     add(resource, arn, parse(c.policy, `${where}.policy`, "resource"));
   }
-  for (const [name] of each("aws_cloudwatch_event_permission")) unevaluated.push(`aws_cloudwatch_event_permission.${name}: bus permissions of this older form are not evaluated (use aws_cloudwatch_event_bus_policy)`);
+  for (const [name] of each("aws_cloudwatch_event_permission"))
+    unevaluated.push(
+      `aws_cloudwatch_event_permission.${name}: bus permissions of this older form are not evaluated (use aws_cloudwatch_event_bus_policy)`,
+    );
   return { identity, trust, resource, unevaluated };
 }
