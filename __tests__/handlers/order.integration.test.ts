@@ -1,13 +1,13 @@
-import { BUS_NAME, noSleep, startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { seedInventory } from "../../handlers/inventory/catalogue";
 import { createOrderHandler, type OrderView } from "../../handlers/order";
 import { MAX_ITEMS, MAX_ORDER_DETAIL_BYTES } from "../../handlers/order/schema";
 import { deriveOrderId, PUBLISH_FAILED_REASON } from "../../handlers/order/service";
 import { OrderPublishFailed, ValidationError, type FieldIssue } from "../../handlers/shared/errors";
 import { OrderCreatedDetailSchema } from "../../src/contracts/events";
 import { OrderStatus, PublishState } from "../../src/contracts/tables";
+import { BUS_NAME, noSleep, startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { countItems, eventsFor, getItem, orderRequest } from "../support/orders";
-import { seedInventory } from "../../handlers/inventory/catalogue";
 
 let aws: LocalAws;
 let handler: ReturnType<typeof createOrderHandler>;

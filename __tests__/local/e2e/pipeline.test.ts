@@ -3,11 +3,11 @@
  * function, "Order Created" crosses the bus, the rule starts the saga, the saga calls Payment and
  * Inventory and writes the outcome, "Order Completed"/"Order Failed" reaches Notification.
  */
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "../../../handlers/shared/aws";
 import { DetailType, EventSource, RulePatterns } from "../../../src/contracts/events";
 import { putRawEvents } from "../../../src/local/orders/raw-events";
 import { StateName } from "../../../src/workflow/names";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { createDocumentClient } from "../../../handlers/shared/aws";
 import { itemsOf, order, startPipeline, stockOf, type RunningPipeline } from "./support";
 
 let pipeline: RunningPipeline;
