@@ -90,10 +90,23 @@ async function main() {
   out.cdktfSynth = cli;
   rows.push(["cdktf synth (CLI + app)", cli.ms, cli.peakMb, ratioNote(cli.ratio)]);
 
+  // The offline plan of the dev stack, warm: a first run synthesizes and initializes the kept work
+  // directory, the measured ones plan and show only (--no-synth), then the whole command with its synth.
+  const planCli = ["scripts/run-ts.js", "src/plan/cli.ts", "--out", path.join(os.tmpdir(), `orders-bench-plan-${process.pid}`)];
+  try {
+    measure(node, planCli);
+    const plan = repeat(Math.min(RUNS, 3), () => measure(node, [...planCli, "--no-synth"]));
+    out.offlinePlan = plan;
+    rows.push(["offline plan of orders-dev, warm (plan -out + show -json, review files)", plan.ms, plan.peakMb, "budget 8 s"]);
+    const withSynth = repeat(Math.min(RUNS, 3), () => measure(node, planCli));
+    out.offlinePlanWithSynth = withSynth;
+    rows.push(["npm run plan:offline, warm (synth, then the plan)", withSynth.ms, withSynth.peakMb, ""]);
+  } catch (error) {
+    log(`bench: offline plan not measured: ${error.message.split("\n")[0]}`);
+  }
+
   const jest = path.join(root, "node_modules", "jest", "bin", "jest.js");
-  const unit = repeat(TEST_RUNS, () =>
-    measure(node, [jest, "--silent", "--testPathIgnorePatterns", "\\.integration\\.test\\.ts$", "/__tests__/local/e2e/"]),
-  );
+  const unit = repeat(TEST_RUNS, () => measure(node, [jest, "--silent", "-c", "jest.unit.config.js"]));
   out.unitTests = unit;
   rows.push(["unit tests (jest, no terraform, no e2e)", unit.ms, unit.peakMb, "budget 20 s"]);
   const all = repeat(TEST_RUNS, () => measure(node, [jest, "--silent"]));

@@ -3,6 +3,7 @@ import { HandlerBundle, ServiceName } from "./bundling/handler-bundles";
 import { AppSettings, SettingsSource, resolveAppSettings } from "./config/app-config";
 import { PROFILES } from "./config/profiles";
 import { applyPolicy } from "./policy";
+import { LOCAL_BACKEND_SETTING, localBackendRequested, useLocalBackend } from "./stacks/local-backend-mode";
 import { OrderPipelineStack } from "./stacks/order-pipeline-stack";
 import { StateBucketStack } from "./stacks/state-bucket-stack";
 
@@ -33,15 +34,24 @@ export function buildApp(options: BuildAppOptions): { app: App; settings: AppSet
     return value === undefined ? undefined : String(value);
   };
   const settings = resolveAppSettings(fromEnv, fromContext);
-  applyPolicy(new StateBucketStack(app, STATE_BOOTSTRAP_STACK, { backend: settings.stateBackend }));
-  const stacks = settings.environments.map((environment) => {
-    const stack = new OrderPipelineStack(app, pipelineStackName(environment), {
-      profile: PROFILES[environment],
-      settings,
-      bundles: options.bundles,
-    });
-    applyPolicy(stack);
-    return stack;
+  const localBackend = localBackendRequested(
+    fromEnv(LOCAL_BACKEND_SETTING.env) ?? fromContext(LOCAL_BACKEND_SETTING.context),
+  );
+  const bootstrap = new StateBucketStack(app, STATE_BOOTSTRAP_STACK, {
+    backend: settings.stateBackend,
+    allowedAccountIds: settings.allowedAccountIds,
   });
+  const stacks = settings.environments.map(
+    (environment) =>
+      new OrderPipelineStack(app, pipelineStackName(environment), {
+        profile: PROFILES[environment],
+        settings,
+        bundles: options.bundles,
+      }),
+  );
+  for (const stack of [bootstrap, ...stacks]) {
+    if (localBackend) useLocalBackend(stack);
+    applyPolicy(stack);
+  }
   return { app, settings, stacks };
 }

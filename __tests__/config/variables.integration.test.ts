@@ -1,9 +1,10 @@
 import { Testing, TerraformStack } from "cdktf";
 import { PROFILES } from "../../src/config/profiles";
-import { PipelineVariables } from "../../src/config/variables";
 import { VARIABLE_SPECS } from "../../src/config/variable-specs";
-import { checkVariables } from "../../src/plan/variable-check";
+import { PipelineVariables } from "../../src/config/variables";
+import { resolveVariables } from "../../src/local/runtime/terraform/variables";
 import { findTerraform } from "../../src/plan/terraform-cli";
+import { checkVariables } from "../../src/plan/variable-check";
 
 function synthesizedVariables(environment: keyof typeof PROFILES): Record<string, unknown> {
   const app = Testing.app();
@@ -64,9 +65,12 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ["tracing off", { xray_tracing_enabled: "false" }],
     ["an alarm address", { alarm_email: "ops@example.com" }],
   ];
-  test.each(accepted)("accepts %s", async (_name, vars) => {
-    const result = await checkVariables(variables, { vars });
+  const asArguments = (vars: Record<string, string>) => Object.entries(vars).map(([name, value]) => ({ kind: "var" as const, name, value }));
+
+  test.each(accepted)("accepts %s, as the local runtime does", async (_name, vars) => {
+    const result = await checkVariables(variables, { arguments: asArguments(vars) });
     expect(result.errors).toEqual([]);
+    expect(() => resolveVariables({ variable: variables as never }, { arguments: asArguments(vars) })).not.toThrow();
   });
 
   const refused: [string, Record<string, string>, string][] = [
@@ -85,9 +89,10 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ["a non-boolean tracing flag", { xray_tracing_enabled: "maybe" }, "a bool is required"],
     ["a non-number memory", { lambda_memory_size: "big" }, "a number is required"],
   ];
-  test.each(refused)("refuses %s, saying what is allowed", async (_name, vars, message) => {
-    const result = await checkVariables(variables, { vars });
+  test.each(refused)("refuses %s, saying what is allowed, as the local runtime does", async (_name, vars, message) => {
+    const result = await checkVariables(variables, { arguments: asArguments(vars) });
     expect(result.accepted).toBe(false);
     expect(result.errors.join("\n").replace(/\s+/g, " ")).toContain(message);
+    expect(() => resolveVariables({ variable: variables as never }, { arguments: asArguments(vars) })).toThrow(message);
   });
 });

@@ -12,6 +12,7 @@ const route = (scope: Construct, overrides: RouteOverrides = {}) => {
   const bus = new OrderEventBus(scope, "bus", { busName: "orders-dev-orders" });
   return new EventRoute(scope, "route", {
     bus,
+    accountId: "111111111111",
     ruleName: "orders-dev-order-created",
     description: "Starts the saga",
     pattern: RulePatterns.orderCreated,
@@ -42,11 +43,19 @@ describe("EventRoute to a state machine", () => {
     expect(target.dead_letter_config.arn).toMatch(/aws_sqs_queue\.route_dlq_queue_.*\.arn/);
   });
 
-  test("the dead-letter queue is encrypted, keeps messages 14 days and admits this rule only", () => {
+  test("the dead-letter queue is encrypted, keeps messages 14 days, refuses plain HTTP and admits this rule only", () => {
     const queue = only(json, "aws_sqs_queue")[0];
     expect(queue).toMatchObject({ name: "orders-dev-order-created-dlq", sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
     const policy = JSON.parse(only(json, "aws_sqs_queue_policy")[0].policy);
     expect(policy.Statement).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: ["sqs:*"],
+        Resource: [expect.stringMatching(/aws_sqs_queue\.route_dlq_queue_.*\.arn/)],
+        Condition: { Bool: { "aws:SecureTransport": false } },
+      },
       expect.objectContaining({
         Principal: { Service: "events.amazonaws.com" },
         Action: ["sqs:SendMessage"],
@@ -55,9 +64,16 @@ describe("EventRoute to a state machine", () => {
     ]);
   });
 
-  test("EventBridge gets its own role, trusted by events.amazonaws.com, allowed to start that state machine only", () => {
+  test("EventBridge gets its own role, trusted by events.amazonaws.com for this rule of this account, allowed to start that state machine only", () => {
     const role = only(json, "aws_iam_role")[0];
-    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "events.amazonaws.com" });
+    const [trust] = JSON.parse(role.assume_role_policy).Statement;
+    expect(trust.Principal).toEqual({ Service: "events.amazonaws.com" });
+    // EventBridge sets aws:SourceArn to the rule's ARN and aws:SourceAccount to the rule's account
+    // ("Using IAM policy conditions in Amazon EventBridge", condition keys table).
+    expect(trust.Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": "111111111111" },
+      ArnEquals: { "aws:SourceArn": expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.route_rule_[0-9A-F]+\.arn\}$/) },
+    });
     expect(JSON.parse(only(json, "aws_iam_role_policy")[0].policy).Statement).toEqual([
       { Sid: "StartOneStateMachine", Effect: "Allow", Action: ["states:StartExecution"], Resource: ["arn:aws:states:us-east-1:111111111111:stateMachine:saga"] },
     ]);
@@ -79,6 +95,7 @@ describe("EventRoute to a function", () => {
       principal: "events.amazonaws.com",
     });
     expect(only(json, "aws_lambda_permission")[0].source_arn).toMatch(/aws_cloudwatch_event_rule\.route_rule_.*\.arn/);
+    expect(only(json, "aws_lambda_permission")[0].source_account).toBe("111111111111");
     expect(only(json, "aws_cloudwatch_event_target")[0].role_arn).toBeUndefined();
   });
 });

@@ -45,16 +45,23 @@ describe("archive_file stand-in", () => {
     const stack = {
       terraform: { required_providers: { aws: { source: "aws" }, archive: { source: "hashicorp/archive" } } },
       provider: { aws: [{}], archive: [{}] },
-      data: { archive_file: { fn_zip: { type: "zip", source_dir: "assets/fn", output_path: "dist/fn.zip", output_file_mode: "0644" } } },
+      data: {
+        archive_file: {
+          fn_zip: { type: "zip", source_dir: "assets/fn", output_path: "dist/fn.zip", output_file_mode: "0644" },
+        },
+      },
       resource: {
         aws_lambda_function: {
-          fn: { filename: "${data.archive_file.fn_zip.output_path}", source_code_hash: "${data.archive_file.fn_zip.output_base64sha256}" },
+          fn: {
+            filename: "${data.archive_file.fn_zip.output_path}",
+            source_code_hash: "${data.archive_file.fn_zip.output_base64sha256}",
+          },
         },
       },
     };
     const { stack: out, archives } = await standInArchives(stack, stackDir);
     expect(archives).toHaveLength(1);
-    const fn = (out.resource as any).aws_lambda_function.fn;
+    const fn = (out.resource as Record<string, Record<string, Record<string, unknown>>>).aws_lambda_function.fn;
     expect(fn).toEqual({ filename: "dist/fn.zip", source_code_hash: archives[0]?.outputs.output_base64sha256 });
     expect(out.data).toBeUndefined();
     expect(out.terraform?.required_providers).toEqual({ aws: { source: "aws" } });
@@ -64,7 +71,11 @@ describe("archive_file stand-in", () => {
 
   test("fails, naming the data source, when it cannot stand in faithfully", async () => {
     const stack = { data: { archive_file: { odd: { type: "tar.gz", source_dir: "x", output_path: "y" } } } };
-    await expect(standInArchives(stack, tmp())).rejects.toThrow('data.archive_file.odd: the stand-in handles type "zip"');
-    await expect(writeZip(path.join(tmp(), "missing"), path.join(tmp(), "z.zip"))).rejects.toThrow(/is not a directory/);
+    await expect(standInArchives(stack, tmp())).rejects.toThrow(
+      'data.archive_file.odd: the stand-in handles type "zip"',
+    );
+    await expect(writeZip(path.join(tmp(), "missing"), path.join(tmp(), "z.zip"))).rejects.toThrow(
+      /is not a directory/,
+    );
   });
 });

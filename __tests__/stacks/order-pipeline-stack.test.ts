@@ -35,9 +35,16 @@ const policiesOf = (json: StackJson) =>
 describe("OrderPipelineStack (dev)", () => {
   const { synthesized, json } = dev;
 
-  test("keeps state in S3: encrypted, natively locked, one key per environment", () => {
+  test("keeps state in S3: encrypted with the bootstrap stack's key (SSE-KMS), natively locked, one key per environment", () => {
     expect(json.terraform.backend).toEqual({
-      s3: { bucket: "orders-terraform-state", key: "orders-pipeline/orders-dev.tfstate", region: "us-east-1", encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: "orders-terraform-state",
+        key: "orders-pipeline/orders-dev.tfstate",
+        region: "us-east-1",
+        encrypt: true,
+        kms_key_id: "alias/orders-terraform-state",
+        use_lockfile: true,
+      },
     });
   });
 
@@ -208,8 +215,93 @@ describe("least privilege", () => {
   });
 });
 
+describe("who may publish, and on whose behalf services act", () => {
+  const { json } = dev;
+  const policies = policiesOf(json);
+  const roleRef = (fragment: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.${fragment}_role_[0-9A-F]+\\.arn\\}$`));
+  const busArn = expect.stringMatching(/^\$\{aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\}$/);
+
+  test("the bus policy denies each of our sources to every principal but the role that owns it", () => {
+    const [busPolicy] = Object.values(resourcesOf(json, "aws_cloudwatch_event_bus_policy")) as { event_bus_name: string; policy: string }[];
+    expect(busPolicy.event_bus_name).toMatch(/^\$\{aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.name\}$/);
+    expect(JSON.parse(busPolicy.policy).Statement).toEqual([
+      {
+        Sid: "OnlyOwnerPublishesOrdersOrderService",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: ["events:PutEvents"],
+        Resource: [busArn],
+        Condition: { StringEquals: { "events:source": "orders.order-service" }, ArnNotEquals: { "aws:PrincipalArn": roleRef("order-service") } },
+      },
+      {
+        Sid: "OnlyOwnerPublishesOrdersOrderWorkflow",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: ["events:PutEvents"],
+        Resource: [busArn],
+        Condition: { StringEquals: { "events:source": "orders.order-workflow" }, ArnNotEquals: { "aws:PrincipalArn": roleRef("order-workflow") } },
+      },
+    ]);
+  });
+
+  test.each([
+    ["order-service", "orders.order-service", ["Order Created"]],
+    ["order-workflow", "orders.order-workflow", ["Order Completed", "Order Failed"]],
+  ])("%s may publish its own source and detail-types only", (role, source, detailTypes) => {
+    const grants = policies.filter((p) => p.role.includes(role)).flatMap((p) => p.statements).filter((st) => st.Action.includes("events:PutEvents"));
+    expect(grants).toEqual([
+      expect.objectContaining({ Resource: [busArn], Condition: { StringEquals: { "events:source": source, "events:detail-type": detailTypes } } }),
+    ]);
+  });
+
+  test("Step Functions may assume the saga's role for this state machine of this account only", () => {
+    const role = Object.entries(resourcesOf(json, "aws_iam_role")).find(([name]) => name.startsWith("order-workflow"))?.[1] as { assume_role_policy: string };
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": "${local.account_id}" },
+      ArnEquals: { "aws:SourceArn": "arn:${local.partition}:states:us-east-1:${local.account_id}:stateMachine:${var.project_name}-dev-order-saga" },
+    });
+    const machine = Object.values(resourcesOf(json, "aws_sfn_state_machine"))[0] as { name: string };
+    expect(machine.name).toBe("${var.project_name}-dev-order-saga");
+    expect((json as unknown as { locals: Record<string, string> }).locals.partition).toMatch(/^\$\{element\(split\(.*, aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\), 1\)\}$/);
+  });
+
+  test("the alarm topic accepts CloudWatch alarms of this account, and nothing without TLS", () => {
+    const [topicPolicy] = Object.values(resourcesOf(json, "aws_sns_topic_policy")) as { arn: string; policy: string }[];
+    expect(topicPolicy.arn).toMatch(/^\$\{aws_sns_topic\.monitoring_alarm-topic_[0-9A-F]+\.arn\}$/);
+    expect(JSON.parse(topicPolicy.policy).Statement).toEqual([
+      expect.objectContaining({ Effect: "Deny", Action: ["sns:*"], Condition: { Bool: { "aws:SecureTransport": false } } }),
+      expect.objectContaining({ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["sns:Publish"], Condition: { StringEquals: { "aws:SourceAccount": "${local.account_id}" } } }),
+    ]);
+  });
+
+  test("every queue refuses plain HTTP", () => {
+    const queuePolicies = Object.values(resourcesOf(json, "aws_sqs_queue_policy")) as { policy: string }[];
+    expect(queuePolicies).toHaveLength(Object.keys(resourcesOf(json, "aws_sqs_queue")).length);
+    for (const qp of queuePolicies) {
+      expect(JSON.parse(qp.policy).Statement[0]).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": false } } });
+    }
+  });
+
+  test("the Payment function is told its gateway; the provider is limited to the configured accounts", () => {
+    const payment = Object.entries(resourcesOf(json, "aws_lambda_function")).find(([name]) => name.startsWith("payment"))?.[1] as { environment: { variables: Record<string, string> } };
+    expect(payment.environment.variables.PAYMENT_GATEWAY).toBe("simulator");
+    expect((json.provider.aws[0] as Record<string, unknown>).allowed_account_ids).toBeUndefined();
+    const pinned = synthPipeline("dev", bundles, { ORDERS_AWS_ACCOUNT_IDS: "111111111111", ORDERS_PAYMENT_GATEWAY: "acme-pay" }).json;
+    expect((pinned.provider.aws[0] as Record<string, unknown>).allowed_account_ids).toEqual(["111111111111"]);
+    const pinnedPayment = Object.entries(resourcesOf(pinned, "aws_lambda_function")).find(([name]) => name.startsWith("payment"))?.[1] as { environment: { variables: Record<string, string> } };
+    expect(pinnedPayment.environment.variables.PAYMENT_GATEWAY).toBe("acme-pay");
+  });
+});
+
 describe("OrderPipelineStack (prod)", () => {
   const { json } = prod;
+
+  test("logs every saga transition without execution data (customer ids, items, amounts)", () => {
+    const machine = Object.values(resourcesOf(json, "aws_sfn_state_machine"))[0] as { logging_configuration: Record<string, unknown> };
+    expect(machine.logging_configuration).toMatchObject({ level: "ALL", include_execution_data: false });
+    const devMachine = Object.values(resourcesOf(dev.json, "aws_sfn_state_machine"))[0] as { logging_configuration: Record<string, unknown> };
+    expect(devMachine.logging_configuration).toMatchObject({ level: "ALL", include_execution_data: true });
+  });
 
   test("its own state key, deletion-protected tables, autoscaling when provisioned", () => {
     expect((json.terraform.backend as { s3: { key: string } }).s3.key).toBe("orders-pipeline/orders-prod.tfstate");

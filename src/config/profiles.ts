@@ -23,6 +23,11 @@ export interface EnvironmentProfile {
   readonly deletionProtection: boolean;
   /** Provisioned tables scale between capacity and this multiple of it. */
   readonly autoscalingMaxMultiplier?: number;
+  /**
+   * What the saga's execution log records. Production logs every transition without execution data: state
+   * inputs and outputs hold customer ids, items and amounts, and the log keeps them for the retention period.
+   */
+  readonly sagaLogging: { readonly level: "ALL" | "ERROR"; readonly includeExecutionData: boolean };
 }
 
 export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
@@ -36,6 +41,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     xrayTracingEnabled: true,
     alarmEmail: "",
     deletionProtection: false,
+    sagaLogging: { level: "ALL", includeExecutionData: true },
   },
   staging: {
     name: "staging",
@@ -47,6 +53,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     xrayTracingEnabled: true,
     alarmEmail: "",
     deletionProtection: false,
+    sagaLogging: { level: "ALL", includeExecutionData: true },
   },
   prod: {
     name: "prod",
@@ -59,6 +66,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     alarmEmail: "",
     deletionProtection: true,
     autoscalingMaxMultiplier: 20,
+    sagaLogging: { level: "ALL", includeExecutionData: false },
   },
 };
 

@@ -1,7 +1,7 @@
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
-import { PolicyStatement, allow, policyDocument } from "../iam/policy-document";
+import { PolicyDocument, PolicyStatement, allow, denyInsecureTransport, policyDocument } from "../iam/policy-document";
 
 /** Fourteen days, the longest SQS keeps a message: time to notice, fix and redrive. */
 export const DLQ_RETENTION_SECONDS = 1_209_600;
@@ -9,11 +9,14 @@ export const DLQ_RETENTION_SECONDS = 1_209_600;
 export interface DeadLetterQueueProps {
   /** The queue's name. */
   readonly queueName: string;
-  /** When set, only this EventBridge rule may send to the queue (queue policy). Default: no queue policy. */
+  /** When set, this EventBridge rule (and no other) may send to the queue. Default: only IAM grants send. */
   readonly allowedRuleArn?: string;
 }
 
-/** An encrypted SQS queue that keeps what could not be delivered for the longest time SQS allows. */
+/**
+ * An encrypted SQS queue that keeps what could not be delivered for the longest time SQS allows, with a
+ * queue policy that refuses plain HTTP.
+ */
 export class DeadLetterQueue extends Construct {
   readonly queue: SqsQueue;
 
@@ -24,12 +27,10 @@ export class DeadLetterQueue extends Construct {
       messageRetentionSeconds: DLQ_RETENTION_SECONDS,
       sqsManagedSseEnabled: true,
     });
-    if (props.allowedRuleArn !== undefined) {
-      new SqsQueuePolicy(this, "policy", {
-        queueUrl: this.queue.url,
-        policy: JSON.stringify(ruleOnlyQueuePolicy(this.queue.arn, props.allowedRuleArn)),
-      });
-    }
+    new SqsQueuePolicy(this, "policy", {
+      queueUrl: this.queue.url,
+      policy: JSON.stringify(deadLetterQueuePolicy(this.queue.arn, props.allowedRuleArn)),
+    });
   }
 
   get arn(): string {
@@ -46,16 +47,21 @@ export class DeadLetterQueue extends Construct {
   }
 }
 
-/** Queue policy admitting `sqs:SendMessage` from EventBridge on behalf of one rule only. */
-export function ruleOnlyQueuePolicy(queueArn: string, ruleArn: string) {
-  return policyDocument([
-    {
+/**
+ * Queue policy: no request without TLS and, with `ruleArn`, `sqs:SendMessage` from EventBridge on behalf
+ * of that one rule.
+ */
+function deadLetterQueuePolicy(queueArn: string, ruleArn?: string): PolicyDocument {
+  const statements: PolicyStatement[] = [denyInsecureTransport(["sqs:*"], [queueArn])];
+  if (ruleArn !== undefined) {
+    statements.push({
       Sid: "AllowDeadLettersFromOneRule",
       Effect: "Allow",
       Principal: { Service: "events.amazonaws.com" },
       Action: ["sqs:SendMessage"],
       Resource: [queueArn],
       Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-    },
-  ]);
+    });
+  }
+  return policyDocument(statements);
 }

@@ -1,5 +1,7 @@
 import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus";
+import { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
 import { Construct } from "constructs";
+import { SourceOwner, sourceOwnershipBusPolicy } from "../iam/bus-policy";
 import { PolicyStatement, allow } from "../iam/policy-document";
 
 export interface OrderEventBusProps {
@@ -7,9 +9,14 @@ export interface OrderEventBusProps {
   readonly busName: string;
 }
 
-/** The custom event bus the services publish to. It has no resource policy: only this account's principals reach it. */
+/**
+ * The custom event bus the services publish to. Only this account's principals reach it (its policy
+ * grants no one else), and `restrictSources` makes each of our sources publishable by its owner alone.
+ */
 export class OrderEventBus extends Construct {
   readonly bus: CloudwatchEventBus;
+  /** The source-ownership policy, once `restrictSources` is called. */
+  policy?: CloudwatchEventBusPolicy;
 
   constructor(scope: Construct, id: string, props: OrderEventBusProps) {
     super(scope, id);
@@ -24,8 +31,24 @@ export class OrderEventBus extends Construct {
     return this.bus.arn;
   }
 
-  /** An IAM statement allowing `events:PutEvents` on this bus only. */
-  grantPublish(sid: string): PolicyStatement {
-    return allow(sid, ["events:PutEvents"], [this.bus.arn]);
+  /**
+   * An IAM statement allowing `events:PutEvents` on this bus only, and only of events with this `source`
+   * and one of these detail-types.
+   */
+  grantPublish(sid: string, source: string, detailTypes: readonly string[]): PolicyStatement {
+    if (detailTypes.length === 0) throw new Error(`OrderEventBus.grantPublish("${sid}"): name at least one detail-type of ${source}.`);
+    return allow(sid, ["events:PutEvents"], [this.bus.arn], {
+      StringEquals: { "events:source": source, "events:detail-type": [...detailTypes] },
+    });
+  }
+
+  /** Attaches the bus policy denying each source to every principal but its owner. Call it once. */
+  restrictSources(owners: readonly SourceOwner[]): CloudwatchEventBusPolicy {
+    if (this.policy) throw new Error(`OrderEventBus "${this.node.id}": restrictSources was already called.`);
+    this.policy = new CloudwatchEventBusPolicy(this, "policy", {
+      eventBusName: this.bus.name,
+      policy: JSON.stringify(sourceOwnershipBusPolicy(this.bus.arn, owners)),
+    });
+    return this.policy;
   }
 }

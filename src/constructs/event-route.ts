@@ -15,6 +15,8 @@ export type RouteTarget =
 
 export interface EventRouteProps {
   readonly bus: OrderEventBus;
+  /** The account the stack deploys to (a token taken from a resource's ARN will do). */
+  readonly accountId: string;
   /** The rule's name. */
   readonly ruleName: string;
   /** One-line purpose. */
@@ -30,8 +32,9 @@ export interface EventRouteProps {
 
 /**
  * A rule on the bus and its one target, with a retry policy and an encrypted dead-letter queue that
- * admits only this rule. A state machine target gets its own role, trusted by EventBridge and allowed to
- * start that state machine only; a function target gets a permission scoped to the rule.
+ * admits only this rule. A state machine target gets its own role, which EventBridge may assume only for
+ * this rule of this account and which may start that state machine only; a function target gets a
+ * permission scoped to the rule and the account.
  */
 export class EventRoute extends Construct {
   readonly rule: CloudwatchEventRule;
@@ -70,6 +73,7 @@ export class EventRoute extends Construct {
         roleName: `${props.ruleName}-events`,
         servicePrincipal: "events.amazonaws.com",
         description: `Lets the ${props.ruleName} rule start its state machine`,
+        trustedSource: { account: props.accountId, arn: this.rule.arn },
         statements: [allow("StartOneStateMachine", ["states:StartExecution"], [props.target.arn])],
       });
     } else {
@@ -79,6 +83,7 @@ export class EventRoute extends Construct {
         functionName: props.target.functionName,
         principal: "events.amazonaws.com",
         sourceArn: this.rule.arn,
+        sourceAccount: props.accountId,
       });
     }
 

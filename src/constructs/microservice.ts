@@ -33,6 +33,8 @@ export interface MicroserviceProps {
    * queue as the on-failure destination. Default: no async configuration.
    */
   readonly asyncFailureQueueName?: string;
+  /** Tags of the function, besides the provider's default tags. Default: none. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -112,6 +114,7 @@ export class Microservice extends Construct {
           ...props.environment,
         },
       },
+      ...(props.tags ? { tags: { ...props.tags } } : {}),
       dependsOn: [this.logGroup, this.role.policy],
     });
     if (this.asyncFailureQueue) {

@@ -3,10 +3,12 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Fn, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { alarmTopicKeyPolicy } from "../iam/key-policy";
+import { alarmTopicPolicy } from "../iam/topic-policy";
 import { buildAlarmSpecs } from "../monitoring/alarm-specs";
 import { buildDashboardBody } from "../monitoring/dashboard-body";
 import { ObservedResources } from "../monitoring/observed-resources";
@@ -21,7 +23,7 @@ export interface MonitoringProps {
   readonly accountId: string;
 }
 
-/** A dashboard of the pipeline and alarms on what fails, notifying an encrypted SNS topic. */
+/** A dashboard of the pipeline and alarms on what fails, notifying an encrypted, TLS-only SNS topic. */
 export class Monitoring extends Construct {
   readonly dashboard: CloudwatchDashboard;
   readonly topic: SnsTopic;
@@ -41,6 +43,10 @@ export class Monitoring extends Construct {
     this.topic = new SnsTopic(this, "alarm-topic", {
       name: `${props.namePrefix}-alarms`,
       kmsMasterKeyId: this.topicKey.arn,
+    });
+    new SnsTopicPolicy(this, "alarm-topic-policy", {
+      arn: this.topic.arn,
+      policy: JSON.stringify(alarmTopicPolicy(this.topic.arn, props.accountId)),
     });
     new SnsTopicSubscription(this, "alarm-email", {
       // Not `alarm_email == ""`: cdktf's Op drops an empty-string operand.

@@ -1,7 +1,7 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { PolicyStatement, policyDocument, serviceTrustPolicy } from "../iam/policy-document";
+import { PolicyStatement, TrustSource, policyDocument, serviceTrustPolicy } from "../iam/policy-document";
 
 export interface ServiceRoleProps {
   /** Role name (at most 64 characters once resolved). */
@@ -12,6 +12,11 @@ export interface ServiceRoleProps {
   readonly statements: readonly PolicyStatement[];
   /** One-line purpose, shown in the console. */
   readonly description: string;
+  /**
+   * The account and resource the service may assume the role for (`aws:SourceAccount`, `aws:SourceArn`
+   * in the trust policy). Default: none, for services that do not send these keys when they assume a role.
+   */
+  readonly trustedSource?: TrustSource;
 }
 
 /** An IAM role trusted by one service, with exactly the given inline permissions and no managed policies. */
@@ -27,7 +32,7 @@ export class ServiceRole extends Construct {
     this.role = new IamRole(this, "role", {
       name: props.roleName,
       description: props.description,
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy(props.servicePrincipal)),
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy(props.servicePrincipal, props.trustedSource)),
     });
     this.policy = new IamRolePolicy(this, "policy", {
       name: "least-privilege",

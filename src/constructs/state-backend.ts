@@ -7,7 +7,8 @@ export function stateKey(settings: StateBackendSettings, stackName: string): str
 }
 
 /**
- * Keeps the stack's state in S3: encrypted, locked with S3's native lock file (`use_lockfile`,
+ * Keeps the stack's state in S3: encrypted with the bootstrap stack's KMS key (SSE-KMS; `encrypt` alone
+ * would make Terraform ask for SSE-S3), locked with S3's native lock file (`use_lockfile`,
  * Terraform 1.10+), which cdktf 0.21's `S3Backend` cannot express, hence the override.
  */
 export function useS3StateBackend(stack: TerraformStack, stackName: string, settings: StateBackendSettings): S3Backend {
@@ -16,6 +17,7 @@ export function useS3StateBackend(stack: TerraformStack, stackName: string, sett
     key: stateKey(settings, stackName),
     region: settings.region,
     encrypt: true,
+    kmsKeyId: settings.kmsKeyAlias,
   });
   stack.addOverride("terraform.backend.s3.use_lockfile", true);
   return backend;

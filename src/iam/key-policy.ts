@@ -24,3 +24,36 @@ export function alarmTopicKeyPolicy(accountId: string): PolicyDocument {
     },
   ]);
 }
+
+/** What a backend does with the state key: encrypt and decrypt state, under S3's bucket key. */
+const STATE_KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+/**
+ * Policy of the key encrypting Terraform state: the account administers it (AWS's default key policy, so
+ * IAM policies keep working) and, when deployers are configured, no other principal may use it to encrypt
+ * or decrypt: state stays unreadable to them even with s3:GetObject. Administration is not denied, so a
+ * wrong deployer list cannot orphan the key.
+ */
+export function stateKeyPolicy(accountId: string, deployers: readonly string[]): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: "AccountAdministersKey",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: ["kms:*"],
+      Resource: ["*"],
+    },
+    ...(deployers.length > 0
+      ? [
+          {
+            Sid: "OnlyDeployersUseKey",
+            Effect: "Deny" as const,
+            Principal: { AWS: "*" },
+            Action: STATE_KEY_USE,
+            Resource: ["*"],
+            Condition: { ArnNotEquals: { "aws:PrincipalArn": [...deployers] } },
+          },
+        ]
+      : []),
+  ]);
+}

@@ -10,17 +10,19 @@ export interface PolicyStatement {
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[] | boolean>>>>;
 }
 
+export type PolicyCondition = NonNullable<PolicyStatement["Condition"]>;
+
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
   readonly Statement: readonly PolicyStatement[];
 }
 
-/** An Allow statement; `sid` must be alphanumeric, as IAM requires. */
-export function allow(sid: string, actions: readonly string[], resources: readonly string[]): PolicyStatement {
+/** An Allow statement, optionally conditional; `sid` must be alphanumeric, as IAM requires. */
+export function allow(sid: string, actions: readonly string[], resources: readonly string[], condition?: PolicyCondition): PolicyStatement {
   if (!/^[A-Za-z0-9]+$/.test(sid)) throw new Error(`IAM statement id "${sid}" must be alphanumeric.`);
   if (actions.length === 0) throw new Error(`IAM statement "${sid}" needs at least one action.`);
   if (resources.length === 0) throw new Error(`IAM statement "${sid}" needs at least one resource.`);
-  return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: [...resources] };
+  return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: [...resources], ...(condition ? { Condition: condition } : {}) };
 }
 
 export function policyDocument(statements: readonly PolicyStatement[]): PolicyDocument {
@@ -30,12 +32,41 @@ export function policyDocument(statements: readonly PolicyStatement[]): PolicyDo
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Trust policy letting exactly one AWS service assume a role. */
-export function serviceTrustPolicy(servicePrincipal: string): PolicyDocument {
+/** On whose behalf a service may assume a role: the account and the one resource it acts for. */
+export interface TrustSource {
+  /** The account that owns the resource (`aws:SourceAccount`). */
+  readonly account: string;
+  /** The resource the service acts for (`aws:SourceArn`), e.g. the rule or the state machine. */
+  readonly arn: string;
+}
+
+/**
+ * Trust policy letting exactly one AWS service assume a role and, with `source`, only on behalf of that
+ * resource of that account (`aws:SourceAccount`, `aws:SourceArn`): a confused deputy acting for another
+ * account's rule or state machine cannot assume it.
+ */
+export function serviceTrustPolicy(servicePrincipal: string, source?: TrustSource): PolicyDocument {
   if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(servicePrincipal)) {
     throw new Error(`"${servicePrincipal}" is not an AWS service principal (expected <service>.amazonaws.com).`);
   }
-  return policyDocument([{ Effect: "Allow", Principal: { Service: servicePrincipal }, Action: ["sts:AssumeRole"] }]);
+  const condition: PolicyCondition | undefined = source
+    ? { StringEquals: { "aws:SourceAccount": source.account }, ArnEquals: { "aws:SourceArn": source.arn } }
+    : undefined;
+  return policyDocument([
+    { Effect: "Allow", Principal: { Service: servicePrincipal }, Action: ["sts:AssumeRole"], ...(condition ? { Condition: condition } : {}) },
+  ]);
+}
+
+/** A Deny of every `actions` on `resources` made without TLS (`aws:SecureTransport` false), for any principal. */
+export function denyInsecureTransport(actions: readonly string[], resources: readonly string[]): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: { AWS: "*" },
+    Action: [...actions],
+    Resource: [...resources],
+    Condition: { Bool: { "aws:SecureTransport": false } },
+  };
 }
 
 /** Writing to one log group (the function's own). */

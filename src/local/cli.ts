@@ -59,7 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
   const runtime = await LocalRuntime.start({
     stack,
-    variables: { env: process.env, varFiles: options.varFiles, vars: options.vars },
+    variables: { env: process.env, arguments: options.variables },
     timeScale: options.timeScale,
     seed: Math.floor(random() * 2 ** 31),
     ...(options.faults ? { faults: options.faults } : {}),

@@ -15,7 +15,6 @@
  * dynamodb:* Task without a client, ...) is refused when the run starts; a `lambda:invoke`
  * whose FunctionName is not bound fails as Lambda answers, with Lambda.ResourceNotFoundException.
  */
-import "./polyfills";
 import { randomUUID } from "node:crypto";
 import {
   DeleteItemCommand,
@@ -26,14 +25,12 @@ import {
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
-import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
+import { StateMachine } from "aws-local-stepfunctions";
 import type { EventSink } from "./event-bus";
 import { createLambdaContext, functionNameOf } from "./lambda-context";
 import { LambdaServiceError, type InvokeResult } from "./runtime/lambda/local-function";
-import { bindTask, retryingStates, taskStates, type AslMachine, type AslState, type TaskBackends, type TaskHandler } from "./runtime/stepfunctions/task-bindings";
-
-/** An entry of the library's execution event log. */
-export type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
+import { runExecution, type EventLog } from "./runtime/stepfunctions/execution";
+import { bindTask, taskStates, type AslMachine, type AslState, type TaskBackends, type TaskHandler } from "./runtime/stepfunctions/task-bindings";
 
 /** A Lambda handler run in-process. */
 export type LocalFunction = (event: unknown, context: Context) => Promise<unknown>;
@@ -92,6 +89,8 @@ export interface RunOptions {
   readonly retryDelayMs?: number;
   readonly executionName?: string;
   readonly stateMachineArn?: string;
+  /** The state machine's role, as the context object reports it. Default a local placeholder. */
+  readonly roleArn?: string;
   /** The local functions' timeout for their context. Default 30 s. */
   readonly functionTimeoutMs?: number;
 }
@@ -213,17 +212,14 @@ export function bindTaskResources(definition: AnyDefinition, bindings: WorkflowB
 const validated = new WeakMap<AnyDefinition, string>();
 
 /**
- * The library's state machine for `definition`. Validation (asl-validator, ARNs and
- * paths checked) costs a few hundred ms, so it runs once per definition object (and
- * again if that object changed); the library gets a copy, as it annotates what it is given.
+ * Validates `definition` as the library would (asl-validator, ARNs and paths checked). That costs
+ * a few hundred ms, so it runs once per definition object (and again if that object changed).
  */
-function localStateMachine(definition: AnyDefinition): StateMachine {
+function validate(definition: AnyDefinition): void {
   const text = JSON.stringify(definition);
-  if (validated.get(definition) !== text) {
-    new StateMachine(JSON.parse(text), { validationOptions: { checkArn: true, checkPaths: true } });
-    validated.set(definition, text);
-  }
-  return new StateMachine(JSON.parse(text), { validationOptions: { noValidate: true } });
+  if (validated.get(definition) === text) return;
+  new StateMachine(JSON.parse(text), { validationOptions: { checkArn: true, checkPaths: true } });
+  validated.set(definition, text);
 }
 
 /** Runs one execution of `definition` on `input` to its end. */
@@ -239,36 +235,22 @@ export async function runWorkflow(
   const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${executionName}`;
   const ctx: CallContext = { executionArn, stateMachineArn, functionTimeoutMs: options.functionTimeoutMs ?? 30_000, calls: [] };
 
-  const machine = localStateMachine(definition);
-  const retryIntervalOverrides: Record<string, number> = {};
-  if (options.retryDelayMs !== undefined) for (const [name] of retryingStates(definition as unknown as AslMachine)) retryIntervalOverrides[name] = options.retryDelayMs;
-
-  const execution = machine.run(clone(input) as never, {
-    overrides: { taskResourceLocalHandlers: bindTaskResources(definition, bindings, ctx) as never, retryIntervalOverrides },
-    context: {
-      Execution: { Id: executionArn, Name: executionName, RoleArn: "arn:aws:iam::000000000000:role/local" },
-      StateMachine: { Id: stateMachineArn, Name: machineName },
-    },
-  });
+  validate(definition);
   const events: EventLog[] = [];
-  const collecting = (async () => {
-    for await (const event of execution.eventLogs) {
-      events.push(event);
-      if (event.type === "ExecutionSucceeded" || event.type === "ExecutionFailed" || event.type === "ExecutionAborted" || event.type === "ExecutionTimeout") break;
-    }
-  })();
-
-  let result: ExecutionResult;
-  try {
-    const output = await execution.result;
-    await collecting;
-    result = { status: "SUCCEEDED", executionArn, output, path: [], taskCalls: ctx.calls, events };
-  } catch (error) {
-    await collecting;
-    if (!(error instanceof ExecutionError)) throw error;
-    const cause = (error as Error & { cause?: Error }).cause;
-    result = { status: "FAILED", executionArn, error: cause?.name ?? "States.Runtime", cause: cause?.message ?? error.message, path: [], taskCalls: ctx.calls, events };
-  }
+  const outcome = await runExecution(
+    definition as unknown as AslMachine,
+    clone(input),
+    { executionArn, executionName, stateMachineArn, stateMachineName: machineName, roleArn: options.roleArn ?? "arn:aws:iam::000000000000:role/local" },
+    {
+      tasks: bindTaskResources(definition, bindings, ctx),
+      scaled: (ms) => ms,
+      random: Math.random,
+      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+      onEvent: (event) => events.push(event),
+    },
+  );
+  if (outcome.status !== "SUCCEEDED" && outcome.status !== "FAILED") throw new Error(`execution ${executionArn} ended ${outcome.status}`);
+  const result: ExecutionResult = { ...outcome, status: outcome.status, executionArn, path: [], taskCalls: ctx.calls, events };
   const path = events.filter((e): e is Extract<EventLog, { type: "StateEntered" }> => e.type === "StateEntered").map((e) => e.state.name);
   return { ...result, path };
 }

@@ -46,7 +46,11 @@ export async function writeZip(sourceDir: string, outputPath: string, fileMode =
   fs.mkdirSync(path.dirname(outputPath), { recursive: true });
   const zip = new yazl.ZipFile();
   for (const name of entries) {
-    zip.addBuffer(fs.readFileSync(path.join(sourceDir, name)), name, { mtime: FIXED_MTIME, mode: fileMode, compress: true });
+    zip.addBuffer(fs.readFileSync(path.join(sourceDir, name)), name, {
+      mtime: FIXED_MTIME,
+      mode: fileMode,
+      compress: true,
+    });
   }
   zip.end();
   const chunks: Buffer[] = [];
@@ -57,7 +61,8 @@ export async function writeZip(sourceDir: string, outputPath: string, fileMode =
   });
   const bytes = Buffer.concat(chunks);
   fs.writeFileSync(outputPath, bytes);
-  const digest = (algorithm: string, encoding: "hex" | "base64") => createHash(algorithm).update(bytes).digest(encoding);
+  const digest = (algorithm: string, encoding: "hex" | "base64") =>
+    createHash(algorithm).update(bytes).digest(encoding);
   return {
     output_path: outputPath,
     output_size: bytes.length,
@@ -107,11 +112,14 @@ export async function standInArchives(stack: TerraformJson, stackDir: string): P
     );
     archives.push({ address, outputs });
     const literal: Record<string, string | number> = { ...outputs, output_path: config.output_path } as never;
-    text = text.replace(new RegExp(`\\$\\{${address.replace(/[.]/g, "\\.")}\\.([a-z0-9_]+)\\}`, "g"), (whole, attr: string) => {
-      const value = literal[attr];
-      if (value === undefined || attr === "entries") throw new Error(`${whole}: no such archive_file attribute.`);
-      return String(value);
-    });
+    text = text.replace(
+      new RegExp(`\\$\\{${address.replace(/[.]/g, "\\.")}\\.([a-z0-9_]+)\\}`, "g"),
+      (whole, attr: string) => {
+        const value = literal[attr];
+        if (value === undefined || attr === "entries") throw new Error(`${whole}: no such archive_file attribute.`);
+        return String(value);
+      },
+    );
   }
   const result = JSON.parse(text) as TerraformJson;
   if (result.data) {

@@ -1,59 +1,125 @@
+/**
+ * `npm run plan:offline` (no AWS account) and `npm run plan` (`--account`: the real account and backend):
+ * synthesizes the stack, plans it, and writes the plan for review: plan.json (`terraform show -json`),
+ * plan.txt (terraform's own rendering), review.md (a pull-request comment) and the synth's policy.sarif.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { OfflinePlanUnavailable, TerraformStepFailed, runOfflinePlan } from "./offline-plan";
+import { runAccountPlan } from "./account-plan";
+import { OfflinePlanUnavailable, TerraformStepFailed, VariablesRefused, runOfflinePlan } from "./offline-plan";
+import { CliOptions, HELP, USAGE, UsageError, environmentOf, parsePlanArgs } from "./plan-options";
+import { actionOf, reviewMarkdown } from "./review/review-markdown";
 
-const USAGE = `usage: npm run plan:offline -- [--stack orders-dev] [--var-file FILE] [--var name=value ...]`;
-
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      stack: { type: "string", default: "orders-dev" },
-      "var-file": { type: "string" },
-      var: { type: "string", multiple: true, default: [] },
-      outdir: { type: "string", default: "cdktf.out" },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
+/** Synthesizes the app, with only the stack's environment when it is a pipeline stack; output to stderr. */
+function synthesize(options: CliOptions): void {
+  const environment = environmentOf(options.stack);
+  process.stderr.write(
+    `Synthesizing ${options.stack}${environment ? ` (ORDERS_ENVIRONMENTS=${environment})` : ""}...\n`,
+  );
+  const result = spawnSync(process.execPath, [path.join("scripts", "run-ts.js"), "main.ts"], {
+    stdio: ["ignore", process.stderr, process.stderr],
+    env: { ...process.env, ...(environment ? { ORDERS_ENVIRONMENTS: environment } : {}), CDKTF_OUTDIR: options.outdir },
   });
-  if (values.help) {
-    console.log(USAGE);
+  if (result.status !== 0)
+    throw new Error(`synthesis failed (exit ${result.status}); fix the error above and run again`);
+}
+
+function stackDirOf(options: CliOptions): string {
+  const stackDir = path.join(options.outdir, "stacks", options.stack);
+  if (fs.existsSync(path.join(stackDir, "cdk.tf.json"))) return stackDir;
+  const environment = environmentOf(options.stack);
+  throw new UsageError(
+    `${options.stack} is not synthesized in ${options.outdir}: run without --no-synth, or ` +
+      `${environment ? `ORDERS_ENVIRONMENTS=${environment} ` : ""}npm run synth first`,
+  );
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parsePlanArgs(argv);
+  if (options === "help") {
+    process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const vars: Record<string, string> = {};
-  for (const pair of values.var ?? []) {
-    const eq = pair.indexOf("=");
-    if (eq < 1) throw new Error(`--var "${pair}" must look like name=value.`);
-    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+  if (options.synth) synthesize(options);
+  const stackDir = stackDirOf(options);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+  const sarifFile = path.join(stackDir, "policy.sarif");
+  const sarif = fs.existsSync(sarifFile) ? JSON.parse(fs.readFileSync(sarifFile, "utf8")) : undefined;
+
+  let planned: { plan: { terraform_version?: string }; planJsonText: string; planText: string };
+  let description: string;
+  const notes: string[] = [];
+  if (options.account) {
+    const result = await runAccountPlan({ stackDir, inputs: options.inputs, log });
+    planned = result;
+    description = `Plan against the account and the S3 backend (terraform ${result.plan.terraform_version}); saved as \`${result.planFile}\`.`;
+  } else {
+    const result = await runOfflinePlan({
+      stackDir,
+      workDir: path.join(".build", "offline-plan", options.stack),
+      inputs: options.inputs,
+      log,
+    });
+    planned = { ...result, planText: withoutApplyHint(result.planText) };
+    description =
+      `Offline plan (terraform ${result.plan.terraform_version}, hashicorp/aws from the mirror at ${result.mirror}): fake credentials, ` +
+      "an empty local state and nothing refreshed, so every resource shows as created. For review, not to apply.";
+    if (result.standIns.length > 0) {
+      notes.push(
+        `archive_file stood in for ${result.standIns.length} zips (the archive provider is not installable offline): same files, not the provider's bytes.`,
+      );
+    }
   }
-  const stack = values.stack as string;
-  const result = await runOfflinePlan({
-    stackDir: path.join(values.outdir as string, "stacks", stack),
-    workDir: path.join(".build", "offline-plan", stack),
-    varFile: values["var-file"],
-    vars,
-    log: (line) => console.error(line),
+
+  fs.mkdirSync(options.out, { recursive: true });
+  fs.writeFileSync(path.join(options.out, "plan.json"), planned.planJsonText);
+  fs.writeFileSync(path.join(options.out, "plan.txt"), planned.planText);
+  const review = reviewMarkdown({
+    stackName: options.stack,
+    plan: planned.plan,
+    stack: stackJson,
+    sarif,
+    planDescription: description,
+    notes,
   });
-  const byType = new Map<string, number>();
-  for (const address of result.creates) {
-    const type = address.replace(/^module\.[^.]+\./, "").split(".")[0] as string;
-    byType.set(type, (byType.get(type) ?? 0) + 1);
+  fs.writeFileSync(path.join(options.out, "review.md"), review);
+  const written = ["plan.json", "plan.txt", "review.md"];
+  if (sarif) {
+    fs.copyFileSync(sarifFile, path.join(options.out, "policy.sarif"));
+    written.push("policy.sarif");
+  } else {
+    log(`no ${sarifFile}: the synth that wrote this stack predates the SARIF output; synthesize again`);
   }
-  console.log(`Offline plan of ${stack}: ${result.creates.length} to create (terraform ${result.plan.terraform_version}, provider mirror ${result.mirror}).`);
-  for (const [type, n] of [...byType].sort()) console.log(`  ${String(n).padStart(3)}  ${type}`);
-  if (result.standIns.length > 0) {
-    console.log(`archive_file stood in for ${result.standIns.length} zips (the archive provider is not installable offline).`);
+
+  const counts = new Map<string, number>();
+  for (const c of (planned.plan as { resource_changes?: { change: { actions: string[] } }[] }).resource_changes ?? []) {
+    const action = actionOf(c.change.actions);
+    counts.set(action, (counts.get(action) ?? 0) + 1);
   }
-  console.log(`Plan JSON: ${path.relative(process.cwd(), path.join(result.workDir, "offline.tfplan"))} (terraform show -json)`);
+  const summary = ["create", "update", "replace", "destroy"].map((a) => `${counts.get(a) ?? 0} to ${a}`).join(", ");
+  process.stdout.write(`${options.account ? "Plan" : "Offline plan"} of ${options.stack}: ${summary}.\n`);
+  process.stdout.write(`Wrote ${written.map((f) => path.join(options.out, f)).join(", ")}\n`);
   return 0;
 }
 
-main().then(
+/** The offline plan is saved in a scratch directory and must not be applied: drop terraform's hint to apply it. */
+function withoutApplyHint(planText: string): string {
+  const at = planText.search(/\n[─-]+\s*\n\s*Saved the plan to:/);
+  return at < 0 ? planText : `${planText.slice(0, at).trimEnd()}\n`;
+}
+
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof OfflinePlanUnavailable) console.error(`Offline plan unavailable: ${error.message}`);
-    else if (error instanceof TerraformStepFailed) console.error(error.message);
-    else console.error(error instanceof Error ? error.message : String(error));
-    console.error(USAGE);
+    if (error instanceof UsageError || error instanceof VariablesRefused) {
+      process.stderr.write(`${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ""}`);
+      process.exit(2);
+    }
+    if (error instanceof OfflinePlanUnavailable) process.stderr.write(`Offline plan unavailable: ${error.message}\n`);
+    else if (error instanceof TerraformStepFailed) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

@@ -1,71 +1,51 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { VariableArgument } from "../terraform/variable-arguments";
 import { StandInResult, TerraformJson, standInArchives } from "./archive-stand-in";
-import { RunResult, findProviderMirror, findTerraform, mirrorOnlyCliConfig, runTerraform } from "./terraform-cli";
+import { OFFLINE_PROVIDER_SETTINGS } from "../terraform/offline-provider-settings";
+import { findProviderMirror, findTerraform, mirrorOnlyCliConfig } from "./terraform-cli";
+import { PlanAndShowResult, PlanJson, TerraformContext, planAndShow, terraformStep } from "./terraform-plan";
+import { checkVariables } from "./variable-check";
+
+export { TerraformStepFailed } from "./terraform-plan";
 
 /** Why the offline plan cannot run on this machine (no terraform, or no provider mirror). */
 export class OfflinePlanUnavailable extends Error {
   override readonly name = "OfflinePlanUnavailable";
 }
 
-/** A failed terraform step, with what terraform said. */
-export class TerraformStepFailed extends Error {
-  override readonly name = "TerraformStepFailed";
-  constructor(
-    readonly step: string,
-    readonly result: RunResult,
-  ) {
-    super(`terraform ${step} failed (exit ${result.code}):\n${(result.stderr || result.stdout).trim()}`);
+/** Values the stack's variable declarations refuse, as terraform words it; nothing was planned. */
+export class VariablesRefused extends Error {
+  override readonly name = "VariablesRefused";
+  constructor(readonly errors: readonly string[]) {
+    super(`terraform refused the variable values:\n${errors.map((e) => `  ${e}`).join("\n")}`);
   }
 }
 
 export interface OfflinePlanOptions {
   /** A synthesized stack directory, e.g. `cdktf.out/stacks/orders-dev`. */
   readonly stackDir: string;
-  /** Scratch directory for the copy that is planned; emptied first. */
+  /** Scratch directory for the copy that is planned; its terraform working data is kept between runs. */
   readonly workDir: string;
-  /** A tfvars file, as `-var-file`. */
-  readonly varFile?: string;
-  /** Variables, as `-var name=value`. */
-  readonly vars?: Readonly<Record<string, string>>;
+  /** `-var-file` and `-var` values, in command-line order. */
+  readonly inputs?: readonly VariableArgument[];
   /** Progress lines. Default: none. */
   readonly log?: (line: string) => void;
   /** Environment to find terraform and the mirror in. Default: `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** The parts of `terraform show -json` the checks read. */
-export interface PlanJson {
-  readonly format_version: string;
-  readonly terraform_version: string;
-  readonly resource_changes?: readonly {
-    readonly address: string;
-    readonly type: string;
-    readonly change: { readonly actions: readonly string[]; readonly after?: Record<string, unknown> | null };
-  }[];
-  readonly variables?: Record<string, { readonly value: unknown }>;
-  readonly [key: string]: unknown;
-}
-
-export interface OfflinePlanResult {
+export interface OfflinePlanResult extends Omit<PlanAndShowResult, "timingsMs"> {
   readonly workDir: string;
   readonly mirror: string;
   readonly standIns: StandInResult["archives"];
-  readonly plan: PlanJson;
+  /** The cdk.tf.json that was planned (archive_file stood in). */
+  readonly stack: TerraformJson;
   /** Addresses the plan creates. */
   readonly creates: readonly string[];
-  readonly timingsMs: Readonly<Record<"init" | "validate" | "plan" | "show", number>>;
+  /** `init` is absent when the kept working directory was already initialized for the same providers. */
+  readonly timingsMs: Readonly<{ variables?: number; init?: number; plan: number; show: number }>;
 }
-
-/** Fake credentials and the provider's skip settings: the aws provider plans without reaching AWS. */
-export const OFFLINE_PROVIDER_SETTINGS = {
-  access_key: "AKIAOFFLINEPLAN00000",
-  secret_key: "offline-plan-secret-key-not-used-for-anything",
-  skip_credentials_validation: true,
-  skip_requesting_account_id: true,
-  skip_metadata_api_check: true,
-  skip_region_validation: true,
-} as const;
 
 const AWS_PROVIDER = { namespace: "hashicorp", type: "aws", version: "5.100.0" } as const;
 const ARCHIVE_PROVIDER = { namespace: "hashicorp", type: "archive", version: "2.7.1" } as const;
@@ -85,8 +65,10 @@ export function offlinePlanAvailability(env: NodeJS.ProcessEnv = process.env): {
 /**
  * Plans a synthesized stack with no AWS account and no network: a copy of the stack with its backend
  * replaced by a local one and the aws provider given fake keys (override files), providers installed
- * from a filesystem mirror only, `archive_file` stood in where the archive provider is missing; then
- * `init`, `validate`, `plan` and `show -json` with the real terraform and provider.
+ * from a filesystem mirror only, `archive_file` stood in where the archive provider is missing. Given
+ * values are first checked against the variable declarations alone (no provider needed, a fraction of a
+ * second); then `init` (only when the providers changed since the last run), `plan -out` and
+ * `show -json` with the real terraform and provider.
  */
 export async function runOfflinePlan(options: OfflinePlanOptions): Promise<OfflinePlanResult> {
   const env = options.env ?? process.env;
@@ -97,13 +79,21 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
   if (!mirror) throw new OfflinePlanUnavailable(offlinePlanAvailability(env).reason);
   const stackFile = path.join(options.stackDir, "cdk.tf.json");
   if (!fs.existsSync(stackFile)) throw new Error(`No synthesized stack at ${stackFile}: run \`npm run synth\` first.`);
+  let stack = JSON.parse(fs.readFileSync(stackFile, "utf8")) as TerraformJson;
+
+  const timings: { variables?: number; init?: number } = {};
+  const given = (options.inputs ?? []).length > 0 || Object.keys(env).some((k) => k.startsWith("TF_VAR_"));
+  if (given) {
+    const started = Date.now();
+    const check = await checkVariables((stack.variable ?? {}) as Record<string, unknown>, { arguments: options.inputs });
+    timings.variables = Date.now() - started;
+    if (!check.accepted) throw new VariablesRefused(check.errors);
+    log(`variables: accepted in ${(timings.variables / 1000).toFixed(1)} s`);
+  }
 
   const workDir = path.resolve(options.workDir);
-  fs.rmSync(workDir, { recursive: true, force: true });
-  fs.mkdirSync(workDir, { recursive: true });
+  prepareWorkDir(workDir);
   fs.cpSync(options.stackDir, workDir, { recursive: true });
-
-  let stack = JSON.parse(fs.readFileSync(stackFile, "utf8")) as TerraformJson;
   let standIns: StandInResult["archives"] = [];
   if (!findProviderMirror(ARCHIVE_PROVIDER, env)) {
     ({ stack, archives: standIns } = await standInArchives(stack, workDir));
@@ -115,76 +105,60 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
       );
     }
   }
+  const override = {
+    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+    provider: { aws: OFFLINE_PROVIDER_SETTINGS },
+  };
   fs.writeFileSync(path.join(workDir, "cdk.tf.json"), JSON.stringify(stack, null, 2));
-  fs.writeFileSync(
-    path.join(workDir, "offline_override.tf.json"),
-    JSON.stringify(
-      {
-        terraform: { backend: { local: { path: "terraform.tfstate" } } },
-        provider: { aws: OFFLINE_PROVIDER_SETTINGS },
-      },
-      null,
-      2,
-    ),
-  );
+  fs.writeFileSync(path.join(workDir, "offline_override.tf.json"), JSON.stringify(override, null, 2));
   fs.writeFileSync(path.join(workDir, ".terraformrc"), mirrorOnlyCliConfig(mirror));
 
-  const step = (name: string, args: string[]) => terraformStep(terraform, workDir, name, args, log);
-  const init = await step("init", ["init", "-input=false", "-no-color"]);
-  const validate = await step("validate", ["validate", "-no-color"]);
-  const { plan, show, planJson, creates } = await planAndShow(terraform, workDir, options, log);
+  const context: TerraformContext = { terraform, dir: workDir, env: offlineEnv(workDir), log };
+  const initInputs = JSON.stringify({
+    terraform,
+    mirror,
+    providers: stack.terraform?.required_providers ?? {},
+    backend: override.terraform.backend,
+  });
+  const stampFile = path.join(workDir, ".terraform", "orders-init-inputs.json");
+  const initialized =
+    fs.existsSync(path.join(workDir, ".terraform.lock.hcl")) &&
+    fs.existsSync(stampFile) &&
+    fs.readFileSync(stampFile, "utf8") === initInputs;
+  if (!initialized) {
+    timings.init = (await terraformStep(context, "init", ["init", "-input=false", "-no-color"])).ms;
+    fs.writeFileSync(stampFile, initInputs);
+  }
+  const planned = await planAndShow(context, {
+    inputs: options.inputs,
+    planFile: "offline.tfplan",
+    refresh: false,
+    lock: false,
+  });
   return {
+    ...planned,
     workDir,
     mirror,
     standIns,
-    plan: planJson,
-    creates,
-    timingsMs: { init: init.ms, validate: validate.ms, plan: plan.ms, show: show.ms },
+    stack,
+    creates: createdAddresses(planned.plan),
+    timingsMs: { ...timings, ...planned.timingsMs },
   };
 }
 
-/** Plans again in a work directory `runOfflinePlan` initialized, with other variables: no second init. */
-export async function replanOffline(
-  workDir: string,
-  values: Pick<OfflinePlanOptions, "varFile" | "vars" | "log" | "env">,
-): Promise<Pick<OfflinePlanResult, "plan" | "creates">> {
-  const terraform = findTerraform(values.env ?? process.env);
-  if (!terraform) throw new OfflinePlanUnavailable(offlinePlanAvailability(values.env).reason);
-  if (!fs.existsSync(path.join(workDir, ".terraform"))) throw new Error(`${workDir} was not initialized by runOfflinePlan.`);
-  const { planJson, creates } = await planAndShow(terraform, workDir, values, values.log ?? (() => undefined));
-  return { plan: planJson, creates };
+/** Empties the work directory but for terraform's working data (providers, lock file), kept so a rerun needs no init. */
+function prepareWorkDir(workDir: string): void {
+  fs.mkdirSync(workDir, { recursive: true });
+  const keep = new Set([".terraform", ".terraform.lock.hcl"]);
+  for (const entry of fs.readdirSync(workDir)) {
+    if (!keep.has(entry)) fs.rmSync(path.join(workDir, entry), { recursive: true, force: true });
+  }
+}
+
+function createdAddresses(plan: PlanJson): string[] {
+  return (plan.resource_changes ?? []).filter((c) => c.change.actions.includes("create")).map((c) => c.address);
 }
 
 function offlineEnv(workDir: string): Record<string, string> {
   return { TF_CLI_CONFIG_FILE: path.join(workDir, ".terraformrc"), TF_DATA_DIR: path.join(workDir, ".terraform") };
-}
-
-async function terraformStep(terraform: string, workDir: string, name: string, args: string[], log: (line: string) => void): Promise<RunResult> {
-  const result = await runTerraform(terraform, args, workDir, offlineEnv(workDir));
-  if (result.code !== 0) throw new TerraformStepFailed(name, result);
-  log(`terraform ${name}: ok in ${(result.ms / 1000).toFixed(1)} s`);
-  return result;
-}
-
-async function planAndShow(
-  terraform: string,
-  workDir: string,
-  values: Pick<OfflinePlanOptions, "varFile" | "vars">,
-  log: (line: string) => void,
-) {
-  const varArgs = [
-    ...(values.varFile ? [`-var-file=${path.resolve(values.varFile)}`] : []),
-    ...Object.entries(values.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`),
-  ];
-  const plan = await terraformStep(
-    terraform,
-    workDir,
-    "plan",
-    ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=offline.tfplan", ...varArgs],
-    log,
-  );
-  const show = await terraformStep(terraform, workDir, "show", ["show", "-json", "-no-color", "offline.tfplan"], log);
-  const planJson = JSON.parse(show.stdout) as PlanJson;
-  const creates = (planJson.resource_changes ?? []).filter((c) => c.change.actions.includes("create")).map((c) => c.address);
-  return { plan, show, planJson, creates };
 }

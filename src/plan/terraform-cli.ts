@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 /** Places a filesystem mirror of providers is looked for, after `ORDERS_TF_PROVIDER_MIRROR`. */
-export const MIRROR_CANDIDATES = [
+const MIRROR_CANDIDATES = [
   "/opt/tf-plugins",
   path.join(os.homedir(), ".terraform.d", "plugins"),
   path.join(os.homedir(), ".local", "share", "terraform", "plugins"),
@@ -19,7 +19,7 @@ export interface ProviderRef {
 }
 
 /** True when `mirror` holds the provider in the unpacked or packed filesystem-mirror layout. */
-export function mirrorHas(mirror: string, p: ProviderRef): boolean {
+function mirrorHas(mirror: string, p: ProviderRef): boolean {
   const base = path.join(mirror, "registry.terraform.io", p.namespace, p.type);
   if (fs.existsSync(path.join(base, p.version))) return true;
   return fs.existsSync(base) && fs.readdirSync(base).some((f) => f.includes(`_${p.version}_`) && f.endsWith(".zip"));
@@ -68,7 +68,12 @@ export interface RunResult {
 }
 
 /** Runs terraform in `cwd` with `env` added to a clean automation environment. */
-export function runTerraform(bin: string, args: readonly string[], cwd: string, env: Record<string, string>): Promise<RunResult> {
+export function runTerraform(
+  bin: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, {

@@ -4,20 +4,30 @@
  * policy-enabled stack of the app at once: one violation anywhere stops the synth before any stack
  * is written, and the report lists every violation of every stack. The following stacks of the same
  * synth are not checked again, and each stack's write reuses the JSON the check built (SynthWindow).
+ * Each synth also writes the result as SARIF beside each stack (`stacks/<stack>/policy.sarif`): on a
+ * failure at once, on a pass once the stacks are written, so each result carries its line.
  */
-import type { TerraformStack } from "cdktf";
-import type { IConstruct } from "constructs";
-import { PolicyConfiguration, checkStacks } from "./check";
-import { ALL_RULES } from "./rules";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App, TerraformStack } from "cdktf";
+import { PolicyConfiguration, PolicyOutcome, checkStacks } from "./check";
 import { PolicyViolationError, formatFailure, formatSummary } from "./report";
-import type { StackJson } from "./stack-context";
-import { SUPPRESSIONS } from "./suppressions";
+import { ALL_RULES } from "./rules";
+import { policySarif } from "./sarif";
 import { invalidSuppressions } from "./suppression-matching";
+import { SUPPRESSIONS } from "./suppressions";
 import { SynthWindow } from "./synthesized-json-reuse";
+import type { StackJson } from "./stack-context";
+import type { IConstruct } from "constructs";
 
 export interface PolicyOptions extends PolicyConfiguration {
-  /** Receives the summary printed after a passing check. Default: a line on stderr. */
+  /**
+   * Receives the summary printed after a passing check. Default: a line on stdout, where the cdktf CLI
+   * shows it as output (it shows the app's stderr as errors).
+   */
   readonly report?: (summary: string) => void;
+  /** Writes `stacks/<stack>/policy.sarif` beside each checked stack. Default: true. */
+  readonly sarif?: boolean;
 }
 
 const runs = new WeakMap<IConstruct, PolicyRun>();
@@ -50,7 +60,17 @@ class PolicyRun {
   ) {
     const invalid = invalidSuppressions(options.suppressions ?? SUPPRESSIONS, options.rules ?? ALL_RULES);
     if (invalid.length > 0) {
-      throw new Error(formatFailure({ stackNames: [], ruleCount: 0, violations: [], excepted: [], stale: [], invalid, passed: false }));
+      throw new Error(
+        formatFailure({
+          stackNames: [],
+          ruleCount: 0,
+          violations: [],
+          excepted: [],
+          stale: [],
+          invalid,
+          passed: false,
+        }),
+      );
     }
   }
 
@@ -68,12 +88,34 @@ class PolicyRun {
     const outcome = checkStacks(synthesized, this.options);
     if (!outcome.passed) {
       this.pending.clear();
+      this.writeSarif(outcome, false);
       throw new PolicyViolationError(outcome);
     }
     for (const { stack: s, json } of synthesized) this.synthWindow?.offer(s, json);
     this.pending = new Set(this.stacks.filter((s) => s !== stack));
-    const report = this.options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
-    report(formatSummary(outcome, performance.now() - started));
+    const elapsed = performance.now() - started;
+    if (!this.synthWindow?.whenWritten(() => this.writeSarif(outcome, true))) this.writeSarif(outcome, false);
+    const report = this.options.report ?? ((line: string) => process.stdout.write(`${line}\n`));
+    report(formatSummary(outcome, elapsed));
     return [];
+  }
+
+  /** One SARIF log per stack; `written` when cdk.tf.json is on disk, so results get their line. */
+  private writeSarif(outcome: PolicyOutcome, written: boolean): void {
+    if (this.options.sarif === false) return;
+    for (const stack of this.stacks) {
+      const root = stack.node.root;
+      if (!App.isApp(root)) continue;
+      const stackDir = path.join(root.outdir, "stacks", stack.node.id);
+      const stackFile = path.join(stackDir, "cdk.tf.json");
+      const sarif = policySarif(outcome, {
+        stackName: stack.node.id,
+        rules: this.options.rules ?? ALL_RULES,
+        stackFileUri: path.relative(process.cwd(), stackFile).split(path.sep).join("/"),
+        stackFileText: written && fs.existsSync(stackFile) ? fs.readFileSync(stackFile, "utf8") : undefined,
+      });
+      fs.mkdirSync(stackDir, { recursive: true });
+      fs.writeFileSync(path.join(stackDir, "policy.sarif"), `${JSON.stringify(sarif, null, 2)}\n`);
+    }
   }
 }

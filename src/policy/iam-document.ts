@@ -140,3 +140,22 @@ export function allowStatementsOf(
   }
   return { statements, unreadable };
 }
+
+/**
+ * The values a statement's condition gives `key` under operators matching `operator` (`StringEquals`,
+ * `/^Arn(Not)?Like|Arn(Not)?Equals$/`). IAM compares operator names and condition keys case-insensitively.
+ */
+export function conditionValues(statement: PolicyStatementView, operator: RegExp, key: string): string[] {
+  const values: string[] = [];
+  for (const [op, keys] of Object.entries(statement.condition ?? {})) {
+    if (!operator.test(op)) continue;
+    for (const [k, v] of Object.entries(keys ?? {})) if (k.toLowerCase() === key.toLowerCase()) values.push(...asList(v));
+  }
+  return values;
+}
+
+/** Whether the statement denies requests made without TLS (`Bool` `aws:SecureTransport` false). */
+export function deniesInsecureTransport(statement: PolicyStatementView): boolean {
+  const values = conditionValues(statement, /^bool$/i, "aws:SecureTransport");
+  return statement.effect === "Deny" && values.length === 1 && values[0] === "false";
+}

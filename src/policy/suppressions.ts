@@ -7,7 +7,6 @@
 import type { Suppression } from "./suppression-matching";
 
 const PIPELINE = "orders-*";
-const BOOTSTRAP = "state-bootstrap";
 
 const SYNCHRONOUS_SAGA_STEP =
   "Invoked only synchronously, by the order saga's lambda:invoke tasks (RequestResponse): a failure returns to the state machine, " +
@@ -36,9 +35,11 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     rule: "lambda-code-signing",
     stacks: PIPELINE,
     resource: "aws_lambda_function.*",
+    knownDefect: true,
     reason:
-      "Bundles are built reproducibly from reviewed sources and deployed as local zips (archive_file) pinned by source_code_hash. " +
-      "Code signing needs an AWS Signer profile and a signing job in the release pipeline (Signer reads and writes packages in S3); " +
+      "Known defect, not an accepted risk: nothing verifies that the deployed code is the reviewed build. Bundles are built " +
+      "reproducibly and pinned by source_code_hash, but anyone who can update the functions can deploy any zip. The fix needs an " +
+      "AWS Signer profile, a signing job in the release pipeline (Signer reads and writes packages in S3) and deploys from S3; " +
       "this deployment path zips locally and has no signing step yet.",
   },
   {
@@ -92,13 +93,5 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     reason:
       "The environment variables hold table and bus names, the service name and Node options; no secret (lambda-no-secrets-in-environment " +
       "enforces that). Lambda encrypts them at rest with its AWS-managed key.",
-  },
-  {
-    rule: "kms-customer-managed-key",
-    stacks: BOOTSTRAP,
-    resource: "aws_s3_bucket.*",
-    reason:
-      "The state bucket uses SSE-KMS with the AWS-managed aws/s3 key and a bucket key; it is private, TLS-only and versioned, and " +
-      "state is read only by this account's deployers. Switch to a customer-managed key if state must be shared across accounts.",
   },
 ];

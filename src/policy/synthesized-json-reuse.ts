@@ -17,6 +17,7 @@ const windows = new WeakMap<App, SynthWindow>();
 export class SynthWindow {
   private synthesizing = false;
   private readonly handedOver = new Set<TerraformStack>();
+  private afterWrite: (() => void)[] = [];
 
   /** The window of the app, created (and App.synth wrapped) on first use; undefined if the root is not an App. */
   static of(root: unknown): SynthWindow | undefined {
@@ -33,12 +34,16 @@ export class SynthWindow {
     const synth = app.synth.bind(app);
     app.synth = () => {
       this.synthesizing = true;
+      const callbacks: (() => void)[] = [];
+      this.afterWrite = callbacks;
       try {
         synth();
       } finally {
         this.synthesizing = false;
         this.dropAll();
+        this.afterWrite = [];
       }
+      for (const callback of callbacks) callback();
     };
   }
 
@@ -51,6 +56,13 @@ export class SynthWindow {
       return json;
     };
     this.handedOver.add(stack);
+  }
+
+  /** Runs `callback` once App.synth has written every stack; false outside App.synth (nothing is registered). */
+  whenWritten(callback: () => void): boolean {
+    if (!this.synthesizing) return false;
+    this.afterWrite.push(callback);
+    return true;
   }
 
   private drop(stack: TerraformStack): void {

@@ -4,10 +4,10 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { HandlerBundle, ServiceName } from "../bundling/handler-bundles";
-import { AppSettings } from "../config/app-config";
+import { AppSettings, PAYMENT_GATEWAY_ENV, PAYMENT_SIMULATOR_OPT_IN_TAG, SIMULATED_PAYMENT_GATEWAY } from "../config/app-config";
 import { EnvironmentProfile } from "../config/profiles";
 import { PipelineVariables } from "../config/variables";
-import { RulePatterns } from "../contracts/events";
+import { EventContracts, EventSource, EventSourceName, RulePatterns } from "../contracts/events";
 import { EnvVar, InventoryKey, Tables, TableName } from "../contracts/tables";
 import { DataTable } from "../constructs/data-table";
 import { OrderEventBus } from "../constructs/event-bus";
@@ -32,14 +32,26 @@ export interface OrderPipelineStackProps {
 export { SAMPLE_ORDER } from "./sample-order";
 
 /**
- * The account id inside an ARN (`arn:partition:service:region:account:...`), as a local value: no data
- * source that calls AWS, and a plain `${local.account_id}` reference that JSON documents can embed.
+ * The partition and account id inside an ARN (`arn:partition:service:region:account:...`), as local
+ * values: no data source that calls AWS, and plain `${local.account_id}` references that JSON documents
+ * can embed.
  */
-export function accountIdOf(scope: Construct, arn: string): string {
-  const local = new TerraformLocal(scope, "account_id", Fn.element(Fn.split(":", arn), 4));
-  local.overrideLogicalId("account_id");
-  return local.asString;
+function arnPartsOf(scope: Construct, arn: string): { readonly partition: string; readonly accountId: string } {
+  const local = (name: string, index: number) => {
+    const value = new TerraformLocal(scope, name, Fn.element(Fn.split(":", arn), index));
+    value.overrideLogicalId(name);
+    return value.asString;
+  };
+  return { partition: local("partition", 1), accountId: local("account_id", 4) };
 }
+
+/** The detail-types the contracts give a source: all its owner may publish. */
+function detailTypesOf(source: EventSourceName): string[] {
+  return Object.values(EventContracts)
+    .filter((c) => c.source === source)
+    .map((c) => c.detailType);
+}
+
 
 /** One environment of the order pipeline: bus, rules, saga, services, tables, monitoring. */
 export class OrderPipelineStack extends TerraformStack {
@@ -61,12 +73,14 @@ export class OrderPipelineStack extends TerraformStack {
     const vars = (this.variables = new PipelineVariables(this, "variables", profile));
     new AwsProvider(this, "aws", {
       region: settings.region,
+      ...(settings.allowedAccountIds.length > 0 ? { allowedAccountIds: [...settings.allowedAccountIds] } : {}),
       defaultTags: [{ tags: { project: vars.projectName, environment: profile.name, "managed-by": "cdktf" } }],
     });
     new ArchiveProvider(this, "archive");
 
     const prefix = `${vars.projectName}-${profile.name}`;
     this.bus = new OrderEventBus(this, "event-bus", { busName: `${prefix}-orders` });
+    const { partition, accountId } = arnPartsOf(this, this.bus.arn);
 
     const table = (name: TableName) =>
       new DataTable(this, `${name}-table`, {
@@ -89,7 +103,7 @@ export class OrderPipelineStack extends TerraformStack {
       description: string,
       environment: Record<string, string>,
       permissions: PolicyStatement[],
-      extra: { asyncFailureQueueName?: string } = {},
+      extra: { asyncFailureQueueName?: string; tags?: Record<string, string> } = {},
     ) =>
       new Microservice(this, `${name}-service`, {
         functionName: `${prefix}-${name}`,
@@ -112,14 +126,17 @@ export class OrderPipelineStack extends TerraformStack {
           tables.orders.grant("RecordOrders", ["GetItem", "PutItem", "UpdateItem"]),
           // Product items only (pk PRODUCT#<id>), not the reservations beside them.
           tables.inventory.grant("ReadCataloguePrices", ["BatchGetItem"], [InventoryKey.stock("").pk]),
-          this.bus.grantPublish("PublishOrderCreated"),
+          this.bus.grantPublish("PublishOrderCreated", EventSource.orderService, detailTypesOf(EventSource.orderService)),
         ],
       ),
       payment: service(
         "payment",
         "Charges and refunds orders, idempotently per order",
-        { [EnvVar.paymentsTable]: tables.payments.name },
+        { [EnvVar.paymentsTable]: tables.payments.name, [PAYMENT_GATEWAY_ENV]: settings.payments.gateway },
         [tables.payments.grant("RecordPayments", ["GetItem", "PutItem", "UpdateItem"])],
+        profile.name === "prod" && settings.payments.gateway === SIMULATED_PAYMENT_GATEWAY && settings.payments.simulatorAcceptedInProd
+          ? { tags: { [PAYMENT_SIMULATOR_OPT_IN_TAG]: "accepted" } }
+          : {},
       ),
       inventory: service(
         "inventory",
@@ -141,17 +158,25 @@ export class OrderPipelineStack extends TerraformStack {
 
     this.workflow = new OrderWorkflow(this, "order-workflow", {
       stateMachineName: `${prefix}-order-saga`,
+      arnScope: { partition, region: settings.region, accountId },
       payment: services.payment,
       inventory: services.inventory,
       ordersTable: tables.orders,
       bus: this.bus,
+      publishes: { source: EventSource.orderWorkflow, detailTypes: detailTypesOf(EventSource.orderWorkflow) },
+      logging: profile.sagaLogging,
       logRetentionDays: vars.logRetentionDays,
       tracingEnabled: vars.xrayTracingEnabled,
     });
+    this.bus.restrictSources([
+      { source: EventSource.orderService, principalArn: services.order.role.arn },
+      { source: EventSource.orderWorkflow, principalArn: this.workflow.role.arn },
+    ]);
 
     this.routes = {
       orderCreated: new EventRoute(this, "order-created-route", {
         bus: this.bus,
+        accountId,
         ruleName: `${prefix}-order-created`,
         description: "Starts the order saga for every new order",
         pattern: RulePatterns.orderCreated,
@@ -159,6 +184,7 @@ export class OrderPipelineStack extends TerraformStack {
       }),
       orderOutcome: new EventRoute(this, "order-outcome-route", {
         bus: this.bus,
+        accountId,
         ruleName: `${prefix}-order-outcome`,
         description: "Notifies the customer when an order completes or fails",
         pattern: RulePatterns.orderOutcome,
@@ -169,7 +195,7 @@ export class OrderPipelineStack extends TerraformStack {
     this.monitoring = new Monitoring(this, "monitoring", {
       namePrefix: prefix,
       alarmEmail: vars.alarmEmail,
-      accountId: accountIdOf(this, this.bus.arn),
+      accountId,
       observed: {
         metricsNamespace: vars.projectName,
         region: settings.region,

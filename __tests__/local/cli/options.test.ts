@@ -19,7 +19,10 @@ describe("npm run local options", () => {
     fs.writeFileSync(path.join(dir, "b.json"), '[{"customerId":"d"},{"customerId":"e"}]');
     const o = parseCliOptions(["--order", path.join(dir, "a.json"), "--order", path.join(dir, "b.json"), "--var", "project_name=shop", "--var", "x=a=b"]);
     expect(o.orders.map((x) => x.order)).toEqual([{ customerId: "c" }, { customerId: "d" }, { customerId: "e" }]);
-    expect(o.vars).toEqual([["project_name", "shop"], ["x", "a=b"]]);
+    expect(o.variables).toEqual([
+      { kind: "var", name: "project_name", value: "shop" },
+      { kind: "var", name: "x", value: "a=b" },
+    ]);
     expect(parseCliOptions(["--orders", "300", "--concurrency", "8", "--fail", "payment=0.2"])).toMatchObject({ load: { count: 300, concurrency: 8, warmup: 0 }, faults: { payment: 0.2 } });
     expect(parseCliOptions(["--orders", "300", "--warmup", "100"]).load).toEqual({ count: 300, concurrency: 16, warmup: 100 });
   });

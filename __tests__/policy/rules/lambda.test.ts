@@ -149,7 +149,15 @@ describe("lambda-permission-scoped-to-source", () => {
   const P = "aws_lambda_permission.p";
 
   it("accepts a service permission scoped to one rule", () => {
-    expect(judge(lambdaPermissionScopedToSource, permission({ principal: "events.amazonaws.com", source_arn: "${aws_cloudwatch_event_rule.r.arn}" }), P).status).toBe("compliant");
+    expect(
+      judge(lambdaPermissionScopedToSource, permission({ principal: "events.amazonaws.com", source_arn: "${aws_cloudwatch_event_rule.r.arn}", source_account: "${local.account_id}" }), P).status,
+    ).toBe("compliant");
+  });
+
+  it("fails a service permission that names the rule but not its account", () => {
+    expect(messages(judge(lambdaPermissionScopedToSource, permission({ principal: "events.amazonaws.com", source_arn: "${aws_cloudwatch_event_rule.r.arn}" }), P))).toEqual([
+      "grants events.amazonaws.com without source_account (unset): the source is not pinned to an account",
+    ]);
   });
 
   it("fails a service permission without source_arn, and a public one", () => {

@@ -207,4 +207,30 @@ describe("sfn-full-execution-logging", () => {
     ]);
     expect(messages(judge(sfnFullExecutionLogging, stack(saga(), { logging_configuration: undefined }), SM))).toEqual(["has no logging_configuration"]);
   });
+
+  describe("in production, where execution data is customer data", () => {
+    const prodMachine = (level: string, withData: boolean) =>
+      stackJson(
+        {
+          aws_sfn_state_machine: { saga: { definition: "{}", logging_configuration: { level, include_execution_data: withData, log_destination: "${aws_cloudwatch_log_group.sfn.arn}:*" } } },
+          aws_cloudwatch_log_group: { sfn: { name: "/aws/vendedlogs/states/saga", retention_in_days: 90 } },
+        },
+        { environmentTag: "prod" },
+      );
+    const verdict = (level: string, withData: boolean) => judge(sfnFullExecutionLogging, prodMachine(level, withData), SM, "orders-prod");
+
+    it("accepts ALL without execution data, and ERROR with or without it", () => {
+      expect(verdict("ALL", false).status).toBe("compliant");
+      expect(verdict("ERROR", true).status).toBe("compliant");
+      expect(verdict("ERROR", false).status).toBe("compliant");
+    });
+
+    it("fails ALL with execution data, and levels below ERROR", () => {
+      expect(messages(verdict("ALL", true))).toEqual([
+        'logging_configuration.include_execution_data is true at level "ALL" in production: every order\'s customer, items and amounts would be logged',
+      ]);
+      expect(messages(verdict("FATAL", false))).toEqual(['logging_configuration.level is "FATAL", not "ALL" (or "ERROR" in production)']);
+      expect(messages(verdict("OFF", false))).toEqual(['logging_configuration.level is "OFF", not "ALL" (or "ERROR" in production)']);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { FaultSpecError, parseFaultSpec } from "../runtime/faults";
-import { VariableError, parseVarAssignment } from "../runtime/terraform/variables";
+import { VariableArgument, VariableArgumentError, variableArguments } from "../../terraform/variable-arguments";
 import { readCatalogueFile, readEventFile } from "./input-files";
 
 /** Bad command-line input: printed with the usage line, exit status 2. */
@@ -12,8 +12,8 @@ export class UsageError extends Error {
 export interface CliOptions {
   readonly stack: string;
   readonly outdir: string;
-  readonly vars: readonly (readonly [string, string])[];
-  readonly varFiles: readonly string[];
+  /** `--var` and `--var-file`, in command-line order. */
+  readonly variables: readonly VariableArgument[];
   /** Orders read from `--order` files, in order; empty when none was given. */
   readonly orders: readonly { readonly file: string; readonly order: unknown }[];
   /** PutEvents entries read from `--event` files, put on the bus after the orders. */
@@ -72,7 +72,9 @@ Which stack, with which variables
   --outdir DIR           Where npm run synth wrote the stacks (default cdktf.out)
   --synth                Synthesize first (npm run synth), then run
   --var NAME=VALUE       Set a Terraform variable; repeatable (TF_VAR_<name> works too)
-  --var-file FILE        A .tfvars or .tfvars.json file; repeatable, applied in order
+  --var-file FILE        A .tfvars or .tfvars.json file; repeatable. As with terraform, --var and
+                         --var-file apply in command-line order, after TF_VAR_<name> and the stack
+                         directory's terraform.tfvars, terraform.tfvars.json and *.auto.tfvars
 
 Output
   --json                 Print exactly one JSON document on stdout (progress goes to stderr):
@@ -119,8 +121,9 @@ function readOrderFile(file: string): { file: string; order: unknown }[] {
 /** Parses and checks the command line; throws UsageError naming the option. */
 export function parseCliOptions(argv: readonly string[]): CliOptions {
   let values: Record<string, string | boolean | string[] | undefined>;
+  let tokens: readonly { kind: string; name?: string; value?: string | undefined }[];
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
       // `node scripts/run-ts.js src/local/cli.ts -- --json` passes the separator through.
       args: argv[0] === "--" ? argv.slice(1) : [...argv],
       options: {
@@ -149,6 +152,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       },
       strict: true,
       allowPositionals: false,
+      tokens: true,
     }));
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
@@ -156,18 +160,18 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const str = (k: string) => values[k] as string | undefined;
   const list = (k: string) => (values[k] as string[] | undefined) ?? [];
   if (values.help) {
-    return { stack: "", outdir: "", vars: [], varFiles: [], orders: [], events: [], json: false, verbose: false, synth: false, timeScale: 0, timeoutSeconds: 0, maxSandboxes: 0, help: true };
+    return { stack: "", outdir: "", variables: [], orders: [], events: [], json: false, verbose: false, synth: false, timeScale: 0, timeoutSeconds: 0, maxSandboxes: 0, help: true };
   }
   const orderFiles = list("order");
   if (orderFiles.length > 0 && str("orders") !== undefined) throw new UsageError("--order and --orders cannot be combined: submit given orders, or generate a load");
   for (const loadOption of ["concurrency", "warmup"]) {
     if (str(loadOption) !== undefined && str("orders") === undefined) throw new UsageError(`--${loadOption} applies to a load run: add --orders N`);
   }
-  let vars: [string, string][];
+  let variables: VariableArgument[];
   try {
-    vars = list("var").map(parseVarAssignment);
+    variables = variableArguments(tokens);
   } catch (error) {
-    throw new UsageError((error as VariableError).message);
+    throw new UsageError((error as VariableArgumentError).message);
   }
   let faults: Record<string, number> | undefined;
   if (str("fail") !== undefined) {
@@ -176,10 +180,6 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     } catch (error) {
       throw new UsageError((error as FaultSpecError).message);
     }
-  }
-  for (const file of list("var-file")) {
-    if (!fs.existsSync(file)) throw new UsageError(`--var-file ${file}: no such file`);
-    if (!fs.statSync(file).isFile()) throw new UsageError(`--var-file ${file}: not a file`);
   }
   const timeScaleText = str("time-scale");
   const timeScale = timeScaleText === undefined ? 0.001 : Number(timeScaleText);
@@ -191,8 +191,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   return {
     stack,
     outdir: str("outdir") ?? "cdktf.out",
-    vars,
-    varFiles: list("var-file"),
+    variables,
     orders: orderFiles.flatMap(readOrderFile),
     events: list("event").flatMap(readEventFile),
     ...(str("catalogue") !== undefined ? { catalogue: readCatalogueFile(str("catalogue") as string) } : {}),

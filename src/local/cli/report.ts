@@ -13,6 +13,7 @@ export function startupReport(runtime: LocalRuntime, stackFile: string, startedM
   return [
     `Stack ${runtime.stackName} from ${stackFile}: region ${runtime.region}, account 000000000000 (local)`,
     `Variables: ${vars.join(", ")}`,
+    ...runtime.variables.warnings.map((w) => `warning: ${w}`),
     ...formatInventory(runtime.inventory),
     `Endpoints: DynamoDB ${runtime.endpoints.dynamodb} (dynalite), EventBridge PutEvents ${runtime.endpoints.eventbridge}`,
     `Retry waits x${runtime.clock.scale} (1 s waits ${runtime.clock.scaled(1000)} ms). Started in ${(startedMs / 1000).toFixed(1)} s.`,

@@ -87,7 +87,7 @@ export class LocalRuntime {
       t = now;
     };
     const { document } = options.stack;
-    const variables = resolveVariables(document, options.variables);
+    const variables = resolveVariables(document, { directory: options.stack.directory, ...options.variables });
     const provisional = new TerraformReferences(document, variables.values, { accountId: LOCAL_ACCOUNT_ID, region: "us-east-1" });
     const region = providerRegion(document, (v) => provisional.resolve(v, "provider.aws.region"));
     const refs = new TerraformReferences(document, variables.values, { accountId: LOCAL_ACCOUNT_ID, region });
@@ -232,7 +232,7 @@ export class LocalRuntime {
       };
       const traceStates = options.traceStates ?? true;
       for (const sm of model.stateMachines) {
-        stateMachines.set(sm.arn, new LocalStateMachine(sm, { backends, clock, trace, activity, traceStates: () => traceStates }));
+        stateMachines.set(sm.arn, new LocalStateMachine(sm, { backends, clock, random, trace, activity, traceStates: () => traceStates }));
       }
       lap("state machines");
       const [problems] = await Promise.all([validation, warming]);

@@ -1,15 +1,18 @@
 /** Every rule of the policy, in report order. */
 import type { PolicyRule } from "../types";
 import { backendS3EncryptedAndLocked } from "./backend-s3-encrypted-and-locked";
+import { backendS3KmsKey } from "./backend-s3-kms-key";
 import { dynamodbDeletionProtectionInProd } from "./dynamodb-deletion-protection-in-prod";
 import { dynamodbEncryptedWithKms } from "./dynamodb-encrypted-with-kms";
 import { dynamodbPointInTimeRecovery } from "./dynamodb-point-in-time-recovery";
 import { eventbridgeBusPolicyNotPublic } from "./eventbridge-bus-policy-not-public";
+import { eventbridgeBusPolicyPerSource } from "./eventbridge-bus-policy-per-source";
 import { eventbridgeTargetRetryAndDlq } from "./eventbridge-target-retry-and-dlq";
 import { eventbridgeTargetRoleLeastPrivilege } from "./eventbridge-target-role-least-privilege";
 import { iamNoAwsManagedPolicies } from "./iam-no-aws-managed-policies";
 import { iamNoPrivilegeEscalation } from "./iam-no-privilege-escalation";
 import { iamNoWildcardActions } from "./iam-no-wildcard-actions";
+import { iamServiceRoleTrustConditions } from "./iam-service-role-trust-conditions";
 import { iamTrustOneServicePrincipal } from "./iam-trust-one-service-principal";
 import { iamWildcardResourceOnlyForUnscopableActions } from "./iam-wildcard-resource-only-for-unscopable-actions";
 import { kmsCustomerManagedKey } from "./kms-customer-managed-key";
@@ -28,6 +31,7 @@ import { lambdaSupportedRuntime } from "./lambda-supported-runtime";
 import { logsRetentionSet } from "./logs-retention-set";
 import { monitoringAlarmTopicAcceptsCloudwatch } from "./monitoring-alarm-topic-accepts-cloudwatch";
 import { monitoringMetricsNameDimensions } from "./monitoring-metrics-name-dimensions";
+import { paymentSimulatorNotInProd } from "./payment-simulator-not-in-prod";
 import { s3DefaultEncryption } from "./s3-default-encryption";
 import { s3PublicAccessFullyBlocked } from "./s3-public-access-fully-blocked";
 import { s3TlsOnlyPolicy } from "./s3-tls-only-policy";
@@ -42,6 +46,7 @@ import { sfnTaskTimeouts } from "./sfn-task-timeouts";
 import { sfnXrayTracing } from "./sfn-xray-tracing";
 import { sqsEncryptedAtRest } from "./sqs-encrypted-at-rest";
 import { sqsMessageRetentionSet } from "./sqs-message-retention-set";
+import { tlsOnlyResourcePolicies } from "./tls-only-resource-policies";
 
 export const ALL_RULES: readonly PolicyRule[] = [
   lambdaSupportedRuntime,
@@ -65,14 +70,17 @@ export const ALL_RULES: readonly PolicyRule[] = [
   eventbridgeTargetRetryAndDlq,
   eventbridgeTargetRoleLeastPrivilege,
   eventbridgeBusPolicyNotPublic,
+  eventbridgeBusPolicyPerSource,
   sqsEncryptedAtRest,
   sqsMessageRetentionSet,
+  tlsOnlyResourcePolicies,
   dynamodbPointInTimeRecovery,
   dynamodbEncryptedWithKms,
   dynamodbDeletionProtectionInProd,
   iamNoWildcardActions,
   iamWildcardResourceOnlyForUnscopableActions,
   iamTrustOneServicePrincipal,
+  iamServiceRoleTrustConditions,
   iamNoAwsManagedPolicies,
   iamNoPrivilegeEscalation,
   logsRetentionSet,
@@ -81,6 +89,8 @@ export const ALL_RULES: readonly PolicyRule[] = [
   s3TlsOnlyPolicy,
   s3DefaultEncryption,
   backendS3EncryptedAndLocked,
+  backendS3KmsKey,
+  paymentSimulatorNotInProd,
   monitoringMetricsNameDimensions,
   monitoringAlarmTopicAcceptsCloudwatch,
   kmsCustomerManagedKey,

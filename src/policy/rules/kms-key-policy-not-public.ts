@@ -9,7 +9,7 @@ export const kmsKeyPolicyNotPublic: ResourceRule = {
     'A key policy statement allowing Principal "*" lets any AWS account use or manage the key, and with it decrypt what it protects, unless a condition confines it.',
   fix: "Name the account (arn:aws:iam::<account>:root), role or service principal that uses the key, with aws:SourceAccount or aws:SourceArn conditions for services.",
   mirrors: ["CKV_AWS_33"],
-  resourceTypes: ["aws_kms_key"],
+  resourceTypes: ["aws_kms_key", "aws_kms_key_policy"],
   check(key, stack) {
     if (key.config.policy === undefined) return NOT_APPLICABLE;
     const policy = parsePolicy(stack, key.config.policy);

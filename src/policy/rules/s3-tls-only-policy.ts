@@ -8,7 +8,7 @@ export const s3TlsOnlyPolicy: ResourceRule = {
   title: "Bucket policies deny every request made without TLS (aws:SecureTransport false)",
   explanation:
     "S3 still answers plain HTTP: without a Deny on aws:SecureTransport = false, a misconfigured client can send or read state unencrypted on the wire.",
-  fix: 'Attach a bucket policy with { "Effect": "Deny", "Principal": { "AWS": "*" }, "Action": "s3:*", "Resource": [<bucket arn>, <bucket arn>/*], "Condition": { "Bool": { "aws:SecureTransport": false } } } (tlsOnlyBucketPolicy).',
+  fix: 'Attach a bucket policy with { "Effect": "Deny", "Principal": { "AWS": "*" }, "Action": "s3:*", "Resource": [<bucket arn>, <bucket arn>/*], "Condition": { "Bool": { "aws:SecureTransport": false } } } (denyInsecureTransport in src/iam/policy-document.ts).',
   mirrors: ["AwsSolutions-S10"],
   resourceTypes: ["aws_s3_bucket"],
   check(bucket, stack) {

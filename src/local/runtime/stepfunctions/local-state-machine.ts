@@ -1,16 +1,17 @@
-// aws-local-stepfunctions needs Promise.withResolvers (Node 22); added on Node 20.
-import "../../polyfills";
 import { randomUUID } from "node:crypto";
-import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { Trace } from "../trace";
-import { AslMachine, TaskBackends, TaskHandler, bindTask, retryingStates, taskStates } from "./task-bindings";
+import { runExecution, type EventLog } from "./execution";
+import { MAX_PAYLOAD_BYTES } from "./payload-limit";
+import { AslMachine, TaskBackends, TaskHandler, bindTask, taskStates } from "./task-bindings";
 
 export interface StateMachineSpec {
   readonly name: string;
   readonly arn: string;
   readonly type: "STANDARD" | "EXPRESS";
+  /** The role it runs with (`role_arn`), for the context object; empty when absent. */
+  readonly roleArn?: string;
   /** The definition with every reference resolved. */
   readonly definition: AslMachine;
 }
@@ -42,53 +43,41 @@ export class StartExecutionError extends Error {
 /** What the library logs of an execution, as far as the trace reads it. */
 type LogEvent = { readonly type: string; readonly timestamp?: number; readonly state?: { readonly name: string }; readonly Error?: string; readonly Cause?: unknown };
 
-/** Step Functions' limit on an execution's input and on its state. */
-export const MAX_INPUT_BYTES = 256 * 1024;
-
 export interface LocalStateMachineOptions {
   readonly backends: TaskBackends;
   readonly clock: Clock;
   readonly trace: Trace;
   readonly activity: Activity;
+  /** The source of retry jitter. Default Math.random. */
+  readonly random?: () => number;
   /** Record every state transition in the trace (costs a little; off for load runs). Default true. */
   readonly traceStates?: () => boolean;
 }
 
 /**
- * One state machine from its synthesized definition, executed by aws-local-stepfunctions with every
- * Task bound to the local service its Resource names, and every retrier's interval shortened by the
- * runtime's time scale through `retryIntervalOverrides`. StartExecution answers at once; the
+ * One state machine from its synthesized definition, executed by aws-local-stepfunctions (see
+ * execution.ts: context object, payload limit, retry waits on the runtime's time scale) with every
+ * Task bound to the local service its Resource names. StartExecution answers at once; the
  * execution runs in the background and is recorded (status, output or error and cause).
  */
 export class LocalStateMachine {
   readonly executions = new Map<string, ExecutionRecord>();
-  private readonly machine: StateMachine;
   private readonly handlers: Record<string, TaskHandler> = {};
-  private readonly retryOverrides: Record<string, number[]> | undefined;
   readonly stats = { started: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0 };
 
   constructor(
     readonly spec: StateMachineSpec,
     private readonly options: LocalStateMachineOptions,
   ) {
-    for (const [name, state] of taskStates(spec.definition)) this.handlers[name] = bindTask(name, state, options.backends);
-    // Each retrier waits IntervalSeconds x the time scale (at least 1 ms); at scale 1 the library
-    // computes the waits itself, with BackoffRate, MaxDelaySeconds and JitterStrategy.
-    if (options.clock.scale !== 1) {
-      this.retryOverrides = {};
-      for (const [name, state] of retryingStates(spec.definition)) {
-        this.retryOverrides[name] = (state.Retry ?? []).map((r) => Math.max(1, options.clock.scaled(Math.min(r.IntervalSeconds ?? 1, r.MaxDelaySeconds ?? Infinity) * 1000)));
-      }
-    }
     // The runtime validates every definition once, off the main thread (see validate.ts).
-    this.machine = new StateMachine(spec.definition as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
+    for (const [name, state] of taskStates(spec.definition)) this.handlers[name] = bindTask(name, state, options.backends);
   }
 
   /** StartExecution: validates the input and starts the execution in the background. */
   startExecution(input: unknown, name: string = randomUUID()): ExecutionRecord {
     const json = JSON.stringify(input ?? {});
     const size = Buffer.byteLength(json, "utf8");
-    if (size > MAX_INPUT_BYTES) throw new StartExecutionError("InvalidExecutionInput", `input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
+    if (size > MAX_PAYLOAD_BYTES) throw new StartExecutionError("InvalidExecutionInput", `input is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
     const executionArn = `${this.spec.arn.replace(":stateMachine:", ":execution:")}:${name}`;
     if (this.executions.has(executionArn)) throw new StartExecutionError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
     const parsed = JSON.parse(json) as unknown;
@@ -101,30 +90,21 @@ export class LocalStateMachine {
     this.options.trace.emit({ kind: "execution-started", executionArn, stateMachine: this.spec.name, input: parsed });
 
     const taskContext = { executionArn, stateMachineArn: this.spec.arn };
-    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const [state, handler] of Object.entries(this.handlers)) handlers[state] = (input) => handler(input, taskContext);
-    const execution = this.machine.run(parsed as never, {
-      overrides: {
-        taskResourceLocalHandlers: handlers as never,
-        ...(this.retryOverrides ? { retryIntervalOverrides: this.retryOverrides } : {}),
+    const tasks: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [state, handler] of Object.entries(this.handlers)) tasks[state] = (input) => handler(input, taskContext);
+    const traced = this.options.traceStates?.() ?? true;
+    const outcome = runExecution(
+      this.spec.definition,
+      parsed,
+      { executionArn, executionName: name, stateMachineArn: this.spec.arn, stateMachineName: this.spec.name, roleArn: this.spec.roleArn ?? "" },
+      {
+        tasks,
+        scaled: (ms) => this.options.clock.scaled(ms),
+        random: this.options.random ?? Math.random,
+        ...(traced ? { onEvent: (event: EventLog) => this.traceState(executionArn, event as LogEvent) } : {}),
       },
-      context: {
-        Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), RoleArn: "" },
-        StateMachine: { Id: this.spec.arn, Name: this.spec.name },
-      },
-    });
-    if (this.options.traceStates?.() ?? true) void this.followStates(executionArn, execution.eventLogs as AsyncGenerator<LogEvent>);
-    void this.options.activity.track(
-      execution.result.then(
-        (output) => this.finish(record, "SUCCEEDED", { output }, settle),
-        (error: Error & { cause?: Error }) => {
-          if (error.name === "ExecutionTimeoutError") return this.finish(record, "TIMED_OUT", { error: "States.Timeout", cause: "The execution timed out" }, settle);
-          if (error.name === "ExecutionAbortedError") return this.finish(record, "ABORTED", {}, settle);
-          const cause = error.cause ?? error;
-          return this.finish(record, "FAILED", { error: cause.name, cause: cause.message }, settle);
-        },
-      ),
     );
+    void this.options.activity.track(outcome.then(({ status, ...result }) => this.finish(record, status, result, settle)));
     return record;
   }
 
@@ -154,28 +134,27 @@ export class LocalStateMachine {
     settle(record);
   }
 
-  private async followStates(executionArn: string, logs: AsyncGenerator<LogEvent>): Promise<void> {
-    const kinds: Record<string, "entered" | "exited" | "failed" | "retried" | "caught"> = {
-      StateEntered: "entered",
-      StateExited: "exited",
-      StateFailed: "failed",
-      StateRetried: "retried",
-      StateCaught: "caught",
-    };
-    for await (const event of logs) {
-      const kind = kinds[event.type];
-      if (!kind || !event.state) continue;
-      // The library's log is read asynchronously; its own timestamps say when each step happened.
-      this.options.trace.emit(
-        {
-          kind: "state",
-          executionArn,
-          event: kind,
-          state: event.state.name,
-          ...(event.Error !== undefined ? { error: event.Error, cause: typeof event.Cause === "string" ? event.Cause : JSON.stringify(event.Cause) } : {}),
-        },
-        event.timestamp,
-      );
-    }
+  private traceState(executionArn: string, event: LogEvent): void {
+    const kind = STATE_EVENTS[event.type];
+    if (!kind || !event.state) return;
+    // The library's log is read asynchronously; its own timestamps say when each step happened.
+    this.options.trace.emit(
+      {
+        kind: "state",
+        executionArn,
+        event: kind,
+        state: event.state.name,
+        ...(event.Error !== undefined ? { error: event.Error, cause: typeof event.Cause === "string" ? event.Cause : JSON.stringify(event.Cause) } : {}),
+      },
+      event.timestamp,
+    );
   }
 }
+
+const STATE_EVENTS: Record<string, "entered" | "exited" | "failed" | "retried" | "caught"> = {
+  StateEntered: "entered",
+  StateExited: "exited",
+  StateFailed: "failed",
+  StateRetried: "retried",
+  StateCaught: "caught",
+};

@@ -1,13 +1,16 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
 import type { InvocationCaller, InvokeResult } from "../lambda/local-function";
+import type { Retrier } from "./error-handling";
 
 /** An ASL state, as far as binding its Task resources needs. */
 export interface AslState {
   readonly Type: string;
   readonly Resource?: string;
   readonly Parameters?: unknown;
-  readonly Retry?: readonly { readonly ErrorEquals: readonly string[]; readonly IntervalSeconds?: number; readonly MaxDelaySeconds?: number }[];
+  readonly Retry?: readonly Retrier[];
+  readonly TimeoutSeconds?: number;
+  readonly TimeoutSecondsPath?: string;
   readonly Catch?: readonly { readonly ErrorEquals: readonly string[] }[];
   readonly Branches?: readonly AslMachine[];
   readonly Iterator?: AslMachine;
@@ -66,22 +69,61 @@ const DYNAMODB_ACTIONS: Record<string, string> = {
   query: "Query",
 };
 
-/** DynamoDB error names the integration reports differently from the API's `__type`. */
-const DYNAMODB_ERROR_NAMES: Record<string, string> = {
-  InternalServerError: "InternalServerErrorException",
+/**
+ * The DynamoDB errors the integration reports by their own name (the exceptions the service's API
+ * declares, as the AWS SDK for Java names them), by the API's error code.
+ */
+const DYNAMODB_DECLARED_ERRORS: Record<string, string> = {
+  ConditionalCheckFailedException: "ConditionalCheckFailedException",
+  ProvisionedThroughputExceededException: "ProvisionedThroughputExceededException",
+  ResourceNotFoundException: "ResourceNotFoundException",
+  ItemCollectionSizeLimitExceededException: "ItemCollectionSizeLimitExceededException",
+  TransactionConflictException: "TransactionConflictException",
+  ReplicatedWriteConflictException: "ReplicatedWriteConflictException",
   RequestLimitExceeded: "RequestLimitExceededException",
+  InternalServerError: "InternalServerErrorException",
 };
 
+/** A DynamoDB failure as its SDK reports it. */
+export interface DynamoDbFailure {
+  readonly name?: string;
+  readonly message?: string;
+  readonly code?: unknown;
+  readonly statusCode?: number;
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly requestId?: string };
+}
+
+/** A failure that never reached DynamoDB (a refused connection, a timeout): it carries a system error code. */
+const isClientSide = (error: DynamoDbFailure) => typeof error.code === "string" && !DYNAMODB_DECLARED_ERRORS[error.name ?? ""];
+
 /**
- * The name a failed dynamodb:* Task reports after `DynamoDB.`: the service's exception, a client-side
- * failure (a system error such as a refused connection) as SdkClientException, anything else as
- * AmazonDynamoDBException.
+ * The name a failed dynamodb:* Task reports after `DynamoDB.`: a declared exception by its name, a
+ * failure on the client side as SdkClientException, any other answer of the service (ValidationException,
+ * ThrottlingException, AccessDeniedException, ...) as AmazonDynamoDBException.
  */
-export function dynamoDbErrorName(error: { readonly name?: string; readonly code?: unknown }): string {
-  const name = error.name ?? "";
-  if (DYNAMODB_ERROR_NAMES[name]) return DYNAMODB_ERROR_NAMES[name] as string;
-  if (name.endsWith("Exception")) return name;
-  return typeof error.code === "string" ? "SdkClientException" : "AmazonDynamoDBException";
+export function dynamoDbErrorName(error: DynamoDbFailure): string {
+  const declared = DYNAMODB_DECLARED_ERRORS[error.name ?? ""];
+  if (declared) return declared;
+  return isClientSide(error) ? "SdkClientException" : "AmazonDynamoDBException";
+}
+
+/**
+ * The Cause of a failed dynamodb:* Task, in the text Step Functions writes: the service's message,
+ * then `(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException;
+ * Request ID: ...; Proxy: null)`. A client-side failure has its message alone.
+ */
+function dynamoDbErrorCause(error: DynamoDbFailure): string {
+  const message = error.message ?? "";
+  if (isClientSide(error)) return message;
+  const status = error.statusCode ?? error.$metadata?.httpStatusCode ?? 400;
+  const requestId = error.$metadata?.requestId ?? dynamoDbRequestId();
+  return `${message} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${error.name}; Request ID: ${requestId}; Proxy: null)`;
+}
+
+/** A request id shaped as DynamoDB's: 52 upper-case letters and digits. */
+function dynamoDbRequestId(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  return Array.from(randomBytes(52), (b) => alphabet[b % alphabet.length]).join("");
 }
 
 /** Every Task state of a machine (Parallel branches and Map processors included), by name. */
@@ -90,21 +132,6 @@ export function taskStates(machine: AslMachine): [string, AslState][] {
   const visit = (m: AslMachine) => {
     for (const [name, state] of Object.entries(m.States)) {
       if (state.Type === "Task") out.push([name, state]);
-      for (const b of state.Branches ?? []) visit(b);
-      if (state.Iterator) visit(state.Iterator);
-      if (state.ItemProcessor) visit(state.ItemProcessor);
-    }
-  };
-  visit(machine);
-  return out;
-}
-
-/** Every state with a Retry field, by name (for retry interval overrides). */
-export function retryingStates(machine: AslMachine): [string, AslState][] {
-  const out: [string, AslState][] = [];
-  const visit = (m: AslMachine) => {
-    for (const [name, state] of Object.entries(m.States)) {
-      if (state.Retry) out.push([name, state]);
       for (const b of state.Branches ?? []) visit(b);
       if (state.Iterator) visit(state.Iterator);
       if (state.ItemProcessor) visit(state.ItemProcessor);
@@ -184,9 +211,7 @@ export function bindTask(stateName: string, state: AslState, backends: TaskBacke
         const response = await backends.dynamodb(action, input);
         return { ...response, ...sdkMetadata(randomUUID()) };
       } catch (error) {
-        const e = error as Error & { code?: unknown; statusCode?: number; $metadata?: { httpStatusCode?: number } };
-        const status = e.statusCode ?? e.$metadata?.httpStatusCode ?? 400;
-        throw new TaskError(`DynamoDB.${dynamoDbErrorName(e)}`, `${e.message} (Service: DynamoDb, Status Code: ${status}, Error Code: ${e.name})`);
+        throw new TaskError(`DynamoDB.${dynamoDbErrorName(error as DynamoDbFailure)}`, dynamoDbErrorCause(error as DynamoDbFailure));
       }
     };
   }

@@ -2,41 +2,81 @@
  * The subset of Terraform's expression language that a synthesized cdktf stack uses, evaluated
  * locally: string templates (`"${var.project_name}-dev-orders"`, `$${` escapes), references
  * (`var.x`, `aws_sqs_queue.q.arn`, `data.archive_file.z.output_path`), literals, lists, objects,
- * arithmetic, comparisons, `&&`/`||`/`!`, the conditional operator and a few built-in functions.
- * Anything outside that subset is an error that names the construct, never a silent guess.
+ * arithmetic, comparisons, `&&`/`||`/`!`, the conditional operator, heredocs, template directives
+ * (`%{ if }`, `%{ for }`, strip markers), and the built-in
+ * functions of ./functions.ts; and .tfvars bodies as Terraform reads them. Anything outside that
+ * subset is an error that names the construct, never a silent guess.
  */
 
-/** A value only known after apply (e.g. a zip's hash); it poisons whatever uses it. */
-export class UnknownValue {
-  constructor(readonly reason: string) {}
-  toString(): string {
-    return `(known after apply: ${this.reason})`;
-  }
-}
+import { callFunction } from "./functions";
+import {
+  ExpressionError,
+  UnknownValue,
+  Value,
+  equal,
+  isUnknown,
+  toBool,
+  toNumber,
+  toStringValue,
+  typeName,
+} from "./values";
 
-export type Value = string | number | boolean | null | Value[] | { [key: string]: Value } | UnknownValue;
-
-/** A Terraform expression the local runtime cannot read or evaluate. */
-export class ExpressionError extends Error {
-  override readonly name = "ExpressionError";
-}
+export { ExpressionError, UnknownValue, toStringValue };
+export type { Value };
 
 /** Looks up a reference such as `["var", "project_name"]` or `["aws_sqs_queue", "q", "arn"]`. */
-export type ReferenceLookup = (traversal: readonly (string | number)[]) => Value;
+type ReferenceLookup = (traversal: readonly (string | number)[]) => Value;
 
 // ---------------------------------------------------------------------------------------------
 // Tokens
 
-type Token =
+type Token = (
   | { t: "num"; v: number }
   | { t: "str"; parts: TemplatePart[] }
   | { t: "id"; v: string }
   | { t: "op"; v: string }
-  | { t: "eof" };
+  | { t: "nl" }
+  | { t: "eof" }
+) & { at: number };
 
 type TemplatePart = string | Node;
 
-const OPERATORS = ["==", "!=", "<=", ">=", "&&", "||", "=>", "...", "<", ">", "+", "-", "*", "/", "%", "!", "?", ":", "(", ")", "[", "]", "{", "}", ",", ".", "="];
+const OPERATORS = [
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "=>",
+  "...",
+  "<",
+  ">",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "!",
+  "?",
+  ":",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ".",
+  "=",
+];
+
+/** Line and column of an offset, for messages. */
+function lineOf(src: string, at: number): string {
+  const before = src.slice(0, at);
+  const line = before.split("\n").length;
+  return `line ${line}`;
+}
 
 class Lexer {
   private pos = 0;
@@ -55,7 +95,7 @@ class Lexer {
     const s = this.src;
     for (;;) {
       const c = s[this.pos];
-      if (c === " " || c === "\t" || c === "\n" || c === "\r") this.pos++;
+      if (c === " " || c === "\t" || c === "\r") this.pos++;
       else if (c === "#" || (c === "/" && s[this.pos + 1] === "/")) {
         while (this.pos < s.length && s[this.pos] !== "\n") this.pos++;
       } else if (c === "/" && s[this.pos + 1] === "*") {
@@ -69,37 +109,104 @@ class Lexer {
   private next(): Token {
     this.skipSpaceAndComments();
     const s = this.src;
-    if (this.pos >= s.length) return { t: "eof" };
+    const at = this.pos;
+    if (this.pos >= s.length) return { t: "eof", at };
     const c = s[this.pos] as string;
+    if (c === "\n") {
+      this.pos++;
+      return { t: "nl", at };
+    }
     if (/[0-9]/.test(c)) {
       const m = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(s.slice(this.pos)) as RegExpExecArray;
       this.pos += m[0].length;
-      return { t: "num", v: Number(m[0]) };
+      return { t: "num", v: Number(m[0]), at };
     }
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(s.slice(this.pos)) as RegExpExecArray;
       this.pos += m[0].length;
-      return { t: "id", v: m[0] };
+      return { t: "id", v: m[0], at };
     }
     if (c === '"') {
       this.pos++;
-      return { t: "str", parts: this.readTemplate('"') };
+      return { t: "str", parts: this.readTemplate('"'), at };
     }
-    if (c === "<" && s[this.pos + 1] === "<") throw new ExpressionError("heredoc strings (<<EOT) are not supported here; use a quoted string");
+    if (c === "<" && s[this.pos + 1] === "<") return { t: "str", parts: this.readHeredoc(), at };
     for (const op of OPERATORS) {
       if (s.startsWith(op, this.pos)) {
         this.pos += op.length;
-        return { t: "op", v: op };
+        return { t: "op", v: op, at };
       }
     }
-    throw new ExpressionError(`unexpected character "${c}" at ${this.pos + 1} in: ${s}`);
+    throw new ExpressionError(`unexpected character "${c}" at ${lineOf(s, at)} in: ${s}`);
   }
 
-  /** Reads template text up to `end` (a quote, or the end of input when ""), with `${...}` parts. */
+  /**
+   * `<<EOT` ... `EOT`, or `<<-EOT` with the common leading whitespace of its lines removed: each line
+   * keeps its newline, backslashes are literal, `${...}` interpolates
+   * (https://developer.hashicorp.com/terraform/language/expressions/strings#heredoc-strings).
+   */
+  private readHeredoc(): TemplatePart[] {
+    const s = this.src;
+    const opener = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n/.exec(s.slice(this.pos));
+    if (!opener)
+      throw new ExpressionError(`a heredoc must start with <<NAME or <<-NAME and a newline, at ${lineOf(s, this.pos)}`);
+    const [header, flush, marker] = opener as unknown as [string, string, string];
+    const lines: string[] = [];
+    let at = this.pos + header.length;
+    for (;;) {
+      if (at >= s.length)
+        throw new ExpressionError(`unterminated heredoc <<${flush}${marker}: no closing line "${marker}"`);
+      const end = s.indexOf("\n", at);
+      const line = (end < 0 ? s.slice(at) : s.slice(at, end)).replace(/\r$/, "");
+      at = end < 0 ? s.length : end + 1;
+      if (line.trim() === marker) {
+        this.pos = end < 0 ? s.length : end;
+        break;
+      }
+      lines.push(line);
+    }
+    let body = lines;
+    if (flush) {
+      const indents = lines.filter((l) => l.trim() !== "").map((l) => (/^[ \t]*/.exec(l) as RegExpExecArray)[0].length);
+      const strip = indents.length ? Math.min(...indents) : 0;
+      body = lines.map((l) => l.slice(Math.min(strip, (/^[ \t]*/.exec(l) as RegExpExecArray)[0].length)));
+    }
+    return new Lexer(body.map((l) => `${l}\n`).join("")).readTemplate("");
+  }
+
+  /**
+   * Reads template text up to `end` (a quote, or the end of input when ""): literal text, `${...}`
+   * interpolations and `%{ if }` / `%{ for }` directives, with `~` strip markers
+   * (https://developer.hashicorp.com/terraform/language/expressions/strings#directives).
+   */
   readTemplate(end: '"' | ""): TemplatePart[] {
     const s = this.src;
-    const parts: TemplatePart[] = [];
+    const items: (TemplatePart | Directive)[] = [];
     let text = "";
+    let stripNext = false;
+    const flush = () => {
+      if (text) items.push(text);
+      text = "";
+    };
+    const add = (chars: string) => {
+      if (stripNext) {
+        chars = chars.replace(/^\s+/, "");
+        if (chars) stripNext = false;
+      }
+      text += chars;
+    };
+    /** The inside of `${...}` or `%{...}` starting at `this.pos`, with its strip markers. */
+    const inner = () => {
+      const close = this.findClosingBrace();
+      let body = s.slice(this.pos, close);
+      this.pos = close + 1;
+      const stripBefore = body.startsWith("~");
+      const stripAfter = body.endsWith("~");
+      body = body.slice(stripBefore ? 1 : 0, stripAfter && body.length > 1 ? -1 : undefined);
+      if (stripBefore) text = text.replace(/\s+$/, "");
+      flush();
+      return { body, stripAfter };
+    };
     for (;;) {
       if (this.pos >= s.length) {
         if (end === "") break;
@@ -110,39 +217,38 @@ class Lexer {
         this.pos++;
         break;
       }
-      if (c === "$" && s[this.pos + 1] === "$" && s[this.pos + 2] === "{") {
-        text += "${";
+      if (end !== "" && c === "\n")
+        throw new ExpressionError(`a quoted string cannot span lines (use a heredoc), at ${lineOf(s, this.pos)}`);
+      if ((c === "$" || c === "%") && s[this.pos + 1] === c && s[this.pos + 2] === "{") {
+        add(`${c}{`);
         this.pos += 3;
-      } else if (c === "%" && s[this.pos + 1] === "%" && s[this.pos + 2] === "{") {
-        text += "%{";
-        this.pos += 3;
-      } else if (c === "%" && s[this.pos + 1] === "{") {
-        throw new ExpressionError(`template directives (%{ ... }) are not supported: ${s}`);
-      } else if (c === "$" && s[this.pos + 1] === "{") {
-        if (text) parts.push(text);
-        text = "";
+      } else if ((c === "$" || c === "%") && s[this.pos + 1] === "{") {
         this.pos += 2;
-        const start = this.pos;
-        const close = this.findClosingBrace();
-        const inner = new Parser(new Lexer(s.slice(start, close)).tokens(), s.slice(start, close)).parseWhole();
-        parts.push(inner);
-        this.pos = close + 1;
+        const { body, stripAfter } = inner();
+        items.push(c === "$" ? parseExpression(body) : parseDirective(body, s));
+        stripNext = stripAfter;
       } else if (end === '"' && c === "\\") {
         const e = s[this.pos + 1];
         const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", '"': '"', "\\": "\\" };
-        if (e === "u") {
-          text += String.fromCharCode(parseInt(s.slice(this.pos + 2, this.pos + 6), 16));
-          this.pos += 6;
+        const hex = e === "u" ? 4 : e === "U" ? 8 : 0;
+        if (hex) {
+          const digits = s.slice(this.pos + 2, this.pos + 2 + hex);
+          if (!new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits))
+            throw new ExpressionError(`invalid escape \\${e}${digits} in: ${s}`);
+          add(String.fromCodePoint(parseInt(digits, 16)));
+          this.pos += 2 + hex;
         } else if (e !== undefined && map[e] !== undefined) {
-          text += map[e];
+          add(map[e]);
           this.pos += 2;
         } else throw new ExpressionError(`unknown escape \\${e} in: ${s}`);
       } else {
-        text += c;
+        add(c);
         this.pos++;
       }
     }
-    if (text || parts.length === 0) parts.push(text);
+    flush();
+    const parts = nestDirectives(items, s);
+    if (parts.length === 0) parts.push("");
     return parts;
   }
 
@@ -164,12 +270,86 @@ class Lexer {
   }
 }
 
+/** A template directive as read, before `if`/`for` are nested with their bodies. */
+type Directive =
+  | { readonly d: "if"; readonly test: Node }
+  | { readonly d: "else" | "endif" | "endfor" }
+  | { readonly d: "for"; readonly key?: string; readonly value: string; readonly collection: Node };
+
+function parseDirective(body: string, src: string): Directive {
+  const text = body.trim();
+  if (text === "else" || text === "endif" || text === "endfor") return { d: text };
+  const ifMatch = /^if\s+([^]+)$/.exec(text);
+  if (ifMatch) return { d: "if", test: parseExpression(ifMatch[1] as string) };
+  const forMatch = /^for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+([^]+)$/.exec(text);
+  if (forMatch) {
+    const [, first, second, collection] = forMatch as unknown as [string, string, string | undefined, string];
+    return {
+      d: "for",
+      ...(second !== undefined ? { key: first } : {}),
+      value: second ?? first,
+      collection: parseExpression(collection),
+    };
+  }
+  throw new ExpressionError(`unknown template directive %{${body}} in: ${src}`);
+}
+
+/** Nests the bodies of `%{ if }` ... `%{ endif }` and `%{ for }` ... `%{ endfor }`. */
+function nestDirectives(items: readonly (TemplatePart | Directive)[], src: string): TemplatePart[] {
+  let i = 0;
+  const isDirective = (x: TemplatePart | Directive | undefined): x is Directive =>
+    typeof x === "object" && x !== null && "d" in x;
+  const sequence = (closers: readonly string[]): TemplatePart[] => {
+    const out: TemplatePart[] = [];
+    while (i < items.length) {
+      const item = items[i] as TemplatePart | Directive;
+      if (!isDirective(item)) {
+        out.push(item);
+        i++;
+        continue;
+      }
+      if (closers.includes(item.d)) return out;
+      i++;
+      if (item.d === "if") {
+        const then = sequence(["else", "endif"]);
+        let otherwise: TemplatePart[] = [];
+        if (isDirective(items[i]) && (items[i] as Directive).d === "else") {
+          i++;
+          otherwise = sequence(["endif"]);
+        }
+        expectCloser("endif");
+        out.push({ k: "tif", test: item.test, then, else: otherwise });
+      } else if (item.d === "for") {
+        const body = sequence(["endfor"]);
+        expectCloser("endfor");
+        out.push({
+          k: "tfor",
+          ...(item.key !== undefined ? { key: item.key } : {}),
+          value: item.value,
+          collection: item.collection,
+          body,
+        });
+      } else throw new ExpressionError(`%{ ${item.d} } without its opening directive in: ${src}`);
+    }
+    if (closers.length > 0) throw new ExpressionError(`%{ ${closers[closers.length - 1]} } is missing in: ${src}`);
+    return out;
+  };
+  const expectCloser = (closer: string) => {
+    const item = items[i];
+    if (!isDirective(item) || item.d !== closer) throw new ExpressionError(`%{ ${closer} } is missing in: ${src}`);
+    i++;
+  };
+  return sequence([]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Syntax tree
 
 export type Node =
   | { k: "lit"; v: Value }
   | { k: "tpl"; parts: TemplatePart[] }
+  | { k: "tif"; test: Node; then: TemplatePart[]; else: TemplatePart[] }
+  | { k: "tfor"; key?: string; value: string; collection: Node; body: TemplatePart[] }
   | { k: "ref"; root: string; steps: Step[] }
   | { k: "index"; target: Node; steps: Step[] }
   | { k: "call"; name: string; args: Node[] }
@@ -181,13 +361,31 @@ export type Node =
 
 type Step = { attr: string } | { index: Node };
 
-const PRECEDENCE: Record<string, number> = { "||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6 };
+const PRECEDENCE: Record<string, number> = {
+  "||": 1,
+  "&&": 2,
+  "==": 3,
+  "!=": 3,
+  "<": 4,
+  ">": 4,
+  "<=": 4,
+  ">=": 4,
+  "+": 5,
+  "-": 5,
+  "*": 6,
+  "/": 6,
+  "%": 6,
+};
 
 class Parser {
   private i = 0;
+  /** Open brackets: newlines inside them do not end anything. */
+  private depth = 0;
   constructor(
     private readonly toks: Token[],
     private readonly src: string,
+    /** In a body (a .tfvars file) a newline ends an argument; elsewhere newlines are space. */
+    private readonly lines = false,
   ) {}
 
   parseWhole(): Node {
@@ -196,23 +394,48 @@ class Parser {
     return node;
   }
 
-  /** `name = expr` pairs, as in a .tfvars file. */
-  parseBody(): Record<string, Node> {
-    const out: Record<string, Node> = {};
-    while (this.peek().t !== "eof") {
+  /**
+   * `name = expr` arguments, one a line, as in a .tfvars file: quoted names, blocks and an argument
+   * set twice are refused, as Terraform refuses them.
+   */
+  parseBody(): Map<string, { node: Node; line: string }> {
+    const out = new Map<string, { node: Node; line: string }>();
+    for (;;) {
+      while ((this.toks[this.i] as Token).t === "nl") this.i++;
       const key = this.take();
-      if (key.t !== "id" && key.t !== "str") throw this.error("expected a variable name");
-      const name = key.t === "id" ? key.v : templateText(key.parts);
-      this.expectOp("=");
-      out[name] = this.expression();
+      if (key.t === "eof") return out;
+      const line = lineOf(this.src, key.at);
+      if (key.t === "str") throw new ExpressionError(`${line}: argument names must not be quoted`);
+      if (key.t !== "id") throw new ExpressionError(`${line}: expected a variable name`);
+      const after = this.peek();
+      if (after.t === "id" || after.t === "str" || (after.t === "op" && after.v === "{"))
+        throw new ExpressionError(`${line}: blocks are not allowed here (${key.v} { ... }); write ${key.v} = value`);
+      if (!this.isOp("=")) throw new ExpressionError(`${line}: expected "=" after ${key.v}`);
+      this.i++;
+      const first = out.get(key.v);
+      if (first)
+        throw new ExpressionError(
+          `${line}: ${key.v} was already set at ${first.line}; each argument may be set only once`,
+        );
+      out.set(key.v, { node: this.expression(), line });
+      const end = this.toks[this.i] as Token;
+      if (end.t !== "nl" && end.t !== "eof")
+        throw new ExpressionError(
+          `${line}: unexpected ${describe(end)} after the value of ${key.v}; an argument must end with a newline`,
+        );
     }
-    return out;
   }
 
+  private skipNewlines(): void {
+    if (this.lines && this.depth === 0) return;
+    while ((this.toks[this.i] as Token).t === "nl") this.i++;
+  }
   private peek(): Token {
+    this.skipNewlines();
     return this.toks[this.i] as Token;
   }
   private take(): Token {
+    this.skipNewlines();
     return this.toks[this.i++] as Token;
   }
   private isOp(v: string): boolean {
@@ -225,6 +448,13 @@ class Parser {
   }
   private error(message: string): ExpressionError {
     return new ExpressionError(`${message} in: ${this.src}`);
+  }
+  private open(): void {
+    this.depth++;
+  }
+  private close(v: string): void {
+    this.expectOp(v);
+    this.depth--;
   }
 
   private expression(): Node {
@@ -271,9 +501,10 @@ class Parser {
         else throw this.error("expected an attribute name after '.'");
       } else if (this.isOp("[")) {
         this.i++;
+        this.open();
         if (this.isOp("*")) throw this.error("splat expressions ([*]) are not supported");
         const index = this.expression();
-        this.expectOp("]");
+        this.close("]");
         steps.push({ index });
       } else return steps;
     }
@@ -292,7 +523,9 @@ class Parser {
       case "num":
         return { k: "lit", v: t.v };
       case "str":
-        return t.parts.length === 1 && typeof t.parts[0] === "string" ? { k: "lit", v: t.parts[0] } : { k: "tpl", parts: t.parts };
+        return t.parts.length === 1 && typeof t.parts[0] === "string"
+          ? { k: "lit", v: t.parts[0] }
+          : { k: "tpl", parts: t.parts };
       case "id": {
         if (t.v === "true") return { k: "lit", v: true };
         if (t.v === "false") return { k: "lit", v: false };
@@ -300,38 +533,46 @@ class Parser {
         if (t.v === "for") throw this.error("for expressions are not supported");
         if (this.isOp("(")) {
           this.i++;
+          this.open();
           const args: Node[] = [];
           while (!this.isOp(")")) {
             args.push(this.expression());
             if (this.isOp("...")) throw this.error("argument expansion (...) is not supported");
             if (!this.isOp(")")) this.expectOp(",");
           }
-          this.i++;
+          this.close(")");
           return { k: "call", name: t.v, args };
         }
         return { k: "ref", root: t.v, steps: [] };
       }
       case "op":
         if (t.v === "(") {
+          this.open();
           const inner = this.expression();
-          this.expectOp(")");
+          this.close(")");
           return inner;
         }
         if (t.v === "[") {
+          this.open();
           const items: Node[] = [];
           while (!this.isOp("]")) {
             items.push(this.expression());
             if (!this.isOp("]")) this.expectOp(",");
           }
-          this.i++;
+          this.close("]");
           return { k: "list", items };
         }
         if (t.v === "{") {
+          this.open();
           const entries: [Node, Node][] = [];
           while (!this.isOp("}")) {
             const keyTok = this.peek();
             let key: Node;
-            if (keyTok.t === "id" && (this.toks[this.i + 1] as Token).t === "op" && ["=", ":"].includes((this.toks[this.i + 1] as { v: string }).v)) {
+            if (
+              keyTok.t === "id" &&
+              (this.toks[this.i + 1] as Token).t === "op" &&
+              ["=", ":"].includes((this.toks[this.i + 1] as { v: string }).v)
+            ) {
               this.i++;
               key = { k: "lit", v: keyTok.v };
             } else key = this.expression();
@@ -340,141 +581,31 @@ class Parser {
             entries.push([key, this.expression()]);
             if (this.isOp(",")) this.i++;
           }
-          this.i++;
+          this.close("}");
           return { k: "obj", entries };
         }
         throw this.error(`unexpected "${t.v}"`);
+      case "nl":
       case "eof":
         throw this.error("unexpected end of expression");
     }
   }
 }
 
-function templateText(parts: TemplatePart[]): string {
-  if (parts.some((p) => typeof p !== "string")) throw new ExpressionError("a name cannot hold an interpolation");
-  return parts.join("");
+function describe(t: Token): string {
+  if (t.t === "id") return `"${t.v}"`;
+  if (t.t === "op") return `"${t.v}"`;
+  if (t.t === "num") return `${t.v}`;
+  return t.t === "str" ? "a string" : "input";
 }
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation
 
-const isUnknown = (v: unknown): v is UnknownValue => v instanceof UnknownValue;
-
-function typeName(v: Value): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "list";
-  return typeof v === "object" ? "object" : typeof v;
-}
-
-/** Terraform's automatic conversion of a primitive to a string. */
-export function toStringValue(v: Value, where = "value"): string {
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (isUnknown(v)) throw new ExpressionError(`${where} is ${v}`);
-  throw new ExpressionError(`${where} must be a string, number or bool; got ${typeName(v)}`);
-}
-
-function toNumber(v: Value, where: string): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v))) return Number(v);
-  throw new ExpressionError(`${where} must be a number; got ${typeName(v)} ${JSON.stringify(v)}`);
-}
-
-function toBool(v: Value, where: string): boolean {
-  if (typeof v === "boolean") return v;
-  if (v === "true") return true;
-  if (v === "false") return false;
-  throw new ExpressionError(`${where} must be a bool; got ${typeName(v)} ${JSON.stringify(v)}`);
-}
-
-function equal(a: Value, b: Value): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** RE2 syntax is close enough to JavaScript's for the patterns Terraform validations use. */
-function compileRegex(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern, "u");
-  } catch (error) {
-    throw new ExpressionError(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
-  }
-}
-
-type Fn = (args: Value[]) => Value;
-
-const FUNCTIONS: Record<string, Fn> = {
-  regex: ([pattern, text]) => {
-    const m = compileRegex(toStringValue(pattern as Value, "regex pattern")).exec(toStringValue(text as Value, "regex string"));
-    if (!m) throw new ExpressionError("regex: pattern did not match");
-    if (m.groups) return { ...m.groups } as Value;
-    return m.length > 1 ? (m.slice(1) as Value) : m[0];
-  },
-  contains: ([list, value]) => {
-    if (!Array.isArray(list)) throw new ExpressionError("contains: first argument must be a list");
-    return list.some((item) => equal(item, value as Value));
-  },
-  length: ([v]) => {
-    if (typeof v === "string") return [...v].length;
-    if (Array.isArray(v)) return v.length;
-    if (v && typeof v === "object") return Object.keys(v).length;
-    throw new ExpressionError("length: argument must be a string, list or object");
-  },
-  floor: ([v]) => Math.floor(toNumber(v as Value, "floor")),
-  ceil: ([v]) => Math.ceil(toNumber(v as Value, "ceil")),
-  abs: ([v]) => Math.abs(toNumber(v as Value, "abs")),
-  min: (args) => Math.min(...args.map((a) => toNumber(a, "min"))),
-  max: (args) => Math.max(...args.map((a) => toNumber(a, "max"))),
-  lower: ([v]) => toStringValue(v as Value, "lower").toLowerCase(),
-  upper: ([v]) => toStringValue(v as Value, "upper").toUpperCase(),
-  trimspace: ([v]) => toStringValue(v as Value, "trimspace").trim(),
-  tostring: ([v]) => (v === null ? null : toStringValue(v as Value, "tostring")),
-  tonumber: ([v]) => (v === null ? null : toNumber(v as Value, "tonumber")),
-  tobool: ([v]) => (v === null ? null : toBool(v as Value, "tobool")),
-  join: ([sep, list]) => {
-    if (!Array.isArray(list)) throw new ExpressionError("join: second argument must be a list");
-    return list.map((x) => toStringValue(x, "join element")).join(toStringValue(sep as Value, "join separator"));
-  },
-  split: ([sep, text]) => toStringValue(text as Value, "split").split(toStringValue(sep as Value, "split separator")),
-  replace: ([text, search, repl]) => {
-    const s = toStringValue(search as Value, "replace search");
-    const r = toStringValue(repl as Value, "replace replacement");
-    const t = toStringValue(text as Value, "replace");
-    if (s.length > 1 && s.startsWith("/") && s.endsWith("/")) return t.replace(new RegExp(s.slice(1, -1), "gu"), r);
-    return t.split(s).join(r);
-  },
-  substr: ([text, offset, length]) => {
-    const chars = [...toStringValue(text as Value, "substr")];
-    const o = toNumber(offset as Value, "substr offset");
-    const l = toNumber(length as Value, "substr length");
-    return chars.slice(o, l < 0 ? undefined : o + l).join("");
-  },
-  format: ([spec, ...args]) => {
-    let n = 0;
-    return toStringValue(spec as Value, "format").replace(/%[sdv%]/g, (m) => (m === "%%" ? "%" : toStringValue(args[n++] as Value, "format argument")));
-  },
-  coalesce: (args) => {
-    const found = args.find((a) => a !== null && a !== "");
-    if (found === undefined) throw new ExpressionError("coalesce: no non-null, non-empty argument");
-    return found;
-  },
-  concat: (lists) => lists.flatMap((l) => {
-    if (!Array.isArray(l)) throw new ExpressionError("concat: arguments must be lists");
-    return l;
-  }),
-  lookup: ([map, key, fallback]) => {
-    if (!map || typeof map !== "object" || Array.isArray(map)) throw new ExpressionError("lookup: first argument must be a map");
-    const k = toStringValue(key as Value, "lookup key");
-    const found = (map as Record<string, Value>)[k];
-    if (found !== undefined) return found;
-    if (fallback !== undefined) return fallback;
-    throw new ExpressionError(`lookup: no key "${k}" and no default`);
-  },
-  jsonencode: ([v]) => JSON.stringify(v),
-  jsondecode: ([v]) => JSON.parse(toStringValue(v as Value, "jsondecode")) as Value,
-};
-
 export interface EvaluateOptions {
   readonly lookup: ReferenceLookup;
+  /** Why function calls are refused here (a tfvars file allows none); default: allowed. */
+  readonly noFunctions?: string;
 }
 
 export function evaluate(node: Node, options: EvaluateOptions): Value {
@@ -483,15 +614,37 @@ export function evaluate(node: Node, options: EvaluateOptions): Value {
     case "lit":
       return node.v;
     case "tpl": {
-      if (node.parts.length === 1 && typeof node.parts[0] !== "string") return ev(node.parts[0] as Node);
+      const only = node.parts[0];
+      if (node.parts.length === 1 && typeof only !== "string" && only?.k !== "tif" && only?.k !== "tfor")
+        return ev(only as Node);
+      return render(node.parts, options);
+    }
+    case "tif": {
+      const test = ev(node.test);
+      if (isUnknown(test)) return test;
+      return render(toBool(test, "condition of %{ if }") ? node.then : node.else, options);
+    }
+    case "tfor": {
+      const collection = ev(node.collection);
+      if (isUnknown(collection)) return collection;
+      if (collection === null || typeof collection !== "object") {
+        throw new ExpressionError(`%{ for } needs a list or map, got ${typeName(collection)}`);
+      }
+      // Maps are iterated in lexical order of their keys, as Terraform iterates them.
+      const entries: [Value, Value][] = Array.isArray(collection)
+        ? collection.map((v, i) => [i, v])
+        : Object.keys(collection)
+            .sort()
+            .map((k) => [k, (collection as Record<string, Value>)[k] as Value]);
       let out = "";
-      for (const part of node.parts) {
-        if (typeof part === "string") out += part;
-        else {
-          const v = ev(part);
-          if (isUnknown(v)) return v;
-          out += toStringValue(v, "an interpolated value");
-        }
+      for (const [key, value] of entries) {
+        const bindings: Record<string, Value> = {
+          [node.value]: value,
+          ...(node.key !== undefined ? { [node.key]: key } : {}),
+        };
+        const rendered = render(node.body, withBindings(options, bindings));
+        if (isUnknown(rendered)) return rendered;
+        out += rendered as string;
       }
       return out;
     }
@@ -514,6 +667,7 @@ export function evaluate(node: Node, options: EvaluateOptions): Value {
       return v;
     }
     case "call": {
+      if (options.noFunctions) throw new ExpressionError(`${node.name}(): ${options.noFunctions}`);
       if (node.name === "can") {
         try {
           const v = ev(node.args[0] as Node);
@@ -533,11 +687,7 @@ export function evaluate(node: Node, options: EvaluateOptions): Value {
         }
         throw new ExpressionError("try: no argument could be evaluated");
       }
-      const fn = FUNCTIONS[node.name];
-      if (!fn) throw new ExpressionError(`function ${node.name}() is not supported by the local runtime`);
-      const args = node.args.map(ev);
-      const unknown = args.find(isUnknown);
-      return unknown ?? fn(args);
+      return callFunction(node.name, node.args.map(ev));
     }
     case "unary": {
       const v = ev(node.arg);
@@ -578,9 +728,11 @@ export function evaluate(node: Node, options: EvaluateOptions): Value {
         case "*":
           return toNumber(l, "*") * toNumber(r, "*");
         case "/":
-          return toNumber(l, "/") / toNumber(r, "/");
-        case "%":
-          return toNumber(l, "%") % toNumber(r, "%");
+        case "%": {
+          const divisor = toNumber(r, node.op);
+          if (divisor === 0) throw new ExpressionError(`division by zero (${node.op})`);
+          return node.op === "/" ? toNumber(l, "/") / divisor : toNumber(l, "%") % divisor;
+        }
       }
       throw new ExpressionError(`operator ${node.op} is not supported`);
     }
@@ -599,11 +751,40 @@ export function evaluate(node: Node, options: EvaluateOptions): Value {
   }
 }
 
+/** Template parts concatenated: literal text, interpolated values as strings, directives rendered. */
+function render(parts: readonly TemplatePart[], options: EvaluateOptions): Value {
+  let out = "";
+  for (const part of parts) {
+    if (typeof part === "string") out += part;
+    else {
+      const v = evaluate(part, options);
+      if (isUnknown(v)) return v;
+      out += toStringValue(v, "an interpolated value");
+    }
+  }
+  return out;
+}
+
+/** Options whose lookup sees a `%{ for }` directive's variables first. */
+function withBindings(options: EvaluateOptions, bindings: Readonly<Record<string, Value>>): EvaluateOptions {
+  return {
+    ...options,
+    lookup: (traversal) => {
+      const [root, ...steps] = traversal;
+      if (typeof root !== "string" || !(root in bindings)) return options.lookup(traversal);
+      let v = bindings[root] as Value;
+      for (const step of steps) v = isUnknown(v) ? v : indexValue(v, step);
+      return v;
+    },
+  };
+}
+
 /** `value[key]` or `value.key`, with Terraform's errors for missing keys. */
 export function indexValue(v: Value, key: Value | string): Value {
   if (Array.isArray(v)) {
     const i = toNumber(key as Value, "a list index");
-    if (!Number.isInteger(i) || i < 0 || i >= v.length) throw new ExpressionError(`index ${i} is out of range (list of ${v.length})`);
+    if (!Number.isInteger(i) || i < 0 || i >= v.length)
+      throw new ExpressionError(`index ${i} is out of range (list of ${v.length})`);
     return v[i] as Value;
   }
   if (v && typeof v === "object" && !isUnknown(v)) {
@@ -638,25 +819,37 @@ export function parseExpression(text: string): Node {
   return new Parser(new Lexer(text).tokens(), text).parseWhole();
 }
 
-/** Parses and evaluates a bare HCL value with no references (a tfvars value, a `--var` of a complex type). */
+const NO_REFERENCES: ReferenceLookup = () => {
+  throw new ExpressionError("variables are not allowed here");
+};
+
+/**
+ * Parses and evaluates a constant HCL value, as Terraform reads a `-var` or `TF_VAR_` value of a
+ * complex type: literals, operators and templates, but no variables and no function calls.
+ */
 export function parseLiteral(text: string): Value {
-  return evaluate(parseExpression(text), {
-    lookup: (t) => {
-      throw new ExpressionError(`a value cannot refer to ${t.join(".")}`);
-    },
-  });
+  return evaluate(parseExpression(text), { lookup: NO_REFERENCES, noFunctions: "function calls are not allowed here" });
 }
 
-/** Parses a .tfvars body (`name = value` lines, comments) into values. */
+/**
+ * Parses a .tfvars body as Terraform does: one `name = value` a line (comments, heredocs and
+ * constant expressions allowed; a UTF-8 byte order mark skipped); quoted names, blocks, an argument
+ * set twice, variables and function calls refused.
+ */
 export function parseTfvars(text: string): Record<string, Value> {
-  const body = new Parser(new Lexer(text).tokens(), "the tfvars file").parseBody();
+  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const body = new Parser(new Lexer(source).tokens(), source, true).parseBody();
   const out: Record<string, Value> = {};
-  for (const [name, node] of Object.entries(body)) {
-    out[name] = evaluate(node, {
-      lookup: (t) => {
-        throw new ExpressionError(`${name}: a tfvars value cannot refer to ${t.join(".")}`);
-      },
-    });
+  for (const [name, { node, line }] of body) {
+    try {
+      out[name] = evaluate(node, {
+        lookup: NO_REFERENCES,
+        noFunctions: "function calls are not allowed in a tfvars file",
+      });
+    } catch (error) {
+      if (error instanceof ExpressionError) throw new ExpressionError(`${line}: ${name}: ${error.message}`);
+      throw error;
+    }
   }
   return out;
 }

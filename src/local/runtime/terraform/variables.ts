@@ -1,139 +1,172 @@
-import * as fs from "node:fs";
-import { ExpressionError, Value, evaluate, parseLiteral, parseTemplate, parseTfvars } from "./expression";
+/**
+ * The values of a stack's variables, as `terraform plan` would set them
+ * (https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence),
+ * every rule checked with terraform 1.11.4 (__tests__/local/runtime/variables.test.ts):
+ * - precedence, later winning: `TF_VAR_<name>`, `terraform.tfvars`, `terraform.tfvars.json`,
+ *   `*.auto.tfvars(.json)` of the stack directory in lexical order, then `--var` and `--var-file`
+ *   in command-line order;
+ * - `null` for a variable with `nullable = false` means its default;
+ * - an undeclared name is ignored in the environment, a warning in a file, an error as `--var`;
+ * - `--var` and `TF_VAR_` values are literal text for primitive (and `any`) types, HCL otherwise;
+ * - each value converted to the declared type, then checked by every `validation` block.
+ */
+import * as path from "node:path";
+import { VariableArgument } from "../../../terraform/variable-arguments";
+import { ExpressionError, Value, evaluate, parseLiteral, parseTemplate } from "./expression";
 import { StackDocument, VariableDeclaration } from "./stack";
+import { autoLoadedVarFiles, readVarFile } from "./tfvars";
+import { TypeConstraint, convertToType, isPrimitiveOrAny, parseTypeConstraint } from "./variable-types";
 
 /** A variable value that is missing, of the wrong type, or refused by the variable's validation. */
 export class VariableError extends Error {
   override readonly name = "VariableError";
 }
 
-/** Where variable values come from, lowest precedence first (as Terraform orders them). */
+/** Where variable values come from. */
 export interface VariableSources {
   /** Environment to read `TF_VAR_<name>` from. Default: none. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** tfvars files (`.tfvars` in HCL, or `.tfvars.json`), applied in order. */
-  readonly varFiles?: readonly string[];
-  /** `--var name=value` pairs, applied last, in order. */
-  readonly vars?: readonly (readonly [string, string])[];
+  /** The stack directory, whose `terraform.tfvars` and `*.auto.tfvars` terraform loads by itself. Default: none. */
+  readonly directory?: string;
+  /** `--var` and `--var-file`, in command-line order. */
+  readonly arguments?: readonly VariableArgument[];
 }
 
-/** Where each value came from, for the start-up report. */
-export type VariableOrigin = "default" | "environment" | "var-file" | "--var";
+/** Where a value came from: "default", "environment", "--var", or the file's path. */
+type VariableOrigin = string;
 
 export interface ResolvedVariables {
   readonly values: Readonly<Record<string, Value>>;
   readonly origins: Readonly<Record<string, VariableOrigin>>;
+  /** Values for undeclared variables found in files: terraform warns and goes on. */
+  readonly warnings: readonly string[];
 }
 
-/** Parses `name=value` as `--var` takes it. */
-export function parseVarAssignment(text: string): [string, string] {
-  const eq = text.indexOf("=");
-  if (eq < 1) throw new VariableError(`--var "${text}" must look like name=value.`);
-  return [text.slice(0, eq).trim(), text.slice(eq + 1)];
+interface Assignment {
+  readonly value: Value;
+  /** A `--var` or `TF_VAR_` value: text, read according to the variable's type. */
+  readonly text: boolean;
+  readonly origin: VariableOrigin;
 }
 
-/** Reads a tfvars file: HCL (`name = "value"`) or JSON when it ends in `.json`. */
-export function readVarFile(file: string): Record<string, Value> {
-  if (!fs.existsSync(file)) throw new VariableError(`--var-file ${file}: no such file.`);
-  const text = fs.readFileSync(file, "utf8");
-  try {
-    if (file.endsWith(".json")) {
-      const parsed = JSON.parse(text) as unknown;
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("must be a JSON object");
-      return parsed as Record<string, Value>;
-    }
-    return parseTfvars(text);
-  } catch (error) {
-    throw new VariableError(`--var-file ${file}: ${(error as Error).message}`);
-  }
-}
-
-/** Converts a value to the declared primitive type, as Terraform does for `-var` strings and tfvars. */
-function convert(name: string, decl: VariableDeclaration, raw: Value, fromString: boolean): Value {
-  const type = (decl.type ?? "any").replace(/\s+/g, "");
-  if (raw === null) {
-    if (decl.nullable === false) throw new VariableError(`Variable ${name} must not be null.`);
-    return null;
-  }
-  switch (type) {
-    case "string":
-      if (typeof raw === "string") return raw;
-      if (typeof raw === "number" || typeof raw === "boolean") return String(raw);
-      break;
-    case "number":
-      if (typeof raw === "number") return raw;
-      if (typeof raw === "string" && raw.trim() !== "" && Number.isFinite(Number(raw))) return Number(raw);
-      break;
-    case "bool":
-      if (typeof raw === "boolean") return raw;
-      if (raw === "true" || raw === "false") return raw === "true";
-      break;
-    case "any":
-      return raw;
-    default:
-      // Complex types: a `--var` or TF_VAR_ string holds an HCL value; tfvars values are already parsed.
-      if (fromString && typeof raw === "string") {
-        try {
-          return parseLiteral(raw);
-        } catch (error) {
-          throw new VariableError(`Variable ${name} (${decl.type}): ${(error as Error).message}`);
-        }
-      }
-      return raw;
-  }
-  throw new VariableError(`Variable ${name} must be a ${type}; got ${JSON.stringify(raw)}.`);
-}
-
-/**
- * The value of every variable the stack declares: its default, then `TF_VAR_<name>`, then the
- * tfvars files, then `--var`; each converted to its type and checked by its `validation` blocks.
- * Unknown names and a missing value without a default are errors, as with `terraform plan`.
- */
 export function resolveVariables(document: StackDocument, sources: VariableSources = {}): ResolvedVariables {
   const declared = document.variable ?? {};
+  const assigned = new Map<string, Assignment>();
+  const undeclaredInFiles = new Map<string, string>();
+  const undeclaredOnCommandLine: string[] = [];
+
+  for (const [key, value] of Object.entries(sources.env ?? {})) {
+    const name = key.slice("TF_VAR_".length);
+    if (key.startsWith("TF_VAR_") && value !== undefined && name in declared)
+      assigned.set(name, { value, text: true, origin: "environment" });
+  }
+  const fromFile = (file: string) => {
+    const shown = shortPath(file);
+    for (const [name, value] of Object.entries(readVarFile(file))) {
+      if (name in declared) assigned.set(name, { value, text: false, origin: shown });
+      else undeclaredInFiles.set(name, shown);
+    }
+  };
+  if (sources.directory) for (const file of autoLoadedVarFiles(sources.directory)) fromFile(file);
+  for (const arg of sources.arguments ?? []) {
+    if (arg.kind === "var-file") fromFile(arg.file);
+    else if (arg.name in declared) assigned.set(arg.name, { value: arg.value, text: true, origin: "--var" });
+    else undeclaredOnCommandLine.push(arg.name);
+  }
+  if (undeclaredOnCommandLine.length > 0) {
+    const known = Object.keys(declared).sort().join(", ") || "none";
+    const names = undeclaredOnCommandLine.map((n) => `"${n}"`).join(", ");
+    throw new VariableError(`--var ${names}: the stack declares no such variable (declared: ${known}).`);
+  }
+
   const values: Record<string, Value> = {};
   const origins: Record<string, VariableOrigin> = {};
-  const set = (name: string, raw: Value, origin: VariableOrigin, fromString: boolean) => {
-    const decl = declared[name];
-    if (!decl) {
-      const known = Object.keys(declared).sort().join(", ") || "none";
-      throw new VariableError(`Variable "${name}" (from ${origin}) is not declared by the stack; declared: ${known}.`);
-    }
-    values[name] = convert(name, decl, raw, fromString);
-    origins[name] = origin;
-  };
   for (const [name, decl] of Object.entries(declared)) {
-    if (decl.default !== undefined) {
-      values[name] = decl.default as Value;
-      origins[name] = "default";
-    }
-  }
-  for (const [key, value] of Object.entries(sources.env ?? {})) {
-    if (key.startsWith("TF_VAR_") && value !== undefined && declared[key.slice(7)]) set(key.slice(7), value, "environment", true);
-  }
-  for (const file of sources.varFiles ?? []) {
-    for (const [name, value] of Object.entries(readVarFile(file))) set(name, value, "var-file", false);
-  }
-  for (const [name, value] of sources.vars ?? []) set(name, value, "--var", true);
-
-  for (const name of Object.keys(declared)) {
-    if (!(name in values)) throw new VariableError(`Variable ${name} has no default: give it with --var ${name}=... or --var-file.`);
-  }
-  for (const [name, decl] of Object.entries(declared)) {
-    for (const rule of decl.validation ?? []) {
-      let ok: Value;
-      try {
-        ok = evaluate(parseTemplate(rule.condition), {
-          lookup: ([root, key]) => {
-            if (root === "var" && typeof key === "string" && key in values) return values[key] as Value;
-            throw new ExpressionError(`a validation can only refer to variables, not ${root}.${String(key)}`);
-          },
-        });
-      } catch (error) {
-        throw new VariableError(`Variable ${name}: its validation "${rule.condition}" cannot be evaluated locally (${(error as Error).message}).`);
+    const type = typeOf(name, decl);
+    const given = assigned.get(name);
+    let value = given ? valueOf(name, given, type) : null;
+    let origin = given?.origin ?? "default";
+    if (value === null && (!given || decl.nullable === false)) {
+      if (decl.default === undefined && !given) {
+        throw new VariableError(
+          `Variable ${name} has no default: give it with --var ${name}=..., a --var-file or TF_VAR_${name}.`,
+        );
       }
-      if (ok !== true) throw new VariableError(`Invalid value for variable ${name} (${JSON.stringify(values[name])}): ${rule.error_message}`);
+      if ((decl.default ?? null) === null && decl.nullable === false) {
+        throw new VariableError(
+          `Variable ${name}${given ? ` (from ${origin})` : ""} must not be null: it is declared nullable = false and has no default.`,
+        );
+      }
+      value = convert(name, (decl.default ?? null) as Value, type, "default");
+      origin = "default";
+    }
+    values[name] = value;
+    origins[name] = origin;
+  }
+  for (const [name, decl] of Object.entries(declared)) checkValidations(name, decl, values);
+
+  const warnings = [...undeclaredInFiles].map(
+    ([name, file]) =>
+      `Value for undeclared variable: the stack does not declare "${name}", but ${file} sets it; the value is ignored.`,
+  );
+  return { values, origins, warnings };
+}
+
+/** A file as the user would name it: relative to the working directory when under it. */
+function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+}
+
+function typeOf(name: string, decl: VariableDeclaration): TypeConstraint {
+  try {
+    return parseTypeConstraint(decl.type);
+  } catch (error) {
+    throw new VariableError(`Variable ${name}: ${(error as Error).message}.`);
+  }
+}
+
+function valueOf(name: string, given: Assignment, type: TypeConstraint): Value {
+  let value = given.value;
+  if (given.text && !isPrimitiveOrAny(type)) {
+    try {
+      value = parseLiteral(value as string);
+    } catch (error) {
+      throw new VariableError(`Variable ${name} (from ${given.origin}): ${(error as Error).message}.`);
     }
   }
-  return { values, origins };
+  return convert(name, value, type, given.origin);
+}
+
+function convert(name: string, value: Value, type: TypeConstraint, origin: VariableOrigin): Value {
+  try {
+    return convertToType(value, type);
+  } catch (error) {
+    throw new VariableError(`Invalid value for variable ${name} (from ${origin}): ${(error as Error).message}.`);
+  }
+}
+
+/** Every validation block of a variable; all failing ones are reported, as terraform reports them. */
+function checkValidations(name: string, decl: VariableDeclaration, values: Readonly<Record<string, Value>>): void {
+  const failed: string[] = [];
+  for (const rule of decl.validation ?? []) {
+    let ok: Value;
+    try {
+      ok = evaluate(parseTemplate(rule.condition), {
+        lookup: ([root, key]) => {
+          if (root === "var" && typeof key === "string" && key in values) return values[key] as Value;
+          throw new ExpressionError(`a validation can only refer to variables, not ${root}.${String(key)}`);
+        },
+      });
+    } catch (error) {
+      throw new VariableError(
+        `Variable ${name}: its validation "${rule.condition}" cannot be evaluated locally (${(error as Error).message}).`,
+      );
+    }
+    if (ok !== true) failed.push(rule.error_message);
+  }
+  if (failed.length > 0)
+    throw new VariableError(
+      `Invalid value for variable ${name} (${JSON.stringify(values[name])}): ${failed.join(" ")}`,
+    );
 }
