@@ -24,17 +24,17 @@
  */
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { Context } from "aws-lambda";
 import { parseEvent, type EventBridgeEnvelope, type ParsedEvent } from "../src/contracts/events";
 import { EnvVar, OrderAttribute, Tables } from "../src/contracts/tables";
-import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
-import { OutcomeMismatch } from "./shared/errors";
-import { requireEnv } from "./shared/env";
-import { MetricUnit, buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
 import { LogChannel, type NotificationChannel } from "./notification/channels";
 import { formatCompleted, formatFailed } from "./notification/format";
+import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
+import { requireEnv } from "./shared/env";
+import { OutcomeMismatch } from "./shared/errors";
+import { MetricUnit, buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { Context } from "aws-lambda";
 
 export type { NotificationChannel, NotificationMessage } from "./notification/channels";
 

@@ -11,9 +11,9 @@ import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { MAX_ITEMS, productIdField } from "../../src/contracts/fields";
 import { InventoryKey } from "../../src/contracts/tables";
+import { DecimalAmountSchema } from "../order/schema";
 import { createDocumentClient, isConditionalCheckFailed } from "../shared/aws";
 import { toFieldIssues } from "../shared/validation";
-import { DecimalAmountSchema } from "../order/schema";
 
 export interface CatalogueProduct {
   readonly productId: string;

@@ -2,8 +2,8 @@
  * Where notifications go. The default channel writes one structured log line per
  * notification; an SES or SNS channel plugs in by implementing `NotificationChannel`.
  */
-import type { Logger } from "@aws-lambda-powertools/logger";
 import { customerRef } from "../shared/customer-ref";
+import type { Logger } from "@aws-lambda-powertools/logger";
 
 export interface NotificationMessage {
   readonly orderId: string;
