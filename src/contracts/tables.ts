@@ -51,7 +51,7 @@ export const OrderStatus = {
   pending: "PENDING",
   /** Paid, reserved and confirmed by the workflow. */
   completed: "COMPLETED",
-  /** Refused by the workflow (declined, out of stock, ...) or never published. */
+  /** Refused by the workflow (declined, out of stock, ...). */
   failed: "FAILED",
 } as const;
 export type OrderStatusName = (typeof OrderStatus)[keyof typeof OrderStatus];
@@ -81,15 +81,8 @@ export const OrderAttribute = {
   workflowExecutionId: "workflowExecutionId",
   /** When the owning execution started (ISO-8601). */
   workflowStartedAt: "workflowStartedAt",
-  /** UNPUBLISHED until "Order Created" is on the bus, then PUBLISHED. */
-  publishState: "publishState",
 } as const;
 
-/** Whether the "Order Created" event of an order reached the bus. */
-export const PublishState = {
-  unpublished: "UNPUBLISHED",
-  published: "PUBLISHED",
-} as const;
 
 /** Key helpers of the inventory table's single-table layout. */
 export const InventoryKey = {
