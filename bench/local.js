@@ -17,11 +17,7 @@ const root = path.resolve(__dirname, "..");
 const CLI = [path.join("scripts", "run-ts.js"), path.join("src", "local", "cli.ts")];
 const CONCURRENCY = 16;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const { median, pairedSummary } = require("./paired");
 
 function ensureSynthesized() {
   if (fs.existsSync(path.join(root, "cdktf.out", "stacks", "orders-dev", "cdk.tf.json"))) return;
@@ -71,18 +67,46 @@ async function measureLocal({ runs = 3 } = {}) {
     const cpu = /CPU ([\d.]+) ms per order/.exec(run.stderr);
     return { ...summary, cpuMsPerOrder: cpu ? Number(cpu[1]) : NaN };
   };
+  const off = { startups: [], rates: [], warmRates: [] };
+  const paired = (subject, baseline) => pairedSummary(subject.map((x, i) => ({ subject: x, baseline: baseline[i] })));
   for (let i = 0; i < runs; i++) {
-    const first = await runCli(["--json", "--logs", logs], { ORDERS_LOCAL_TIMING_MARKS: "1" });
+    // The IAM-off run of each pair goes first on odd iterations, so drift on a shared machine cancels out.
+    const pair = async (withIam, withoutIam) => {
+      if (i % 2 === 0) return [await withIam(), await withoutIam()];
+      const b = await withoutIam();
+      return [await withIam(), b];
+    };
+    const [first, firstOff] = await pair(
+      () => runCli(["--json", "--logs", logs], { ORDERS_LOCAL_TIMING_MARKS: "1" }),
+      () => runCli(["--json", "--logs", logs, "--iam", "off"], { ORDERS_LOCAL_TIMING_MARKS: "1" }),
+    );
     startups.push(first.firstAcceptedMs);
-    const cold = await load(["--seed", String(1000 + i)]);
+    off.startups.push(firstOff.firstAcceptedMs);
+    const [cold, coldOff] = await pair(
+      () => load(["--seed", String(1000 + i)]),
+      () => load(["--seed", String(1000 + i), "--iam", "off"]),
+    );
     rates.push(cold.throughputPerSecond);
+    off.rates.push(coldOff.throughputPerSecond);
     p95s.push(cold.latencyMs.p95);
     cpus.push(cold.cpuMsPerOrder);
-    const warm = await load(["--seed", String(2000 + i), "--warmup", String(warmup)]);
+    const [warm, warmOff] = await pair(
+      () => load(["--seed", String(2000 + i), "--warmup", String(warmup)]),
+      () => load(["--seed", String(2000 + i), "--warmup", String(warmup), "--iam", "off"]),
+    );
     warmRates.push(warm.throughputPerSecond);
+    off.warmRates.push(warmOff.throughputPerSecond);
     warmP95s.push(warm.latencyMs.p95);
     warmCpus.push(warm.cpuMsPerOrder);
   }
+  // Each figure with IAM enforced (subject) against the same iteration's figure with IAM off (baseline).
+  const iam = {
+    startupToFirstOrderMs: paired(startups, off.startups),
+    ordersPerSecond: paired(rates, off.rates),
+    warmOrdersPerSecond: paired(warmRates, off.warmRates),
+    samples: { startupOffMs: off.startups, ordersPerSecondOff: off.rates, warmOrdersPerSecondOff: off.warmRates },
+    budget: "throughput with IAM enforced at least 0.9x of IAM off; start-up to first order at most 3 s with IAM enforced",
+  };
   return {
     startupToFirstOrderMs: median(startups),
     ordersPerSecond: median(rates),
@@ -93,7 +117,8 @@ async function measureLocal({ runs = 3 } = {}) {
     warm: { warmupOrders: warmup, ordersPerSecond: median(warmRates), latencyP95Ms: median(warmP95s), cpuMsPerOrder: median(warmCpus) },
     runs,
     samples: { startupToFirstOrderMs: startups, ordersPerSecond: rates, warmOrdersPerSecond: warmRates },
-    budgets: { startupToFirstOrderMs: 3000, ordersPerSecond: 100 },
+    budgets: { startupToFirstOrderMs: 3000, ordersPerSecond: 100, iamThroughputRatio: 0.9 },
+    iam,
   };
 }
 

@@ -153,7 +153,15 @@ async function main() {
       console.log(`| ${r.name} | ${Math.round(r.loadMs)} ms | ${Math.round(r.baselineMs)} ms | ${r.ratio.toFixed(2)}x (${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}) | ${Math.round(r.firstInvokeMs)} ms | ${map} |`);
     }
   }
-  if (out.local) console.log(`\nlocal runtime: ${JSON.stringify(out.local)}`);
+  if (out.local) {
+    console.log(`\nlocal runtime: ${JSON.stringify({ ...out.local, iam: undefined })}`);
+    const { iam } = out.local;
+    const row = (name, m, unit) => `| ${name} | ${Math.round(m.subject * 10) / 10}${unit} | ${Math.round(m.baseline * 10) / 10}${unit} | ${formatRatio(m)} |`;
+    console.log("\n| IAM | enforce | off | enforce / off, run by run |\n|---|---|---|---|");
+    console.log(row("start-up to first order accepted (budget 3 s enforced)", iam.startupToFirstOrderMs, " ms"));
+    console.log(row("orders/s, fresh start (budget 0.9x)", iam.ordersPerSecond, ""));
+    console.log(row("orders/s, warm (budget 0.9x)", iam.warmOrdersPerSecond, ""));
+  }
   if (out.sdkFloor) console.log(`\nSDK calls alone (warm, per call and per order): ${JSON.stringify(out.sdkFloor)}`);
   const resultsDir = path.join(__dirname, "results");
   fs.mkdirSync(resultsDir, { recursive: true });

@@ -62,6 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
     timeScale: options.timeScale,
     seed: Math.floor(random() * 2 ** 31),
     ...(options.faults ? { faults: options.faults } : {}),
+    iam: options.iam,
     maxSandboxes: options.maxSandboxes,
     logFile,
     echoLogs: options.verbose,

@@ -30,9 +30,14 @@ export interface PutEventsResult {
   readonly FailedEntryCount: number;
 }
 
+/** Who sent a PutEvents request: the access key id its signature names. */
+export interface PutEventsCaller {
+  readonly accessKeyId?: string;
+}
+
 /** Anything that accepts PutEvents entries. */
 export interface EventSink {
-  putEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResult>;
+  putEvents(entries: readonly PutEventsRequestEntry[], caller?: PutEventsCaller): Promise<PutEventsResult>;
 }
 
 /** One event the bus accepted. */
@@ -187,7 +192,8 @@ export async function startLocalEventBridge(sink: EventSink, port = 0): Promise<
         return reply(res, 400, { __type: "UnknownOperationException", message: `operation ${target || "(none)"} is not supported locally` });
       }
       const request = JSON.parse(body || "{}") as { Entries?: PutEventsRequestEntry[] };
-      const result = await sink.putEvents(request.Entries ?? []);
+      const credential = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ""));
+      const result = await sink.putEvents(request.Entries ?? [], credential ? { accessKeyId: credential[1] } : {});
       reply(res, 200, result);
     } catch (error) {
       if (error instanceof PutEventsRequestError) return reply(res, error.status, { __type: error.name, message: error.message });

@@ -10,6 +10,9 @@ describe("npm run local options", () => {
   it("has defaults that submit the sample order to orders-dev", () => {
     expect(parseCliOptions([])).toMatchObject({ stack: "orders-dev", outdir: "cdktf.out", orders: [], json: false, timeScale: 0.001, timeoutSeconds: 60 });
     expect(parseCliOptions(["--", "--json"]).json).toBe(true);
+    expect(parseCliOptions([]).iam).toBe("enforce");
+    expect(parseCliOptions(["--iam", "warn"]).iam).toBe("warn");
+    expect(parseCliOptions(["--iam", "off"]).iam).toBe("off");
   });
 
   it("reads repeatable orders, variables and a load", () => {
@@ -40,6 +43,7 @@ describe("npm run local options", () => {
     [["--bogus"], /Unknown option '--bogus'/],
     [["--stack", "../etc"], /--stack must be a stack name/],
     [["--time-scale", "fast"], /--time-scale must be a number/],
+    [["--iam", "strict"], /--iam must be one of enforce, warn, off, got "strict"/],
   ])("refuses %j with a message naming the option", (argv, message) => {
     expect(() => parseCliOptions(argv)).toThrow(UsageError);
     expect(() => parseCliOptions(argv)).toThrow(message);

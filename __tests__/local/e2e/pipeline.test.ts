@@ -4,6 +4,8 @@
  * Inventory and writes the outcome, "Order Completed"/"Order Failed" reaches Notification.
  */
 import { DetailType, RulePatterns } from "../../../src/contracts/events";
+import { Authorizer } from "../../../src/local/runtime/iam/authorizer";
+import type { Policy } from "../../../src/local/runtime/iam/policy";
 import { StateName } from "../../../src/workflow/names";
 import { itemsOf, order, startPipeline, stockOf, type RunningPipeline } from "./support";
 
@@ -41,7 +43,8 @@ describe("npm run local, end to end", () => {
     ]);
     expect(runtime.model.tables.find((t) => t.name === "orders-dev-idempotency")?.ttlAttribute).toBe("expiration");
     const notRun = runtime.inventory.filter((e) => !e.runs).map((e) => e.type);
-    expect(notRun).toEqual(expect.arrayContaining(["aws_iam_role", "aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_sns_topic"]));
+    expect(runtime.inventory.filter((e) => e.runs).map((e) => e.type)).toEqual(expect.arrayContaining(["aws_iam_role", "aws_iam_role_policy", "aws_lambda_permission", "aws_sqs_queue_policy"]));
+    expect(notRun).toEqual(expect.arrayContaining(["aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_sns_topic"]));
     expect(runtime.inventory.every((e) => e.how.length > 0)).toBe(true);
   });
 
@@ -178,5 +181,37 @@ describe("npm run local, end to end", () => {
       ["orders-dev-order-created-dlq", 0],
       ["orders-dev-order-outcome-dlq", 0],
     ]);
+  });
+
+  it("needs every permission its roles grant: without any one of them, a call these orders made is denied", () => {
+    const { authorizer } = pipeline.runtime.iam;
+    const made = authorizer.requests();
+    expect(made.filter((r) => authorizer.decide(r))).toEqual([]);
+    const without = (roleArn: string, pi: number, si: number, action: string) => {
+      const reduced = new Map(authorizer.policies.identity);
+      const policies = [...(reduced.get(roleArn) ?? [])];
+      const policy = policies[pi] as Policy;
+      policies[pi] = { ...policy, statements: policy.statements.map((st, i) => (i === si ? { ...st, action: st.action?.filter((a) => a !== action) } : st)) };
+      reduced.set(roleArn, policies);
+      return new Authorizer({ ...authorizer.policies, identity: reduced }, authorizer.options);
+    };
+    // What only a path these orders do not take needs: Powertools idempotency reads the record of a
+    // repeated notification (GetItem) and deletes it when the handler fails (DeleteItem); Lambda
+    // sends a notification that failed every attempt to its on-failure queue (SendMessage).
+    const onlyOnOtherPaths = ["orders-dev-notification-fn dynamodb:GetItem", "orders-dev-notification-fn dynamodb:DeleteItem", "orders-dev-notification-fn sqs:SendMessage"];
+    const unneeded: string[] = [];
+    for (const [roleArn, policies] of authorizer.policies.identity) {
+      policies.forEach((policy, pi) =>
+        policy.statements.forEach((st, si) =>
+          (st.action ?? []).forEach((action) => {
+            // Logs and traces are not written through the API locally (start-up says so).
+            if (/^(logs|xray):/.test(action) || onlyOnOtherPaths.includes(`${roleArn.split("/").pop()} ${action}`)) return;
+            const reduced = without(roleArn, pi, si, action);
+            if (!made.some((r) => reduced.decide(r))) unneeded.push(`${roleArn} ${action}`);
+          }),
+        ),
+      );
+    }
+    expect(unneeded).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { matchesEventPattern } from "../../../src/local/event-pattern";
 import { Activity } from "../../../src/local/runtime/activity";
 import { Clock } from "../../../src/local/runtime/clock";
-import { DeliveryError, LocalEventBridge, RuleSpec, TargetDispatcher } from "../../../src/local/runtime/eventbridge/bus";
+import { DeliveryError, LocalEventBridge, LocalEventBridgeOptions, RuleSpec, TargetDispatcher } from "../../../src/local/runtime/eventbridge/bus";
 import { LocalQueues } from "../../../src/local/runtime/sqs/queues";
 import { Trace } from "../../../src/local/runtime/trace";
 
@@ -16,7 +16,7 @@ const rule = (over: Partial<RuleSpec> = {}): RuleSpec => ({
   ...over,
 });
 
-function busWith(dispatch: TargetDispatcher, rules: RuleSpec[] = [rule()]) {
+function busWith(dispatch: TargetDispatcher, rules: RuleSpec[] = [rule()], iam: Partial<Pick<LocalEventBridgeOptions, "authorize" | "authorizeDeadLetter">> = {}) {
   const queues = new LocalQueues();
   queues.add({ name: "created-dlq", arn: DLQ, url: "https://sqs/created-dlq", retentionSeconds: 60 });
   const activity = new Activity();
@@ -32,6 +32,7 @@ function busWith(dispatch: TargetDispatcher, rules: RuleSpec[] = [rule()]) {
     random: () => 0.5,
     trace,
     activity,
+    ...iam,
   });
   return { bus, queues, activity, trace };
 }
@@ -121,5 +122,38 @@ describe("the local event bus", () => {
     await bus.putEvents([entry()]);
     await activity.idle();
     expect(dispatch).not.toHaveBeenCalled();
+  });
+
+  describe("with IAM", () => {
+    // Only entries from orders.order-service may be put (an events:source condition).
+    const authorize = (e: { Source?: string }) => (e.Source === "orders.order-service" ? undefined : `not authorized for ${e.Source}`);
+
+    it("refuses the entries IAM refuses, each with AccessDeniedException (PutEventsResultEntry's non-retryable errors)", async () => {
+      const delivered: unknown[] = [];
+      const { bus, activity } = busWith(async ({ payload }) => void delivered.push(payload), [rule()], { authorize });
+      const result = await bus.putEvents([entry(), entry({ Source: "orders.payment-service" })]);
+      expect(result).toMatchObject({ FailedEntryCount: 1, Entries: [{ EventId: expect.any(String) }, { ErrorCode: "AccessDeniedException", ErrorMessage: "not authorized for orders.payment-service" }] });
+      await activity.idle();
+      expect(delivered).toHaveLength(1);
+    });
+
+    it("fails the whole request with AccessDeniedException (HTTP 400) when IAM refuses every entry", async () => {
+      const { bus } = busWith(async () => undefined, [rule()], { authorize });
+      await expect(bus.putEvents([entry({ Source: "x" }), entry({ Source: "y" })])).rejects.toMatchObject({ name: "AccessDeniedException", status: 400, message: "not authorized for x" });
+    });
+
+    it("drops a dead letter the queue policy refuses, and says why", async () => {
+      const { bus, queues, activity, trace } = busWith(
+        async () => {
+          throw new DeliveryError("AccessDeniedException", "no", false);
+        },
+        [rule()],
+        { authorizeDeadLetter: () => "events.amazonaws.com may not send to the queue" },
+      );
+      await bus.putEvents([entry()]);
+      await activity.idle();
+      expect(queues.find(DLQ)?.messages).toHaveLength(0);
+      expect(trace.records.find((r) => r.kind === "dropped")).toMatchObject({ reason: expect.stringMatching(/the dead-letter queue refused it: AccessDenied: events.amazonaws.com may not send/) });
+    });
   });
 });

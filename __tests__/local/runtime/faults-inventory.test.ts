@@ -42,6 +42,7 @@ describe("the resource inventory", () => {
         resource: {
           aws_dynamodb_table: { t: {} },
           aws_iam_role: { r: {} },
+          aws_cloudwatch_log_group: { l: {} },
           aws_sns_topic_subscription: { s: { count: "${var.email == \"\" ? 0 : 1}" } },
           aws_kinesis_stream: { k: {} },
         },
@@ -51,14 +52,16 @@ describe("the resource inventory", () => {
     );
     expect(entries.map((e) => [e.address, e.runs])).toEqual([
       ["aws_dynamodb_table.t", true],
+      ["aws_iam_role.r", true],
       ["data.archive_file.z", true],
-      ["aws_iam_role.r", false],
+      ["aws_cloudwatch_log_group.l", false],
       ["aws_kinesis_stream.k", false],
       ["aws_sns_topic_subscription.s", false],
       ["data.aws_caller_identity.me", false],
     ]);
     const text = formatInventory(entries).join("\n");
-    expect(text).toMatch(/Not run locally:[\s\S]*aws_iam_role +IAM is not evaluated/);
+    expect(text).toMatch(/aws_iam_role +enforced \(--iam\)/);
+    expect(text).toMatch(/Not run locally:[\s\S]*aws_cloudwatch_log_group +function output is kept by the runtime/);
     expect(text).toMatch(/aws_kinesis_stream +not emulated by the local runtime/);
     expect(text).toMatch(/aws_sns_topic_subscription +count = 0/);
   });

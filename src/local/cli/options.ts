@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { FaultSpecError, parseFaultSpec } from "../runtime/faults";
 import { VariableArgument, VariableArgumentError, variableArguments } from "../../terraform/variable-arguments";
+import { IAM_MODES, type IamMode } from "../runtime/iam/authorizer";
 
 /** Bad command-line input: printed with the usage line, exit status 2. */
 export class UsageError extends Error {
@@ -23,6 +24,8 @@ export interface CliOptions {
     readonly warmup: number;
   };
   readonly faults?: Readonly<Record<string, number>>;
+  /** `--iam`: enforce (default), warn or off. */
+  readonly iam: IamMode;
   readonly json: boolean;
   readonly stateOut?: string;
   /** `--report FILE`: a self-contained HTML page of the run. */
@@ -54,6 +57,8 @@ What to submit (default: the sample order of the stack's submit_test_order_comma
   --fail SPEC            Inject failures at the invocation layer, e.g. payment=0.2,inventory=0.1:
                          that share of the service's invocations fails, half with its business
                          error where the calling state catches one, the rest as transient errors
+  --iam MODE             IAM: enforce (default) denies what AWS would deny, warn only reports it,
+                         off allows every call
 
 Which stack, with which variables
   --stack NAME           Stack under <outdir>/stacks (default orders-dev)
@@ -124,6 +129,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         concurrency: { type: "string" },
         warmup: { type: "string" },
         fail: { type: "string" },
+        iam: { type: "string" },
         json: { type: "boolean" },
         "state-out": { type: "string" },
         report: { type: "string" },
@@ -146,7 +152,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const str = (k: string) => values[k] as string | undefined;
   const list = (k: string) => (values[k] as string[] | undefined) ?? [];
   if (values.help) {
-    return { stack: "", outdir: "", variables: [], orders: [], json: false, verbose: false, synth: false, timeScale: 0, timeoutSeconds: 0, maxSandboxes: 0, help: true };
+    return { stack: "", outdir: "", variables: [], orders: [], iam: "enforce", json: false, verbose: false, synth: false, timeScale: 0, timeoutSeconds: 0, maxSandboxes: 0, help: true };
   }
   const orderFiles = list("order");
   if (orderFiles.length > 0 && str("orders") !== undefined) throw new UsageError("--order and --orders cannot be combined: submit given orders, or generate a load");
@@ -167,6 +173,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       throw new UsageError((error as FaultSpecError).message);
     }
   }
+  const iam = (str("iam") ?? "enforce") as IamMode;
+  if (!IAM_MODES.includes(iam)) throw new UsageError(`--iam must be one of ${IAM_MODES.join(", ")}, got "${str("iam")}"`);
   const timeScaleText = str("time-scale");
   const timeScale = timeScaleText === undefined ? 0.001 : Number(timeScaleText);
   if (!Number.isFinite(timeScale) || timeScale < 0 || timeScale > 1) throw new UsageError(`--time-scale must be a number from 0 to 1, got "${timeScaleText}"`);
@@ -189,6 +197,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         }
       : {}),
     ...(faults ? { faults } : {}),
+    iam,
     json: values.json === true,
     ...(str("state-out") !== undefined ? { stateOut: str("state-out") } : {}),
     ...(str("report") !== undefined ? { report: str("report") } : {}),

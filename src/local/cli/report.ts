@@ -16,7 +16,20 @@ export function startupReport(runtime: LocalRuntime, stackFile: string, startedM
     ...formatInventory(runtime.inventory),
     `Endpoints: DynamoDB ${runtime.endpoints.dynamodb} (dynalite), EventBridge PutEvents ${runtime.endpoints.eventbridge}`,
     `Retry waits x${runtime.clock.scale} (1 s waits ${runtime.clock.scaled(1000)} ms). Started in ${(startedMs / 1000).toFixed(1)} s.`,
+    ...iamLines(runtime),
   ];
+}
+
+/** How IAM runs, and what it does not evaluate. */
+function iamLines(runtime: LocalRuntime): string[] {
+  const { mode, notEvaluated } = runtime.iam;
+  const how =
+    mode === "enforce"
+      ? "enforced: every call is authorized against the stack's identity, resource and trust policies, and denied as AWS would"
+      : mode === "warn"
+        ? "warn: calls AWS would deny go through, each reported once on stderr"
+        : "off: every call is allowed";
+  return [`IAM ${how}.`, ...(mode === "off" ? [] : [`  Not evaluated: ${notEvaluated.join("; ")}.`])];
 }
 
 const short = (arn: string) => arn.split(":").pop() ?? arn;

@@ -17,18 +17,19 @@ export const RUNS: Readonly<Record<string, string>> = {
   aws_cloudwatch_event_target: "delivery with the retry policy and dead-letter queue",
   aws_lambda_function: "the synthesized bundle in a worker thread, with its environment",
   aws_lambda_function_event_invoke_config: "asynchronous retries and on-failure destination",
-  aws_lambda_permission: "enforced: a rule invokes a function only with a permission for that rule",
+  aws_lambda_permission: "enforced (--iam): a statement of the function's resource-based policy",
+  aws_iam_role: "enforced (--iam): its trust policy and its policies authorize every call made as the role",
+  aws_iam_role_policy: "enforced (--iam): an identity-based policy of its role",
+  aws_iam_policy: "enforced (--iam): an identity-based policy of the roles it is attached to",
+  aws_iam_role_policy_attachment: "enforced (--iam): attaches a policy of the stack to its role",
+  aws_sqs_queue_policy: "enforced (--iam): the queue's resource-based policy",
+  aws_cloudwatch_event_bus_policy: "enforced (--iam): the bus's resource-based policy",
   aws_sfn_state_machine: "the synthesized definition, run by aws-local-stepfunctions",
   aws_sqs_queue: "in-memory queue that keeps dead letters",
 };
 
 /** Resource types the local runtime does not run, and what that means for a run. */
 export const DOES_NOT_RUN: Readonly<Record<string, string>> = {
-  aws_iam_role: "IAM is not evaluated: every call is allowed",
-  aws_iam_role_policy: "IAM is not evaluated: every call is allowed",
-  aws_iam_policy: "IAM is not evaluated: every call is allowed",
-  aws_iam_role_policy_attachment: "IAM is not evaluated: every call is allowed",
-  aws_sqs_queue_policy: "queue policies are not evaluated",
   aws_cloudwatch_log_group: "function output is kept by the runtime (--logs), not in log groups",
   aws_cloudwatch_metric_alarm: "no metrics, no alarms",
   aws_cloudwatch_dashboard: "no dashboard",

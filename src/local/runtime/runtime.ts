@@ -8,6 +8,9 @@ import { LocalTables } from "./dynamodb/local-tables";
 import { DeliveryError, LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
 import { checkFaultTargets, faultInjector } from "./faults";
 import { InventoryEntry, stackInventory } from "./inventory";
+import { Authorizer, IamMode, NOT_EVALUATED } from "./iam/authorizer";
+import { RuntimeIam } from "./iam/runtime-iam";
+import { readStackPolicies } from "./iam/stack-policies";
 import { functionEnvironment, workerExecArgv } from "./lambda/environment";
 import { InvocationCaller, InvokeResult, LambdaServiceError, LocalFunction } from "./lambda/local-function";
 import { LocalQueues } from "./sqs/queues";
@@ -48,6 +51,17 @@ export interface LocalRuntimeOptions {
    * cold start to the first invocation, as Lambda does ("none"; `warm()` starts them later).
    */
   readonly warm?: "all" | "none";
+  /** IAM: deny what AWS would deny ("enforce", the default), only report it ("warn"), or evaluate nothing ("off"). */
+  readonly iam?: IamMode;
+  /** Told, in "warn" mode, of each distinct call AWS would refuse. Default: written to stderr. */
+  readonly onIamWarning?: (message: string) => void;
+}
+
+/** How IAM runs: the mode, what is not evaluated, and the evaluator (its counters). */
+export interface RuntimeIamReport {
+  readonly mode: IamMode;
+  readonly notEvaluated: readonly string[];
+  readonly authorizer: Authorizer;
 }
 
 /** The stack, running: its resources on local stand-ins, reachable as on AWS. */
@@ -70,6 +84,7 @@ export class LocalRuntime {
     private readonly closers: (() => Promise<void>)[],
     /** Milliseconds each start-up step took. */
     readonly startupMs: Readonly<Record<string, number>>,
+    readonly iam: RuntimeIamReport,
   ) {}
 
   /**
@@ -93,6 +108,14 @@ export class LocalRuntime {
     const refs = new TerraformReferences(document, variables.values, { accountId: LOCAL_ACCOUNT_ID, region });
     const inventory = stackInventory(document, (v) => refs.resolve(v));
     const model = readStackModel(document, refs, { stackDir: options.stack.directory, codeDir: options.codeDir });
+    const iamMode = options.iam ?? "enforce";
+    const policies = readStackPolicies(document, refs, model, { accountId: LOCAL_ACCOUNT_ID, region });
+    const warnIam = options.onIamWarning ?? ((message: string) => process.stderr.write(`iam (warn): ${message}\n`));
+    const authorizer = new Authorizer(policies, { mode: iamMode, accountId: LOCAL_ACCOUNT_ID, region, onWarning: (d) => warnIam(d.message) });
+    const iam = new RuntimeIam(authorizer, model);
+    const undeployable = iam.deploymentProblems();
+    if (undeployable.length > 0) throw new StackModelError(undeployable.join("\n"));
+    const iamOn = iamMode !== "off";
     if (options.faults) {
       checkFaultTargets(
         options.faults,
@@ -114,7 +137,7 @@ export class LocalRuntime {
     let endpoint: PutEventsEndpoint | undefined;
     const functions = new Map<string, LocalFunction>();
     try {
-      dynamo = await startDynalite(region);
+      dynamo = await startDynalite(region, iamOn ? iam.dynamoDbGuard() : undefined);
       closers.push(() => (dynamo as DynaliteServer).close());
       const tables = new LocalTables(dynamo.json, dynamo.client, model.tables);
       await tables.create();
@@ -131,6 +154,8 @@ export class LocalRuntime {
       const dispatch: TargetDispatcher = async ({ rule, target, payload }) => {
         const machine = stateMachines.get(target.arn);
         if (machine) {
+          const denied = iamOn ? iam.startExecutionFromRule(rule, target, machine.spec.arn) : undefined;
+          if (denied) throw new DeliveryError("AccessDeniedException", denied, false);
           try {
             machine.startExecution(payload);
           } catch (error) {
@@ -141,16 +166,9 @@ export class LocalRuntime {
         }
         const fn = findFunction(target.arn);
         if (fn) {
-          const allowed = model.permissions.some(
-            (p) =>
-              p.functionName === fn.spec.name &&
-              p.principal === "events.amazonaws.com" &&
-              (p.action === "lambda:InvokeFunction" || p.action === "lambda:*") &&
-              (p.sourceArn === undefined || p.sourceArn === rule.arn),
-          );
-          if (!allowed) {
-            throw new DeliveryError("AccessDeniedException", `no aws_lambda_permission lets events.amazonaws.com invoke ${fn.spec.name} for rule ${rule.arn}`, false);
-          }
+          const denied = iamOn ? iam.invokeFromRule(rule, fn.spec.arn) : undefined;
+          // Permission errors are not retried: the event goes to the dead-letter queue at once.
+          if (denied) throw new DeliveryError("AccessDeniedException", denied, false);
           try {
             fn.invokeAsync(payload, { kind: "event-bridge", rule: rule.name });
           } catch (error) {
@@ -177,6 +195,7 @@ export class LocalRuntime {
         random,
         trace,
         activity,
+        ...(iamOn ? { authorize: iam.putEvents, authorizeDeadLetter: iam.deadLetter } : {}),
       });
       endpoint = await startLocalEventBridge(bus);
       closers.push(() => (endpoint as PutEventsEndpoint).close());
@@ -203,7 +222,17 @@ export class LocalRuntime {
               async: fn.async,
               execArgv: workerExecArgv(fn.variables),
             },
-            { maxSandboxes: options.maxSandboxes, queues, clock, trace, activity, faults, logFile: options.logFile, echoLogs: options.echoLogs },
+            {
+              maxSandboxes: options.maxSandboxes,
+              queues,
+              clock,
+              trace,
+              activity,
+              faults,
+              logFile: options.logFile,
+              echoLogs: options.echoLogs,
+              ...(iamOn ? { authorizeSend: iam.functionSend(fn.name) } : {}),
+            },
           ),
         );
       }
@@ -224,7 +253,7 @@ export class LocalRuntime {
           fn.invokeAsync(payload, caller);
         },
         dynamodb: (action, request) => tables.call(action, request),
-        putEvents: (entries) => bus.putEvents(entries),
+        putEvents: (entries, caller) => bus.putEvents(entries, caller),
         sqsSendMessage: (queueUrl, body) => {
           const m = queues.send(queueUrl, body);
           return { MessageId: m.MessageId, MD5OfMessageBody: m.MD5OfBody };
@@ -232,7 +261,8 @@ export class LocalRuntime {
       };
       const traceStates = options.traceStates ?? true;
       for (const sm of model.stateMachines) {
-        stateMachines.set(sm.arn, new LocalStateMachine(sm, { backends, clock, random, trace, activity, traceStates: () => traceStates }));
+        const smBackends = iamOn ? iam.stateMachineBackends(sm, backends) : backends;
+        stateMachines.set(sm.arn, new LocalStateMachine(sm, { backends: smBackends, clock, random, trace, activity, traceStates: () => traceStates }));
       }
       lap("state machines");
       const [problems] = await Promise.all([validation, warming]);
@@ -256,6 +286,7 @@ export class LocalRuntime {
         endpoints,
         closers,
         timings,
+        { mode: iamMode, notEvaluated: iamOn ? [...NOT_EVALUATED, ...policies.unevaluated] : ["IAM (--iam off): every call is allowed"], authorizer },
       );
     } catch (error) {
       for (const close of closers.reverse()) await close().catch(() => undefined);

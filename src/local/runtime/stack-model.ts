@@ -29,6 +29,8 @@ export interface DeclaredFunction {
   readonly applicationLogLevel?: string;
   readonly logFormat?: string;
   readonly async: AsyncInvokeSettings;
+  /** The execution role's ARN (`role`). */
+  readonly roleArn: string;
 }
 
 export interface DeclaredQueue {
@@ -39,19 +41,14 @@ export interface DeclaredQueue {
   readonly retentionSeconds: number;
 }
 
-export interface DeclaredPermission {
-  readonly functionName: string;
-  readonly principal: string;
-  readonly action: string;
-  readonly sourceArn?: string;
-}
-
 export interface DeclaredStateMachine {
   readonly address: string;
   readonly name: string;
   readonly arn: string;
   readonly type: "STANDARD" | "EXPRESS";
   readonly definition: AslMachine;
+  /** The role its Tasks run as (`role_arn`). */
+  readonly roleArn: string;
 }
 
 export interface DeclaredBus {
@@ -66,7 +63,6 @@ export interface StackModel {
   readonly buses: readonly DeclaredBus[];
   readonly rules: readonly RuleSpec[];
   readonly functions: readonly DeclaredFunction[];
-  readonly permissions: readonly DeclaredPermission[];
   readonly stateMachines: readonly DeclaredStateMachine[];
 }
 
@@ -169,6 +165,7 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       ...(dlq?.arn !== undefined ? { deadLetterArn: str(dlq.arn, `${where}.dead_letter_config.arn`) } : {}),
       ...(c.input !== undefined ? { input: str(c.input, `${where}.input`) } : {}),
       ...(c.input_path !== undefined ? { inputPath: str(c.input_path, `${where}.input_path`) } : {}),
+      ...(c.role_arn !== undefined ? { roleArn: str(c.role_arn, `${where}.role_arn`) } : {}),
     };
     targetsByRule.set(rule, [...(targetsByRule.get(rule) ?? []), target]);
   }
@@ -264,22 +261,12 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       applicationLogLevel: logging?.application_log_level === undefined ? undefined : str(logging.application_log_level, `${where}.logging_config.application_log_level`),
       logFormat: logging?.log_format === undefined ? undefined : str(logging.log_format, `${where}.logging_config.log_format`),
       async: { ...asyncConfig, ...(deadLetter?.target_arn !== undefined ? { deadLetterArn: str(deadLetter.target_arn, `${where}.dead_letter_config.target_arn`) } : {}) },
+      roleArn: str(c.role, `${where}.role`),
     };
   });
   for (const fnName of asyncConfigs.keys()) {
     if (!functions.some((f) => f.name === fnName)) throw new StackModelError(`an event invoke config names function ${fnName}, which the stack does not declare`);
   }
-
-  const permissions = each("aws_lambda_permission").map(([name, c]): DeclaredPermission => {
-    const where = `aws_lambda_permission.${name}`;
-    const fn = str(c.function_name, `${where}.function_name`);
-    return {
-      functionName: /:function:([^:]+)/.exec(fn)?.[1] ?? fn,
-      principal: str(c.principal, `${where}.principal`),
-      action: str(c.action, `${where}.action`),
-      ...(c.source_arn !== undefined ? { sourceArn: str(c.source_arn, `${where}.source_arn`) } : {}),
-    };
-  });
 
   const stateMachines = each("aws_sfn_state_machine").map(([name, c]): DeclaredStateMachine => {
     const where = `aws_sfn_state_machine.${name}`;
@@ -299,8 +286,9 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       arn: str(refs.attribute("aws_sfn_state_machine", name, "arn"), `${where}.arn`),
       type: type === "EXPRESS" ? "EXPRESS" : "STANDARD",
       definition,
+      roleArn: str(c.role_arn, `${where}.role_arn`),
     };
   });
 
-  return { tables, queues, buses, rules, functions, permissions, stateMachines };
+  return { tables, queues, buses, rules, functions, stateMachines };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EventBridgeEnvelope } from "../../../contracts/events";
-import type { PutEventsRequestEntry, PutEventsResult, PutEventsResultEntry } from "../../event-bus";
+import { PutEventsRequestError, type PutEventsCaller, type PutEventsRequestEntry, type PutEventsResult, type PutEventsResultEntry } from "../../event-bus";
+import type { Principal } from "../iam/evaluate";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { LocalQueues } from "../sqs/queues";
@@ -27,6 +28,8 @@ export interface TargetSpec {
   readonly input?: string;
   /** JSONPath (`$.detail`) of the part of the event to send (`input_path`). */
   readonly inputPath?: string;
+  /** The role EventBridge assumes to call the target (`role_arn`). */
+  readonly roleArn?: string;
 }
 
 export interface RuleSpec {
@@ -54,6 +57,12 @@ export class DeliveryError extends Error {
 /** Delivers an event (or the part `input`/`input_path` selects) to a target; throws DeliveryError. */
 export type TargetDispatcher = (delivery: { readonly rule: RuleSpec; readonly target: TargetSpec; readonly payload: unknown; readonly event: EventBridgeEnvelope }) => Promise<void>;
 
+/** Who puts events: a signed request's access key, or a principal the runtime calls as (a state machine's role). */
+export type EventsCaller = PutEventsCaller & { readonly principal?: Principal };
+
+/** Whether the caller may put this entry on this bus: the denial message, or undefined. */
+export type PutEventsAuthorizer = (entry: PutEventsRequestEntry, busName: string, caller: EventsCaller | undefined) => string | undefined;
+
 export interface LocalEventBridgeOptions {
   /** Names of the buses that exist besides `default`. */
   readonly busNames: readonly string[];
@@ -66,6 +75,10 @@ export interface LocalEventBridgeOptions {
   readonly random?: () => number;
   readonly trace?: Trace;
   readonly activity?: Activity;
+  /** IAM for PutEvents (identity and bus policies); every entry is allowed when omitted. */
+  readonly authorize?: PutEventsAuthorizer;
+  /** IAM for sending a rule's failed event to its dead-letter queue (the queue policy): the denial message, or undefined. */
+  readonly authorizeDeadLetter?: (rule: RuleSpec, queueArn: string) => string | undefined;
 }
 
 /** The largest PutEvents entry EventBridge accepts. */
@@ -122,8 +135,13 @@ export class LocalEventBridge {
     return m && this.rulesByBus.has(m[1] as string) ? m[1] : undefined;
   }
 
-  /** PutEvents: 1-10 entries, each accepted (EventId) or refused (ErrorCode), as EventBridge answers. */
-  async putEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResult> {
+  /**
+   * PutEvents: 1-10 entries, each accepted (EventId) or refused (ErrorCode), as EventBridge answers.
+   * Each entry is authorized with its own `events:source` and `events:detail-type`; when IAM refuses
+   * every entry the whole request fails with AccessDeniedException (HTTP 400), otherwise the refused
+   * entries carry it as their ErrorCode.
+   */
+  async putEvents(entries: readonly PutEventsRequestEntry[], caller?: EventsCaller): Promise<PutEventsResult> {
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
       throw Object.assign(new Error("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10"), {
         name: "ValidationException",
@@ -131,25 +149,33 @@ export class LocalEventBridge {
       });
     }
     const accepted: { bus: string; event: EventBridgeEnvelope }[] = [];
+    const denials: string[] = [];
+    const reject = (entry: PutEventsRequestEntry, problem: PutEventsResultEntry) => {
+      this.stats.rejected++;
+      this.trace.emit({
+        kind: "event-rejected",
+        bus: String(entry.EventBusName ?? "default"),
+        source: entry.Source,
+        detailType: entry.DetailType,
+        errorCode: problem.ErrorCode as string,
+        message: problem.ErrorMessage as string,
+      });
+      return problem;
+    };
     const results = entries.map((entry): PutEventsResultEntry => {
       const problem = this.check(entry);
-      if (problem) {
-        this.stats.rejected++;
-        this.trace.emit({
-          kind: "event-rejected",
-          bus: String(entry.EventBusName ?? "default"),
-          source: entry.Source,
-          detailType: entry.DetailType,
-          errorCode: problem.ErrorCode as string,
-          message: problem.ErrorMessage as string,
-        });
-        return problem;
-      }
+      if (problem) return reject(entry, problem);
       const bus = this.busOf(entry.EventBusName) as string;
+      const denial = this.options.authorize?.(entry, bus, caller);
+      if (denial) {
+        denials.push(denial);
+        return reject(entry, { ErrorCode: "AccessDeniedException", ErrorMessage: denial });
+      }
       const event = this.envelope(entry);
       accepted.push({ bus, event });
       return { EventId: event.id };
     });
+    if (denials.length === entries.length) throw new PutEventsRequestError("AccessDeniedException", denials[0] as string, 400);
     for (const { bus, event } of accepted) {
       this.stats.accepted++;
       this.trace.emit({ kind: "event-accepted", eventId: event.id, bus, source: event.source, detailType: event["detail-type"], detail: event.detail });
@@ -270,6 +296,8 @@ export class LocalEventBridge {
       return;
     }
     try {
+      const denial = this.options.authorizeDeadLetter?.(rule, target.deadLetterArn);
+      if (denial) throw new Error(`AccessDenied: ${denial}`);
       this.options.queues.send(target.deadLetterArn, JSON.stringify(event), {
         RULE_ARN: rule.arn,
         TARGET_ARN: target.arn,

@@ -1,11 +1,23 @@
+import { createHash } from "node:crypto";
 import type { DeclaredFunction } from "../stack-model";
 
-/** Credentials every local function gets: fake, accepted by the local services, useless anywhere else. */
+/** The runtime's own credentials: fake, accepted by the local services, useless anywhere else. */
 export const LOCAL_CREDENTIALS = {
   AWS_ACCESS_KEY_ID: "AKIALOCALRUNTIME0000",
   AWS_SECRET_ACCESS_KEY: "local-runtime-secret-key-not-a-real-one",
   AWS_SESSION_TOKEN: "local-runtime-session-token",
 } as const;
+
+/**
+ * The access key id of a function's role session. As on Lambda, where the function's credentials
+ * are temporary ones of its execution role (ASIA...), the key identifies the caller: the local
+ * services map it back to the function, and so to its role, to authorize each call.
+ */
+export function functionAccessKeyId(functionName: string): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const digest = createHash("sha256").update(functionName).digest();
+  return `ASIA${[...digest.subarray(0, 16)].map((b) => alphabet[b % 32]).join("")}`;
+}
 
 export interface LocalEndpoints {
   /** dynalite, e.g. http://127.0.0.1:41234 */
@@ -16,7 +28,8 @@ export interface LocalEndpoints {
 
 /**
  * A function's `process.env` in its sandbox: what Lambda's Node.js runtime sets (region, function
- * name, memory, log group, handler, task root, `AWS_EXECUTION_ENV`), fake credentials, the SDK
+ * name, memory, log group, handler, task root, `AWS_EXECUTION_ENV`), fake credentials whose access
+ * key id is the function's own (`functionAccessKeyId`), the SDK
  * endpoint settings that send DynamoDB and EventBridge calls to the local services
  * (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_EVENTBRIDGE`), `AWS_SAM_LOCAL=true` (the convention
  * local Lambda emulators use, so Powertools does not look for X-Ray), then the function's own
@@ -43,6 +56,7 @@ export function functionEnvironment(fn: DeclaredFunction, region: string, endpoi
     LAMBDA_RUNTIME_DIR: fn.codeDir,
     _HANDLER: fn.handler,
     ...LOCAL_CREDENTIALS,
+    AWS_ACCESS_KEY_ID: functionAccessKeyId(fn.name),
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
     AWS_SAM_LOCAL: "true",

@@ -96,6 +96,8 @@ export interface LocalFunctionOptions {
   readonly logFile?: string;
   /** Also write the functions' output to stderr. */
   readonly echoLogs?: boolean;
+  /** IAM for sending to a destination or dead-letter queue as the function's role: the denial message, or undefined. */
+  readonly authorizeSend?: (queueArn: string) => string | undefined;
 }
 
 /** Lambda's limits on a payload. */
@@ -417,6 +419,8 @@ export class LocalFunction {
 
   private deliver(arn: string, body: string, what: string, attributes: Record<string, string>, reason: string): void {
     try {
+      const denial = this.options.authorizeSend?.(arn);
+      if (denial) throw new Error(`AccessDenied: ${denial}`);
       this.options.queues.send(arn, body, attributes);
       const queue = this.options.queues.find(arn);
       if (what !== "on-success destination") {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
+import type { EventsCaller } from "../eventbridge/bus";
 import type { InvocationCaller, InvokeResult } from "../lambda/local-function";
 import type { Retrier } from "./error-handling";
 
@@ -31,7 +32,8 @@ export interface TaskBackends {
   invokeFunctionAsync(functionRef: string, payload: unknown, caller: InvocationCaller): void;
   /** A DynamoDB API call (`UpdateItem`, ...) with the request as the API takes it; throws errors named as DynamoDB names them. */
   dynamodb(operation: string, request: unknown): Promise<Record<string, unknown>>;
-  putEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResult>;
+  /** PutEvents; `caller` is who puts them (the state machine's role), for IAM. */
+  putEvents(entries: readonly PutEventsRequestEntry[], caller?: EventsCaller): Promise<PutEventsResult>;
   sqsSendMessage(queueUrl: string, body: string): { MessageId: string; MD5OfMessageBody: string };
 }
 

@@ -56,6 +56,10 @@ const COMPUTED: Record<string, Record<string, Attributes>> = {
     arn: (a, acc) => `arn:aws:iam::${acc.accountId}:role/${a("name")}`,
     id: (a) => a("name"),
   },
+  aws_iam_policy: {
+    arn: (a, acc) => `arn:aws:iam::${acc.accountId}:policy/${a("name")}`,
+    id: (a, acc) => `arn:aws:iam::${acc.accountId}:policy/${a("name")}`,
+  },
   aws_cloudwatch_log_group: {
     arn: (a, acc) => arn("logs", acc, `log-group:${a("name")}`),
     id: (a) => a("name"),
