@@ -8,8 +8,9 @@
  * Errors: PaymentDeclined (business), PaymentInProgress and PaymentGatewayUnavailable
  * (transient), PaymentConflict, ValidationError.
  *
- * Environment: PAYMENTS_TABLE_NAME. The gateway is the deterministic simulator unless
- * another `PaymentGateway` is given to `createPaymentHandler`.
+ * Environment: PAYMENTS_TABLE_NAME; PAYMENT_GATEWAY names the gateway (`simulator`, the deterministic
+ * simulator, when unset); a name with no integration stops the function at init rather than charge
+ * through the simulator.
  */
 import type { Context } from "aws-lambda";
 import { EnvVar } from "../src/contracts/tables";
@@ -17,7 +18,7 @@ import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
 import { requireEnv } from "./shared/env";
 import { ServiceError } from "./shared/errors";
 import { buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
-import { SimulatedPaymentGateway, type PaymentGateway } from "./payment/gateway";
+import { gatewayFromEnv, type PaymentGateway } from "./payment/gateway";
 import { PaymentService, type ChargeResult, type PaymentServiceDeps, type RefundResult } from "./payment/service";
 
 export type { ChargeResult, RefundResult } from "./payment/service";
@@ -41,7 +42,7 @@ export function createPaymentHandler(deps: PaymentServiceDeps): PaymentHandler {
 
 export async function paymentDepsFromEnv(
   given?: Observability,
-  gateway: PaymentGateway = new SimulatedPaymentGateway(),
+  gateway: PaymentGateway = gatewayFromEnv(),
 ): Promise<PaymentServiceDeps> {
   const obs = given ?? (await observabilityFromEnv("payment"));
   return {

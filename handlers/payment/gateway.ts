@@ -68,3 +68,23 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     return { refundId: id("rfd", request.idempotencyKey) };
   }
 }
+
+/** The `PAYMENT_GATEWAY` value that selects the simulator (the stacks' default outside prod). */
+export const SIMULATOR_GATEWAY_NAME = "simulator";
+
+/** A gateway name this build has no integration for: the function refuses to start rather than charge through the simulator. */
+export class UnknownPaymentGatewayError extends Error {
+  override readonly name = "UnknownPaymentGatewayError";
+}
+
+/**
+ * The gateway `PAYMENT_GATEWAY` names. The stacks always set it; unset means the simulator, as in tests.
+ * A real gateway is added here, beside the simulator, as another `PaymentGateway`.
+ */
+export function gatewayFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentGateway {
+  const name = (env.PAYMENT_GATEWAY ?? SIMULATOR_GATEWAY_NAME).trim();
+  if (name === SIMULATOR_GATEWAY_NAME) return new SimulatedPaymentGateway();
+  throw new UnknownPaymentGatewayError(
+    `PAYMENT_GATEWAY "${name}" has no integration in this build (known: ${SIMULATOR_GATEWAY_NAME}); add it in handlers/payment/gateway.ts`,
+  );
+}
