@@ -13,19 +13,28 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const esbuild = require("esbuild");
+const { median, pairedSummary } = require("./paired");
 
 const root = path.resolve(__dirname, "..");
 const BUS = "bench-bus";
 
 /** The SDK packages each function bundles: its baseline is loading these and creating the clients. */
 const SDK_CLIENTS = {
-  order: [["@aws-sdk/client-dynamodb", "DynamoDBClient"], ["@aws-sdk/lib-dynamodb", null], ["@aws-sdk/client-eventbridge", "EventBridgeClient"]],
-  payment: [["@aws-sdk/client-dynamodb", "DynamoDBClient"], ["@aws-sdk/lib-dynamodb", null]],
-  inventory: [["@aws-sdk/client-dynamodb", "DynamoDBClient"], ["@aws-sdk/lib-dynamodb", null]],
+  order: [
+    ["@aws-sdk/client-dynamodb", "DynamoDBClient"],
+    ["@aws-sdk/lib-dynamodb", null],
+    ["@aws-sdk/client-eventbridge", "EventBridgeClient"],
+  ],
+  payment: [
+    ["@aws-sdk/client-dynamodb", "DynamoDBClient"],
+    ["@aws-sdk/lib-dynamodb", null],
+  ],
+  inventory: [
+    ["@aws-sdk/client-dynamodb", "DynamoDBClient"],
+    ["@aws-sdk/lib-dynamodb", null],
+  ],
   notification: [["@aws-sdk/client-dynamodb", "DynamoDBClient"]],
 };
-
-const { median, pairedSummary } = require("./paired");
 
 /** The project's local stand-ins (TypeScript under src/local), compiled once with esbuild. */
 function loadLocalHelpers() {
@@ -57,7 +66,11 @@ const orderId = () => `ord_${process.pid.toString(16).padStart(8, "0")}${(++seq)
 
 /** One event per function, each new (so every run does the full work, not an idempotent replay). */
 const EVENTS = {
-  order: () => ({ customerId: "bench-customer", items: [{ productId: "prod-001", quantity: 1, price: 29.99 }], totalAmount: 29.99 }),
+  order: () => ({
+    customerId: "bench-customer",
+    items: [{ productId: "prod-001", quantity: 1, price: 29.99 }],
+    totalAmount: 29.99,
+  }),
   payment: () => ({ action: "charge", orderId: orderId(), customerId: "bench-customer", amountCents: 2999 }),
   inventory: () => ({ action: "reserve", orderId: orderId(), items: [{ productId: "prod-002", quantity: 1 }] }),
   notification: () => ({
@@ -69,7 +82,14 @@ const EVENTS = {
     time: "2026-01-01T00:00:00Z",
     region: "us-east-1",
     resources: [],
-    detail: { orderId: orderId(), customerId: "bench-customer", totalCents: 2999, currency: "USD", status: "COMPLETED", paymentId: "pay_bench" },
+    detail: {
+      orderId: orderId(),
+      customerId: "bench-customer",
+      totalCents: 2999,
+      currency: "USD",
+      status: "COMPLETED",
+      paymentId: "pay_bench",
+    },
   }),
 };
 
@@ -84,7 +104,8 @@ function runNode(script, env) {
     child.on("error", reject);
     child.on("close", (code) => {
       const match = /__ELAPSED_MS=([\d.]+)/.exec(out);
-      if (code !== 0 || !match) return reject(new Error(`measurement failed (exit ${code}):\n${(err || out).slice(-2000)}`));
+      if (code !== 0 || !match)
+        return reject(new Error(`measurement failed (exit ${code}):\n${(err || out).slice(-2000)}`));
       const invoke = /__INVOKE_MS=([\d.]+)/.exec(out);
       resolve({ ms: Number(match[1]), invokeMs: invoke ? Number(invoke[1]) : undefined });
     });
@@ -116,7 +137,12 @@ function baselineBundle(name, clients) {
   esbuild.buildSync({
     absWorkingDir: root,
     stdin: {
-      contents: clients.map(([pkg, cls], i) => `import * as m${i} from ${JSON.stringify(pkg)};${cls ? ` new m${i}.${cls}({ region: "us-east-1" });` : ` void m${i};`}`).join("\n"),
+      contents: clients
+        .map(
+          ([pkg, cls], i) =>
+            `import * as m${i} from ${JSON.stringify(pkg)};${cls ? ` new m${i}.${cls}({ region: "us-east-1" });` : ` void m${i};`}`,
+        )
+        .join("\n"),
       resolveDir: root,
       loader: "js",
     },
@@ -148,7 +174,10 @@ function linkedMapCopy(bundleDir, name) {
   if (!fs.existsSync(map)) return undefined;
   const dir = path.join(root, ".build", "bench", "linked-map", name);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "index.js"), `${fs.readFileSync(source, "utf8")}\n//# sourceMappingURL=index.js.map\n`);
+  fs.writeFileSync(
+    path.join(dir, "index.js"),
+    `${fs.readFileSync(source, "utf8")}\n//# sourceMappingURL=index.js.map\n`,
+  );
   fs.copyFileSync(map, path.join(dir, "index.js.map"));
   return path.join(dir, "index.js");
 }
@@ -210,12 +239,23 @@ async function measureColdStarts({ bundleDir, runs = 5, names = Object.keys(SDK_
         invokes.push(cold.invokeMs);
         if (linked) {
           // What shipping the map would take: the bundle linking it, and Node told to read it.
-          const withMap = await runNode(coldStartScript(linked, EVENTS[name]()), { ...env, NODE_OPTIONS: "--enable-source-maps" });
+          const withMap = await runNode(coldStartScript(linked, EVENTS[name]()), {
+            ...env,
+            NODE_OPTIONS: "--enable-source-maps",
+          });
           linkedPairs.push({ baseline: cold.ms, subject: withMap.ms });
         }
       }
       const load = pairedSummary(pairs);
-      const row = { name, loadMs: load.subject, baselineMs: load.baseline, ratio: load.ratio, ratioMin: load.ratioMin, ratioMax: load.ratioMax, firstInvokeMs: median(invokes) };
+      const row = {
+        name,
+        loadMs: load.subject,
+        baselineMs: load.baseline,
+        ratio: load.ratio,
+        ratioMin: load.ratioMin,
+        ratioMax: load.ratioMax,
+        firstInvokeMs: median(invokes),
+      };
       if (linkedPairs.length) {
         const map = pairedSummary(linkedPairs);
         Object.assign(row, { linkedMapLoadMs: map.subject, linkedMapRatio: map.ratio });

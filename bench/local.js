@@ -12,16 +12,19 @@
 const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
+const { median, pairedSummary } = require("./paired");
 
 const root = path.resolve(__dirname, "..");
 const CLI = [path.join("scripts", "run-ts.js"), path.join("src", "local", "cli.ts")];
 const CONCURRENCY = 16;
 
-const { median, pairedSummary } = require("./paired");
-
 function ensureSynthesized() {
   if (fs.existsSync(path.join(root, "cdktf.out", "stacks", "orders-dev", "cdk.tf.json"))) return;
-  const r = spawnSync(process.execPath, [path.join("scripts", "run-ts.js"), "main.ts"], { cwd: root, encoding: "utf8", env: { ...process.env, ORDERS_ENVIRONMENTS: "dev" } });
+  const r = spawnSync(process.execPath, [path.join("scripts", "run-ts.js"), "main.ts"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, ORDERS_ENVIRONMENTS: "dev" },
+  });
   if (r.status !== 0) throw new Error(`npm run synth failed:\n${(r.stderr || r.stdout).slice(-2000)}`);
 }
 
@@ -32,7 +35,11 @@ function runCli(args, env = {}) {
     let firstAcceptedMs;
     let stdout = "";
     let stderr = "";
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...CLI, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => {
       stderr += d;
@@ -41,7 +48,8 @@ function runCli(args, env = {}) {
     });
     child.on("error", reject);
     child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`npm run local ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
+      if (code !== 0)
+        return reject(new Error(`npm run local ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
       resolve({ stdout, stderr, firstAcceptedMs, wallMs: Date.now() - started });
     });
   });
@@ -60,7 +68,16 @@ async function measureLocal({ runs = 3 } = {}) {
   const cpus = [];
   const warmCpus = [];
   const load = async (args) => {
-    const run = await runCli(["--json", "--logs", logs, "--orders", String(orders), "--concurrency", String(CONCURRENCY), ...args]);
+    const run = await runCli([
+      "--json",
+      "--logs",
+      logs,
+      "--orders",
+      String(orders),
+      "--concurrency",
+      String(CONCURRENCY),
+      ...args,
+    ]);
     const { summary } = JSON.parse(run.stdout);
     if (summary.completed + summary.failed !== orders) throw new Error(`load run ended ${JSON.stringify(summary)}`);
     // The human summary (on stderr with --json) says how much CPU every thread spent per order.
@@ -105,7 +122,8 @@ async function measureLocal({ runs = 3 } = {}) {
     ordersPerSecond: paired(rates, off.rates),
     warmOrdersPerSecond: paired(warmRates, off.warmRates),
     samples: { startupOffMs: off.startups, ordersPerSecondOff: off.rates, warmOrdersPerSecondOff: off.warmRates },
-    budget: "throughput with IAM enforced at least 0.9x of IAM off; start-up to first order at most 3 s with IAM enforced",
+    budget:
+      "throughput with IAM enforced at least 0.9x of IAM off; start-up to first order at most 3 s with IAM enforced",
   };
   return {
     startupToFirstOrderMs: median(startups),
@@ -114,7 +132,12 @@ async function measureLocal({ runs = 3 } = {}) {
     orders,
     latencyP95Ms: median(p95s),
     cpuMsPerOrder: median(cpus),
-    warm: { warmupOrders: warmup, ordersPerSecond: median(warmRates), latencyP95Ms: median(warmP95s), cpuMsPerOrder: median(warmCpus) },
+    warm: {
+      warmupOrders: warmup,
+      ordersPerSecond: median(warmRates),
+      latencyP95Ms: median(warmP95s),
+      cpuMsPerOrder: median(warmCpus),
+    },
     runs,
     samples: { startupToFirstOrderMs: startups, ordersPerSecond: rates, warmOrdersPerSecond: warmRates },
     budgets: { startupToFirstOrderMs: 3000, ordersPerSecond: 100, iamThroughputRatio: 0.9 },

@@ -101,7 +101,9 @@ async function clientMain(warmupCalls, measuredCalls) {
 /** Runs the measurement in a fresh process; resolves with the per-call figures and the ceiling they imply. */
 function measureSdkFloor({ warmupCalls = 5000, measuredCalls = 10000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ["--client", String(warmupCalls), String(measuredCalls)], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const child = fork(__filename, ["--client", String(warmupCalls), String(measuredCalls)], {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
     child.once("message", (r) => {
       const sdkCallMs = r.stub.clientCpuMsPerCall;
       const dynaliteRequestMs = r.dynalite.serverCpuMsPerCall;

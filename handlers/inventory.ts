@@ -9,13 +9,18 @@
  *
  * Environment: INVENTORY_TABLE_NAME.
  */
-import type { Context } from "aws-lambda";
 import { EnvVar } from "../src/contracts/tables";
+import {
+  InventoryService,
+  type InventoryServiceDeps,
+  type ReleaseResult,
+  type ReserveResult,
+} from "./inventory/service";
 import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
 import { requireEnv } from "./shared/env";
 import { ServiceError } from "./shared/errors";
 import { buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
-import { InventoryService, type InventoryServiceDeps, type ReleaseResult, type ReserveResult } from "./inventory/service";
+import type { Context } from "aws-lambda";
 
 export type { ReleaseResult, ReserveResult } from "./inventory/service";
 
@@ -28,7 +33,8 @@ export function createInventoryHandler(deps: InventoryServiceDeps): InventoryHan
       try {
         return await service.handle(event);
       } catch (error) {
-        if (error instanceof ServiceError) deps.obs.logger.warn("inventory request refused", { error: error.name, reason: error.message });
+        if (error instanceof ServiceError)
+          deps.obs.logger.warn("inventory request refused", { error: error.name, reason: error.message });
         else deps.obs.logger.error("inventory request failed", { error: error as Error });
         throw error;
       }

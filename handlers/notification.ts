@@ -83,10 +83,18 @@ export function createNotificationHandler(deps: NotificationDeps): NotificationH
   const deliver = makeIdempotent(
     async (event: EventBridgeEnvelope, _context?: Context): Promise<NotificationResult> => {
       const parsed = parseEvent(event, ["orderCompleted", "orderFailed"]);
-      const message = parsed.kind === "orderCompleted" ? formatCompleted(parsed.detail, parsed.id) : formatFailed(parsed.detail, parsed.id);
+      const message =
+        parsed.kind === "orderCompleted"
+          ? formatCompleted(parsed.detail, parsed.id)
+          : formatFailed(parsed.detail, parsed.id);
       const { deliveryId } = await channel.send(message);
       obs.metrics.addMetric("NotificationSent", MetricUnit.Count, 1);
-      return { orderId: message.orderId, outcome: message.outcome, channel: channel.name, ...(deliveryId ? { deliveryId } : {}) };
+      return {
+        orderId: message.orderId,
+        outcome: message.outcome,
+        channel: channel.name,
+        ...(deliveryId ? { deliveryId } : {}),
+      };
     },
     { persistenceStore, config },
   );
@@ -100,7 +108,10 @@ export function createNotificationHandler(deps: NotificationDeps): NotificationH
       const mismatched = await mismatchedFields(db, deps.ordersTableName, parsed);
       if (mismatched.length > 0) {
         obs.metrics.addMetric("NotificationRefused", MetricUnit.Count, 1);
-        obs.logger.warn("outcome event refused: the stored order says otherwise", { mismatched, detailType: parsed.envelope["detail-type"] });
+        obs.logger.warn("outcome event refused: the stored order says otherwise", {
+          mismatched,
+          detailType: parsed.envelope["detail-type"],
+        });
         throw new OutcomeMismatch(parsed.detail.orderId, mismatched);
       }
       if (context) config.registerLambdaContext(context);
@@ -109,8 +120,18 @@ export function createNotificationHandler(deps: NotificationDeps): NotificationH
 }
 
 /** The detail fields the stored order contradicts (all of them when there is no such order). */
-async function mismatchedFields(db: DynamoDBDocumentClient, ordersTableName: string, event: Extract<ParsedEvent, { kind: "orderCompleted" | "orderFailed" }>): Promise<string[]> {
-  const { Item: stored } = await db.send(new GetCommand({ TableName: ordersTableName, Key: { [OrderAttribute.orderId]: event.detail.orderId }, ConsistentRead: true }));
+async function mismatchedFields(
+  db: DynamoDBDocumentClient,
+  ordersTableName: string,
+  event: Extract<ParsedEvent, { kind: "orderCompleted" | "orderFailed" }>,
+): Promise<string[]> {
+  const { Item: stored } = await db.send(
+    new GetCommand({
+      TableName: ordersTableName,
+      Key: { [OrderAttribute.orderId]: event.detail.orderId },
+      ConsistentRead: true,
+    }),
+  );
   if (!stored) return ["orderId"];
   const expected: [string, unknown, unknown][] = [
     ["status", event.detail.status, stored[OrderAttribute.status]],

@@ -13,15 +13,15 @@
  *
  * Environment: ORDERS_TABLE_NAME, CATALOGUE_TABLE_NAME.
  */
-import type { Context } from "aws-lambda";
 import { EnvVar } from "../src/contracts/tables";
+import { MAX_REQUEST_BYTES } from "./order/schema";
+import { OrderService, type OrderServiceDeps, type OrderView } from "./order/service";
 import { errorResponse, header, isApiRequest, jsonResponse, parseJsonBody } from "./shared/api";
 import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
 import { requireEnv } from "./shared/env";
 import { ServiceError } from "./shared/errors";
 import { buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
-import { MAX_REQUEST_BYTES } from "./order/schema";
-import { OrderService, type OrderServiceDeps, type OrderView } from "./order/service";
+import type { Context } from "aws-lambda";
 
 export type { OrderView } from "./order/service";
 

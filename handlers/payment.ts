@@ -12,14 +12,14 @@
  * simulator, when unset); a name with no integration stops the function at init rather than charge
  * through the simulator.
  */
-import type { Context } from "aws-lambda";
 import { EnvVar } from "../src/contracts/tables";
+import { gatewayFromEnv, type PaymentGateway } from "./payment/gateway";
+import { PaymentService, type ChargeResult, type PaymentServiceDeps, type RefundResult } from "./payment/service";
 import { createDocumentClient, createDynamoDBClient } from "./shared/aws";
 import { requireEnv } from "./shared/env";
 import { ServiceError } from "./shared/errors";
 import { buildOnce, instrumented, observabilityFromEnv, type Observability } from "./shared/observability";
-import { gatewayFromEnv, type PaymentGateway } from "./payment/gateway";
-import { PaymentService, type ChargeResult, type PaymentServiceDeps, type RefundResult } from "./payment/service";
+import type { Context } from "aws-lambda";
 
 export type { ChargeResult, RefundResult } from "./payment/service";
 export type { PaymentGateway } from "./payment/gateway";
@@ -33,7 +33,8 @@ export function createPaymentHandler(deps: PaymentServiceDeps): PaymentHandler {
       try {
         return await service.handle(event);
       } catch (error) {
-        if (error instanceof ServiceError) deps.obs.logger.warn("payment request refused", { error: error.name, reason: error.message });
+        if (error instanceof ServiceError)
+          deps.obs.logger.warn("payment request refused", { error: error.name, reason: error.message });
         else deps.obs.logger.error("payment request failed", { error: error as Error });
         throw error;
       }

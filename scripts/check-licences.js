@@ -7,18 +7,25 @@ const path = require("node:path");
 const satisfies = require("spdx-satisfies");
 
 const PERMISSIVE = [
-  "MIT", "MIT-0", "ISC", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "0BSD", "BlueOak-1.0.0",
-  "CC0-1.0", "Unlicense",
+  "MIT",
+  "MIT-0",
+  "ISC",
+  "Apache-2.0",
+  "BSD-2-Clause",
+  "BSD-3-Clause",
+  "0BSD",
+  "BlueOak-1.0.0",
+  "CC0-1.0",
+  "Unlicense",
   // Attribution-only licences, used by data packages (browser-support tables, the SPDX lists themselves).
-  "CC-BY-3.0", "CC-BY-4.0",
+  "CC-BY-3.0",
+  "CC-BY-4.0",
   // Weak, file-level copyleft: allowed as used today (unmodified, installed from the registry).
   "MPL-2.0",
 ];
 
 // Packages whose licence field is not an SPDX expression, or a non-software licence, each reviewed.
-const REVIEWED = new Map([
-  ["jsonify", "\"Public Domain\" (Douglas Crockford's JSON code), no conditions"],
-]);
+const REVIEWED = new Map([["jsonify", '"Public Domain" (Douglas Crockford\'s JSON code), no conditions']]);
 
 function licenceOf(manifest) {
   const field = manifest.license ?? manifest.licenses;

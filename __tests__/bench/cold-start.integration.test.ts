@@ -10,7 +10,17 @@ import { buildSync } from "esbuild";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { measureColdStarts } = require("../../bench/cold-start.js") as {
   measureColdStarts(options: { bundleDir: string; runs: number; names?: string[] }): Promise<
-    { name: string; loadMs: number; baselineMs: number; ratio: number; ratioMin: number; ratioMax: number; firstInvokeMs: number; linkedMapLoadMs?: number; linkedMapRatio?: number }[]
+    {
+      name: string;
+      loadMs: number;
+      baselineMs: number;
+      ratio: number;
+      ratioMin: number;
+      ratioMax: number;
+      firstInvokeMs: number;
+      linkedMapLoadMs?: number;
+      linkedMapRatio?: number;
+    }[]
   >;
 };
 
@@ -64,11 +74,18 @@ describe("measureColdStarts", () => {
   test("a bundle whose handler fails is reported, not measured", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "orders-cold-start-bad-"));
     fs.mkdirSync(path.join(dir, "inventory"));
-    fs.writeFileSync(path.join(dir, "inventory", "index.js"), 'exports.handler = async () => { throw new Error("broken bundle"); };\n');
-    await expect(measureColdStarts({ bundleDir: dir, runs: 1 })).rejects.toThrow(/measurement failed[\s\S]*broken bundle/);
+    fs.writeFileSync(
+      path.join(dir, "inventory", "index.js"),
+      'exports.handler = async () => { throw new Error("broken bundle"); };\n',
+    );
+    await expect(measureColdStarts({ bundleDir: dir, runs: 1 })).rejects.toThrow(
+      /measurement failed[\s\S]*broken bundle/,
+    );
   });
 
   test("no bundles, no rows", async () => {
-    await expect(measureColdStarts({ bundleDir: fs.mkdtempSync(path.join(os.tmpdir(), "orders-none-")), runs: 1 })).resolves.toEqual([]);
+    await expect(
+      measureColdStarts({ bundleDir: fs.mkdtempSync(path.join(os.tmpdir(), "orders-none-")), runs: 1 }),
+    ).resolves.toEqual([]);
   });
 });

@@ -1,7 +1,18 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { pairedSummary, interleaved, formatRatio } = require("../../bench/paired.js") as {
-  pairedSummary(pairs: { subject: number; baseline: number }[]): { subject: number; baseline: number; ratio: number; ratioMin: number; ratioMax: number; runs: number };
-  interleaved(runs: number, base: (i: number) => Promise<number>, subject: (i: number) => Promise<number>): Promise<{ ratio: number; pairs: { subject: number; baseline: number }[] }>;
+  pairedSummary(pairs: { subject: number; baseline: number }[]): {
+    subject: number;
+    baseline: number;
+    ratio: number;
+    ratioMin: number;
+    ratioMax: number;
+    runs: number;
+  };
+  interleaved(
+    runs: number,
+    base: (i: number) => Promise<number>,
+    subject: (i: number) => Promise<number>,
+  ): Promise<{ ratio: number; pairs: { subject: number; baseline: number }[] }>;
   formatRatio(summary: { ratio: number; ratioMin: number; ratioMax: number; runs: number }): string;
 };
 

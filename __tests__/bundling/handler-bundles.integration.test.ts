@@ -27,7 +27,10 @@ describe("handler bundles", () => {
       expect(fs.readdirSync(bundles[service].directory).sort()).toEqual(["index.js"]);
       // The map is kept apart, and the bundle does not link it: Node never reads it at a cold start.
       expect(path.relative(bundles[service].directory, bundles[service].sourceMap).startsWith("..")).toBe(true);
-      expect(JSON.parse(fs.readFileSync(bundles[service].sourceMap, "utf8"))).toMatchObject({ version: 3, mappings: expect.any(String) });
+      expect(JSON.parse(fs.readFileSync(bundles[service].sourceMap, "utf8"))).toMatchObject({
+        version: 3,
+        mappings: expect.any(String),
+      });
       expect(fs.readFileSync(file, "utf8")).not.toContain("sourceMappingURL");
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       expect(typeof require(file).handler).toBe("function");
@@ -82,7 +85,10 @@ describe("handler bundles", () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "orders-bundle-cache-"));
     fs.mkdirSync(path.join(project, "handlers"));
     fs.writeFileSync(path.join(project, "handlers", "greeting.ts"), 'export const greeting = "hello";\n');
-    fs.writeFileSync(path.join(project, "handlers", "order.ts"), 'import { greeting } from "./greeting";\nexport const handler = async () => greeting;\n');
+    fs.writeFileSync(
+      path.join(project, "handlers", "order.ts"),
+      'import { greeting } from "./greeting";\nexport const handler = async () => greeting;\n',
+    );
     const bundle = () => bundleHandlers({ projectRoot: project, services: ["order"] });
     const index = path.join(project, ".build", "bundles", "order", "index.js");
 
@@ -103,6 +109,8 @@ describe("handler bundles", () => {
 
   test("fails, naming the service, when its handler file is missing", async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "orders-no-handlers-"));
-    await expect(bundleHandlers({ projectRoot: empty, services: ["order"] })).rejects.toThrow(/Handler for service "order" not found/);
+    await expect(bundleHandlers({ projectRoot: empty, services: ["order"] })).rejects.toThrow(
+      /Handler for service "order" not found/,
+    );
   });
 });

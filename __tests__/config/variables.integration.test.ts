@@ -15,7 +15,9 @@ function synthesizedVariables(environment: keyof typeof PROFILES): Record<string
 
 const terraform = findTerraform();
 if (!terraform) {
-  console.warn("SKIPPED variables.integration: terraform is not on PATH (or ORDERS_TERRAFORM_BIN), so Terraform cannot judge the validation blocks.");
+  console.warn(
+    "SKIPPED variables.integration: terraform is not on PATH (or ORDERS_TERRAFORM_BIN), so Terraform cannot judge the validation blocks.",
+  );
 }
 const describeWithTerraform = terraform ? describe : describe.skip;
 
@@ -65,7 +67,8 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ["tracing off", { xray_tracing_enabled: "false" }],
     ["an alarm address", { alarm_email: "ops@example.com" }],
   ];
-  const asArguments = (vars: Record<string, string>) => Object.entries(vars).map(([name, value]) => ({ kind: "var" as const, name, value }));
+  const asArguments = (vars: Record<string, string>) =>
+    Object.entries(vars).map(([name, value]) => ({ kind: "var" as const, name, value }));
 
   test.each(accepted)("accepts %s, as the local runtime does", async (_name, vars) => {
     const result = await checkVariables(variables, { arguments: asArguments(vars) });
@@ -76,15 +79,39 @@ describeWithTerraform("variable validation, judged by terraform", () => {
   const refused: [string, Record<string, string>, string][] = [
     ["an uppercase project name", { project_name: "Orders" }, "project_name must be 3-22 characters"],
     ["a project name ending in a hyphen", { project_name: "orders-" }, "project_name must be 3-22 characters"],
-    ["a 23-character project name", { project_name: "a1234567890123456789012" }, "project_name must be 3-22 characters"],
+    [
+      "a 23-character project name",
+      { project_name: "a1234567890123456789012" },
+      "project_name must be 3-22 characters",
+    ],
     ["retention CloudWatch does not offer", { log_retention_days: "10" }, "log_retention_days must be one of"],
     ["retention 0 (never expire)", { log_retention_days: "0" }, "log_retention_days must be one of"],
-    ["memory below 128 MB", { lambda_memory_size: "64" }, "lambda_memory_size must be a whole number of MB from 128 to 10240"],
-    ["memory above 10240 MB", { lambda_memory_size: "10241" }, "lambda_memory_size must be a whole number of MB from 128 to 10240"],
+    [
+      "memory below 128 MB",
+      { lambda_memory_size: "64" },
+      "lambda_memory_size must be a whole number of MB from 128 to 10240",
+    ],
+    [
+      "memory above 10240 MB",
+      { lambda_memory_size: "10241" },
+      "lambda_memory_size must be a whole number of MB from 128 to 10240",
+    ],
     ["fractional memory", { lambda_memory_size: "256.5" }, "lambda_memory_size must be a whole number"],
-    ["negative read capacity", { dynamodb_read_capacity: "-1", dynamodb_write_capacity: "-1" }, "dynamodb_read_capacity must be 0 (on-demand)"],
-    ["fractional write capacity", { dynamodb_read_capacity: "1", dynamodb_write_capacity: "1.5" }, "dynamodb_write_capacity must be 0 (on-demand)"],
-    ["read capacity without write capacity", { dynamodb_read_capacity: "5" }, "must both be 0 (on-demand) or both be at least 1"],
+    [
+      "negative read capacity",
+      { dynamodb_read_capacity: "-1", dynamodb_write_capacity: "-1" },
+      "dynamodb_read_capacity must be 0 (on-demand)",
+    ],
+    [
+      "fractional write capacity",
+      { dynamodb_read_capacity: "1", dynamodb_write_capacity: "1.5" },
+      "dynamodb_write_capacity must be 0 (on-demand)",
+    ],
+    [
+      "read capacity without write capacity",
+      { dynamodb_read_capacity: "5" },
+      "must both be 0 (on-demand) or both be at least 1",
+    ],
     ["a malformed alarm address", { alarm_email: "ops-at-example" }, "alarm_email must be empty or one e-mail address"],
     ["a non-boolean tracing flag", { xray_tracing_enabled: "maybe" }, "a bool is required"],
     ["a non-number memory", { lambda_memory_size: "big" }, "a number is required"],

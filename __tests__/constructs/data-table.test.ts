@@ -26,7 +26,9 @@ describe("DataTable", () => {
   });
 
   test("capacity 0 means on-demand: billing mode and capacities follow the value", () => {
-    const table = Object.values(JSON.parse(Testing.synthScope((s) => new DataTable(s, "orders", props()))).resource.aws_dynamodb_table)[0] as Record<string, string>;
+    const table = Object.values(
+      JSON.parse(Testing.synthScope((s) => new DataTable(s, "orders", props()))).resource.aws_dynamodb_table,
+    )[0] as Record<string, string>;
     expect(table.billing_mode).toBe('${(0 < 1) ? "PAY_PER_REQUEST" : "PROVISIONED"}');
     expect(table.read_capacity).toBe("${(0 < 1) ? null : 0}");
   });
@@ -37,15 +39,31 @@ describe("DataTable", () => {
       new DataTable(s, "idempotency", props({ tableName: "idem", schema: Tables.idempotency }));
     });
     expect(out).toHaveResourceWithProperties(DynamodbTable, { name: "inv", hash_key: "pk", range_key: "sk" });
-    expect(out).toHaveResourceWithProperties(DynamodbTable, { name: "idem", ttl: { attribute_name: "expiration", enabled: true } });
+    expect(out).toHaveResourceWithProperties(DynamodbTable, {
+      name: "idem",
+      ttl: { attribute_name: "expiration", enabled: true },
+    });
   });
 
   test("prod: deletion protection, autoscaling between the capacity and a multiple of it, capacity drift ignored", () => {
-    const out = Testing.synthScope((s) => new DataTable(s, "orders", props({ readCapacity: 5, writeCapacity: 5, deletionProtection: true, autoscalingMaxMultiplier: 20 })));
-    expect(out).toHaveResourceWithProperties(DynamodbTable, { deletion_protection_enabled: true, lifecycle: { ignore_changes: ["read_capacity", "write_capacity"] } });
+    const out = Testing.synthScope(
+      (s) =>
+        new DataTable(
+          s,
+          "orders",
+          props({ readCapacity: 5, writeCapacity: 5, deletionProtection: true, autoscalingMaxMultiplier: 20 }),
+        ),
+    );
+    expect(out).toHaveResourceWithProperties(DynamodbTable, {
+      deletion_protection_enabled: true,
+      lifecycle: { ignore_changes: ["read_capacity", "write_capacity"] },
+    });
     expect(out).toHaveResourceWithProperties(AppautoscalingPolicy, {
       policy_type: "TargetTrackingScaling",
-      target_tracking_scaling_policy_configuration: { target_value: 70, predefined_metric_specification: { predefined_metric_type: "DynamoDBReadCapacityUtilization" } },
+      target_tracking_scaling_policy_configuration: {
+        target_value: 70,
+        predefined_metric_specification: { predefined_metric_type: "DynamoDBReadCapacityUtilization" },
+      },
     });
     const targets = JSON.parse(out).resource.aws_appautoscaling_target;
     expect(Object.values(targets).map((t: any) => [t.scalable_dimension, t.min_capacity, t.max_capacity])).toEqual([
@@ -59,13 +77,23 @@ describe("DataTable", () => {
     Testing.synthScope((s) => {
       statement = new DataTable(s, "orders", props()).grant("ReadOrders", ["GetItem"]);
     });
-    expect(statement).toEqual({ Sid: "ReadOrders", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: [expect.stringMatching(/^\$\{TfToken\[/)] });
+    expect(statement).toEqual({
+      Sid: "ReadOrders",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem"],
+      Resource: [expect.stringMatching(/^\$\{TfToken\[/)],
+    });
   });
 
   test.each([
-    [{ schema: { partitionKey: "id", sortKey: "id" } }, 'DataTable "bad": schema.sortKey must differ from schema.partitionKey ("id").'],
+    [
+      { schema: { partitionKey: "id", sortKey: "id" } },
+      'DataTable "bad": schema.sortKey must differ from schema.partitionKey ("id").',
+    ],
     [{ autoscalingMaxMultiplier: 1 }, "autoscalingMaxMultiplier must be a whole number of at least 2, got 1"],
   ])("fails at synth when %j", (overrides, message) => {
-    expect(() => Testing.synthScope((s) => new DataTable(s, "bad", props(overrides as Partial<DataTableProps>)))).toThrow(message);
+    expect(() =>
+      Testing.synthScope((s) => new DataTable(s, "bad", props(overrides as Partial<DataTableProps>))),
+    ).toThrow(message);
   });
 });

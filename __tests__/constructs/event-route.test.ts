@@ -3,9 +3,9 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
-import { RulePatterns } from "../../src/contracts/events";
 import { OrderEventBus } from "../../src/constructs/event-bus";
 import { EventRoute, EventRouteProps } from "../../src/constructs/event-route";
+import { RulePatterns } from "../../src/contracts/events";
 
 type RouteOverrides = Partial<Omit<EventRouteProps, "bus">>;
 const route = (scope: Construct, overrides: RouteOverrides = {}) => {
@@ -32,7 +32,9 @@ describe("EventRoute to a state machine", () => {
       name: "orders-dev-order-created",
       event_pattern: JSON.stringify(RulePatterns.orderCreated),
     });
-    expect(only(json, "aws_cloudwatch_event_rule")[0].event_bus_name).toMatch(/aws_cloudwatch_event_bus\.bus_[0-9A-F]+\.name/);
+    expect(only(json, "aws_cloudwatch_event_rule")[0].event_bus_name).toMatch(
+      /aws_cloudwatch_event_bus\.bus_[0-9A-F]+\.name/,
+    );
   });
 
   test("the target retries, then dead-letters into the route's queue", () => {
@@ -45,7 +47,11 @@ describe("EventRoute to a state machine", () => {
 
   test("the dead-letter queue is encrypted, keeps messages 14 days, refuses plain HTTP and admits this rule only", () => {
     const queue = only(json, "aws_sqs_queue")[0];
-    expect(queue).toMatchObject({ name: "orders-dev-order-created-dlq", sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(queue).toMatchObject({
+      name: "orders-dev-order-created-dlq",
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 1209600,
+    });
     const policy = JSON.parse(only(json, "aws_sqs_queue_policy")[0].policy);
     expect(policy.Statement).toEqual([
       {
@@ -59,7 +65,9 @@ describe("EventRoute to a state machine", () => {
       expect.objectContaining({
         Principal: { Service: "events.amazonaws.com" },
         Action: ["sqs:SendMessage"],
-        Condition: { ArnEquals: { "aws:SourceArn": expect.stringMatching(/aws_cloudwatch_event_rule\.route_rule_.*\.arn/) } },
+        Condition: {
+          ArnEquals: { "aws:SourceArn": expect.stringMatching(/aws_cloudwatch_event_rule\.route_rule_.*\.arn/) },
+        },
       }),
     ]);
   });
@@ -72,10 +80,17 @@ describe("EventRoute to a state machine", () => {
     // ("Using IAM policy conditions in Amazon EventBridge", condition keys table).
     expect(trust.Condition).toEqual({
       StringEquals: { "aws:SourceAccount": "111111111111" },
-      ArnEquals: { "aws:SourceArn": expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.route_rule_[0-9A-F]+\.arn\}$/) },
+      ArnEquals: {
+        "aws:SourceArn": expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.route_rule_[0-9A-F]+\.arn\}$/),
+      },
     });
     expect(JSON.parse(only(json, "aws_iam_role_policy")[0].policy).Statement).toEqual([
-      { Sid: "StartOneStateMachine", Effect: "Allow", Action: ["states:StartExecution"], Resource: ["arn:aws:states:us-east-1:111111111111:stateMachine:saga"] },
+      {
+        Sid: "StartOneStateMachine",
+        Effect: "Allow",
+        Action: ["states:StartExecution"],
+        Resource: ["arn:aws:states:us-east-1:111111111111:stateMachine:saga"],
+      },
     ]);
     expect(only(json, "aws_cloudwatch_event_target")[0].role_arn).toMatch(/aws_iam_role\.route_role_[0-9A-F]+\.arn/);
   });
@@ -83,7 +98,9 @@ describe("EventRoute to a state machine", () => {
 
 describe("EventRoute to a function", () => {
   const text = Testing.synthScope((s) =>
-    route(s, { target: { kind: "function", arn: "arn:aws:lambda:us-east-1:1:function:notify", functionName: "notify" } }),
+    route(s, {
+      target: { kind: "function", arn: "arn:aws:lambda:us-east-1:1:function:notify", functionName: "notify" },
+    }),
   );
   const json = parse(text);
 

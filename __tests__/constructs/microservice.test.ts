@@ -1,9 +1,9 @@
+import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { Microservice, MicroserviceProps } from "../../src/constructs/microservice";
@@ -55,7 +55,9 @@ describe("Microservice", () => {
   test("has its own role trusted by Lambda only, allowed to write its logs and traces", () => {
     expect(JSON.stringify(json)).toHaveResourceWithProperties(IamRole, { name: "orders-dev-payment-fn" });
     const trust = JSON.parse(resource("aws_iam_role").assume_role_policy);
-    expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] }]);
+    expect(trust.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+    ]);
     const policy = JSON.parse(resource("aws_iam_role_policy").policy);
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["WriteOwnLogs", "WriteXRayTraces"]);
   });
@@ -65,7 +67,7 @@ describe("Microservice", () => {
       function_name: "orders-dev-payment",
       memory_size: 256,
       timeout: 10,
-      tracing_config: { mode: "${true ? \"Active\" : \"PassThrough\"}" },
+      tracing_config: { mode: '${true ? "Active" : "PassThrough"}' },
       environment: {
         variables: {
           PAYMENTS_TABLE_NAME: "orders-dev-payments",
@@ -77,22 +79,41 @@ describe("Microservice", () => {
   });
 
   test("an async failure queue: two retries, then the event lands in an encrypted queue the function may send to", () => {
-    const asyncJson = synth((scope) => new Microservice(scope, "notification", props({ bundle: bundles.notification, asyncFailureQueueName: "orders-dev-notification-failures" })));
+    const asyncJson = synth(
+      (scope) =>
+        new Microservice(
+          scope,
+          "notification",
+          props({ bundle: bundles.notification, asyncFailureQueueName: "orders-dev-notification-failures" }),
+        ),
+    );
     const text = JSON.stringify(asyncJson);
-    expect(text).toHaveResourceWithProperties(SqsQueue, { name: "orders-dev-notification-failures", sqs_managed_sse_enabled: true });
+    expect(text).toHaveResourceWithProperties(SqsQueue, {
+      name: "orders-dev-notification-failures",
+      sqs_managed_sse_enabled: true,
+    });
     expect(text).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, { maximum_retry_attempts: 2 });
     const policy = JSON.parse((Object.values(asyncJson.resource.aws_iam_role_policy)[0] as { policy: string }).policy);
     expect(policy.Statement).toContainEqual(
-      expect.objectContaining({ Sid: "SendFailedInvocations", Action: ["sqs:SendMessage"], Resource: [expect.stringContaining("aws_sqs_queue.")] }),
+      expect.objectContaining({
+        Sid: "SendFailedInvocations",
+        Action: ["sqs:SendMessage"],
+        Resource: [expect.stringContaining("aws_sqs_queue.")],
+      }),
     );
   });
 
   test.each([
     [{ timeoutSeconds: 0 }, 'Microservice "bad": timeoutSeconds must be a whole number from 1 to 900, got 0.'],
     [{ timeoutSeconds: 901 }, "timeoutSeconds must be a whole number from 1 to 900, got 901"],
-    [{ environment: { "bad-name": "x" } }, 'environment variable name "bad-name" must be letters, digits and underscores'],
+    [
+      { environment: { "bad-name": "x" } },
+      'environment variable name "bad-name" must be letters, digits and underscores',
+    ],
     [{ environment: { AWS_REGION: "x" } }, 'environment variable "AWS_REGION" is reserved by Lambda'],
   ])("fails at synth when %j", (overrides, message) => {
-    expect(() => synth((scope) => new Microservice(scope, "bad", props(overrides as Partial<MicroserviceProps>)))).toThrow(message);
+    expect(() =>
+      synth((scope) => new Microservice(scope, "bad", props(overrides as Partial<MicroserviceProps>))),
+    ).toThrow(message);
   });
 });

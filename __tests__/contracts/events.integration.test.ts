@@ -3,7 +3,6 @@
  * the local bus while real orders run through the saga) matches exactly the rules meant
  * to receive it, and no other, and its detail parses with its schema.
  */
-import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
 import {
   EventContractError,
   EventContracts,
@@ -15,14 +14,15 @@ import {
   type EventKind,
 } from "../../src/contracts/events";
 import { matchingPatterns } from "../../src/local/event-pattern";
-import type { RecordedEvent } from "../../src/local/event-bus";
 import { createLambdaContext } from "../../src/local/lambda-context";
-import type { LocalServices } from "../../src/local/services";
-import type { AnyDefinition } from "../../src/local/workflow-runner";
 import { buildOrderWorkflowDefinition } from "../../src/workflow";
+import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
 import { orderRequest } from "../support/orders";
 import { INVENTORY_ARN, PAYMENT_ARN, execute, placeOrder, sagaBindings, sagaServices } from "../support/saga";
 import { synthesizedWorkflow } from "../support/synth-definition";
+import type { RecordedEvent } from "../../src/local/event-bus";
+import type { LocalServices } from "../../src/local/services";
+import type { AnyDefinition } from "../../src/local/workflow-runner";
 
 let aws: LocalAws;
 let services: LocalServices;
@@ -40,7 +40,11 @@ beforeAll(async () => {
   const requests = [
     orderRequest({ customerId: "happy" }),
     orderRequest({ customerId: "declined-customer" }),
-    orderRequest({ customerId: "unlucky", items: [{ productId: "prod-005", quantity: 101, price: 4.95 }], totalAmount: 499.95 }),
+    orderRequest({
+      customerId: "unlucky",
+      items: [{ productId: "prod-005", quantity: 101, price: 4.95 }],
+      totalAmount: 499.95,
+    }),
   ];
   for (const request of requests) {
     const { event } = await placeOrder(aws, services, request);
@@ -60,7 +64,10 @@ describe("emitted events", () => {
     for (const { event } of emitted) {
       const kind = eventKindOf(event.source, event["detail-type"]);
       expect(kind).toBeDefined();
-      expect({ kind, rules: matchingPatterns(RulePatterns, event) }).toEqual({ kind, rules: [...IntendedRules[kind!]] });
+      expect({ kind, rules: matchingPatterns(RulePatterns, event) }).toEqual({
+        kind,
+        rules: [...IntendedRules[kind!]],
+      });
     }
   });
 
@@ -94,7 +101,9 @@ describe("emitted events", () => {
     const outcomes = emitted.filter((e) => e.event.source === "orders.order-workflow");
     expect(outcomes.length).toBeGreaterThanOrEqual(3);
     for (const { event } of outcomes) {
-      await expect(services.notification(event, createLambdaContext({ functionName: "notification" }))).resolves.toMatchObject({
+      await expect(
+        services.notification(event, createLambdaContext({ functionName: "notification" })),
+      ).resolves.toMatchObject({
         orderId: (event.detail as { orderId: string }).orderId,
       });
     }

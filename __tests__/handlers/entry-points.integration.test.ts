@@ -3,7 +3,6 @@
  * variables, and reaching local endpoints through the SDK's standard
  * AWS_ENDPOINT_URL_<SERVICE> settings - no test hooks in the handler code.
  */
-import { startLocalAws, type LocalAws } from "../support/local-aws";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { handler as inventoryHandler } from "../../handlers/inventory";
 import { handler as notificationHandler } from "../../handlers/notification";
@@ -11,6 +10,7 @@ import { handler as orderHandler } from "../../handlers/order";
 import { handler as paymentHandler } from "../../handlers/payment";
 import { EnvVar } from "../../src/contracts/tables";
 import { createLambdaContext } from "../../src/local/lambda-context";
+import { startLocalAws, type LocalAws } from "../support/local-aws";
 import { eventsFor, getItem } from "../support/orders";
 
 let aws: LocalAws;
@@ -52,21 +52,39 @@ describe("configured by environment variables", () => {
   });
 
   test("order: stores the order and puts nothing on the bus (the outbox pipe publishes it)", async () => {
-    const response = (await orderHandler({ body: JSON.stringify({ customerId: "c", items: [{ productId: "prod-001", quantity: 2, price: 29.99 }], totalAmount: 59.98 }) })) as {
+    const response = (await orderHandler({
+      body: JSON.stringify({
+        customerId: "c",
+        items: [{ productId: "prod-001", quantity: 2, price: 29.99 }],
+        totalAmount: 59.98,
+      }),
+    })) as {
       statusCode: number;
       body: string;
     };
     expect(response.statusCode).toBe(201);
     const { orderId: storedId } = JSON.parse(response.body) as { orderId: string };
-    expect(await getItem(aws.db, aws.tables.orders, { orderId: storedId })).toMatchObject({ status: "PENDING", totalCents: 5998 });
+    expect(await getItem(aws.db, aws.tables.orders, { orderId: storedId })).toMatchObject({
+      status: "PENDING",
+      totalCents: 5998,
+    });
     expect(eventsFor(aws.bus, storedId)).toHaveLength(0);
   });
 
   test("payment, inventory and notification answer", async () => {
-    await expect(paymentHandler({ action: "charge", orderId, customerId: "c", amountCents: 100 })).resolves.toMatchObject({ status: "CHARGED" });
-    await expect(inventoryHandler({ action: "reserve", orderId, items: [{ productId: "prod-003", quantity: 1 }] })).resolves.toMatchObject({ status: "RESERVED" });
+    await expect(
+      paymentHandler({ action: "charge", orderId, customerId: "c", amountCents: 100 }),
+    ).resolves.toMatchObject({ status: "CHARGED" });
+    await expect(
+      inventoryHandler({ action: "reserve", orderId, items: [{ productId: "prod-003", quantity: 1 }] }),
+    ).resolves.toMatchObject({ status: "RESERVED" });
     const paymentId = `pay_${"f".repeat(24)}`;
-    await aws.db.send(new PutCommand({ TableName: aws.tables.orders, Item: { orderId, customerId: "c", totalCents: 100, currency: "USD", status: "COMPLETED", paymentId } }));
+    await aws.db.send(
+      new PutCommand({
+        TableName: aws.tables.orders,
+        Item: { orderId, customerId: "c", totalCents: 100, currency: "USD", status: "COMPLETED", paymentId },
+      }),
+    );
     const event = {
       version: "0",
       id: "e-1",
@@ -78,6 +96,8 @@ describe("configured by environment variables", () => {
       resources: [],
       detail: { orderId, customerId: "c", totalCents: 100, currency: "USD", status: "COMPLETED", paymentId },
     };
-    await expect(notificationHandler(event, createLambdaContext({ functionName: "notification" }))).resolves.toMatchObject({ orderId, outcome: "COMPLETED", channel: "log" });
+    await expect(
+      notificationHandler(event, createLambdaContext({ functionName: "notification" })),
+    ).resolves.toMatchObject({ orderId, outcome: "COMPLETED", channel: "log" });
   });
 });

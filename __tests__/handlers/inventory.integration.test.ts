@@ -1,9 +1,9 @@
-import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createInventoryHandler } from "../../handlers/inventory";
 import { STOCK_CATALOGUE, seedInventory } from "../../handlers/inventory/catalogue";
 import { OutOfStock, ReservationConflict, ValidationError } from "../../handlers/shared/errors";
 import { InventoryKey } from "../../src/contracts/tables";
+import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { getItem } from "../support/orders";
 
 let aws: LocalAws;
@@ -15,19 +15,30 @@ let productSeq = 0;
 
 beforeAll(async () => {
   aws = await startLocalAws("inventory");
-  inventory = createInventoryHandler({ db: aws.db, inventoryTableName: aws.tables.inventory, obs: testObservability("inventory") });
+  inventory = createInventoryHandler({
+    db: aws.db,
+    inventoryTableName: aws.tables.inventory,
+    obs: testObservability("inventory"),
+  });
 });
 afterAll(() => aws.close());
 
 /** A product of its own with `stock` units, so tests do not share stock. */
 async function product(stock: number): Promise<string> {
   const productId = `test-${++productSeq}`;
-  await aws.db.send(new PutCommand({ TableName: aws.tables.inventory, Item: { ...InventoryKey.stock(productId), productId, name: productId, available: stock } }));
+  await aws.db.send(
+    new PutCommand({
+      TableName: aws.tables.inventory,
+      Item: { ...InventoryKey.stock(productId), productId, name: productId, available: stock },
+    }),
+  );
   return productId;
 }
-const available = async (productId: string) => Number((await getItem(aws.db, aws.tables.inventory, InventoryKey.stock(productId)))!.available);
+const available = async (productId: string) =>
+  Number((await getItem(aws.db, aws.tables.inventory, InventoryKey.stock(productId)))!.available);
 const reservation = (orderId: string) => getItem(aws.db, aws.tables.inventory, InventoryKey.reservation(orderId));
-const reserve = (orderId: string, items: { productId: string; quantity: number }[]) => inventory({ action: "reserve", orderId, items });
+const reserve = (orderId: string, items: { productId: string; quantity: number }[]) =>
+  inventory({ action: "reserve", orderId, items });
 const release = (orderId: string) => inventory({ action: "release", orderId, reason: "test" });
 
 describe("catalogue", () => {
@@ -44,7 +55,12 @@ describe("catalogue", () => {
 
   test("seeding again keeps existing stock unless asked to reset", async () => {
     await aws.db.send(
-      new UpdateCommand({ TableName: aws.tables.inventory, Key: InventoryKey.stock("prod-005"), UpdateExpression: "SET available = :n", ExpressionAttributeValues: { ":n": 7 } }),
+      new UpdateCommand({
+        TableName: aws.tables.inventory,
+        Key: InventoryKey.stock("prod-005"),
+        UpdateExpression: "SET available = :n",
+        ExpressionAttributeValues: { ":n": 7 },
+      }),
     );
     expect(await seedInventory(aws.dynamodb, aws.tables.inventory)).toBe(0);
     expect(await available("prod-005")).toBe(7);
@@ -57,7 +73,12 @@ describe("reserve", () => {
   test("takes every line and records the reservation", async () => {
     const [a, b] = [await product(10), await product(5)];
     const orderId = newOrderId();
-    await expect(reserve(orderId, [{ productId: a, quantity: 3 }, { productId: b, quantity: 5 }])).resolves.toEqual({ orderId, status: "RESERVED", lines: 2, units: 8 });
+    await expect(
+      reserve(orderId, [
+        { productId: a, quantity: 3 },
+        { productId: b, quantity: 5 },
+      ]),
+    ).resolves.toEqual({ orderId, status: "RESERVED", lines: 2, units: 8 });
     expect([await available(a), await available(b)]).toEqual([7, 0]);
     expect(await reservation(orderId)).toMatchObject({ status: "RESERVED", reserved: { [a]: 3, [b]: 5 } });
   });
@@ -91,7 +112,13 @@ describe("reserve", () => {
     expect([await available(a), await available(b), await available(c)]).toEqual([10, 2, 10]);
     expect(await reservation(orderId)).toMatchObject({ status: "OUT_OF_STOCK", reserved: {} });
     // Asking again gives the same answer and takes nothing.
-    await expect(reserve(orderId, [{ productId: a, quantity: 5 }, { productId: b, quantity: 3 }, { productId: c, quantity: 5 }])).rejects.toMatchObject({ name: "OutOfStock", productId: b });
+    await expect(
+      reserve(orderId, [
+        { productId: a, quantity: 5 },
+        { productId: b, quantity: 3 },
+        { productId: c, quantity: 5 },
+      ]),
+    ).rejects.toMatchObject({ name: "OutOfStock", productId: b });
     expect(await available(a)).toBe(10);
   });
 
@@ -106,7 +133,9 @@ describe("reserve", () => {
     const K = 7;
     const N = 20;
     const p = await product(K);
-    const results = await Promise.allSettled(Array.from({ length: N }, () => reserve(newOrderId(), [{ productId: p, quantity: 1 }])));
+    const results = await Promise.allSettled(
+      Array.from({ length: N }, () => reserve(newOrderId(), [{ productId: p, quantity: 1 }])),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(K);
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(failures).toHaveLength(N - K);
@@ -119,7 +148,18 @@ describe("reserve", () => {
     const orders = Array.from({ length: 8 }, () => newOrderId());
     const results = await Promise.allSettled(
       orders.map((orderId, i) =>
-        reserve(orderId, i % 2 === 0 ? [{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }] : [{ productId: b, quantity: 2 }, { productId: a, quantity: 1 }]),
+        reserve(
+          orderId,
+          i % 2 === 0
+            ? [
+                { productId: a, quantity: 2 },
+                { productId: b, quantity: 1 },
+              ]
+            : [
+                { productId: b, quantity: 2 },
+                { productId: a, quantity: 1 },
+              ],
+        ),
       ),
     );
     let takenA = 0;
@@ -138,10 +178,29 @@ describe("reserve", () => {
 
   test.each<[string, unknown, string]>([
     ["no action", { orderId: "ord_x" }, "action"],
-    ["a bad order id", { action: "reserve", orderId: "order-1", items: [{ productId: "prod-001", quantity: 1 }] }, "orderId"],
+    [
+      "a bad order id",
+      { action: "reserve", orderId: "order-1", items: [{ productId: "prod-001", quantity: 1 }] },
+      "orderId",
+    ],
     ["no items", { action: "reserve", orderId: "ord_" + "a".repeat(32), items: [] }, "items"],
-    ["a zero quantity", { action: "reserve", orderId: "ord_" + "a".repeat(32), items: [{ productId: "prod-001", quantity: 0 }] }, "items[0].quantity"],
-    ["a repeated product", { action: "reserve", orderId: "ord_" + "a".repeat(32), items: [{ productId: "prod-001", quantity: 1 }, { productId: "prod-001", quantity: 1 }] }, "items"],
+    [
+      "a zero quantity",
+      { action: "reserve", orderId: "ord_" + "a".repeat(32), items: [{ productId: "prod-001", quantity: 0 }] },
+      "items[0].quantity",
+    ],
+    [
+      "a repeated product",
+      {
+        action: "reserve",
+        orderId: "ord_" + "a".repeat(32),
+        items: [
+          { productId: "prod-001", quantity: 1 },
+          { productId: "prod-001", quantity: 1 },
+        ],
+      },
+      "items",
+    ],
   ])("refuses %s, naming the field", async (_name, input, field) => {
     const error = await inventory(input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
@@ -153,7 +212,10 @@ describe("release", () => {
   test("gives the units back once, however often it is asked", async () => {
     const [a, b] = [await product(10), await product(10)];
     const orderId = newOrderId();
-    await reserve(orderId, [{ productId: a, quantity: 4 }, { productId: b, quantity: 1 }]);
+    await reserve(orderId, [
+      { productId: a, quantity: 4 },
+      { productId: b, quantity: 1 },
+    ]);
     await expect(release(orderId)).resolves.toEqual({ orderId, status: "RELEASED", linesReleased: 2 });
     await expect(release(orderId)).resolves.toEqual({ orderId, status: "RELEASED", linesReleased: 0 });
     expect([await available(a), await available(b)]).toEqual([10, 10]);
@@ -179,7 +241,10 @@ describe("release", () => {
   test("of an out-of-stock order gives nothing back (it already did)", async () => {
     const [a, b] = [await product(10), await product(0)];
     const orderId = newOrderId();
-    await reserve(orderId, [{ productId: a, quantity: 1 }, { productId: b, quantity: 1 }]).catch(() => undefined);
+    await reserve(orderId, [
+      { productId: a, quantity: 1 },
+      { productId: b, quantity: 1 },
+    ]).catch(() => undefined);
     await expect(release(orderId)).resolves.toEqual({ orderId, status: "NOTHING_RESERVED", linesReleased: 0 });
     expect(await available(a)).toBe(10);
   });
@@ -191,10 +256,28 @@ describe("release", () => {
     await aws.db.send(
       new PutCommand({
         TableName: aws.tables.inventory,
-        Item: { ...InventoryKey.reservation(orderId), orderId, status: "RESERVING", items: [{ productId: a, quantity: 3 }, { productId: b, quantity: 2 }], reserved: { [a]: 3 }, createdAt: "", updatedAt: "" },
+        Item: {
+          ...InventoryKey.reservation(orderId),
+          orderId,
+          status: "RESERVING",
+          items: [
+            { productId: a, quantity: 3 },
+            { productId: b, quantity: 2 },
+          ],
+          reserved: { [a]: 3 },
+          createdAt: "",
+          updatedAt: "",
+        },
       }),
     );
-    await aws.db.send(new UpdateCommand({ TableName: aws.tables.inventory, Key: InventoryKey.stock(a), UpdateExpression: "SET available = :n", ExpressionAttributeValues: { ":n": 7 } }));
+    await aws.db.send(
+      new UpdateCommand({
+        TableName: aws.tables.inventory,
+        Key: InventoryKey.stock(a),
+        UpdateExpression: "SET available = :n",
+        ExpressionAttributeValues: { ":n": 7 },
+      }),
+    );
     await expect(release(orderId)).resolves.toMatchObject({ status: "RELEASED", linesReleased: 1 });
     expect([await available(a), await available(b)]).toEqual([10, 10]);
   });
@@ -205,29 +288,72 @@ describe("release", () => {
     await aws.db.send(
       new PutCommand({
         TableName: aws.tables.inventory,
-        Item: { ...InventoryKey.reservation(orderId), orderId, status: "RESERVING", items: [{ productId: a, quantity: 3 }, { productId: b, quantity: 2 }], reserved: { [a]: 3 }, createdAt: "", updatedAt: "" },
+        Item: {
+          ...InventoryKey.reservation(orderId),
+          orderId,
+          status: "RESERVING",
+          items: [
+            { productId: a, quantity: 3 },
+            { productId: b, quantity: 2 },
+          ],
+          reserved: { [a]: 3 },
+          createdAt: "",
+          updatedAt: "",
+        },
       }),
     );
-    await aws.db.send(new UpdateCommand({ TableName: aws.tables.inventory, Key: InventoryKey.stock(a), UpdateExpression: "SET available = :n", ExpressionAttributeValues: { ":n": 7 } }));
-    await expect(reserve(orderId, [{ productId: a, quantity: 3 }, { productId: b, quantity: 2 }])).resolves.toMatchObject({ status: "RESERVED" });
+    await aws.db.send(
+      new UpdateCommand({
+        TableName: aws.tables.inventory,
+        Key: InventoryKey.stock(a),
+        UpdateExpression: "SET available = :n",
+        ExpressionAttributeValues: { ":n": 7 },
+      }),
+    );
+    await expect(
+      reserve(orderId, [
+        { productId: a, quantity: 3 },
+        { productId: b, quantity: 2 },
+      ]),
+    ).resolves.toMatchObject({ status: "RESERVED" });
     expect([await available(a), await available(b)]).toEqual([7, 8]);
   });
 });
 
 describe("product ids that are Object.prototype's members (attacks)", () => {
-  test.each(["constructor", "toString", "hasOwnProperty"])("%s is reserved like any product: not in stock, so OutOfStock, never skipped", async (productId) => {
-    const a = await product(10);
-    const orderId = newOrderId();
-    const error = await reserve(orderId, [{ productId: a, quantity: 1 }, { productId, quantity: 1 }]).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OutOfStock);
-    expect(error).toMatchObject({ productId });
-    expect(await available(a)).toBe(10);
-  });
+  test.each(["constructor", "toString", "hasOwnProperty"])(
+    "%s is reserved like any product: not in stock, so OutOfStock, never skipped",
+    async (productId) => {
+      const a = await product(10);
+      const orderId = newOrderId();
+      const error = await reserve(orderId, [
+        { productId: a, quantity: 1 },
+        { productId, quantity: 1 },
+      ]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OutOfStock);
+      expect(error).toMatchObject({ productId });
+      expect(await available(a)).toBe(10);
+    },
+  );
 
   test("a product named constructor in stock is taken and given back like any other", async () => {
-    await aws.db.send(new PutCommand({ TableName: aws.tables.inventory, Item: { ...InventoryKey.stock("constructor"), productId: "constructor", name: "c", priceCents: 1, available: 5 } }));
+    await aws.db.send(
+      new PutCommand({
+        TableName: aws.tables.inventory,
+        Item: {
+          ...InventoryKey.stock("constructor"),
+          productId: "constructor",
+          name: "c",
+          priceCents: 1,
+          available: 5,
+        },
+      }),
+    );
     const orderId = newOrderId();
-    await expect(reserve(orderId, [{ productId: "constructor", quantity: 2 }])).resolves.toMatchObject({ status: "RESERVED", units: 2 });
+    await expect(reserve(orderId, [{ productId: "constructor", quantity: 2 }])).resolves.toMatchObject({
+      status: "RESERVED",
+      units: 2,
+    });
     expect(await available("constructor")).toBe(3);
     await expect(release(orderId)).resolves.toMatchObject({ status: "RELEASED", linesReleased: 1 });
     expect(await available("constructor")).toBe(5);
@@ -244,7 +370,11 @@ describe("strict input, with the Order service's rules", () => {
     ["__proto__ as a product id", { items: [{ productId: "__proto__", quantity: 1 }] }, "items[0].productId"],
     ["an unknown field", { items: [{ productId: "prod-001", quantity: 1 }], customerId: "c" }, "customerId"],
     ["an unknown line field", { items: [{ productId: "prod-001", quantity: 1, colour: "red" }] }, "items[0].colour"],
-    ["more lines than an order may have", { items: Array.from({ length: 1001 }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) }, "items"],
+    [
+      "more lines than an order may have",
+      { items: Array.from({ length: 1001 }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) },
+      "items",
+    ],
     ["input nested deeper than any order", { items: [{ productId: "prod-001", quantity: 1 }], extra: deep }, "(root)"],
   ])("refuses %s (ValidationError naming the field), taking nothing", async (_name, fields, field) => {
     const before = await available("prod-001");

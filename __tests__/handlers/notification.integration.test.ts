@@ -1,10 +1,15 @@
-import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { PutCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { createNotificationHandler, NOTIFICATION_IDEMPOTENCY_SECONDS, type NotificationChannel, type NotificationMessage } from "../../handlers/notification";
+import {
+  createNotificationHandler,
+  NOTIFICATION_IDEMPOTENCY_SECONDS,
+  type NotificationChannel,
+  type NotificationMessage,
+} from "../../handlers/notification";
 import { LogChannel } from "../../handlers/notification/channels";
 import { OutcomeMismatch } from "../../handlers/shared/errors";
 import { EventContractError, type EventBridgeEnvelope } from "../../src/contracts/events";
 import { createLambdaContext } from "../../src/local/lambda-context";
+import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 
 let aws: LocalAws;
 let seq = 0;
@@ -32,7 +37,13 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   channel = new RecordingChannel();
-  notify = createNotificationHandler({ dynamodb: aws.dynamodb, idempotencyTableName: aws.tables.idempotency, ordersTableName: aws.tables.orders, obs: testObservability("notification"), channel });
+  notify = createNotificationHandler({
+    dynamodb: aws.dynamodb,
+    idempotencyTableName: aws.tables.idempotency,
+    ordersTableName: aws.tables.orders,
+    obs: testObservability("notification"),
+    channel,
+  });
 });
 afterAll(() => aws.close());
 
@@ -40,7 +51,8 @@ const context = () => createLambdaContext({ functionName: "notification" });
 const sentFor = (orderId: string) => channel.sent.filter((m) => m.orderId === orderId);
 
 const PAYMENT_ID = `pay_${"a".repeat(24)}`;
-const idempotencyCount = async () => (await aws.db.send(new ScanCommand({ TableName: aws.tables.idempotency, Select: "COUNT" }))).Count;
+const idempotencyCount = async () =>
+  (await aws.db.send(new ScanCommand({ TableName: aws.tables.idempotency, Select: "COUNT" }))).Count;
 
 /** Stores the order as the workflow leaves it after this outcome, so the event is the genuine one. */
 async function store(event: EventBridgeEnvelope): Promise<EventBridgeEnvelope> {
@@ -64,7 +76,11 @@ async function store(event: EventBridgeEnvelope): Promise<EventBridgeEnvelope> {
 /** An outcome event together with the stored order it announces. */
 const genuine = (...args: Parameters<typeof outcomeEvent>) => store(outcomeEvent(...args));
 
-function outcomeEvent(kind: "Order Completed" | "Order Failed", orderId: string, extra: Record<string, unknown> = {}): EventBridgeEnvelope {
+function outcomeEvent(
+  kind: "Order Completed" | "Order Failed",
+  orderId: string,
+  extra: Record<string, unknown> = {},
+): EventBridgeEnvelope {
   const common = { orderId, customerId: "customer-1", totalCents: 8997, currency: "USD" };
   return {
     version: "0",
@@ -75,7 +91,10 @@ function outcomeEvent(kind: "Order Completed" | "Order Failed", orderId: string,
     time: "2026-01-01T00:00:00Z",
     region: "us-east-1",
     resources: [],
-    detail: kind === "Order Completed" ? { ...common, status: "COMPLETED", paymentId: PAYMENT_ID, ...extra } : { ...common, status: "FAILED", reason: "PaymentDeclined", ...extra },
+    detail:
+      kind === "Order Completed"
+        ? { ...common, status: "COMPLETED", paymentId: PAYMENT_ID, ...extra }
+        : { ...common, status: "FAILED", reason: "PaymentDeclined", ...extra },
   };
 }
 
@@ -83,9 +102,20 @@ describe("Notification service", () => {
   test("Order Completed: a confirmation with the amount", async () => {
     const orderId = newOrderId();
     const event = await genuine("Order Completed", orderId);
-    await expect(notify(event, context())).resolves.toEqual({ orderId, outcome: "COMPLETED", channel: "recording", deliveryId: "d-1" });
+    await expect(notify(event, context())).resolves.toEqual({
+      orderId,
+      outcome: "COMPLETED",
+      channel: "recording",
+      deliveryId: "d-1",
+    });
     expect(sentFor(orderId)).toEqual([
-      expect.objectContaining({ outcome: "COMPLETED", customerId: "customer-1", eventId: event.id, subject: `Order ${orderId} confirmed`, text: expect.stringContaining("USD 89.97") }),
+      expect.objectContaining({
+        outcome: "COMPLETED",
+        customerId: "customer-1",
+        eventId: event.id,
+        subject: `Order ${orderId} confirmed`,
+        text: expect.stringContaining("USD 89.97"),
+      }),
     ]);
   });
 
@@ -96,7 +126,9 @@ describe("Notification service", () => {
   ])("Order Failed with %s: the reason in words", async (reason, text) => {
     const orderId = newOrderId();
     await notify(await genuine("Order Failed", orderId, { reason }), context());
-    expect(sentFor(orderId)).toEqual([expect.objectContaining({ outcome: "FAILED", text: expect.stringMatching(text) })]);
+    expect(sentFor(orderId)).toEqual([
+      expect.objectContaining({ outcome: "FAILED", text: expect.stringMatching(text) }),
+    ]);
   });
 
   test("the same event delivered twice notifies once and answers the same", async () => {
@@ -118,8 +150,13 @@ describe("Notification service", () => {
   test("concurrent deliveries of one event notify once", async () => {
     const orderId = newOrderId();
     const event = await genuine("Order Completed", orderId);
-    const results = await Promise.allSettled([notify(event, context()), notify(event, context()), notify(event, context())]);
-    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ name: "IdempotencyAlreadyInProgressError" });
+    const results = await Promise.allSettled([
+      notify(event, context()),
+      notify(event, context()),
+      notify(event, context()),
+    ]);
+    for (const r of results)
+      if (r.status === "rejected") expect(r.reason).toMatchObject({ name: "IdempotencyAlreadyInProgressError" });
     expect(sentFor(orderId)).toHaveLength(1);
   });
 
@@ -153,17 +190,33 @@ describe("Notification service", () => {
   });
 
   test.each<[string, (e: EventBridgeEnvelope) => unknown, string]>([
-    ["an Order Created event", (e) => ({ ...e, source: "orders.order-service", "detail-type": "Order Created" }), "detail-type"],
+    [
+      "an Order Created event",
+      (e) => ({ ...e, source: "orders.order-service", "detail-type": "Order Created" }),
+      "detail-type",
+    ],
     ["an unknown detail-type", (e) => ({ ...e, "detail-type": "Order Shipped" }), "detail-type"],
-    ["a detail without orderId", (e) => ({ ...e, detail: { ...(e.detail as object), orderId: undefined } }), "detail.orderId"],
-    ["a detail with a fractional amount", (e) => ({ ...e, detail: { ...(e.detail as object), totalCents: 89.97 } }), "detail.totalCents"],
+    [
+      "a detail without orderId",
+      (e) => ({ ...e, detail: { ...(e.detail as object), orderId: undefined } }),
+      "detail.orderId",
+    ],
+    [
+      "a detail with a fractional amount",
+      (e) => ({ ...e, detail: { ...(e.detail as object), totalCents: 89.97 } }),
+      "detail.totalCents",
+    ],
     ["something that is not an event", () => ({ hello: "world" }), "id"],
   ])("refuses %s, naming the field, and records nothing", async (_name, mutate, field) => {
     const before = (await aws.db.send(new ScanCommand({ TableName: aws.tables.idempotency, Select: "COUNT" }))).Count;
-    const error = await notify(mutate(await genuine("Order Completed", newOrderId())), context()).catch((e: unknown) => e);
+    const error = await notify(mutate(await genuine("Order Completed", newOrderId())), context()).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(EventContractError);
     expect((error as EventContractError).issues.map((i) => i.field)).toContain(field);
-    expect((await aws.db.send(new ScanCommand({ TableName: aws.tables.idempotency, Select: "COUNT" }))).Count).toBe(before);
+    expect((await aws.db.send(new ScanCommand({ TableName: aws.tables.idempotency, Select: "COUNT" }))).Count).toBe(
+      before,
+    );
     expect(channel.sent).toHaveLength(0);
   });
 
@@ -178,8 +231,22 @@ describe("Notification service", () => {
       channel: logChannel,
     });
     const orderId = newOrderId();
-    await expect(handler(await genuine("Order Completed", orderId), context())).resolves.toMatchObject({ channel: "log" });
-    expect(lines).toEqual([["notification", { notification: expect.objectContaining({ channel: "log", orderId, outcome: "COMPLETED", customer: expect.stringMatching(/^cus_[0-9a-f]{16}$/) }) }]]);
+    await expect(handler(await genuine("Order Completed", orderId), context())).resolves.toMatchObject({
+      channel: "log",
+    });
+    expect(lines).toEqual([
+      [
+        "notification",
+        {
+          notification: expect.objectContaining({
+            channel: "log",
+            orderId,
+            outcome: "COMPLETED",
+            customer: expect.stringMatching(/^cus_[0-9a-f]{16}$/),
+          }),
+        },
+      ],
+    ]);
     // The log holds a digest of the customer, not the id.
     expect(JSON.stringify(lines)).not.toContain("customer-1");
   });
@@ -215,7 +282,15 @@ describe("Notification service: forged outcome events (attacks)", () => {
   test("Order Completed for an order still PENDING is refused, and the genuine notification still goes out", async () => {
     const orderId = newOrderId();
     await store(outcomeEvent("Order Completed", orderId));
-    await aws.db.send(new UpdateCommand({ TableName: aws.tables.orders, Key: { orderId }, UpdateExpression: "SET #s = :p REMOVE paymentId", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":p": "PENDING" } }));
+    await aws.db.send(
+      new UpdateCommand({
+        TableName: aws.tables.orders,
+        Key: { orderId },
+        UpdateExpression: "SET #s = :p REMOVE paymentId",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":p": "PENDING" },
+      }),
+    );
     await refused(outcomeEvent("Order Completed", orderId), ["status", "paymentId"]);
     // The workflow completes the order and publishes: the key was not used up by the forgery.
     await notify(await genuine("Order Completed", orderId), context());
@@ -225,7 +300,14 @@ describe("Notification service: forged outcome events (attacks)", () => {
   test("Order Completed with another customer, total or payment than the stored order is refused", async () => {
     const orderId = newOrderId();
     await genuine("Order Completed", orderId);
-    await refused(outcomeEvent("Order Completed", orderId, { customerId: "victim", totalCents: 1, paymentId: `pay_${"b".repeat(24)}` }), ["customerId", "totalCents", "paymentId"]);
+    await refused(
+      outcomeEvent("Order Completed", orderId, {
+        customerId: "victim",
+        totalCents: 1,
+        paymentId: `pay_${"b".repeat(24)}`,
+      }),
+      ["customerId", "totalCents", "paymentId"],
+    );
   });
 
   test("Order Failed for a COMPLETED order is refused", async () => {
@@ -239,7 +321,11 @@ describe("Notification service: forged outcome events (attacks)", () => {
   });
 
   test.each<[string, Record<string, unknown>, string]>([
-    ["a 200,000-character customer id with a newline and U+202E", { customerId: `a\n\u202e${"c".repeat(200_000)}` }, "detail.customerId"],
+    [
+      "a 200,000-character customer id with a newline and U+202E",
+      { customerId: `a\n\u202e${"c".repeat(200_000)}` },
+      "detail.customerId",
+    ],
     ["an unknown detail field", { discount: 100 }, "detail"],
     ["a reason that is not an error name", { reason: "<script>" }, "detail.reason"],
   ])("refuses %s before reading anything", async (_name, extra, field) => {
@@ -252,7 +338,9 @@ describe("Notification service: forged outcome events (attacks)", () => {
   test("input nested deeper than any event is a contract error, not a RangeError", async () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    const error = await notify(outcomeEvent("Order Failed", newOrderId(), { reason: deep }), context()).catch((e: unknown) => e);
+    const error = await notify(outcomeEvent("Order Failed", newOrderId(), { reason: deep }), context()).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(EventContractError);
     expect((error as EventContractError).message).toMatch(/nested deeper than 8 levels/);
   });

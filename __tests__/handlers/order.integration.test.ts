@@ -1,11 +1,11 @@
-import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
+import { seedInventory } from "../../handlers/inventory/catalogue";
 import { createOrderHandler, type OrderView } from "../../handlers/order";
 import { MAX_ITEMS, MAX_ORDER_DETAIL_BYTES } from "../../handlers/order/schema";
 import { deriveOrderId } from "../../handlers/order/service";
 import { ValidationError, type FieldIssue } from "../../handlers/shared/errors";
 import { OrderStatus } from "../../src/contracts/tables";
+import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { countItems, getItem, orderRequest } from "../support/orders";
-import { seedInventory } from "../../handlers/inventory/catalogue";
 
 let aws: LocalAws;
 let handler: ReturnType<typeof createOrderHandler>;
@@ -16,7 +16,12 @@ beforeAll(async () => {
   aws = await startLocalAws("order");
   // Products at the prices the exact-total cases use, beside the default catalogue.
   await seedInventory(aws.db, aws.tables.inventory, {
-    catalogue: [10, 110, 1, 1999, 99_999_999].map((priceCents) => ({ productId: `priced-${priceCents}`, name: `priced ${priceCents}`, priceCents, stock: 10_000 })),
+    catalogue: [10, 110, 1, 1999, 99_999_999].map((priceCents) => ({
+      productId: `priced-${priceCents}`,
+      name: `priced ${priceCents}`,
+      priceCents,
+      stock: 10_000,
+    })),
   });
   handler = createOrderHandler({
     db: aws.db,
@@ -86,9 +91,24 @@ describe("Order service: validation (nothing written)", () => {
     ["price not finite", one(line({ price: Number.POSITIVE_INFINITY })), "items[0].price", /must be a number/],
     ["price above the maximum", one(line({ price: 1_000_000.01 })), "items[0].price", /at most 1000000/],
     ["totalAmount missing", orderRequest({ totalAmount: undefined }), "totalAmount", /^is required$/],
-    ["totalAmount from floating-point arithmetic", one(line({ price: 0.1 }), 0.1 + 0.2), "totalAmount", /at most 2 decimal places/],
-    ["totalAmount not the sum", orderRequest({ totalAmount: 113.96 }), "totalAmount", /must equal the sum of price x quantity over items \(113\.97\), got 113\.96/],
-    ["sum above the maximum", one(line({ price: 1_000_000, quantity: 2 }), 1_000_000), "totalAmount", /sum of price x quantity must be at most/],
+    [
+      "totalAmount from floating-point arithmetic",
+      one(line({ price: 0.1 }), 0.1 + 0.2),
+      "totalAmount",
+      /at most 2 decimal places/,
+    ],
+    [
+      "totalAmount not the sum",
+      orderRequest({ totalAmount: 113.96 }),
+      "totalAmount",
+      /must equal the sum of price x quantity over items \(113\.97\), got 113\.96/,
+    ],
+    [
+      "sum above the maximum",
+      one(line({ price: 1_000_000, quantity: 2 }), 1_000_000),
+      "totalAmount",
+      /sum of price x quantity must be at most/,
+    ],
     ["an unknown field", orderRequest({ coupon: "FREE" }), "coupon", /not an allowed field/],
     ["an unknown item field", one(line({ colour: "red" })), "items[0].colour", /not an allowed field/],
     [
@@ -102,7 +122,10 @@ describe("Order service: validation (nothing written)", () => {
     ["idempotencyKey of the wrong type", orderRequest({ idempotencyKey: 7 }), "idempotencyKey", /must be a string/],
     [
       "too many lines",
-      orderRequest({ items: Array.from({ length: MAX_ITEMS + 1 }, (_, i) => line({ productId: `p-${i}`, price: 0.01 })), totalAmount: 10.01 }),
+      orderRequest({
+        items: Array.from({ length: MAX_ITEMS + 1 }, (_, i) => line({ productId: `p-${i}`, price: 0.01 })),
+        totalAmount: 10.01,
+      }),
       "items",
       /at most 1000 items/,
     ],
@@ -111,21 +134,45 @@ describe("Order service: validation (nothing written)", () => {
   });
 
   test("an order whose event would not fit the workflow state is refused, naming items", async () => {
-    const items = Array.from({ length: MAX_ITEMS }, (_, i) => line({ productId: `${"x".repeat(120)}-${String(i).padStart(4, "0")}`, price: 0.01 }));
-    await expectRefused(orderRequest({ items, totalAmount: 10 }), "items", new RegExp(`too large: \\d+ bytes, at most ${MAX_ORDER_DETAIL_BYTES}`));
+    const items = Array.from({ length: MAX_ITEMS }, (_, i) =>
+      line({ productId: `${"x".repeat(120)}-${String(i).padStart(4, "0")}`, price: 0.01 }),
+    );
+    await expectRefused(
+      orderRequest({ items, totalAmount: 10 }),
+      "items",
+      new RegExp(`too large: \\d+ bytes, at most ${MAX_ORDER_DETAIL_BYTES}`),
+    );
   });
 
   test("every issue is reported at once", async () => {
-    const issues = await expectRefused({ customerId: "", items: [line({ quantity: 0, price: 1.234 })] }, "customerId", /must not be empty/);
-    expect(issues.map((i) => i.field)).toEqual(expect.arrayContaining(["customerId", "items[0].quantity", "items[0].price", "totalAmount"]));
+    const issues = await expectRefused(
+      { customerId: "", items: [line({ quantity: 0, price: 1.234 })] },
+      "customerId",
+      /must not be empty/,
+    );
+    expect(issues.map((i) => i.field)).toEqual(
+      expect.arrayContaining(["customerId", "items[0].quantity", "items[0].price", "totalAmount"]),
+    );
   });
 
   test.each<[string, Parameters<typeof api>[0], Record<string, string>, string, RegExp]>([
     ["an empty body", "", {}, "body", /is required/],
     ["a body that is not JSON", "{customerId:", {}, "body", /valid JSON/],
     ["a body over 256 KiB", JSON.stringify({ pad: "x".repeat(300 * 1024) }), {}, "body", /at most 262144 bytes/],
-    ["a header key that contradicts the body", orderRequest({ idempotencyKey: "a" }), { "Idempotency-Key": "b" }, "idempotencyKey", /must match the Idempotency-Key header/],
-    ["a bad header key", orderRequest(), { "idempotency-key": "with space" }, "headers.Idempotency-Key", /printable ASCII/],
+    [
+      "a header key that contradicts the body",
+      orderRequest({ idempotencyKey: "a" }),
+      { "Idempotency-Key": "b" },
+      "idempotencyKey",
+      /must match the Idempotency-Key header/,
+    ],
+    [
+      "a bad header key",
+      orderRequest(),
+      { "idempotency-key": "with space" },
+      "headers.Idempotency-Key",
+      /printable ASCII/,
+    ],
   ])("API call with %s: 400 naming the field", async (_name, body, headers, field, rule) => {
     const before = await countItems(aws.db, aws.tables.orders);
     const response = await api(body, headers);
@@ -151,7 +198,13 @@ describe("Order service: accepted orders", () => {
       currency: "USD",
     });
     const stored = await order(view.orderId);
-    expect(stored).toMatchObject({ status: "PENDING", totalCents: 11397, currency: "USD", createdAt: view.createdAt, items: [{ unitPriceCents: 2999 }, { unitPriceCents: 2400 }] });
+    expect(stored).toMatchObject({
+      status: "PENDING",
+      totalCents: 11397,
+      currency: "USD",
+      createdAt: view.createdAt,
+      items: [{ unitPriceCents: 2999 }, { unitPriceCents: 2400 }],
+    });
     expect(JSON.parse(stored!.itemsJson as string)).toEqual(stored!.items);
   });
 
@@ -159,7 +212,15 @@ describe("Order service: accepted orders", () => {
     ["0.10 x 3 (0.30000000000000004 in floating point)", [{ price: 0.1, quantity: 3 }], 0.3, 30],
     ["1.10 x 3", [{ price: 1.1, quantity: 3 }], 3.3, 330],
     ["0.01 x 1000", [{ price: 0.01, quantity: 1000 }], 10, 1000],
-    ["19.99 + 0.01 x 7", [{ price: 19.99, quantity: 1 }, { price: 0.01, quantity: 7 }], 20.06, 2006],
+    [
+      "19.99 + 0.01 x 7",
+      [
+        { price: 19.99, quantity: 1 },
+        { price: 0.01, quantity: 7 },
+      ],
+      20.06,
+      2006,
+    ],
     ["999999.99 x 1", [{ price: 999_999.99, quantity: 1 }], 999_999.99, 99_999_999],
   ])("total of %s is exact", async (_name, lines, totalAmount, totalCents) => {
     const items = lines.map((l) => ({ productId: `priced-${Math.round(l.price * 100)}`, ...l }));
@@ -179,7 +240,10 @@ describe("Order service: accepted orders", () => {
   });
 
   test("API call with a base64 body", async () => {
-    const response = await handler({ body: Buffer.from(JSON.stringify(orderRequest())).toString("base64"), isBase64Encoded: true });
+    const response = await handler({
+      body: Buffer.from(JSON.stringify(orderRequest())).toString("base64"),
+      isBase64Encoded: true,
+    });
     expect(response).toMatchObject({ statusCode: 201 });
   });
 });
@@ -213,7 +277,9 @@ describe("Order service: duplicate submissions", () => {
   test("the same key for a different order is a conflict (409), and nothing is written", async () => {
     const key = newKey();
     const first = await submit(orderRequest({ idempotencyKey: key }));
-    await expect(submit(orderRequest({ idempotencyKey: key, items: [line({ quantity: 2 })], totalAmount: 20 }))).rejects.toMatchObject({
+    await expect(
+      submit(orderRequest({ idempotencyKey: key, items: [line({ quantity: 2 })], totalAmount: 20 })),
+    ).rejects.toMatchObject({
       name: "IdempotencyConflict",
       statusCode: 409,
     });
@@ -240,32 +306,66 @@ describe("Order service: duplicate submissions", () => {
 describe("Order service: prices come from the catalogue (attacks)", () => {
   test("5 x prod-003 at 0.01 is refused with PriceChanged naming the line and the current price; nothing stored", async () => {
     const before = await countItems(aws.db, aws.tables.orders);
-    const cheap = orderRequest({ items: [line({ quantity: 1, price: 29.99 }), { productId: "prod-003", quantity: 5, price: 0.01 }], totalAmount: 30.04 });
+    const cheap = orderRequest({
+      items: [line({ quantity: 1, price: 29.99 }), { productId: "prod-003", quantity: 5, price: 0.01 }],
+      totalAmount: 30.04,
+    });
     const error = await submit(cheap).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "PriceChanged", statusCode: 409, lines: [{ line: "items[1]", productId: "prod-003", price: 89.99, expected: 0.01 }] });
+    expect(error).toMatchObject({
+      name: "PriceChanged",
+      statusCode: 409,
+      lines: [{ line: "items[1]", productId: "prod-003", price: 89.99, expected: 0.01 }],
+    });
     expect((error as Error).message).toMatch(/items\[1\] \(prod-003\) is 89\.99, not 0\.01/);
     const response = await api(cheap);
     expect(response.statusCode).toBe(409);
-    expect(response.json).toMatchObject({ error: "PriceChanged", retryable: false, lines: [{ line: "items[1]", productId: "prod-003", price: 89.99 }] });
+    expect(response.json).toMatchObject({
+      error: "PriceChanged",
+      retryable: false,
+      lines: [{ line: "items[1]", productId: "prod-003", price: 89.99 }],
+    });
     expect(await countItems(aws.db, aws.tables.orders)).toBe(before);
   });
 
-  test.each(["constructor", "toString", "hasOwnProperty", "prod-999"])("an unknown product (%s) is refused at the door, naming the line", async (productId) => {
-    await expectRefused(orderRequest({ items: [line({ price: 29.99 }), line({ productId, price: 1 })], totalAmount: 30.99 }), "items[1].productId", /is not in the catalogue/);
-  });
+  test.each(["constructor", "toString", "hasOwnProperty", "prod-999"])(
+    "an unknown product (%s) is refused at the door, naming the line",
+    async (productId) => {
+      await expectRefused(
+        orderRequest({ items: [line({ price: 29.99 }), line({ productId, price: 1 })], totalAmount: 30.99 }),
+        "items[1].productId",
+        /is not in the catalogue/,
+      );
+    },
+  );
 
   test("__proto__ is not a product id", async () => {
-    await expectRefused(one(line({ productId: "__proto__", price: 1 }), 1), "items[0].productId", /is not a product id/);
+    await expectRefused(
+      one(line({ productId: "__proto__", price: 1 }), 1),
+      "items[0].productId",
+      /is not a product id/,
+    );
   });
 
   test("a repeated submission of an order accepted before its price changed still gets that order", async () => {
     const key = newKey();
-    await seedInventory(aws.db, aws.tables.inventory, { reset: true, catalogue: [{ productId: "priced-later", name: "changes price", priceCents: 500, stock: 10 }] });
-    const request = orderRequest({ idempotencyKey: key, items: [{ productId: "priced-later", quantity: 1, price: 5 }], totalAmount: 5 });
+    await seedInventory(aws.db, aws.tables.inventory, {
+      reset: true,
+      catalogue: [{ productId: "priced-later", name: "changes price", priceCents: 500, stock: 10 }],
+    });
+    const request = orderRequest({
+      idempotencyKey: key,
+      items: [{ productId: "priced-later", quantity: 1, price: 5 }],
+      totalAmount: 5,
+    });
     const first = await submit(request);
-    await seedInventory(aws.db, aws.tables.inventory, { reset: true, catalogue: [{ productId: "priced-later", name: "changes price", priceCents: 700, stock: 10 }] });
+    await seedInventory(aws.db, aws.tables.inventory, {
+      reset: true,
+      catalogue: [{ productId: "priced-later", name: "changes price", priceCents: 700, stock: 10 }],
+    });
     await expect(submit(request)).resolves.toEqual(first);
-    await expect(submit(orderRequest({ items: [{ productId: "priced-later", quantity: 1, price: 5 }], totalAmount: 5 }))).rejects.toMatchObject({ name: "PriceChanged" });
+    await expect(
+      submit(orderRequest({ items: [{ productId: "priced-later", quantity: 1, price: 5 }], totalAmount: 5 })),
+    ).rejects.toMatchObject({ name: "PriceChanged" });
   });
 
   test("input nested deeper than any order is a validation error, not a RangeError", async () => {
@@ -280,13 +380,27 @@ describe("Order service: what callers and logs see", () => {
     const obs = testObservability("order");
     const lines: Record<string, unknown>[] = [];
     for (const level of ["info", "warn", "error"] as const) {
-      jest.spyOn(obs.logger, level).mockImplementation((message: unknown, ...extra: unknown[]) => void lines.push({ message, ...Object.assign({}, ...(extra as object[])) }));
+      jest
+        .spyOn(obs.logger, level)
+        .mockImplementation(
+          (message: unknown, ...extra: unknown[]) =>
+            void lines.push({ message, ...Object.assign({}, ...(extra as object[])) }),
+        );
     }
     const appended: Record<string, unknown>[] = [];
-    jest.spyOn(obs.logger, "appendKeys").mockImplementation((keys) => void appended.push(keys as Record<string, unknown>));
-    const logged = createOrderHandler({ db: aws.db, ordersTableName: aws.tables.orders, catalogueTableName: aws.tables.inventory, obs });
+    jest
+      .spyOn(obs.logger, "appendKeys")
+      .mockImplementation((keys) => void appended.push(keys as Record<string, unknown>));
+    const logged = createOrderHandler({
+      db: aws.db,
+      ordersTableName: aws.tables.orders,
+      catalogueTableName: aws.tables.inventory,
+      obs,
+    });
     await logged(orderRequest({ customerId: "jane@example.com" }));
-    await logged(orderRequest({ customerId: "jane@example.com", items: [line({ price: 1 })], totalAmount: 1 })).catch(() => undefined);
+    await logged(orderRequest({ customerId: "jane@example.com", items: [line({ price: 1 })], totalAmount: 1 })).catch(
+      () => undefined,
+    );
     expect(JSON.stringify([...lines, ...appended])).not.toContain("jane@example.com");
     expect(appended).toContainEqual(expect.objectContaining({ customer: expect.stringMatching(/^cus_[0-9a-f]{16}$/) }));
     const refusal = lines.find((l) => l.message === "order refused");

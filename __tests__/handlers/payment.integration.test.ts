@@ -1,9 +1,20 @@
-import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createPaymentHandler } from "../../handlers/payment";
-import { SIMULATOR_DECLINED_PREFIX, SIMULATOR_LIMIT_CENTS, SimulatedPaymentGateway, type PaymentGateway } from "../../handlers/payment/gateway";
+import {
+  SIMULATOR_DECLINED_PREFIX,
+  SIMULATOR_LIMIT_CENTS,
+  SimulatedPaymentGateway,
+  type PaymentGateway,
+} from "../../handlers/payment/gateway";
 import { paymentIdOf } from "../../handlers/payment/service";
-import { PaymentConflict, PaymentDeclined, PaymentGatewayUnavailable, PaymentInProgress, ValidationError } from "../../handlers/shared/errors";
+import {
+  PaymentConflict,
+  PaymentDeclined,
+  PaymentGatewayUnavailable,
+  PaymentInProgress,
+  ValidationError,
+} from "../../handlers/shared/errors";
+import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { getItem } from "../support/orders";
 
 let aws: LocalAws;
@@ -15,14 +26,21 @@ const newOrderId = () => `ord_${(++seq).toString(16).padStart(8, "0")}${"1".repe
 beforeAll(async () => {
   aws = await startLocalAws("payment");
   gateway = new SimulatedPaymentGateway({ recordCalls: true });
-  payment = createPaymentHandler({ db: aws.db, paymentsTableName: aws.tables.payments, gateway, obs: testObservability("payment") });
+  payment = createPaymentHandler({
+    db: aws.db,
+    paymentsTableName: aws.tables.payments,
+    gateway,
+    obs: testObservability("payment"),
+  });
 });
 afterAll(() => aws.close());
 
-const charge = (orderId: string, amountCents = 8997, customerId = "customer-1") => payment({ action: "charge", orderId, customerId, amountCents });
+const charge = (orderId: string, amountCents = 8997, customerId = "customer-1") =>
+  payment({ action: "charge", orderId, customerId, amountCents });
 const refund = (orderId: string) => payment({ action: "refund", orderId, reason: "OutOfStock" });
 const record = (orderId: string) => getItem(aws.db, aws.tables.payments, { orderId });
-const callsFor = (orderId: string, kind: "charge" | "refund") => gateway.calls.filter((c) => c.idempotencyKey === orderId && c.kind === kind);
+const callsFor = (orderId: string, kind: "charge" | "refund") =>
+  gateway.calls.filter((c) => c.idempotencyKey === orderId && c.kind === kind);
 
 describe("simulated gateway decline rule", () => {
   test.each<[string, string, number, boolean]>([
@@ -39,8 +57,17 @@ describe("simulated gateway decline rule", () => {
 describe("charge", () => {
   test("charges once and records the payment", async () => {
     const orderId = newOrderId();
-    await expect(charge(orderId)).resolves.toEqual({ orderId, paymentId: paymentIdOf(orderId), status: "CHARGED", amountCents: 8997 });
-    expect(await record(orderId)).toMatchObject({ status: "CHARGED", amountCents: 8997, transactionId: expect.stringMatching(/^txn_/) });
+    await expect(charge(orderId)).resolves.toEqual({
+      orderId,
+      paymentId: paymentIdOf(orderId),
+      status: "CHARGED",
+      amountCents: 8997,
+    });
+    expect(await record(orderId)).toMatchObject({
+      status: "CHARGED",
+      amountCents: 8997,
+      transactionId: expect.stringMatching(/^txn_/),
+    });
     expect(callsFor(orderId, "charge")).toHaveLength(1);
   });
 
@@ -81,7 +108,17 @@ describe("charge", () => {
     await aws.db.send(
       new PutCommand({
         TableName: aws.tables.payments,
-        Item: { orderId, paymentId: paymentIdOf(orderId), status: "CHARGING", customerId: "customer-1", amountCents: 8997, gateway: "simulator", chargeStartedAt: Date.now(), createdAt: "", updatedAt: "" },
+        Item: {
+          orderId,
+          paymentId: paymentIdOf(orderId),
+          status: "CHARGING",
+          customerId: "customer-1",
+          amountCents: 8997,
+          gateway: "simulator",
+          chargeStartedAt: Date.now(),
+          createdAt: "",
+          updatedAt: "",
+        },
       }),
     );
     await expect(charge(orderId)).resolves.toMatchObject({ status: "CHARGED" });
@@ -98,16 +135,30 @@ describe("charge", () => {
       },
       refund: (request) => gateway.refund(request),
     };
-    const handler = createPaymentHandler({ db: aws.db, paymentsTableName: aws.tables.payments, gateway: flaky, obs: testObservability("payment") });
-    await expect(handler({ action: "charge", orderId, customerId: "c", amountCents: 50 })).rejects.toMatchObject({ name: "PaymentGatewayUnavailable", retryable: true });
+    const handler = createPaymentHandler({
+      db: aws.db,
+      paymentsTableName: aws.tables.payments,
+      gateway: flaky,
+      obs: testObservability("payment"),
+    });
+    await expect(handler({ action: "charge", orderId, customerId: "c", amountCents: 50 })).rejects.toMatchObject({
+      name: "PaymentGatewayUnavailable",
+      retryable: true,
+    });
     down = false;
-    await expect(handler({ action: "charge", orderId, customerId: "c", amountCents: 50 })).resolves.toMatchObject({ status: "CHARGED" });
+    await expect(handler({ action: "charge", orderId, customerId: "c", amountCents: 50 })).resolves.toMatchObject({
+      status: "CHARGED",
+    });
   });
 
   test.each<[string, unknown, string]>([
     ["an unknown action", { action: "capture", orderId: "ord_x" }, "action"],
     ["a bad order id", { action: "charge", orderId: "o-1", customerId: "c", amountCents: 1 }, "orderId"],
-    ["a fractional amount", { action: "charge", orderId: `ord_${"2".repeat(32)}`, customerId: "c", amountCents: 1.5 }, "amountCents"],
+    [
+      "a fractional amount",
+      { action: "charge", orderId: `ord_${"2".repeat(32)}`, customerId: "c", amountCents: 1.5 },
+      "amountCents",
+    ],
     ["a missing customer", { action: "charge", orderId: `ord_${"2".repeat(32)}`, amountCents: 1 }, "customerId"],
   ])("refuses %s, naming the field", async (_name, input, field) => {
     const error = await payment(input).catch((e: unknown) => e);
@@ -120,7 +171,12 @@ describe("refund", () => {
   test("refunds a charge once, however often it is asked", async () => {
     const orderId = newOrderId();
     await charge(orderId);
-    await expect(refund(orderId)).resolves.toEqual({ orderId, paymentId: paymentIdOf(orderId), status: "REFUNDED", amountCents: 8997 });
+    await expect(refund(orderId)).resolves.toEqual({
+      orderId,
+      paymentId: paymentIdOf(orderId),
+      status: "REFUNDED",
+      amountCents: 8997,
+    });
     await expect(refund(orderId)).resolves.toMatchObject({ status: "REFUNDED", amountCents: 8997 });
     expect(callsFor(orderId, "refund")).toHaveLength(1);
     expect(await record(orderId)).toMatchObject({ status: "REFUNDED", refundId: expect.stringMatching(/^rfd_/) });
@@ -145,7 +201,17 @@ describe("refund", () => {
     await aws.db.send(
       new PutCommand({
         TableName: aws.tables.payments,
-        Item: { orderId, paymentId: paymentIdOf(orderId), status: "CHARGING", customerId: "c", amountCents: 10, gateway: "simulator", chargeStartedAt: Date.now(), createdAt: "", updatedAt: "" },
+        Item: {
+          orderId,
+          paymentId: paymentIdOf(orderId),
+          status: "CHARGING",
+          customerId: "c",
+          amountCents: 10,
+          gateway: "simulator",
+          chargeStartedAt: Date.now(),
+          createdAt: "",
+          updatedAt: "",
+        },
       }),
     );
     const error = await refund(orderId).catch((e: unknown) => e);
@@ -158,7 +224,17 @@ describe("refund", () => {
     await aws.db.send(
       new PutCommand({
         TableName: aws.tables.payments,
-        Item: { orderId, paymentId: paymentIdOf(orderId), status: "CHARGING", customerId: "c", amountCents: 10, gateway: "simulator", chargeStartedAt: Date.now() - 10 * 60_000, createdAt: "", updatedAt: "" },
+        Item: {
+          orderId,
+          paymentId: paymentIdOf(orderId),
+          status: "CHARGING",
+          customerId: "c",
+          amountCents: 10,
+          gateway: "simulator",
+          chargeStartedAt: Date.now() - 10 * 60_000,
+          createdAt: "",
+          updatedAt: "",
+        },
       }),
     );
     await expect(refund(orderId)).resolves.toMatchObject({ status: "REFUNDED", amountCents: 10 });
@@ -173,20 +249,35 @@ describe("strict input, with the Order service's rules", () => {
   let deep: unknown = 1;
   for (let i = 0; i < 100_000; i++) deep = [deep];
   test.each<[string, Record<string, unknown>, string]>([
-    ["a 200,000-character customer id with a newline and U+202E", { customerId: `a\n\u202e${"c".repeat(200_000)}` }, "customerId"],
+    [
+      "a 200,000-character customer id with a newline and U+202E",
+      { customerId: `a\n\u202e${"c".repeat(200_000)}` },
+      "customerId",
+    ],
     ["an amount over 1,000,000.00", { amountCents: 100_000_001 }, "amountCents"],
     ["an unknown field", { items: [] }, "items"],
     ["input nested deeper than any order", { extra: deep }, "(root)"],
-  ])("a charge with %s is refused (ValidationError naming the field) before the gateway is called", async (_name, fields, field) => {
-    const orderId = newOrderId();
-    const error = await payment({ action: "charge", orderId, customerId: "customer-1", amountCents: 100, ...fields }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues.map((i) => i.field)).toContain(field);
-    expect(callsFor(orderId, "charge")).toHaveLength(0);
-    expect(await record(orderId)).toBeUndefined();
-  });
+  ])(
+    "a charge with %s is refused (ValidationError naming the field) before the gateway is called",
+    async (_name, fields, field) => {
+      const orderId = newOrderId();
+      const error = await payment({
+        action: "charge",
+        orderId,
+        customerId: "customer-1",
+        amountCents: 100,
+        ...fields,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((i) => i.field)).toContain(field);
+      expect(callsFor(orderId, "charge")).toHaveLength(0);
+      expect(await record(orderId)).toBeUndefined();
+    },
+  );
 
   test("a refund reason that is not an error name is refused", async () => {
-    await expect(payment({ action: "refund", orderId: newOrderId(), reason: "x".repeat(5000) })).rejects.toBeInstanceOf(ValidationError);
+    await expect(payment({ action: "refund", orderId: newOrderId(), reason: "x".repeat(5000) })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { stateBucketPolicy } from "../../src/iam/bucket-policy";
 import { sourceOwnershipBusPolicy, ownershipSid } from "../../src/iam/bus-policy";
-import { allow, logWriteStatement, policyDocument, serviceTrustPolicy, xrayWriteStatement } from "../../src/iam/policy-document";
+import {
+  allow,
+  logWriteStatement,
+  policyDocument,
+  serviceTrustPolicy,
+  xrayWriteStatement,
+} from "../../src/iam/policy-document";
 
 describe("IAM policy builders", () => {
   test("a trust policy admits exactly one service and has no resource", () => {
@@ -16,9 +22,13 @@ describe("IAM policy builders", () => {
   });
 
   test("allow() refuses statements that would grant nothing or everything by accident", () => {
-    expect(() => allow("Bad Sid", ["s3:GetObject"], ["arn"])).toThrow('IAM statement id "Bad Sid" must be alphanumeric');
+    expect(() => allow("Bad Sid", ["s3:GetObject"], ["arn"])).toThrow(
+      'IAM statement id "Bad Sid" must be alphanumeric',
+    );
     expect(() => allow("NoActions", [], ["arn"])).toThrow('IAM statement "NoActions" needs at least one action');
-    expect(() => allow("NoResources", ["s3:GetObject"], [])).toThrow('IAM statement "NoResources" needs at least one resource');
+    expect(() => allow("NoResources", ["s3:GetObject"], [])).toThrow(
+      'IAM statement "NoResources" needs at least one resource',
+    );
   });
 
   test("a policy refuses duplicate statement ids", () => {
@@ -62,23 +72,36 @@ describe("IAM policy builders", () => {
   });
 
   test("with deployers, the state bucket refuses state reads, writes and listings by anyone else, but not bucket management", () => {
-    const [, , others] = stateBucketPolicy("arn:aws:s3:::state", { deployers: ["arn:aws:iam::111111111111:role/ci"] }).Statement;
-    expect(others).toMatchObject({ Effect: "Deny", Principal: { AWS: "*" }, Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/ci"] } } });
-    expect(others.Action).toEqual(expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]));
+    const [, , others] = stateBucketPolicy("arn:aws:s3:::state", {
+      deployers: ["arn:aws:iam::111111111111:role/ci"],
+    }).Statement;
+    expect(others).toMatchObject({
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/ci"] } },
+    });
+    expect(others.Action).toEqual(
+      expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]),
+    );
     expect(others.Action.some((a) => a.includes("Bucket") && a !== "s3:ListBucket")).toBe(false);
   });
 
   test("the bus policy gives each source one owner, with a Sid IAM accepts", () => {
     expect(ownershipSid("orders.order-service")).toBe("OnlyOwnerPublishesOrdersOrderService");
     const owners = [{ source: "a.b", principalArn: "arn:aws:iam::1:role/a" }];
-    expect(() => sourceOwnershipBusPolicy("arn:bus", [...owners, { source: "a.b", principalArn: "arn:aws:iam::1:role/b" }])).toThrow(
-      'Event source "a.b" is given two owners; each source has one.',
-    );
+    expect(() =>
+      sourceOwnershipBusPolicy("arn:bus", [...owners, { source: "a.b", principalArn: "arn:aws:iam::1:role/b" }]),
+    ).toThrow('Event source "a.b" is given two owners; each source has one.');
     expect(() => sourceOwnershipBusPolicy("arn:bus", [])).toThrow("needs at least one source");
   });
 
   test("a trust policy with a source pins the account and the resource", () => {
-    expect(serviceTrustPolicy("events.amazonaws.com", { account: "111111111111", arn: "arn:aws:events:us-east-1:111111111111:rule/b/r" }).Statement[0].Condition).toEqual({
+    expect(
+      serviceTrustPolicy("events.amazonaws.com", {
+        account: "111111111111",
+        arn: "arn:aws:events:us-east-1:111111111111:rule/b/r",
+      }).Statement[0].Condition,
+    ).toEqual({
       StringEquals: { "aws:SourceAccount": "111111111111" },
       ArnEquals: { "aws:SourceArn": "arn:aws:events:us-east-1:111111111111:rule/b/r" },
     });

@@ -1,7 +1,7 @@
 import "../support/powertools-env";
-import { startLocalAws, type LocalAws } from "../support/local-aws";
-import { runWorkflow, ServiceFault, type AnyDefinition } from "../../src/local/workflow-runner";
 import { LocalEventBus } from "../../src/local/event-bus";
+import { runWorkflow, ServiceFault, type AnyDefinition } from "../../src/local/workflow-runner";
+import { startLocalAws, type LocalAws } from "../support/local-aws";
 
 const FN = "arn:aws:lambda:us-east-1:123456789012:function:echo";
 let aws: LocalAws;
@@ -11,7 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => aws.close());
 
-const single = (state: Record<string, unknown>): AnyDefinition => ({ StartAt: "Only", States: { Only: { ...state, End: true } } });
+const single = (state: Record<string, unknown>): AnyDefinition => ({
+  StartAt: "Only",
+  States: { Only: { ...state, End: true } },
+});
 
 describe("local workflow runner", () => {
   test("Promise.withResolvers is available (polyfilled on Node 20)", () => {
@@ -21,7 +24,11 @@ describe("local workflow runner", () => {
   test("lambda:invoke wraps the function's answer as the service does; the function gets a Lambda context", async () => {
     let seenContext: { functionName?: string; getRemainingTimeInMillis?: () => number } = {};
     const result = await runWorkflow(
-      single({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: FN, "Payload.$": "$" } }),
+      single({
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke",
+        Parameters: { FunctionName: FN, "Payload.$": "$" },
+      }),
       { hello: "world" },
       {
         functions: {
@@ -45,7 +52,11 @@ describe("local workflow runner", () => {
   });
 
   test("a Lambda ARN as resource returns the payload itself; functions can be bound by name", async () => {
-    const result = await runWorkflow(single({ Type: "Task", Resource: FN }), { n: 1 }, { functions: { echo: async (event) => ({ got: event }) } });
+    const result = await runWorkflow(
+      single({ Type: "Task", Resource: FN }),
+      { n: 1 },
+      { functions: { echo: async (event) => ({ got: event }) } },
+    );
     expect(result.output).toEqual({ got: { n: 1 } });
   });
 
@@ -54,12 +65,26 @@ describe("local workflow runner", () => {
       override readonly name = "PaymentDeclined";
     }
     const result = await runWorkflow(
-      single({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: FN, Payload: {} } }),
+      single({
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke",
+        Parameters: { FunctionName: FN, Payload: {} },
+      }),
       {},
-      { functions: { [FN]: async () => { throw new PaymentDeclined("card declined"); } } },
+      {
+        functions: {
+          [FN]: async () => {
+            throw new PaymentDeclined("card declined");
+          },
+        },
+      },
     );
     expect(result).toMatchObject({ status: "FAILED", error: "PaymentDeclined" });
-    expect(JSON.parse(result.cause!)).toMatchObject({ errorType: "PaymentDeclined", errorMessage: "card declined", trace: expect.any(Array) });
+    expect(JSON.parse(result.cause!)).toMatchObject({
+      errorType: "PaymentDeclined",
+      errorMessage: "card declined",
+      trace: expect.any(Array),
+    });
   });
 
   test("a service fault keeps its name and is retried like the service's error", async () => {
@@ -72,7 +97,11 @@ describe("local workflow runner", () => {
         Retry: [{ ErrorEquals: ["Lambda.TooManyRequestsException"], MaxAttempts: 2, IntervalSeconds: 30 }],
       }),
       {},
-      { functions: { [FN]: async () => (++calls < 3 ? Promise.reject(new ServiceFault("Lambda.TooManyRequestsException")) : "ok") } },
+      {
+        functions: {
+          [FN]: async () => (++calls < 3 ? Promise.reject(new ServiceFault("Lambda.TooManyRequestsException")) : "ok"),
+        },
+      },
       { retryDelayMs: 0 },
     );
     expect(result.status).toBe("SUCCEEDED");
@@ -80,7 +109,15 @@ describe("local workflow runner", () => {
   });
 
   test("an unknown function is Lambda.ResourceNotFoundException", async () => {
-    const result = await runWorkflow(single({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "nobody", Payload: {} } }), {}, { functions: {} });
+    const result = await runWorkflow(
+      single({
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke",
+        Parameters: { FunctionName: "nobody", Payload: {} },
+      }),
+      {},
+      { functions: {} },
+    );
     expect(result).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
   });
 
@@ -100,7 +137,11 @@ describe("local workflow runner", () => {
         },
       });
     const ok = await runWorkflow(update("attribute_not_exists(orderId)"), {}, { dynamodb: aws.dynamodb });
-    expect(ok.output).toEqual({ Attributes: { orderId: { S: "ord-runner" }, status: { S: "PENDING" } }, SdkHttpMetadata: expect.any(Object), SdkResponseMetadata: expect.any(Object) });
+    expect(ok.output).toEqual({
+      Attributes: { orderId: { S: "ord-runner" }, status: { S: "PENDING" } },
+      SdkHttpMetadata: expect.any(Object),
+      SdkResponseMetadata: expect.any(Object),
+    });
     const refused = await runWorkflow(update("attribute_not_exists(orderId)"), {}, { dynamodb: aws.dynamodb });
     expect(refused).toMatchObject({ status: "FAILED", error: "DynamoDB.ConditionalCheckFailedException" });
   });
@@ -112,9 +153,24 @@ describe("local workflow runner", () => {
       Resource: "arn:aws:states:::events:putEvents",
       Parameters: { Entries: [{ EventBusName: "b", Source: "s", DetailType: "t", Detail: { "x.$": "$.x" } }] },
     });
-    const ok = await runWorkflow(definition, { x: 1 }, { events: bus }, { stateMachineArn: "arn:aws:states:us-east-1:1:stateMachine:m", executionName: "e1" });
-    expect(ok.output).toEqual({ Entries: [{ EventId: bus.events[0]!.event.id }], FailedEntryCount: 0, SdkHttpMetadata: expect.any(Object), SdkResponseMetadata: expect.any(Object) });
-    expect(bus.events[0]!.event).toMatchObject({ source: "s", "detail-type": "t", detail: { x: 1 }, resources: ["arn:aws:states:us-east-1:1:execution:m:e1", "arn:aws:states:us-east-1:1:stateMachine:m"] });
+    const ok = await runWorkflow(
+      definition,
+      { x: 1 },
+      { events: bus },
+      { stateMachineArn: "arn:aws:states:us-east-1:1:stateMachine:m", executionName: "e1" },
+    );
+    expect(ok.output).toEqual({
+      Entries: [{ EventId: bus.events[0]!.event.id }],
+      FailedEntryCount: 0,
+      SdkHttpMetadata: expect.any(Object),
+      SdkResponseMetadata: expect.any(Object),
+    });
+    expect(bus.events[0]!.event).toMatchObject({
+      source: "s",
+      "detail-type": "t",
+      detail: { x: 1 },
+      resources: ["arn:aws:states:us-east-1:1:execution:m:e1", "arn:aws:states:us-east-1:1:stateMachine:m"],
+    });
     bus.failNext({ entries: { errorCode: "InternalFailure" } });
     const failed = await runWorkflow(definition, { x: 2 }, { events: bus });
     expect(failed).toMatchObject({ status: "FAILED", error: "EventBridge.FailedEntry" });
@@ -122,11 +178,23 @@ describe("local workflow runner", () => {
   });
 
   test("a definition with a resource that has no binding is refused before it runs, naming the state", async () => {
-    await expect(runWorkflow(single({ Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "q", MessageBody: "m" } }), {}, {})).rejects.toThrow(
-      "state Only: arn:aws:states:::sqs:sendMessage has no local binding (no queue stand-in)",
+    await expect(
+      runWorkflow(
+        single({
+          Type: "Task",
+          Resource: "arn:aws:states:::sqs:sendMessage",
+          Parameters: { QueueUrl: "q", MessageBody: "m" },
+        }),
+        {},
+        {},
+      ),
+    ).rejects.toThrow("state Only: arn:aws:states:::sqs:sendMessage has no local binding (no queue stand-in)");
+    await expect(
+      runWorkflow(single({ Type: "Task", Resource: "arn:aws:states:::dynamodb:updateItem", Parameters: {} }), {}, {}),
+    ).rejects.toThrow(/needs a DynamoDB client/);
+    await expect(runWorkflow(single({ Type: "Task", Resource: FN }), {}, { functions: {} })).rejects.toThrow(
+      `state Only: ${FN} has no local function bound to it`,
     );
-    await expect(runWorkflow(single({ Type: "Task", Resource: "arn:aws:states:::dynamodb:updateItem", Parameters: {} }), {}, {})).rejects.toThrow(/needs a DynamoDB client/);
-    await expect(runWorkflow(single({ Type: "Task", Resource: FN }), {}, { functions: {} })).rejects.toThrow(`state Only: ${FN} has no local function bound to it`);
   });
 
   test("a ServiceFault is a Lambda service error by name", () => {

@@ -43,13 +43,26 @@ describe("dashboard body", () => {
   test("shows what the issue asks for: functions, executions, rules, tables, DLQ depth", () => {
     const metricNames = new Set(lines.map((l) => `${l[0]}:${l[1]}`));
     for (const m of [
-      "AWS/Lambda:Invocations", "AWS/Lambda:Errors", "AWS/Lambda:Duration", "AWS/Lambda:Throttles",
-      "AWS/States:ExecutionsStarted", "AWS/States:ExecutionsSucceeded", "AWS/States:ExecutionsFailed", "AWS/States:ExecutionsTimedOut",
-      "AWS/Events:Invocations", "AWS/Events:FailedInvocations", "AWS/Events:DeadLetterInvocations",
-      "AWS/DynamoDB:ConsumedReadCapacityUnits", "AWS/DynamoDB:ConsumedWriteCapacityUnits", "AWS/DynamoDB:ReadThrottleEvents",
+      "AWS/Lambda:Invocations",
+      "AWS/Lambda:Errors",
+      "AWS/Lambda:Duration",
+      "AWS/Lambda:Throttles",
+      "AWS/States:ExecutionsStarted",
+      "AWS/States:ExecutionsSucceeded",
+      "AWS/States:ExecutionsFailed",
+      "AWS/States:ExecutionsTimedOut",
+      "AWS/Events:Invocations",
+      "AWS/Events:FailedInvocations",
+      "AWS/Events:DeadLetterInvocations",
+      "AWS/DynamoDB:ConsumedReadCapacityUnits",
+      "AWS/DynamoDB:ConsumedWriteCapacityUnits",
+      "AWS/DynamoDB:ReadThrottleEvents",
       "AWS/SQS:ApproximateNumberOfMessagesVisible",
-      "AWS/EventBridge/Pipes:EventCount", "AWS/EventBridge/Pipes:ExecutionFailed", "AWS/EventBridge/Pipes:TargetStageFailed",
-    ]) expect(metricNames).toContain(m);
+      "AWS/EventBridge/Pipes:EventCount",
+      "AWS/EventBridge/Pipes:ExecutionFailed",
+      "AWS/EventBridge/Pipes:TargetStageFailed",
+    ])
+      expect(metricNames).toContain(m);
   });
 
   test("widgets are laid out without overlap and carry the region", () => {
@@ -93,8 +106,16 @@ describe("alarm specs", () => {
 
   test("the outbox pipe alarms on failed executions and failed target deliveries, per pipe", () => {
     expect(alarms.filter((a) => a.namespace === "AWS/EventBridge/Pipes")).toEqual([
-      expect.objectContaining({ metricName: "ExecutionFailed", dimensions: { PipeName: "p-dev-order-created" }, statistic: "Sum" }),
-      expect.objectContaining({ metricName: "TargetStageFailed", dimensions: { PipeName: "p-dev-order-created" }, statistic: "Sum" }),
+      expect.objectContaining({
+        metricName: "ExecutionFailed",
+        dimensions: { PipeName: "p-dev-order-created" },
+        statistic: "Sum",
+      }),
+      expect.objectContaining({
+        metricName: "TargetStageFailed",
+        dimensions: { PipeName: "p-dev-order-created" },
+        statistic: "Sum",
+      }),
     ]);
   });
 

@@ -130,7 +130,9 @@ describeOffline("offline plan of the synthesized dev stack (real terraform, real
     const bad = path.join(outdir, "bad.tfvars");
     fs.writeFileSync(bad, "lambda_memory_size = 64\nlog_retention_days = 10\n");
     const workDir = path.join(outdir, "plan-bad");
-    const failure = await runOfflinePlan({ stackDir, workDir, inputs: [{ kind: "var-file", file: bad }] }).catch((e: unknown) => e);
+    const failure = await runOfflinePlan({ stackDir, workDir, inputs: [{ kind: "var-file", file: bad }] }).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(VariablesRefused);
     const message = (failure as VariablesRefused).message;
     expect(message).toContain("lambda_memory_size must be a whole number of MB from 128 to 10240.");

@@ -19,13 +19,18 @@ function twoStackApp(encrypted: { first: boolean; second: boolean }, suppression
   const stack = (name: string, sse: boolean) => {
     const s = new TerraformStack(app, name);
     new AwsProvider(s, "aws", { region: "us-east-1" });
-    const queue = new SqsQueue(s, "queue", { name: `${name}-queue`, sqsManagedSseEnabled: sse, messageRetentionSeconds: 60 });
+    const queue = new SqsQueue(s, "queue", {
+      name: `${name}-queue`,
+      sqsManagedSseEnabled: sse,
+      messageRetentionSeconds: 60,
+    });
     applyPolicy(s, { rules: [sqsEncryptedAtRest], suppressions, report: (line) => summaries.push(line) });
     return { stack: s, queue };
   };
   const first = stack("orders-a", encrypted.first);
   const second = stack("orders-b", encrypted.second);
-  const written = () => ["orders-a", "orders-b"].filter((n) => fs.existsSync(path.join(outdir, "stacks", n, "cdk.tf.json")));
+  const written = () =>
+    ["orders-a", "orders-b"].filter((n) => fs.existsSync(path.join(outdir, "stacks", n, "cdk.tf.json")));
   return { app, first, second, summaries, written };
 }
 
@@ -51,7 +56,9 @@ describe("applyPolicy", () => {
     const { app, written } = twoStackApp({ first: true, second: false });
     const error = synthError(app);
     expect(error.message).toContain("[sqs-encrypted-at-rest] orders-b aws_sqs_queue.queue (queue)");
-    expect(error.outcome.violations.map((v) => `${v.stackName} ${v.address}`)).toEqual(["orders-b aws_sqs_queue.queue"]);
+    expect(error.outcome.violations.map((v) => `${v.stackName} ${v.address}`)).toEqual([
+      "orders-b aws_sqs_queue.queue",
+    ]);
     expect(written()).toEqual([]);
   });
 
@@ -69,17 +76,24 @@ describe("applyPolicy", () => {
   });
 
   it("applies reviewed exceptions and fails on stale ones", () => {
-    const exception: Suppression = { rule: "sqs-encrypted-at-rest", stacks: "orders-b", resource: "aws_sqs_queue.queue", reason: REASON };
+    const exception: Suppression = {
+      rule: "sqs-encrypted-at-rest",
+      stacks: "orders-b",
+      resource: "aws_sqs_queue.queue",
+      reason: REASON,
+    };
     const covered = twoStackApp({ first: true, second: false }, [exception]);
     covered.app.synth();
     expect(covered.summaries[0]).toContain("1 findings accepted as reviewed exceptions");
     const stale = twoStackApp({ first: true, second: true }, [exception]);
-    expect(synthError(stale.app).message).toContain("[stale-exception] sqs-encrypted-at-rest on orders-b:aws_sqs_queue.queue");
+    expect(synthError(stale.app).message).toContain(
+      "[stale-exception] sqs-encrypted-at-rest on orders-b:aws_sqs_queue.queue",
+    );
   });
 
   it("refuses an exception without a reason as soon as it is applied", () => {
-    expect(() => twoStackApp({ first: true, second: true }, [{ rule: "sqs-encrypted-at-rest", resource: "*", reason: "ok" }])).toThrow(
-      /\[invalid-exception\] exception sqs-encrypted-at-rest on \*:\*: reason "ok" is too short/,
-    );
+    expect(() =>
+      twoStackApp({ first: true, second: true }, [{ rule: "sqs-encrypted-at-rest", resource: "*", reason: "ok" }]),
+    ).toThrow(/\[invalid-exception\] exception sqs-encrypted-at-rest on \*:\*: reason "ok" is too short/);
   });
 });

@@ -84,16 +84,26 @@ describe("the real stacks", () => {
   it("fail the synth of prod, writing nothing, when it would charge through the simulator without the opt-in", () => {
     const { app, written } = appWith("dev,prod", {});
     const error = synthFailure(() => app.synth());
-    expect(error.outcome.violations.map((v) => `${v.rule.id} ${v.stackName} ${v.address.replace(/_[0-9A-F]{8}$/, "")}`)).toEqual([
-      "payment-simulator-not-in-prod orders-prod aws_lambda_function.payment-service_function",
-    ]);
+    expect(
+      error.outcome.violations.map((v) => `${v.rule.id} ${v.stackName} ${v.address.replace(/_[0-9A-F]{8}$/, "")}`),
+    ).toEqual(["payment-simulator-not-in-prod orders-prod aws_lambda_function.payment-service_function"]);
     expect(written()).toEqual([]);
-    expect(appWith("prod", { ORDERS_PAYMENT_GATEWAY: "acme-pay" }).stacks[0].services.payment.function.tagsInput).toBeUndefined();
+    expect(
+      appWith("prod", { ORDERS_PAYMENT_GATEWAY: "acme-pay" }).stacks[0].services.payment.function.tagsInput,
+    ).toBeUndefined();
   });
 
   it("fail the synth when a source loses its owner-only bus policy", () => {
     const { app, stacks } = appWith("dev");
-    stacks[0].bus.policy?.addOverride("policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Nothing", Effect: "Deny", Principal: { AWS: "*" }, Action: ["events:DeleteRule"], Resource: ["*"] }] }));
+    stacks[0].bus.policy?.addOverride(
+      "policy",
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "Nothing", Effect: "Deny", Principal: { AWS: "*" }, Action: ["events:DeleteRule"], Resource: ["*"] },
+        ],
+      }),
+    );
     const error = synthFailure(() => app.synth());
     expect(error.outcome.violations.map((v) => `${v.rule.id}: ${v.problem.message}`)).toEqual([
       'eventbridge-bus-policy-per-source: no bus policy denies source "orders.order-service" to every principal but its owner',

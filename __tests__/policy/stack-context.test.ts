@@ -1,6 +1,10 @@
 import { StackContext } from "../../src/policy/stack-context";
 
-const resource = { aws_sqs_queue: { dlq_queue_D8985F29: { "//": { metadata: { path: "orders-dev/order-created-route/dlq/queue" } }, name: "dlq" } } };
+const resource = {
+  aws_sqs_queue: {
+    dlq_queue_D8985F29: { "//": { metadata: { path: "orders-dev/order-created-route/dlq/queue" } }, name: "dlq" },
+  },
+};
 
 describe("StackContext", () => {
   it("indexes resources by type and address, without cdktf metadata, with their construct path", () => {
@@ -14,7 +18,9 @@ describe("StackContext", () => {
         config: { name: "dlq" },
       },
     ]);
-    expect(stack.referenced("${aws_sqs_queue.dlq_queue_D8985F29.arn}", "aws_sqs_queue")?.address).toBe("aws_sqs_queue.dlq_queue_D8985F29");
+    expect(stack.referenced("${aws_sqs_queue.dlq_queue_D8985F29.arn}", "aws_sqs_queue")?.address).toBe(
+      "aws_sqs_queue.dlq_queue_D8985F29",
+    );
     expect(stack.referenced("${aws_sqs_queue.dlq_queue_D8985F29.arn}", "aws_sns_topic")).toBeUndefined();
   });
 
@@ -27,7 +33,10 @@ describe("StackContext", () => {
   });
 
   it("falls back to the stack name", () => {
-    expect([new StackContext("orders-prod", {}).isProduction, new StackContext("orders-staging", {}).environment]).toEqual([true, "staging"]);
+    expect([
+      new StackContext("orders-prod", {}).isProduction,
+      new StackContext("orders-staging", {}).environment,
+    ]).toEqual([true, "staging"]);
     expect(new StackContext("state-bootstrap", {}).isProduction).toBe(false);
   });
 

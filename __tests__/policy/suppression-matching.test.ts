@@ -1,8 +1,13 @@
-import type { Finding } from "../../src/policy/evaluate";
 import { ALL_RULES } from "../../src/policy/rules";
 import { lambdaInVpc } from "../../src/policy/rules/lambda-in-vpc";
 import { sfnFailurePathsEndInFail } from "../../src/policy/rules/sfn-failure-paths-end-in-fail";
-import { Suppression, applySuppressions, globMatches, invalidSuppressions } from "../../src/policy/suppression-matching";
+import {
+  Suppression,
+  applySuppressions,
+  globMatches,
+  invalidSuppressions,
+} from "../../src/policy/suppression-matching";
+import type { Finding } from "../../src/policy/evaluate";
 
 const REASON = "The functions reach only public AWS APIs over TLS; a VPC adds cost and no protection here.";
 const finding = (stackName: string, address: string, rule = lambdaInVpc, subject?: string): Finding => ({
@@ -14,8 +19,12 @@ const finding = (stackName: string, address: string, rule = lambdaInVpc, subject
 
 describe("globMatches", () => {
   it("matches * across any characters and everything else literally", () => {
-    expect(globMatches("aws_lambda_function.order-service_*", "aws_lambda_function.order-service_function_48E7C42D")).toBe(true);
-    expect(globMatches("aws_lambda_function.order-service_*", "aws_lambda_function.payment-service_function_1")).toBe(false);
+    expect(
+      globMatches("aws_lambda_function.order-service_*", "aws_lambda_function.order-service_function_48E7C42D"),
+    ).toBe(true);
+    expect(globMatches("aws_lambda_function.order-service_*", "aws_lambda_function.payment-service_function_1")).toBe(
+      false,
+    );
     expect(globMatches("orders-*", "orders-prod")).toBe(true);
     expect(globMatches("a.b", "aXb")).toBe(false);
   });
@@ -41,12 +50,22 @@ describe("invalidSuppressions", () => {
   });
 
   it("accepts the reviewed list", () => {
-    expect(invalidSuppressions([{ rule: "lambda-in-vpc", stacks: "orders-*", resource: "aws_lambda_function.*", reason: REASON }], ALL_RULES)).toEqual([]);
+    expect(
+      invalidSuppressions(
+        [{ rule: "lambda-in-vpc", stacks: "orders-*", resource: "aws_lambda_function.*", reason: REASON }],
+        ALL_RULES,
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("applySuppressions", () => {
-  const vpc: Suppression = { rule: "lambda-in-vpc", stacks: "orders-*", resource: "aws_lambda_function.*", reason: REASON };
+  const vpc: Suppression = {
+    rule: "lambda-in-vpc",
+    stacks: "orders-*",
+    resource: "aws_lambda_function.*",
+    reason: REASON,
+  };
 
   it("accepts covered findings and keeps the others as violations", () => {
     const covered = finding("orders-dev", "aws_lambda_function.order");
@@ -58,7 +77,12 @@ describe("applySuppressions", () => {
   });
 
   it("narrows to a subject when the suppression names one", () => {
-    const claim: Suppression = { rule: sfnFailurePathsEndInFail.id, resource: "aws_sfn_state_machine.*", subject: "ClaimOrder", reason: REASON };
+    const claim: Suppression = {
+      rule: sfnFailurePathsEndInFail.id,
+      resource: "aws_sfn_state_machine.*",
+      subject: "ClaimOrder",
+      reason: REASON,
+    };
     const claimFinding = finding("orders-dev", "aws_sfn_state_machine.saga", sfnFailurePathsEndInFail, "ClaimOrder");
     const chargeFinding = finding("orders-dev", "aws_sfn_state_machine.saga", sfnFailurePathsEndInFail, "Charge");
     const outcome = applySuppressions([claimFinding, chargeFinding], [claim], ["orders-dev"]);

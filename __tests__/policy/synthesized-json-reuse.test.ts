@@ -4,9 +4,9 @@ import * as path from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { App, Aspects, IAspect, TerraformStack, Testing } from "cdktf";
-import type { IConstruct } from "constructs";
 import { applyPolicy } from "../../src/policy/enforcement";
 import { sqsEncryptedAtRest } from "../../src/policy/rules/sqs-encrypted-at-rest";
+import type { IConstruct } from "constructs";
 
 function app() {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-reuse-"));
@@ -18,7 +18,8 @@ function app() {
     applyPolicy(s, { rules: [sqsEncryptedAtRest], suppressions: [], report: () => undefined });
     return s;
   };
-  const written = (name: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
+  const written = (name: string) =>
+    JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
   return { app: application, first: stack("orders-a"), second: stack("orders-b"), written };
 }
 

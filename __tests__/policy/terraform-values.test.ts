@@ -1,4 +1,9 @@
-import { Unresolved, parseReference, resolveWithDefaults, withoutInterpolations } from "../../src/policy/terraform-values";
+import {
+  Unresolved,
+  parseReference,
+  resolveWithDefaults,
+  withoutInterpolations,
+} from "../../src/policy/terraform-values";
 
 describe("parseReference", () => {
   it("reads a resource reference and the text after it", () => {
@@ -8,7 +13,10 @@ describe("parseReference", () => {
       attribute: "arn",
       suffix: ":*",
     });
-    expect(parseReference("${data.archive_file.zip.output_path}")).toMatchObject({ type: "data.archive_file", name: "zip" });
+    expect(parseReference("${data.archive_file.zip.output_path}")).toMatchObject({
+      type: "data.archive_file",
+      name: "zip",
+    });
   });
 
   it("is undefined for variables, literals, expressions and several interpolations", () => {

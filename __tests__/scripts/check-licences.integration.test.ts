@@ -30,7 +30,10 @@ describe("scripts/check-licences.js", () => {
       "@scope/b/node_modules/c": { name: "c", license: "Apache-2.0 AND MIT" },
       d: { name: "d", licenses: [{ type: "BSD-3-Clause" }] },
     });
-    expect(check(root)).toEqual({ status: 0, out: expect.stringContaining("4 installed packages, all permissively licensed") });
+    expect(check(root)).toEqual({
+      status: 0,
+      out: expect.stringContaining("4 installed packages, all permissively licensed"),
+    });
   });
 
   test("fails on a copyleft package, however deep it is nested, naming it and its licence", () => {
@@ -42,7 +45,9 @@ describe("scripts/check-licences.js", () => {
     });
     const result = check(root);
     expect(result.status).toBe(1);
-    expect(result.out).toContain("deep@1.0.0 (a/node_modules/deep): licence AGPL-3.0-or-later is not on the permissive list");
+    expect(result.out).toContain(
+      "deep@1.0.0 (a/node_modules/deep): licence AGPL-3.0-or-later is not on the permissive list",
+    );
     expect(result.out).toContain("gpl@1.0.0");
     expect(result.out).toContain("both@1.0.0");
     expect(result.out).not.toContain("a@1.0.0");

@@ -11,8 +11,15 @@ function project(): { dir: string; run: () => string } {
   fs.copyFileSync(path.join(PROJECT_ROOT, "scripts", "run-ts.js"), path.join(dir, "scripts", "run-ts.js"));
   fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"));
   fs.writeFileSync(path.join(dir, "word.ts"), 'export const word: string = "first";\n');
-  fs.writeFileSync(path.join(dir, "main.ts"), 'import { word } from "./word";\nconsole.log(word, process.argv.slice(2).join(","));\n');
-  return { dir, run: () => execFileSync(process.execPath, ["scripts/run-ts.js", "main.ts", "a", "b"], { cwd: dir, encoding: "utf8" }).trim() };
+  fs.writeFileSync(
+    path.join(dir, "main.ts"),
+    'import { word } from "./word";\nconsole.log(word, process.argv.slice(2).join(","));\n',
+  );
+  return {
+    dir,
+    run: () =>
+      execFileSync(process.execPath, ["scripts/run-ts.js", "main.ts", "a", "b"], { cwd: dir, encoding: "utf8" }).trim(),
+  };
 }
 
 describe("scripts/run-ts.js", () => {
@@ -34,6 +41,8 @@ describe("scripts/run-ts.js", () => {
 
   test("refuses an entry that is not TypeScript", () => {
     const { dir } = project();
-    expect(() => execFileSync(process.execPath, ["scripts/run-ts.js", "main.js"], { cwd: dir, stdio: "pipe" })).toThrow(/usage: node scripts\/run-ts.js <entry.ts>/);
+    expect(() => execFileSync(process.execPath, ["scripts/run-ts.js", "main.js"], { cwd: dir, stdio: "pipe" })).toThrow(
+      /usage: node scripts\/run-ts.js <entry.ts>/,
+    );
   });
 });

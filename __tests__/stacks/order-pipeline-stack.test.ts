@@ -1,4 +1,4 @@
-import { ORDER_CREATED_FILTER, ORDER_CREATED_INPUT_TEMPLATE } from "../../src/contracts/outbox";
+import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
@@ -6,14 +6,17 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { RulePatterns } from "../../src/contracts/events";
+import { ORDER_CREATED_FILTER, ORDER_CREATED_INPUT_TEMPLATE } from "../../src/contracts/outbox";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../src/iam/policy-document";
 import { fixtureBundles } from "../support/bundles";
 import { StackJson, resourcesOf, synthPipeline } from "../support/synth";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator = require("asl-validator") as (definition: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };
+const aslValidator = require("asl-validator") as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (sep?: string) => string;
+};
 
 const bundles = fixtureBundles();
 const dev = synthPipeline("dev", bundles);
@@ -50,16 +53,26 @@ describe("OrderPipelineStack (dev)", () => {
   });
 
   test("pins the providers and tags everything with project, environment and managed-by", () => {
-    expect(json.terraform.required_providers).toMatchObject({ aws: { version: "5.100.0" }, archive: { version: "2.7.1" } });
+    expect(json.terraform.required_providers).toMatchObject({
+      aws: { version: "5.100.0" },
+      archive: { version: "2.7.1" },
+    });
     expect(json.provider.aws).toEqual([
-      { region: "us-east-1", default_tags: [{ tags: { project: "${var.project_name}", environment: "dev", "managed-by": "cdktf" } }] },
+      {
+        region: "us-east-1",
+        default_tags: [{ tags: { project: "${var.project_name}", environment: "dev", "managed-by": "cdktf" } }],
+      },
     ]);
   });
 
   test("declares the architecture: bus, two rules, four functions zipped by archive_file, four tables, a state machine, a dashboard", () => {
     expect(synthesized).toHaveResourceWithProperties(CloudwatchEventBus, { name: "${var.project_name}-dev-orders" });
-    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: JSON.stringify(RulePatterns.orderCreated) });
-    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: JSON.stringify(RulePatterns.orderOutcome) });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, {
+      event_pattern: JSON.stringify(RulePatterns.orderCreated),
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, {
+      event_pattern: JSON.stringify(RulePatterns.orderOutcome),
+    });
     expect(Object.keys(resourcesOf(json, "aws_lambda_function"))).toHaveLength(4);
     expect(Object.keys(json.data?.archive_file ?? {})).toHaveLength(4);
     expect(synthesized).toHaveDataSource(DataArchiveFile);
@@ -82,9 +95,15 @@ describe("OrderPipelineStack (dev)", () => {
     }
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
       function_name: "${var.project_name}-dev-order",
-      environment: { variables: expect.objectContaining({ ORDERS_TABLE_NAME: expect.stringContaining("aws_dynamodb_table.orders-table_") }) },
+      environment: {
+        variables: expect.objectContaining({
+          ORDERS_TABLE_NAME: expect.stringContaining("aws_dynamodb_table.orders-table_"),
+        }),
+      },
     });
-    const order = Object.entries(resourcesOf(json, "aws_lambda_function")).find(([name]) => name.startsWith("order-service"))?.[1] as { environment: { variables: Record<string, string> } };
+    const order = Object.entries(resourcesOf(json, "aws_lambda_function")).find(([name]) =>
+      name.startsWith("order-service"),
+    )?.[1] as { environment: { variables: Record<string, string> } };
     expect(order.environment.variables.EVENT_BUS_NAME).toBeUndefined();
   });
 
@@ -94,7 +113,9 @@ describe("OrderPipelineStack (dev)", () => {
     for (const g of groups) expect(g.retention_in_days).toBe("${var.log_retention_days}");
     const sm = Object.values(resourcesOf(json, "aws_sfn_state_machine"))[0] as Record<string, any>;
     expect(sm.logging_configuration).toMatchObject({ level: "ALL", include_execution_data: true });
-    expect(sm.logging_configuration.log_destination).toMatch(/^\$\{aws_cloudwatch_log_group\.order-workflow_logs_[0-9A-F]+\.arn\}:\*$/);
+    expect(sm.logging_configuration.log_destination).toMatch(
+      /^\$\{aws_cloudwatch_log_group\.order-workflow_logs_[0-9A-F]+\.arn\}:\*$/,
+    );
     expect(groups.map((g) => g.name)).toContain("/aws/vendedlogs/states/${var.project_name}-dev-order-saga");
     expect(sm.tracing_configuration).toEqual({ enabled: "${var.xray_tracing_enabled}" });
   });
@@ -106,10 +127,22 @@ describe("OrderPipelineStack (dev)", () => {
   });
 
   test("outputs what an operator needs, described", () => {
-    for (const name of ["event_bus_name", "event_bus_arn", "state_machine_arn", "orders_table_name", "function_names", "dashboard_url", "submit_test_order_command"]) {
-      expect(json.output[name]).toEqual(expect.objectContaining({ description: expect.any(String), value: expect.anything() }));
+    for (const name of [
+      "event_bus_name",
+      "event_bus_arn",
+      "state_machine_arn",
+      "orders_table_name",
+      "function_names",
+      "dashboard_url",
+      "submit_test_order_command",
+    ]) {
+      expect(json.output[name]).toEqual(
+        expect.objectContaining({ description: expect.any(String), value: expect.anything() }),
+      );
     }
-    expect(json.output.submit_test_order_command?.value).toMatch(/^aws lambda invoke --region us-east-1 --function-name \$\{aws_lambda_function\.order-service_function_[0-9A-F]+\.function_name\} /);
+    expect(json.output.submit_test_order_command?.value).toMatch(
+      /^aws lambda invoke --region us-east-1 --function-name \$\{aws_lambda_function\.order-service_function_[0-9A-F]+\.function_name\} /,
+    );
   });
 });
 
@@ -124,7 +157,9 @@ describe("alarm topic", () => {
     const statements = JSON.parse(key.policy).Statement as Statement[];
     const accountId = "${local.account_id}";
     // The account id comes from the bus's ARN (no data source calls AWS); terraform checks the expression in the offline plan.
-    expect((json as unknown as { locals: Record<string, string> }).locals.account_id).toMatch(/^\$\{element\(split\(.*, aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\), 4\)\}$/);
+    expect((json as unknown as { locals: Record<string, string> }).locals.account_id).toMatch(
+      /^\$\{element\(split\(.*, aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\), 4\)\}$/,
+    );
     expect(statements[0]).toMatchObject({ Principal: { AWS: expect.stringContaining(accountId) }, Action: ["kms:*"] });
     expect(statements[1]).toMatchObject({
       Principal: { Service: "cloudwatch.amazonaws.com" },
@@ -169,15 +204,47 @@ describe("least privilege", () => {
   });
 
   const actionsOfRole = (roleFragment: string) =>
-    policies.filter((p) => p.role.includes(roleFragment)).flatMap((p) => p.statements.filter((s) => !s.Resource?.includes("*")).flatMap((s) => s.Action));
+    policies
+      .filter((p) => p.role.includes(roleFragment))
+      .flatMap((p) => p.statements.filter((s) => !s.Resource?.includes("*")).flatMap((s) => s.Action));
 
   test.each([
     // Writes its table and nothing else: Order Created leaves through the stream and the pipe.
-    ["order-service", ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
-    ["order-outbox", ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "events:PutEvents", "sqs:SendMessage"]],
-    ["payment-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
-    ["notification-service", ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"]],
-    ["inventory-service", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"]],
+    [
+      "order-service",
+      ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "logs:CreateLogStream", "logs:PutLogEvents"],
+    ],
+    [
+      "order-outbox",
+      [
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+        "events:PutEvents",
+        "sqs:SendMessage",
+      ],
+    ],
+    [
+      "payment-service",
+      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"],
+    ],
+    [
+      "notification-service",
+      [
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:SendMessage",
+      ],
+    ],
+    [
+      "inventory-service",
+      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"],
+    ],
     ["order-workflow", ["dynamodb:UpdateItem", "events:PutEvents", "lambda:InvokeFunction"]],
     ["order-created-route", ["states:StartExecution"]],
   ])("%s may do exactly what it does", (role, actions) => {
@@ -185,7 +252,11 @@ describe("least privilege", () => {
   });
 
   test("the Order service reads prices from the inventory table's product items only; Notification reads the orders it announces", () => {
-    const statement = (role: string, sid: string) => policies.filter((p) => p.role.includes(role)).flatMap((p) => p.statements).find((s) => s.Sid === sid);
+    const statement = (role: string, sid: string) =>
+      policies
+        .filter((p) => p.role.includes(role))
+        .flatMap((p) => p.statements)
+        .find((s) => s.Sid === sid);
     expect(statement("order-service", "ReadCataloguePrices")).toEqual({
       Sid: "ReadCataloguePrices",
       Effect: "Allow",
@@ -216,7 +287,12 @@ describe("least privilege", () => {
   test("EventBridge's role may start this state machine only", () => {
     const start = policies.filter((p) => p.role.includes("order-created-route")).flatMap((p) => p.statements);
     expect(start).toEqual([
-      { Sid: "StartOneStateMachine", Effect: "Allow", Action: ["states:StartExecution"], Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\.order-workflow_state-machine_[0-9A-F]+\.arn\}$/)] },
+      {
+        Sid: "StartOneStateMachine",
+        Effect: "Allow",
+        Action: ["states:StartExecution"],
+        Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\.order-workflow_state-machine_[0-9A-F]+\.arn\}$/)],
+      },
     ]);
   });
 });
@@ -224,11 +300,15 @@ describe("least privilege", () => {
 describe("who may publish, and on whose behalf services act", () => {
   const { json } = dev;
   const policies = policiesOf(json);
-  const roleRef = (fragment: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.${fragment}_role_[0-9A-F]+\\.arn\\}$`));
+  const roleRef = (fragment: string) =>
+    expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.${fragment}_role_[0-9A-F]+\\.arn\\}$`));
   const busArn = expect.stringMatching(/^\$\{aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\}$/);
 
   test("the bus policy denies each of our sources to every principal but the role that owns it", () => {
-    const [busPolicy] = Object.values(resourcesOf(json, "aws_cloudwatch_event_bus_policy")) as { event_bus_name: string; policy: string }[];
+    const [busPolicy] = Object.values(resourcesOf(json, "aws_cloudwatch_event_bus_policy")) as {
+      event_bus_name: string;
+      policy: string;
+    }[];
     expect(busPolicy.event_bus_name).toMatch(/^\$\{aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.name\}$/);
     expect(JSON.parse(busPolicy.policy).Statement).toEqual([
       {
@@ -237,7 +317,10 @@ describe("who may publish, and on whose behalf services act", () => {
         Principal: { AWS: "*" },
         Action: ["events:PutEvents"],
         Resource: [busArn],
-        Condition: { StringEquals: { "events:source": "orders.order-service" }, ArnNotEquals: { "aws:PrincipalArn": roleRef("order-outbox") } },
+        Condition: {
+          StringEquals: { "events:source": "orders.order-service" },
+          ArnNotEquals: { "aws:PrincipalArn": roleRef("order-outbox") },
+        },
       },
       {
         Sid: "OnlyOwnerPublishesOrdersOrderWorkflow",
@@ -245,7 +328,10 @@ describe("who may publish, and on whose behalf services act", () => {
         Principal: { AWS: "*" },
         Action: ["events:PutEvents"],
         Resource: [busArn],
-        Condition: { StringEquals: { "events:source": "orders.order-workflow" }, ArnNotEquals: { "aws:PrincipalArn": roleRef("order-workflow") } },
+        Condition: {
+          StringEquals: { "events:source": "orders.order-workflow" },
+          ArnNotEquals: { "aws:PrincipalArn": roleRef("order-workflow") },
+        },
       },
     ]);
   });
@@ -254,26 +340,41 @@ describe("who may publish, and on whose behalf services act", () => {
     ["order-outbox", "orders.order-service", ["Order Created"]],
     ["order-workflow", "orders.order-workflow", ["Order Completed", "Order Failed"]],
   ])("%s may publish its own source and detail-types only", (role, source, detailTypes) => {
-    const grants = policies.filter((p) => p.role.includes(role)).flatMap((p) => p.statements).filter((st) => st.Action.includes("events:PutEvents"));
+    const grants = policies
+      .filter((p) => p.role.includes(role))
+      .flatMap((p) => p.statements)
+      .filter((st) => st.Action.includes("events:PutEvents"));
     expect(grants).toEqual([
-      expect.objectContaining({ Resource: [busArn], Condition: { StringEquals: { "events:source": source, "events:detail-type": detailTypes } } }),
+      expect.objectContaining({
+        Resource: [busArn],
+        Condition: { StringEquals: { "events:source": source, "events:detail-type": detailTypes } },
+      }),
     ]);
   });
 
   test("Step Functions may assume the saga's role for this state machine of this account only", () => {
-    const role = Object.entries(resourcesOf(json, "aws_iam_role")).find(([name]) => name.startsWith("order-workflow"))?.[1] as { assume_role_policy: string };
+    const role = Object.entries(resourcesOf(json, "aws_iam_role")).find(([name]) =>
+      name.startsWith("order-workflow"),
+    )?.[1] as { assume_role_policy: string };
     expect(JSON.parse(role.assume_role_policy).Statement[0].Condition).toEqual({
       StringEquals: { "aws:SourceAccount": "${local.account_id}" },
-      ArnEquals: { "aws:SourceArn": "arn:${local.partition}:states:us-east-1:${local.account_id}:stateMachine:${var.project_name}-dev-order-saga" },
+      ArnEquals: {
+        "aws:SourceArn":
+          "arn:${local.partition}:states:us-east-1:${local.account_id}:stateMachine:${var.project_name}-dev-order-saga",
+      },
     });
     const machine = Object.values(resourcesOf(json, "aws_sfn_state_machine"))[0] as { name: string };
     expect(machine.name).toBe("${var.project_name}-dev-order-saga");
-    expect((json as unknown as { locals: Record<string, string> }).locals.partition).toMatch(/^\$\{element\(split\(.*, aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\), 1\)\}$/);
+    expect((json as unknown as { locals: Record<string, string> }).locals.partition).toMatch(
+      /^\$\{element\(split\(.*, aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\), 1\)\}$/,
+    );
   });
 
   test("the outbox: a pipe from the orders table's NEW_IMAGE stream to the bus, new PENDING orders only, with retries and a dead-letter queue", () => {
     const tables = Object.entries(resourcesOf(json, "aws_dynamodb_table")) as [string, Record<string, unknown>][];
-    expect(tables.filter(([, t]) => t.stream_enabled).map(([name, t]) => [name.split("_")[0], t.stream_view_type])).toEqual([["orders-table", "NEW_IMAGE"]]);
+    expect(
+      tables.filter(([, t]) => t.stream_enabled).map(([name, t]) => [name.split("_")[0], t.stream_view_type]),
+    ).toEqual([["orders-table", "NEW_IMAGE"]]);
     const pipes = Object.values(resourcesOf(json, "aws_pipes_pipe")) as Record<string, any>[];
     expect(pipes).toHaveLength(1);
     const pipe = pipes[0]!;
@@ -281,9 +382,16 @@ describe("who may publish, and on whose behalf services act", () => {
     expect(pipe.target).toEqual(busArn);
     expect(pipe.role_arn).toEqual(roleRef("order-outbox"));
     const dynamodb = pipe.source_parameters.dynamodb_stream_parameters;
-    expect(dynamodb).toMatchObject({ starting_position: "TRIM_HORIZON", batch_size: 10, maximum_retry_attempts: 10, maximum_record_age_in_seconds: 3600 });
+    expect(dynamodb).toMatchObject({
+      starting_position: "TRIM_HORIZON",
+      batch_size: 10,
+      maximum_retry_attempts: 10,
+      maximum_record_age_in_seconds: 3600,
+    });
     expect(dynamodb.dead_letter_config.arn).toMatch(/^\$\{aws_sqs_queue\.order-outbox_dlq_queue_[0-9A-F]+\.arn\}$/);
-    expect(pipe.source_parameters.filter_criteria.filter.map((f: { pattern: string }) => JSON.parse(f.pattern))).toEqual([ORDER_CREATED_FILTER]);
+    expect(
+      pipe.source_parameters.filter_criteria.filter.map((f: { pattern: string }) => JSON.parse(f.pattern)),
+    ).toEqual([ORDER_CREATED_FILTER]);
     expect(pipe.target_parameters).toEqual({
       input_template: ORDER_CREATED_INPUT_TEMPLATE,
       eventbridge_event_bus_parameters: { source: "orders.order-service", detail_type: "Order Created" },
@@ -291,12 +399,17 @@ describe("who may publish, and on whose behalf services act", () => {
   });
 
   test("Pipes may assume the outbox role for this pipe of this account only", () => {
-    const role = Object.entries(resourcesOf(json, "aws_iam_role")).find(([name]) => name.startsWith("order-outbox"))?.[1] as { assume_role_policy: string };
+    const role = Object.entries(resourcesOf(json, "aws_iam_role")).find(([name]) =>
+      name.startsWith("order-outbox"),
+    )?.[1] as { assume_role_policy: string };
     expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
       Principal: { Service: "pipes.amazonaws.com" },
       Condition: {
         StringEquals: { "aws:SourceAccount": "${local.account_id}" },
-        ArnEquals: { "aws:SourceArn": "arn:${local.partition}:pipes:us-east-1:${local.account_id}:pipe/${var.project_name}-dev-order-created" },
+        ArnEquals: {
+          "aws:SourceArn":
+            "arn:${local.partition}:pipes:us-east-1:${local.account_id}:pipe/${var.project_name}-dev-order-created",
+        },
       },
     });
     const pipe = Object.values(resourcesOf(json, "aws_pipes_pipe"))[0] as { name: string };
@@ -307,8 +420,17 @@ describe("who may publish, and on whose behalf services act", () => {
     const [topicPolicy] = Object.values(resourcesOf(json, "aws_sns_topic_policy")) as { arn: string; policy: string }[];
     expect(topicPolicy.arn).toMatch(/^\$\{aws_sns_topic\.monitoring_alarm-topic_[0-9A-F]+\.arn\}$/);
     expect(JSON.parse(topicPolicy.policy).Statement).toEqual([
-      expect.objectContaining({ Effect: "Deny", Action: ["sns:*"], Condition: { Bool: { "aws:SecureTransport": false } } }),
-      expect.objectContaining({ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["sns:Publish"], Condition: { StringEquals: { "aws:SourceAccount": "${local.account_id}" } } }),
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: ["sns:*"],
+        Condition: { Bool: { "aws:SecureTransport": false } },
+      }),
+      expect.objectContaining({
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["sns:Publish"],
+        Condition: { StringEquals: { "aws:SourceAccount": "${local.account_id}" } },
+      }),
     ]);
   });
 
@@ -316,17 +438,28 @@ describe("who may publish, and on whose behalf services act", () => {
     const queuePolicies = Object.values(resourcesOf(json, "aws_sqs_queue_policy")) as { policy: string }[];
     expect(queuePolicies).toHaveLength(Object.keys(resourcesOf(json, "aws_sqs_queue")).length);
     for (const qp of queuePolicies) {
-      expect(JSON.parse(qp.policy).Statement[0]).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": false } } });
+      expect(JSON.parse(qp.policy).Statement[0]).toMatchObject({
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Condition: { Bool: { "aws:SecureTransport": false } },
+      });
     }
   });
 
   test("the Payment function is told its gateway; the provider is limited to the configured accounts", () => {
-    const payment = Object.entries(resourcesOf(json, "aws_lambda_function")).find(([name]) => name.startsWith("payment"))?.[1] as { environment: { variables: Record<string, string> } };
+    const payment = Object.entries(resourcesOf(json, "aws_lambda_function")).find(([name]) =>
+      name.startsWith("payment"),
+    )?.[1] as { environment: { variables: Record<string, string> } };
     expect(payment.environment.variables.PAYMENT_GATEWAY).toBe("simulator");
     expect((json.provider.aws[0] as Record<string, unknown>).allowed_account_ids).toBeUndefined();
-    const pinned = synthPipeline("dev", bundles, { ORDERS_AWS_ACCOUNT_IDS: "111111111111", ORDERS_PAYMENT_GATEWAY: "acme-pay" }).json;
+    const pinned = synthPipeline("dev", bundles, {
+      ORDERS_AWS_ACCOUNT_IDS: "111111111111",
+      ORDERS_PAYMENT_GATEWAY: "acme-pay",
+    }).json;
     expect((pinned.provider.aws[0] as Record<string, unknown>).allowed_account_ids).toEqual(["111111111111"]);
-    const pinnedPayment = Object.entries(resourcesOf(pinned, "aws_lambda_function")).find(([name]) => name.startsWith("payment"))?.[1] as { environment: { variables: Record<string, string> } };
+    const pinnedPayment = Object.entries(resourcesOf(pinned, "aws_lambda_function")).find(([name]) =>
+      name.startsWith("payment"),
+    )?.[1] as { environment: { variables: Record<string, string> } };
     expect(pinnedPayment.environment.variables.PAYMENT_GATEWAY).toBe("acme-pay");
   });
 });
@@ -335,15 +468,20 @@ describe("OrderPipelineStack (prod)", () => {
   const { json } = prod;
 
   test("logs every saga transition without execution data (customer ids, items, amounts)", () => {
-    const machine = Object.values(resourcesOf(json, "aws_sfn_state_machine"))[0] as { logging_configuration: Record<string, unknown> };
+    const machine = Object.values(resourcesOf(json, "aws_sfn_state_machine"))[0] as {
+      logging_configuration: Record<string, unknown>;
+    };
     expect(machine.logging_configuration).toMatchObject({ level: "ALL", include_execution_data: false });
-    const devMachine = Object.values(resourcesOf(dev.json, "aws_sfn_state_machine"))[0] as { logging_configuration: Record<string, unknown> };
+    const devMachine = Object.values(resourcesOf(dev.json, "aws_sfn_state_machine"))[0] as {
+      logging_configuration: Record<string, unknown>;
+    };
     expect(devMachine.logging_configuration).toMatchObject({ level: "ALL", include_execution_data: true });
   });
 
   test("its own state key, deletion-protected tables, autoscaling when provisioned", () => {
     expect((json.terraform.backend as { s3: { key: string } }).s3.key).toBe("orders-pipeline/orders-prod.tfstate");
-    for (const t of Object.values(resourcesOf(json, "aws_dynamodb_table"))) expect(t.deletion_protection_enabled).toBe(true);
+    for (const t of Object.values(resourcesOf(json, "aws_dynamodb_table")))
+      expect(t.deletion_protection_enabled).toBe(true);
     expect(Object.keys(resourcesOf(json, "aws_appautoscaling_target"))).toHaveLength(8);
     expect((json.variable.dynamodb_read_capacity as { default: number }).default).toBe(5);
   });
@@ -352,7 +490,9 @@ describe("OrderPipelineStack (prod)", () => {
 describe("stack props", () => {
   test("fails at synth when a bundle is missing, naming it", () => {
     const { payment: _payment, ...incomplete } = bundles;
-    expect(() => synthPipeline("dev", incomplete as typeof bundles)).toThrow('OrderPipelineStack "orders-dev": bundles.payment is missing.');
+    expect(() => synthPipeline("dev", incomplete as typeof bundles)).toThrow(
+      'OrderPipelineStack "orders-dev": bundles.payment is missing.',
+    );
   });
 
   test("fails at synth on a bad setting, naming it", () => {

@@ -25,7 +25,10 @@ describe("StateBucketStack (bootstrap)", () => {
   });
 
   test("creates the configured bucket, protected from destroy", () => {
-    expect(text).toHaveResourceWithProperties(S3Bucket, { bucket: "team-orders-state", lifecycle: { prevent_destroy: true } });
+    expect(text).toHaveResourceWithProperties(S3Bucket, {
+      bucket: "team-orders-state",
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   test("applies to the configured account only", () => {
@@ -35,10 +38,24 @@ describe("StateBucketStack (bootstrap)", () => {
   test("versioned, encrypted by default with its own rotating key under the alias the backends name, with every public access block on", () => {
     expect(text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
     const key = Object.keys(json.resource.aws_kms_key)[0];
-    expect(json.resource.aws_kms_key[key]).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
-    expect(Object.values(json.resource.aws_kms_alias)[0]).toMatchObject({ name: "alias/team-orders-state", target_key_id: `\${aws_kms_key.${key}.key_id}` });
+    expect(json.resource.aws_kms_key[key]).toMatchObject({
+      enable_key_rotation: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(Object.values(json.resource.aws_kms_alias)[0]).toMatchObject({
+      name: "alias/team-orders-state",
+      target_key_id: `\${aws_kms_key.${key}.key_id}`,
+    });
     expect(text).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
-      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: `\${aws_kms_key.${key}.arn}` }, bucket_key_enabled: true }],
+      rule: [
+        {
+          apply_server_side_encryption_by_default: {
+            sse_algorithm: "aws:kms",
+            kms_master_key_id: `\${aws_kms_key.${key}.arn}`,
+          },
+          bucket_key_enabled: true,
+        },
+      ],
     });
     expect(text).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
       block_public_acls: true,
@@ -48,15 +65,23 @@ describe("StateBucketStack (bootstrap)", () => {
     });
   });
 
-  const bucketPolicy = () => JSON.parse((Object.values(json.resource.aws_s3_bucket_policy)[0] as { policy: string }).policy);
+  const bucketPolicy = () =>
+    JSON.parse((Object.values(json.resource.aws_s3_bucket_policy)[0] as { policy: string }).policy);
 
   test("refuses requests without TLS", () => {
-    expect(bucketPolicy().Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": false } } });
+    expect(bucketPolicy().Statement[0]).toMatchObject({
+      Effect: "Deny",
+      Condition: { Bool: { "aws:SecureTransport": false } },
+    });
   });
 
   test("refuses puts that do not ask for SSE-KMS, and state access by anyone but the deployers", () => {
     const [, puts, principals] = bucketPolicy().Statement;
-    expect(puts).toMatchObject({ Effect: "Deny", Action: ["s3:PutObject"], Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } } });
+    expect(puts).toMatchObject({
+      Effect: "Deny",
+      Action: ["s3:PutObject"],
+      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    });
     expect(principals).toMatchObject({
       Effect: "Deny",
       Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/orders-deployer"] } },
@@ -73,7 +98,10 @@ describe("StateBucketStack (bootstrap)", () => {
     // The account is read from the key's ARN: the stack calls no AWS data source, so it plans offline.
     expect(json.data).toBeUndefined();
     expect(json.locals.account_id).toBe(`\${element(split(":", aws_kms_key.${key}.arn), 4)}`);
-    expect(policy.Statement[0]).toMatchObject({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::${local.account_id}:root" } });
+    expect(policy.Statement[0]).toMatchObject({
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::${local.account_id}:root" },
+    });
     expect(policy.Statement[1]).toMatchObject({
       Effect: "Deny",
       Action: expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]),

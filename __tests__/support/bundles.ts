@@ -24,6 +24,10 @@ export function fixtureBundles(): Record<ServiceName, HandlerBundle> {
     fs.writeFileSync(path.join(dir, service, "index.js"), `exports.handler = async () => "${service}";\n`);
     return { service, directory: path.join(dir, service), bytes: 40, sourceMap: path.join(dir, `${service}.map`) };
   };
-  return { order: make("order"), payment: make("payment"), inventory: make("inventory"), notification: make("notification") };
+  return {
+    order: make("order"),
+    payment: make("payment"),
+    inventory: make("inventory"),
+    notification: make("notification"),
+  };
 }
-

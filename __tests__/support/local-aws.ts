@@ -4,13 +4,19 @@
  */
 import "./powertools-env";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { seedInventory } from "../../handlers/inventory/catalogue";
 import { createDocumentClient } from "../../handlers/shared/aws";
 import { createObservability, type Observability } from "../../handlers/shared/observability";
-import { seedInventory } from "../../handlers/inventory/catalogue";
-import { createTables, LOCAL_AWS, localTableNames, startLocalDynamoDB, type TableNames } from "../../src/local/dynamodb";
+import {
+  createTables,
+  LOCAL_AWS,
+  localTableNames,
+  startLocalDynamoDB,
+  type TableNames,
+} from "../../src/local/dynamodb";
 import { LocalEventBus, startLocalEventBridge } from "../../src/local/event-bus";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 export const BUS_NAME = "orders-test-bus";
 
@@ -53,6 +59,3 @@ export async function startLocalAws(prefix = "test"): Promise<LocalAws> {
 export function testObservability(service: string): Observability {
   return createObservability(service);
 }
-
-/** A sleep that does not wait, for retry loops under test. */
-export const noSleep = async (): Promise<void> => {};

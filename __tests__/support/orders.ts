@@ -7,7 +7,11 @@ export async function countItems(db: DynamoDBDocumentClient, tableName: string):
   return result.Count ?? 0;
 }
 
-export async function getItem<T = Record<string, unknown>>(db: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>): Promise<T | undefined> {
+export async function getItem<T = Record<string, unknown>>(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: Record<string, unknown>,
+): Promise<T | undefined> {
   const result = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
   return result.Item as T | undefined;
 }

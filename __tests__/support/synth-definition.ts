@@ -39,15 +39,20 @@ export function synthesizedWorkflow(names: LocalNames): SynthesizedWorkflow {
       if (String(table.name).endsWith(`-${logical}`)) byRef.set(`aws_dynamodb_table.${id}.name`, names.tables[logical]);
     }
   }
-  for (const id of Object.keys(resourcesOf(json, "aws_cloudwatch_event_bus"))) byRef.set(`aws_cloudwatch_event_bus.${id}.name`, names.eventBusName);
+  for (const id of Object.keys(resourcesOf(json, "aws_cloudwatch_event_bus")))
+    byRef.set(`aws_cloudwatch_event_bus.${id}.name`, names.eventBusName);
 
   const resolved = raw.replace(/\$\{([^}]+)\}/g, (whole, ref: string) => {
     const value = byRef.get(ref);
-    if (value === undefined) throw new Error(`the synthesized definition refers to ${whole}, which has no local stand-in`);
+    if (value === undefined)
+      throw new Error(`the synthesized definition refers to ${whole}, which has no local stand-in`);
     return value;
   });
   const rulePatterns = Object.fromEntries(
-    Object.entries(resourcesOf(json, "aws_cloudwatch_event_rule")).map(([id, rule]) => [id, JSON.parse(String(rule.event_pattern)) as Record<string, unknown>]),
+    Object.entries(resourcesOf(json, "aws_cloudwatch_event_rule")).map(([id, rule]) => [
+      id,
+      JSON.parse(String(rule.event_pattern)) as Record<string, unknown>,
+    ]),
   );
   return { definition: JSON.parse(resolved) as AnyDefinition, raw, rulePatterns };
 }

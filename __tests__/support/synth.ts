@@ -2,12 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { HandlerBundle, ServiceName } from "../../src/bundling/handler-bundles";
 import { buildApp, pipelineStackName } from "../../src/app";
+import { HandlerBundle, ServiceName } from "../../src/bundling/handler-bundles";
 import { EnvironmentName } from "../../src/config/profiles";
 import type { OrderPipelineStack } from "../../src/stacks/order-pipeline-stack";
-
-export { PROJECT_ROOT } from "./bundles";
 
 export { fixtureBundles, realBundles } from "./bundles";
 

@@ -1,6 +1,6 @@
 import validateAsl from "asl-validator";
-import { DetailType, EventSource, RulePatterns } from "../../src/contracts/events";
 import { BusinessError as BusinessErrors } from "../../src/contracts/errors";
+import { DetailType, EventSource, RulePatterns } from "../../src/contracts/events";
 import { matchesEventPattern } from "../../src/local/event-pattern";
 import {
   COMPENSATION_STATE_NAMES,
@@ -31,7 +31,10 @@ const nextOf = (state: State): string[] => [
 describe("order workflow definition", () => {
   test("asl-validator accepts it (ARNs and paths checked)", () => {
     // (the validator adds defaults to what it is given: hand it a copy)
-    const { isValid, errorsText } = validateAsl(structuredClone(definition) as never, { checkArn: true, checkPaths: true });
+    const { isValid, errorsText } = validateAsl(structuredClone(definition) as never, {
+      checkArn: true,
+      checkPaths: true,
+    });
     expect(errorsText("\n")).toBe("");
     expect(isValid).toBe(true);
   });
@@ -44,7 +47,14 @@ describe("order workflow definition", () => {
   test("the happy path: claim, charge, reserve, complete, publish, succeed", () => {
     const path = [definition.StartAt];
     while (states[path.at(-1)!]!.Type === "Task") path.push((states[path.at(-1)!] as TaskState).Next!);
-    expect(path).toEqual(["ClaimOrder", "ProcessPayment", "ReserveInventory", "CompleteOrder", "PublishOrderCompleted", "OrderSucceeded"]);
+    expect(path).toEqual([
+      "ClaimOrder",
+      "ProcessPayment",
+      "ReserveInventory",
+      "CompleteOrder",
+      "PublishOrderCompleted",
+      "OrderSucceeded",
+    ]);
     expect(states.OrderSucceeded!.Type).toBe("Succeed");
   });
 
@@ -73,7 +83,9 @@ describe("order workflow definition", () => {
 
   test("failures after the reservation compensate in reverse order: release, refund, mark failed", () => {
     for (const name of ["CompleteOrder", "PublishOrderCompleted"]) {
-      expect(task(name).Catch).toEqual([{ ErrorEquals: ["States.ALL"], Next: "ReleaseInventory", ResultPath: "$.error" }]);
+      expect(task(name).Catch).toEqual([
+        { ErrorEquals: ["States.ALL"], Next: "ReleaseInventory", ResultPath: "$.error" },
+      ]);
     }
     expect(task("ReleaseInventory").Next).toBe("RefundPayment");
     expect(task("RefundPayment").Next).toBe("MarkFailed");
@@ -98,7 +110,9 @@ describe("order workflow definition", () => {
   });
 
   test.each(tasks)("%s keeps the order: ResultPath never replaces the state, Catch keeps it too", (_name, t) => {
-    expect(t.ResultPath === null || (typeof t.ResultPath === "string" && /^\$\.[a-zA-Z]+$/.test(t.ResultPath))).toBe(true);
+    expect(t.ResultPath === null || (typeof t.ResultPath === "string" && /^\$\.[a-zA-Z]+$/.test(t.ResultPath))).toBe(
+      true,
+    );
     expect(t.ResultPath).not.toBe("$");
     expect(t.ResultPath).not.toBe("$.detail");
     for (const c of t.Catch ?? []) expect(c.ResultPath).toBe("$.error");
@@ -118,7 +132,12 @@ describe("order workflow definition", () => {
 
   test.each(tasks)("%s never retries a business error (nor everything)", (_name, t) => {
     const retried = t.Retry.flatMap((r) => r.ErrorEquals);
-    for (const error of [...WORKFLOW_BUSINESS_ERRORS, "States.ALL", "States.TaskFailed", "DynamoDB.ConditionalCheckFailedException"]) {
+    for (const error of [
+      ...WORKFLOW_BUSINESS_ERRORS,
+      "States.ALL",
+      "States.TaskFailed",
+      "DynamoDB.ConditionalCheckFailedException",
+    ]) {
       expect(retried).not.toContain(error);
     }
     const catchAll = (t.Catch ?? []).findIndex((c) => c.ErrorEquals.includes("States.ALL"));
@@ -130,13 +149,27 @@ describe("order workflow definition", () => {
       const retried = t.Retry.flatMap((r) => r.ErrorEquals);
       if (t.Resource === Resource.lambdaInvoke) {
         expect(retried).toEqual(
-          expect.arrayContaining(["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "States.Timeout"]),
+          expect.arrayContaining([
+            "Lambda.ServiceException",
+            "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException",
+            "Lambda.TooManyRequestsException",
+            "States.Timeout",
+          ]),
         );
       } else if (t.Resource === Resource.dynamodbUpdateItem) {
-        expect(retried).toEqual(expect.arrayContaining(["DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.InternalServerErrorException", "States.Timeout"]));
+        expect(retried).toEqual(
+          expect.arrayContaining([
+            "DynamoDB.ProvisionedThroughputExceededException",
+            "DynamoDB.InternalServerErrorException",
+            "States.Timeout",
+          ]),
+        );
       } else {
         expect(t.Resource).toBe(Resource.eventsPutEvents);
-        expect(retried).toEqual(expect.arrayContaining(["EventBridge.InternalException", "EventBridge.FailedEntry", "States.Timeout"]));
+        expect(retried).toEqual(
+          expect.arrayContaining(["EventBridge.InternalException", "EventBridge.FailedEntry", "States.Timeout"]),
+        );
       }
       expect(name).toBeTruthy();
     }
@@ -160,7 +193,8 @@ describe("order workflow definition", () => {
       const p = t.Parameters as Record<string, unknown>;
       if (t.Resource === Resource.lambdaInvoke) needed.add(`lambda:InvokeFunction ${p.FunctionName}`);
       if (t.Resource === Resource.dynamodbUpdateItem) needed.add(`dynamodb:UpdateItem ${p.TableName}`);
-      if (t.Resource === Resource.eventsPutEvents) for (const e of p.Entries as { EventBusName: string }[]) needed.add(`events:PutEvents ${e.EventBusName}`);
+      if (t.Resource === Resource.eventsPutEvents)
+        for (const e of p.Entries as { EventBusName: string }[]) needed.add(`events:PutEvents ${e.EventBusName}`);
     }
     expect([...needed].sort()).toEqual(
       [
@@ -216,7 +250,9 @@ describe("order workflow definition", () => {
   });
 
   test.each(Object.keys(refs))("refuses an empty %s, naming it", (name) => {
-    expect(() => buildOrderWorkflowDefinition({ ...refs, [name]: "" })).toThrow(`refs.${name} must be a non-empty string`);
+    expect(() => buildOrderWorkflowDefinition({ ...refs, [name]: "" })).toThrow(
+      `refs.${name} must be a non-empty string`,
+    );
   });
 
   test("state names are exported for tests and policies", () => {

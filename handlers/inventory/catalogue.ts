@@ -34,7 +34,7 @@ export const STOCK_CATALOGUE: readonly CatalogueProduct[] = [
 ];
 
 /** The product item of the inventory table, as the Order and Inventory services read it. */
-export interface StockItem {
+interface StockItem {
   readonly pk: string;
   readonly sk: string;
   readonly productId: string;
@@ -53,14 +53,19 @@ const CatalogueFileSchema = z.strictObject(
         z.strictObject(
           {
             productId: productIdField,
-            name: z.string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") }).check(
-              z.minLength(1, { error: "must not be empty" }),
-              z.maxLength(200, { error: "must be at most 200 characters" }),
-            ),
+            name: z
+              .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
+              .check(
+                z.minLength(1, { error: "must not be empty" }),
+                z.maxLength(200, { error: "must be at most 200 characters" }),
+              ),
             price: DecimalAmountSchema,
             stock: z
               .int({ error: (i) => (i.input === undefined ? "is required" : "must be a whole number") })
-              .check(z.gte(0, { error: "must be at least 0" }), z.lte(MAX_STOCK, { error: `must be at most ${MAX_STOCK}` })),
+              .check(
+                z.gte(0, { error: "must be at least 0" }),
+                z.lte(MAX_STOCK, { error: `must be at most ${MAX_STOCK}` }),
+              ),
           },
           { error: "must be an object { productId, name, price, stock }" },
         ),
@@ -85,16 +90,27 @@ export class CatalogueError extends Error {
  */
 export function parseCatalogue(json: unknown): CatalogueProduct[] {
   const parsed = CatalogueFileSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw new CatalogueError(toFieldIssues(parsed.error).map((i) => `${i.field} ${i.rule}`).join("; "));
+  if (!parsed.success)
+    throw new CatalogueError(
+      toFieldIssues(parsed.error)
+        .map((i) => `${i.field} ${i.rule}`)
+        .join("; "),
+    );
   const seen = new Map<string, number>();
   const issues: string[] = [];
   parsed.data.products.forEach((p, index) => {
     const first = seen.get(p.productId);
-    if (first !== undefined) issues.push(`products[${index}].productId repeats products[${first}].productId (${p.productId})`);
+    if (first !== undefined)
+      issues.push(`products[${index}].productId repeats products[${first}].productId (${p.productId})`);
     else seen.set(p.productId, index);
   });
   if (issues.length > 0) throw new CatalogueError(issues.join("; "));
-  return parsed.data.products.map((p) => ({ productId: p.productId, name: p.name, priceCents: p.price, stock: p.stock }));
+  return parsed.data.products.map((p) => ({
+    productId: p.productId,
+    name: p.name,
+    priceCents: p.price,
+    stock: p.stock,
+  }));
 }
 
 export interface SeedOptions {
@@ -122,7 +138,11 @@ export async function seedInventory(
     };
     try {
       await db.send(
-        new PutCommand({ TableName: tableName, Item: item, ...(options.reset ? {} : { ConditionExpression: "attribute_not_exists(pk)" }) }),
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          ...(options.reset ? {} : { ConditionExpression: "attribute_not_exists(pk)" }),
+        }),
       );
       written++;
     } catch (error) {

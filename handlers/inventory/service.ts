@@ -17,7 +17,14 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
-import { MAX_ITEMS, centsField, errorNameField, orderIdField, productIdField, quantityField } from "../../src/contracts/fields";
+import {
+  MAX_ITEMS,
+  centsField,
+  errorNameField,
+  orderIdField,
+  productIdField,
+  quantityField,
+} from "../../src/contracts/fields";
 import { InventoryKey } from "../../src/contracts/tables";
 import { isConditionalCheckFailed, putIfAbsent, transitionStatus } from "../shared/aws";
 import { settleWithConcurrency } from "../shared/concurrency";
@@ -25,7 +32,7 @@ import { OutOfStock, ReservationConflict, ValidationError } from "../shared/erro
 import { MetricUnit, type Observability } from "../shared/observability";
 import { parseOrThrow } from "../shared/validation";
 
-export const ReservationStatus = {
+const ReservationStatus = {
   reserving: "RESERVING",
   reserved: "RESERVED",
   outOfStock: "OUT_OF_STOCK",
@@ -41,7 +48,7 @@ const ReserveLineSchema = z.strictObject({
   unitPriceCents: z.optional(centsField),
 });
 
-export const ReserveRequestSchema = z.strictObject({
+const ReserveRequestSchema = z.strictObject({
   action: z.literal("reserve"),
   orderId: orderIdField,
   items: z
@@ -49,11 +56,13 @@ export const ReserveRequestSchema = z.strictObject({
     .check(
       z.minLength(1, { error: "must contain at least one item" }),
       z.maxLength(MAX_ITEMS, { error: `must contain at most ${MAX_ITEMS} items` }),
-      z.refine((items: { productId: string }[]) => new Set(items.map((i) => i.productId)).size === items.length, { error: "must not repeat a productId" }),
+      z.refine((items: { productId: string }[]) => new Set(items.map((i) => i.productId)).size === items.length, {
+        error: "must not repeat a productId",
+      }),
     ),
 });
 
-export const ReleaseRequestSchema = z.strictObject({
+const ReleaseRequestSchema = z.strictObject({
   action: z.literal("release"),
   orderId: orderIdField,
   reason: z.optional(errorNameField),
@@ -133,7 +142,9 @@ export class InventoryService {
       }
       case ReservationStatus.releasing:
       case ReservationStatus.released:
-        throw new ReservationConflict(`the reservation of order ${request.orderId} was released; it cannot be reserved again`);
+        throw new ReservationConflict(
+          `the reservation of order ${request.orderId} was released; it cannot be reserved again`,
+        );
       default:
         this.assertSameItems(record, request);
     }
@@ -154,21 +165,31 @@ export class InventoryService {
       },
       () => failed,
     );
-    const errors = results.filter((r): r is PromiseRejectedResult => r?.status === "rejected").map((r) => r.reason as Error);
+    const errors = results
+      .filter((r): r is PromiseRejectedResult => r?.status === "rejected")
+      .map((r) => r.reason as Error);
     if (errors.length > 0) {
       const outOfStock = errors.find((e): e is OutOfStock => e instanceof OutOfStock);
       if (!outOfStock) throw errors[0];
       const given = await this.giveBack(request.orderId);
       await this.setStatus(request.orderId, ReservationStatus.reserving, ReservationStatus.outOfStock, {
-        outOfStock: { productId: outOfStock.productId, requested: outOfStock.requested, available: outOfStock.available },
+        outOfStock: {
+          productId: outOfStock.productId,
+          requested: outOfStock.requested,
+          available: outOfStock.available,
+        },
       });
       metrics.addMetric("OutOfStock", MetricUnit.Count, 1);
-      logger.info("order out of stock; reserved lines given back", { productId: outOfStock.productId, linesGivenBack: given });
+      logger.info("order out of stock; reserved lines given back", {
+        productId: outOfStock.productId,
+        linesGivenBack: given,
+      });
       throw outOfStock;
     }
 
     const done = await this.setStatus(request.orderId, ReservationStatus.reserving, ReservationStatus.reserved);
-    if (!done) throw new ReservationConflict(`the reservation of order ${request.orderId} was released while it was being made`);
+    if (!done)
+      throw new ReservationConflict(`the reservation of order ${request.orderId} was released while it was being made`);
     metrics.addMetric("StockReserved", MetricUnit.Count, units);
     logger.info("stock reserved", { lines: record.items.length, units });
     return { orderId: request.orderId, status: "RESERVED", lines: record.items.length, units };
@@ -180,7 +201,10 @@ export class InventoryService {
     let record = await this.getRecord(request.orderId);
     if (!record) {
       // Nothing was reserved: leave a RELEASED record so a late reserve cannot take stock.
-      const created = await this.putRecord({ ...this.newRecord(request.orderId, []), status: ReservationStatus.released });
+      const created = await this.putRecord({
+        ...this.newRecord(request.orderId, []),
+        status: ReservationStatus.released,
+      });
       if (created) {
         logger.info("release before any reservation", { reason: request.reason });
         return { orderId: request.orderId, status: "NOTHING_RESERVED", linesReleased: 0 };
@@ -235,7 +259,11 @@ export class InventoryService {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       const stock = await this.db().send(
-        new GetCommand({ TableName: this.deps.inventoryTableName, Key: InventoryKey.stock(productId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.deps.inventoryTableName,
+          Key: InventoryKey.stock(productId),
+          ConsistentRead: true,
+        }),
       );
       throw new OutOfStock(orderId, productId, quantity, stock.Item ? Number(stock.Item.available) : -1);
     }
@@ -247,7 +275,11 @@ export class InventoryService {
           UpdateExpression: "SET reserved.#p = :q, updatedAt = :now",
           ConditionExpression: "#status = :reserving",
           ExpressionAttributeNames: { "#p": productId, "#status": "status" },
-          ExpressionAttributeValues: { ":q": quantity, ":reserving": ReservationStatus.reserving, ":now": this.now().toISOString() },
+          ExpressionAttributeValues: {
+            ":q": quantity,
+            ":reserving": ReservationStatus.reserving,
+            ":now": this.now().toISOString(),
+          },
         }),
       );
     } catch (error) {
@@ -305,7 +337,15 @@ export class InventoryService {
 
   private newRecord(orderId: string, items: { productId: string; quantity: number }[]): ReservationRecord {
     const now = this.now().toISOString();
-    return { ...InventoryKey.reservation(orderId), orderId, status: ReservationStatus.reserving, items, reserved: {}, createdAt: now, updatedAt: now };
+    return {
+      ...InventoryKey.reservation(orderId),
+      orderId,
+      status: ReservationStatus.reserving,
+      items,
+      reserved: {},
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   private async createRecord(request: ReserveRequest): Promise<ReservationRecord> {
@@ -321,7 +361,12 @@ export class InventoryService {
     return putIfAbsent(this.db(), this.deps.inventoryTableName, record as unknown as Record<string, unknown>, "pk");
   }
 
-  private setStatus(orderId: string, from: ReservationStatusName, to: ReservationStatusName, extra: Record<string, unknown> = {}): Promise<boolean> {
+  private setStatus(
+    orderId: string,
+    from: ReservationStatusName,
+    to: ReservationStatusName,
+    extra: Record<string, unknown> = {},
+  ): Promise<boolean> {
     return transitionStatus(this.db(), {
       tableName: this.deps.inventoryTableName,
       key: InventoryKey.reservation(orderId),
@@ -334,7 +379,11 @@ export class InventoryService {
 
   private async getRecord(orderId: string): Promise<ReservationRecord | undefined> {
     const result = await this.db().send(
-      new GetCommand({ TableName: this.deps.inventoryTableName, Key: InventoryKey.reservation(orderId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.deps.inventoryTableName,
+        Key: InventoryKey.reservation(orderId),
+        ConsistentRead: true,
+      }),
     );
     return result.Item as ReservationRecord | undefined;
   }

@@ -28,7 +28,9 @@ export class LogChannel implements NotificationChannel {
 
   async send(message: NotificationMessage) {
     const { customerId, ...rest } = message;
-    this.logger.info("notification", { notification: { channel: this.name, ...rest, customer: customerRef(customerId) } });
+    this.logger.info("notification", {
+      notification: { channel: this.name, ...rest, customer: customerRef(customerId) },
+    });
     return { deliveryId: `log:${message.eventId}` };
   }
 }

@@ -1,7 +1,7 @@
 /** Customer-facing text for an order outcome. */
 import { BusinessError } from "../../src/contracts/errors";
-import type { OrderCompletedDetail, OrderFailedDetail } from "../../src/contracts/events";
 import { formatCents } from "../shared/money";
+import type { OrderCompletedDetail, OrderFailedDetail } from "../../src/contracts/events";
 import type { NotificationMessage } from "./channels";
 
 const FAILURE_TEXT = new Map<string, string>([

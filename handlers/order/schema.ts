@@ -4,7 +4,13 @@
  * (`items[2].price`).
  */
 import * as z from "zod/mini";
-import { MAX_AMOUNT_CENTS, MAX_ITEMS, customerIdField, productIdField, quantityField } from "../../src/contracts/fields";
+import {
+  MAX_AMOUNT_CENTS,
+  MAX_ITEMS,
+  customerIdField,
+  productIdField,
+  quantityField,
+} from "../../src/contracts/fields";
 import { toCents } from "../shared/money";
 
 export { MAX_ITEMS } from "../../src/contracts/fields";
@@ -20,38 +26,50 @@ export const MAX_ORDER_DETAIL_BYTES = 64 * 1024;
 /** A decimal currency amount: > 0, at most 1,000,000.00, at most 2 decimal places; parsed to cents. */
 export const DecimalAmountSchema = z.pipe(
   z
-    .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number (a decimal amount such as 29.99)") })
+    .number({
+      error: (issue) =>
+        issue.input === undefined ? "is required" : "must be a number (a decimal amount such as 29.99)",
+    })
     .check(
       z.refine((v: number) => Number.isFinite(v), { error: "must be a finite number", abort: true }),
       z.refine((v: number) => v > 0, { error: "must be greater than 0", abort: true }),
-      z.refine((v: number) => v <= MAX_AMOUNT_CENTS / 100, { error: `must be at most ${MAX_AMOUNT_CENTS / 100}`, abort: true }),
+      z.refine((v: number) => v <= MAX_AMOUNT_CENTS / 100, {
+        error: `must be at most ${MAX_AMOUNT_CENTS / 100}`,
+        abort: true,
+      }),
       z.refine((v: number) => toCents(v) !== undefined, { error: "must have at most 2 decimal places", abort: true }),
     ),
   z.transform((v: number) => toCents(v)!),
 );
 
-export const OrderItemSchema = z.strictObject(
+const OrderItemSchema = z.strictObject(
   {
     productId: productIdField,
     quantity: quantityField,
     price: DecimalAmountSchema,
   },
-  { error: (issue) => (issue.input === undefined ? "is required" : "must be an object { productId, quantity, price }") },
+  {
+    error: (issue) => (issue.input === undefined ? "is required" : "must be an object { productId, quantity, price }"),
+  },
 );
 
 /** An idempotency key: 1-128 printable ASCII characters without spaces. */
-export const IdempotencyKeySchema = z.string({ error: "must be a string" }).check(
-  z.minLength(1, { error: "must not be empty" }),
-  z.maxLength(128, { error: "must be at most 128 characters" }),
-  z.regex(/^[\x21-\x7E]+$/, { error: "may only contain printable ASCII characters without spaces" }),
-);
+export const IdempotencyKeySchema = z
+  .string({ error: "must be a string" })
+  .check(
+    z.minLength(1, { error: "must not be empty" }),
+    z.maxLength(128, { error: "must be at most 128 characters" }),
+    z.regex(/^[\x21-\x7E]+$/, { error: "may only contain printable ASCII characters without spaces" }),
+  );
 
 export const OrderRequestSchema = z
   .strictObject(
     {
       customerId: customerIdField,
       items: z
-        .array(OrderItemSchema, { error: (issue) => (issue.input === undefined ? "is required" : "must be an array of items") })
+        .array(OrderItemSchema, {
+          error: (issue) => (issue.input === undefined ? "is required" : "must be an array of items"),
+        })
         .check(
           z.minLength(1, { error: "must contain at least one item" }),
           z.maxLength(MAX_ITEMS, { error: `must contain at most ${MAX_ITEMS} items` }),
@@ -78,7 +96,11 @@ export const OrderRequestSchema = z
       });
       const sum = order.items.reduce((total, item) => total + item.price * item.quantity, 0);
       if (sum > MAX_AMOUNT_CENTS) {
-        ctx.addIssue({ code: "custom", path: ["totalAmount"], message: `the sum of price x quantity must be at most ${MAX_AMOUNT_CENTS / 100}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["totalAmount"],
+          message: `the sum of price x quantity must be at most ${MAX_AMOUNT_CENTS / 100}`,
+        });
       } else if (sum !== order.totalAmount) {
         ctx.addIssue({
           code: "custom",

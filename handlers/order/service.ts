@@ -23,13 +23,20 @@ import { Currency } from "../../src/contracts/events";
 import { OrderStatus, type OrderStatusName } from "../../src/contracts/tables";
 import { isConditionalCheckFailed } from "../shared/aws";
 import { customerRef } from "../shared/customer-ref";
-import { IdempotencyConflict, PriceChanged, ServiceError, ValidationError, type FieldIssue, type PriceMismatch } from "../shared/errors";
+import {
+  IdempotencyConflict,
+  PriceChanged,
+  ServiceError,
+  ValidationError,
+  type FieldIssue,
+  type PriceMismatch,
+} from "../shared/errors";
 import { fromCents } from "../shared/money";
-import type { Observability } from "../shared/observability";
 import { MetricUnit } from "../shared/observability";
 import { parseOrThrow } from "../shared/validation";
 import { readPrices } from "./catalogue";
 import { IdempotencyKeySchema, MAX_ORDER_DETAIL_BYTES, OrderRequestSchema, type OrderRequest } from "./schema";
+import type { Observability } from "../shared/observability";
 
 export interface OrderServiceDeps {
   readonly db: DynamoDBDocumentClient;
@@ -88,15 +95,21 @@ function requestHash(request: OrderRequest): string {
   const lines = [...request.items]
     .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
     .map((i) => [i.productId, i.quantity, i.price]);
-  return createHash("sha256").update(JSON.stringify([request.customerId, request.totalAmount, lines])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([request.customerId, request.totalAmount, lines]))
+    .digest("hex");
 }
 
-export function toView(record: OrderRecord): OrderView {
+function toView(record: OrderRecord): OrderView {
   return {
     orderId: record.orderId,
     status: record.status,
     customerId: record.customerId,
-    items: record.items.map((i) => ({ productId: i.productId, quantity: i.quantity, price: fromCents(i.unitPriceCents) })),
+    items: record.items.map((i) => ({
+      productId: i.productId,
+      quantity: i.quantity,
+      price: fromCents(i.unitPriceCents),
+    })),
     totalAmount: fromCents(record.totalCents),
     currency: record.currency,
     createdAt: record.createdAt,
@@ -121,7 +134,9 @@ export class OrderService {
     if (headerIdempotencyKey !== undefined) {
       const fromHeader = parseOrThrow(IdempotencyKeySchema, headerIdempotencyKey, "headers.Idempotency-Key");
       if (idempotencyKey !== undefined && idempotencyKey !== fromHeader) {
-        throw new ValidationError([{ field: "idempotencyKey", rule: "must match the Idempotency-Key header when both are given" }]);
+        throw new ValidationError([
+          { field: "idempotencyKey", rule: "must match the Idempotency-Key header when both are given" },
+        ]);
       }
       idempotencyKey = fromHeader;
     }
@@ -143,7 +158,17 @@ export class OrderService {
       updatedAt: nowIso,
     };
     // The saga carries the stored order (customer, total, lines) in its state.
-    const size = Buffer.byteLength(JSON.stringify({ orderId: record.orderId, customerId: record.customerId, items: record.items, totalCents: record.totalCents, currency: Currency, createdAt: record.createdAt }), "utf8");
+    const size = Buffer.byteLength(
+      JSON.stringify({
+        orderId: record.orderId,
+        customerId: record.customerId,
+        items: record.items,
+        totalCents: record.totalCents,
+        currency: Currency,
+        createdAt: record.createdAt,
+      }),
+      "utf8",
+    );
     if (size > MAX_ORDER_DETAIL_BYTES) {
       throw new ValidationError([
         {
@@ -184,13 +209,23 @@ export class OrderService {
 
   /** Refuses lines whose product the catalogue does not hold, then lines whose price is not the catalogue's. */
   private async checkPrices(request: OrderRequest): Promise<void> {
-    const prices = await readPrices({ db: this.deps.db, tableName: this.deps.catalogueTableName }, request.items.map((i) => i.productId));
+    const prices = await readPrices(
+      { db: this.deps.db, tableName: this.deps.catalogueTableName },
+      request.items.map((i) => i.productId),
+    );
     const unknown: FieldIssue[] = [];
     const changed: PriceMismatch[] = [];
     request.items.forEach((item, index) => {
       const price = prices.get(item.productId);
-      if (price === undefined) unknown.push({ field: `items[${index}].productId`, rule: `is not in the catalogue (${item.productId})` });
-      else if (price !== item.price) changed.push({ line: `items[${index}]`, productId: item.productId, price: fromCents(price), expected: fromCents(item.price) });
+      if (price === undefined)
+        unknown.push({ field: `items[${index}].productId`, rule: `is not in the catalogue (${item.productId})` });
+      else if (price !== item.price)
+        changed.push({
+          line: `items[${index}]`,
+          productId: item.productId,
+          price: fromCents(price),
+          expected: fromCents(item.price),
+        });
     });
     if (unknown.length > 0) throw new ValidationError(unknown);
     if (changed.length > 0) {

@@ -19,8 +19,7 @@ export interface ChargeRequest {
 }
 
 export type ChargeOutcome =
-  | { readonly approved: true; readonly transactionId: string }
-  | { readonly approved: false; readonly reason: string };
+  { readonly approved: true; readonly transactionId: string } | { readonly approved: false; readonly reason: string };
 
 export interface RefundRequest {
   readonly idempotencyKey: string;
@@ -49,7 +48,8 @@ function id(prefix: string, key: string): string {
 export class SimulatedPaymentGateway implements PaymentGateway {
   readonly name = "simulator";
   /** Calls made, when constructed with `{ recordCalls: true }` (tests, the local runtime). */
-  readonly calls: (({ readonly kind: "charge" } & ChargeRequest) | ({ readonly kind: "refund" } & RefundRequest))[] = [];
+  readonly calls: (({ readonly kind: "charge" } & ChargeRequest) | ({ readonly kind: "refund" } & RefundRequest))[] =
+    [];
   private readonly recordCalls: boolean;
 
   constructor(options: { readonly recordCalls?: boolean } = {}) {
@@ -59,7 +59,8 @@ export class SimulatedPaymentGateway implements PaymentGateway {
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
     if (this.recordCalls) this.calls.push({ kind: "charge", ...request });
     if (request.customerId.startsWith(SIMULATOR_DECLINED_PREFIX)) return { approved: false, reason: "card declined" };
-    if (request.amountCents > SIMULATOR_LIMIT_CENTS) return { approved: false, reason: "amount exceeds the card limit" };
+    if (request.amountCents > SIMULATOR_LIMIT_CENTS)
+      return { approved: false, reason: "amount exceeds the card limit" };
     return { approved: true, transactionId: id("txn", request.idempotencyKey) };
   }
 
@@ -70,7 +71,7 @@ export class SimulatedPaymentGateway implements PaymentGateway {
 }
 
 /** The `PAYMENT_GATEWAY` value that selects the simulator (the stacks' default outside prod). */
-export const SIMULATOR_GATEWAY_NAME = "simulator";
+const SIMULATOR_GATEWAY_NAME = "simulator";
 
 /** A gateway name this build has no integration for: the function refuses to start rather than charge through the simulator. */
 export class UnknownPaymentGatewayError extends Error {

@@ -23,7 +23,7 @@ import { MetricUnit, type Observability } from "../shared/observability";
 import { parseOrThrow } from "../shared/validation";
 import type { PaymentGateway } from "./gateway";
 
-export const PaymentStatus = {
+const PaymentStatus = {
   charging: "CHARGING",
   charged: "CHARGED",
   declined: "DECLINED",
@@ -32,14 +32,14 @@ export const PaymentStatus = {
 } as const;
 type PaymentStatusName = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 
-export const ChargeRequestSchema = z.strictObject({
+const ChargeRequestSchema = z.strictObject({
   action: z.literal("charge"),
   orderId: orderIdField,
   customerId: customerIdField,
   amountCents: centsField,
 });
 
-export const RefundRequestSchema = z.strictObject({
+const RefundRequestSchema = z.strictObject({
   action: z.literal("refund"),
   orderId: orderIdField,
   reason: z.optional(errorNameField),
@@ -128,13 +128,16 @@ export class PaymentService {
         record = fresh;
       }
       if (record.status === PaymentStatus.refunded || record.status === PaymentStatus.voided) {
-        throw new PaymentConflict(`the payment of order ${request.orderId} was already ${record.status.toLowerCase()}; it cannot be charged`);
+        throw new PaymentConflict(
+          `the payment of order ${request.orderId} was already ${record.status.toLowerCase()}; it cannot be charged`,
+        );
       }
       if (record.amountCents !== request.amountCents || record.customerId !== request.customerId) {
         throw new PaymentConflict(`order ${request.orderId} was already charged for a different amount or customer`);
       }
       if (record.status === PaymentStatus.charged) return result(record);
-      if (record.status === PaymentStatus.declined) throw new PaymentDeclined(request.orderId, record.declineReason ?? "declined");
+      if (record.status === PaymentStatus.declined)
+        throw new PaymentDeclined(request.orderId, record.declineReason ?? "declined");
 
       // CHARGING: this call (or one before it that did not finish) asks the gateway.
       const outcome = await this.deps.gateway.charge({
@@ -143,12 +146,21 @@ export class PaymentService {
         amountCents: request.amountCents,
       });
       if (!outcome.approved) {
-        if (!(await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.declined, { declineReason: outcome.reason }))) continue;
+        if (
+          !(await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.declined, {
+            declineReason: outcome.reason,
+          }))
+        )
+          continue;
         metrics.addMetric("PaymentDeclined", MetricUnit.Count, 1);
         logger.info("payment declined", { reason: outcome.reason, amountCents: request.amountCents });
         throw new PaymentDeclined(request.orderId, outcome.reason);
       }
-      if (await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.charged, { transactionId: outcome.transactionId })) {
+      if (
+        await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.charged, {
+          transactionId: outcome.transactionId,
+        })
+      ) {
         metrics.addMetric("PaymentCharged", MetricUnit.Count, 1);
         logger.info("payment charged", { amountCents: request.amountCents });
         return result(record);
@@ -157,8 +169,14 @@ export class PaymentService {
       if (now?.status === PaymentStatus.charged) return result(now);
       if (now?.status === PaymentStatus.voided) {
         // A refund voided the payment while this charge ran: give the money back.
-        await this.deps.gateway.refund({ idempotencyKey: request.orderId, transactionId: outcome.transactionId, amountCents: request.amountCents });
-        throw new PaymentConflict(`the payment of order ${request.orderId} was voided while it was being charged; the charge was refunded`);
+        await this.deps.gateway.refund({
+          idempotencyKey: request.orderId,
+          transactionId: outcome.transactionId,
+          amountCents: request.amountCents,
+        });
+        throw new PaymentConflict(
+          `the payment of order ${request.orderId} was voided while it was being charged; the charge was refunded`,
+        );
       }
     }
     throw new PaymentInProgress(request.orderId);
@@ -196,7 +214,8 @@ export class PaymentService {
             transactionId: record.transactionId,
             amountCents: record.amountCents!,
           });
-          if (!(await this.transition(request.orderId, PaymentStatus.charged, PaymentStatus.refunded, { refundId }))) continue;
+          if (!(await this.transition(request.orderId, PaymentStatus.charged, PaymentStatus.refunded, { refundId })))
+            continue;
           metrics.addMetric("PaymentRefunded", MetricUnit.Count, 1);
           logger.info("payment refunded", { amountCents: record.amountCents, reason: request.reason });
           return result(record, "REFUNDED");
@@ -204,8 +223,12 @@ export class PaymentService {
         case PaymentStatus.charging: {
           const age = this.now() - (record.chargeStartedAt ?? 0);
           if (age < (this.deps.staleChargeMs ?? 120_000)) throw new PaymentInProgress(request.orderId);
-          const { refundId } = await this.deps.gateway.refund({ idempotencyKey: request.orderId, amountCents: record.amountCents ?? 0 });
-          if (!(await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.voided, { refundId }))) continue;
+          const { refundId } = await this.deps.gateway.refund({
+            idempotencyKey: request.orderId,
+            amountCents: record.amountCents ?? 0,
+          });
+          if (!(await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.voided, { refundId })))
+            continue;
           metrics.addMetric("PaymentVoided", MetricUnit.Count, 1);
           logger.warn("abandoned charge voided", { ageMs: age, reason: request.reason });
           return result(record, "REFUNDED");
@@ -217,15 +240,33 @@ export class PaymentService {
 
   private newRecord(orderId: string, status: PaymentStatusName, fields: Partial<PaymentRecord>): PaymentRecord {
     const now = new Date(this.now()).toISOString();
-    return { orderId, paymentId: paymentIdOf(orderId), status, gateway: this.deps.gateway.name, createdAt: now, updatedAt: now, ...fields };
+    return {
+      orderId,
+      paymentId: paymentIdOf(orderId),
+      status,
+      gateway: this.deps.gateway.name,
+      createdAt: now,
+      updatedAt: now,
+      ...fields,
+    };
   }
 
   private putIfAbsent(record: PaymentRecord): Promise<boolean> {
-    return putIfAbsent(this.deps.db, this.deps.paymentsTableName, record as unknown as Record<string, unknown>, "orderId");
+    return putIfAbsent(
+      this.deps.db,
+      this.deps.paymentsTableName,
+      record as unknown as Record<string, unknown>,
+      "orderId",
+    );
   }
 
   /** Moves the record from one status to another; false when it was not in `from`. */
-  private transition(orderId: string, from: PaymentStatusName, to: PaymentStatusName, fields: Record<string, string>): Promise<boolean> {
+  private transition(
+    orderId: string,
+    from: PaymentStatusName,
+    to: PaymentStatusName,
+    fields: Record<string, string>,
+  ): Promise<boolean> {
     return transitionStatus(this.deps.db, {
       tableName: this.deps.paymentsTableName,
       key: { orderId },

@@ -12,7 +12,9 @@ export function createDynamoDBClient(config: DynamoDBClientConfig = {}): DynamoD
 }
 
 /** A document client (plain JS values in and out) over the given DynamoDB client. */
-export function createDocumentClient(client: DynamoDBClient | DynamoDBDocumentClient = createDynamoDBClient()): DynamoDBDocumentClient {
+export function createDocumentClient(
+  client: DynamoDBClient | DynamoDBDocumentClient = createDynamoDBClient(),
+): DynamoDBDocumentClient {
   if (client instanceof DynamoDBDocumentClient) return client;
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
@@ -32,7 +34,13 @@ export async function putIfAbsent(
   partitionKey: string,
 ): Promise<boolean> {
   try {
-    await db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: `attribute_not_exists(${partitionKey})` }));
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: `attribute_not_exists(${partitionKey})`,
+      }),
+    );
     return true;
   } catch (error) {
     if (isConditionalCheckFailed(error)) return false;

@@ -138,7 +138,9 @@ export class OutcomeMismatch extends ServiceError {
     readonly orderId: string,
     readonly fields: readonly string[],
   ) {
-    super(`the outcome event of order ${orderId} does not match the stored order (${fields.join(", ")}); nothing was sent`);
+    super(
+      `the outcome event of order ${orderId} does not match the stored order (${fields.join(", ")}); nothing was sent`,
+    );
   }
 }
 

@@ -14,12 +14,18 @@ import type { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Context } from "aws-lambda";
 
 /** The CloudWatch namespace of the services' custom metrics. */
-export const MetricsNamespace = "OrderPipeline";
+const MetricsNamespace = "OrderPipeline";
 
 /** What the handlers use of Powertools' Tracer. */
 export type HandlerTracer = Pick<
   Tracer,
-  "captureAWSv3Client" | "getSegment" | "setSegment" | "annotateColdStart" | "addServiceNameAnnotation" | "addResponseAsMetadata" | "addErrorAsMetadata"
+  | "captureAWSv3Client"
+  | "getSegment"
+  | "setSegment"
+  | "annotateColdStart"
+  | "addServiceNameAnnotation"
+  | "addResponseAsMetadata"
+  | "addErrorAsMetadata"
 >;
 
 /** The tracer of a function that does not trace: clients stay as they are, nothing is recorded. */

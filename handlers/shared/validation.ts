@@ -2,11 +2,11 @@
  * Turns zod issues into field issues: a path such as `items[2].price` and a rule in
  * words. Schemas give their own messages; these are the fallbacks.
  */
-import type * as z from "zod/mini";
 import { MAX_INPUT_DEPTH, nestingDepth } from "../../src/contracts/fields";
 import { ValidationError, type FieldIssue } from "./errors";
+import type * as z from "zod/mini";
 
-export function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
+function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
   let out = prefix;
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
@@ -25,7 +25,8 @@ export function toFieldIssues(error: z.core.$ZodError, prefix = ""): FieldIssue[
   const issues: FieldIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) issues.push({ field: fieldPath([...issue.path, key], prefix), rule: "is not an allowed field" });
+      for (const key of issue.keys)
+        issues.push({ field: fieldPath([...issue.path, key], prefix), rule: "is not an allowed field" });
       continue;
     }
     const field = fieldPath(issue.path, prefix);
@@ -33,7 +34,10 @@ export function toFieldIssues(error: z.core.$ZodError, prefix = ""): FieldIssue[
     if (issue.code === "invalid_type" && input === undefined) {
       issues.push({ field, rule: "is required" });
     } else if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
-      issues.push({ field, rule: `must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "an array" : `a ${issue.expected}`}, got ${describeType(input)}` });
+      issues.push({
+        field,
+        rule: `must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "an array" : `a ${issue.expected}`}, got ${describeType(input)}`,
+      });
     } else {
       issues.push({ field, rule: issue.message });
     }
@@ -44,7 +48,9 @@ export function toFieldIssues(error: z.core.$ZodError, prefix = ""): FieldIssue[
 /** Refuses input nested deeper than any request needs, before anything walks it recursively. */
 function assertShallow(input: unknown, prefix = ""): void {
   if (nestingDepth(input) > MAX_INPUT_DEPTH) {
-    throw new ValidationError([{ field: prefix || "(root)", rule: `is nested deeper than ${MAX_INPUT_DEPTH} levels of objects and arrays` }]);
+    throw new ValidationError([
+      { field: prefix || "(root)", rule: `is nested deeper than ${MAX_INPUT_DEPTH} levels of objects and arrays` },
+    ]);
   }
 }
 

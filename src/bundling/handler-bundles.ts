@@ -107,7 +107,13 @@ function isUpToDate(recordPath: string, key: string, root: string): boolean {
   return Object.entries(record.files).every(([file, stamp]) => unchanged(path.resolve(root, file), stamp));
 }
 
-function writeRecord(recordPath: string, key: string, root: string, inputs: readonly string[], outputs: readonly string[]): void {
+function writeRecord(
+  recordPath: string,
+  key: string,
+  root: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+): void {
   const files = [...inputs, ...outputs].sort();
   const stamp = (file: string): FileStamp => {
     const absolute = path.resolve(root, file);
@@ -133,7 +139,9 @@ export async function bundleHandlers(options: BundleOptions = {}): Promise<Recor
   }
   const buildOptions = esbuildOptions(projectRoot, services, outDir);
   // The version from package.json: loading esbuild itself is only needed when something changed.
-  const esbuildVersion = (JSON.parse(fs.readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string }).version;
+  const esbuildVersion = (
+    JSON.parse(fs.readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string }
+  ).version;
   const key = createHash("sha1").update(JSON.stringify({ esbuildVersion, buildOptions })).digest("hex");
   const mapDir = path.resolve(projectRoot, options.mapDir ?? `${outDir}-sourcemaps`);
   const mapOf = (service: string) => path.join(mapDir, service, "index.js.map");
@@ -143,9 +151,13 @@ export async function bundleHandlers(options: BundleOptions = {}): Promise<Recor
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.rmSync(mapDir, { recursive: true, force: true });
     const esbuild = await import("esbuild");
-    const result = await esbuild.build(buildOptions).catch((error: { errors?: { text: string }[]; message: string }) => {
-      throw new Error(`Bundling the handlers failed:\n${error.errors?.map((e) => e.text).join("\n") ?? error.message}`);
-    });
+    const result = await esbuild
+      .build(buildOptions)
+      .catch((error: { errors?: { text: string }[]; message: string }) => {
+        throw new Error(
+          `Bundling the handlers failed:\n${error.errors?.map((e) => e.text).join("\n") ?? error.message}`,
+        );
+      });
     const written: string[] = [];
     for (const file of result.outputFiles ?? []) {
       const relative = path.relative(outDir, file.path);

@@ -47,7 +47,7 @@ export const PAYMENT_GATEWAY_ENV = "PAYMENT_GATEWAY";
 /** Tag that records, on the Payment function, the explicit opt-in to the simulator in production. */
 export const PAYMENT_SIMULATOR_OPT_IN_TAG = "payment-simulator-in-production";
 
-export const SETTINGS = {
+const SETTINGS = {
   environments: { env: "ORDERS_ENVIRONMENTS", context: "environments", fallback: "dev" },
   region: { env: "ORDERS_AWS_REGION", context: "region", fallback: "us-east-1" },
   stateBucket: { env: "ORDERS_STATE_BUCKET", context: "stateBucket", fallback: "orders-terraform-state" },
@@ -57,12 +57,16 @@ export const SETTINGS = {
   stateDeployers: { env: "ORDERS_STATE_DEPLOYERS", context: "stateDeployers", fallback: "" },
   allowedAccountIds: { env: "ORDERS_AWS_ACCOUNT_IDS", context: "allowedAccountIds", fallback: "" },
   paymentGateway: { env: "ORDERS_PAYMENT_GATEWAY", context: "paymentGateway", fallback: SIMULATED_PAYMENT_GATEWAY },
-  allowPaymentSimulatorInProd: { env: "ORDERS_ALLOW_PAYMENT_SIMULATOR_IN_PROD", context: "allowPaymentSimulatorInProd", fallback: "false" },
+  allowPaymentSimulatorInProd: {
+    env: "ORDERS_ALLOW_PAYMENT_SIMULATOR_IN_PROD",
+    context: "allowPaymentSimulatorInProd",
+    fallback: "false",
+  },
 } as const;
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const KEY_PREFIX = /^[A-Za-z0-9!_.*'()\/-]+$/;
+const KEY_PREFIX = /^[A-Za-z0-9!_.*'()/-]+$/;
 const KMS_ALIAS = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
 const DEPLOYER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[A-Za-z0-9+=,.@_/-]+$/;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -83,7 +87,9 @@ export function resolveAppSettings(env: SettingsSource, context: SettingsSource)
   const environments = parseEnvironments(read(SETTINGS.environments) ?? "dev");
   const region = read(SETTINGS.region) as string;
   if (!REGION.test(region)) {
-    throw new Error(`${SETTINGS.region.env} (context "region") must be an AWS region such as eu-west-1, got "${region}".`);
+    throw new Error(
+      `${SETTINGS.region.env} (context "region") must be an AWS region such as eu-west-1, got "${region}".`,
+    );
   }
   const bucket = read(SETTINGS.stateBucket) as string;
   if (!BUCKET_NAME.test(bucket) || bucket.includes("..")) {
@@ -97,7 +103,9 @@ export function resolveAppSettings(env: SettingsSource, context: SettingsSource)
   }
   const keyPrefix = (read(SETTINGS.stateKeyPrefix) as string).replace(/^\/+|\/+$/g, "");
   if (!KEY_PREFIX.test(keyPrefix)) {
-    throw new Error(`${SETTINGS.stateKeyPrefix.env} (context "stateKeyPrefix") must be a non-empty S3 key prefix, got "${keyPrefix}".`);
+    throw new Error(
+      `${SETTINGS.stateKeyPrefix.env} (context "stateKeyPrefix") must be a non-empty S3 key prefix, got "${keyPrefix}".`,
+    );
   }
   const kmsKeyAlias = read(SETTINGS.stateKmsKeyAlias) ?? `alias/${bucket.replace(/\./g, "-")}`;
   if (!KMS_ALIAS.test(kmsKeyAlias) || kmsKeyAlias.startsWith("alias/aws/")) {
@@ -115,7 +123,9 @@ export function resolveAppSettings(env: SettingsSource, context: SettingsSource)
   const allowedAccountIds = list(read(SETTINGS.allowedAccountIds));
   const badAccount = allowedAccountIds.find((id) => !ACCOUNT_ID.test(id));
   if (badAccount !== undefined) {
-    throw new Error(`${SETTINGS.allowedAccountIds.env} (context "allowedAccountIds") must list 12-digit AWS account ids, got "${badAccount}".`);
+    throw new Error(
+      `${SETTINGS.allowedAccountIds.env} (context "allowedAccountIds") must list 12-digit AWS account ids, got "${badAccount}".`,
+    );
   }
   const gateway = read(SETTINGS.paymentGateway) as string;
   if (!GATEWAY_NAME.test(gateway)) {
@@ -125,7 +135,9 @@ export function resolveAppSettings(env: SettingsSource, context: SettingsSource)
   }
   const optIn = (read(SETTINGS.allowPaymentSimulatorInProd) as string).toLowerCase();
   if (optIn !== "true" && optIn !== "false") {
-    throw new Error(`${SETTINGS.allowPaymentSimulatorInProd.env} (context "allowPaymentSimulatorInProd") must be true or false, got "${optIn}".`);
+    throw new Error(
+      `${SETTINGS.allowPaymentSimulatorInProd.env} (context "allowPaymentSimulatorInProd") must be true or false, got "${optIn}".`,
+    );
   }
   return {
     environments,
@@ -137,13 +149,28 @@ export function resolveAppSettings(env: SettingsSource, context: SettingsSource)
 }
 
 function list(value: string | undefined): string[] {
-  return [...new Set((value ?? "").split(",").map((v) => v.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      (value ?? "")
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 function parseEnvironments(value: string): EnvironmentName[] {
-  const names = value === "all" ? [...ENVIRONMENT_NAMES] : value.split(",").map((n) => n.trim()).filter(Boolean);
+  const names =
+    value === "all"
+      ? [...ENVIRONMENT_NAMES]
+      : value
+          .split(",")
+          .map((n) => n.trim())
+          .filter(Boolean);
   if (names.length === 0) {
-    throw new Error(`${SETTINGS.environments.env} must name at least one of ${ENVIRONMENT_NAMES.join(", ")} (or "all").`);
+    throw new Error(
+      `${SETTINGS.environments.env} must name at least one of ${ENVIRONMENT_NAMES.join(", ")} (or "all").`,
+    );
   }
   const unknown = names.filter((n) => !isEnvironmentName(n));
   if (unknown.length > 0) {

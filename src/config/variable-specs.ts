@@ -1,7 +1,7 @@
 import { EnvironmentProfile } from "./profiles";
 
 /** Log retention periods CloudWatch Logs accepts (0, "never expire", is refused by policy). */
-export const LOG_RETENTION_DAYS = [
+const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
@@ -23,7 +23,8 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
   {
     name: "project_name",
     type: "string",
-    description: "Prefix of every resource name: 3-22 characters, lowercase letters, digits and hyphens, starting with a letter.",
+    description:
+      "Prefix of every resource name: 3-22 characters, lowercase letters, digits and hyphens, starting with a letter.",
     defaultFrom: "projectName",
     validations: [
       {
@@ -65,7 +66,8 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
     validations: [
       {
         condition: `var.dynamodb_read_capacity == 0 || (var.dynamodb_read_capacity >= 1 && var.dynamodb_read_capacity <= 40000 && ${wholeNumber("var.dynamodb_read_capacity")})`,
-        errorMessage: "dynamodb_read_capacity must be 0 (on-demand) or a whole number of capacity units from 1 to 40000.",
+        errorMessage:
+          "dynamodb_read_capacity must be 0 (on-demand) or a whole number of capacity units from 1 to 40000.",
       },
     ],
   },
@@ -77,7 +79,8 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
     validations: [
       {
         condition: `var.dynamodb_write_capacity == 0 || (var.dynamodb_write_capacity >= 1 && var.dynamodb_write_capacity <= 40000 && ${wholeNumber("var.dynamodb_write_capacity")})`,
-        errorMessage: "dynamodb_write_capacity must be 0 (on-demand) or a whole number of capacity units from 1 to 40000.",
+        errorMessage:
+          "dynamodb_write_capacity must be 0 (on-demand) or a whole number of capacity units from 1 to 40000.",
       },
       {
         condition: `(var.dynamodb_read_capacity == 0) == (var.dynamodb_write_capacity == 0)`,
@@ -96,7 +99,8 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
   {
     name: "alarm_email",
     type: "string",
-    description: "Address subscribed to the alarm topic; empty for none (the subscription must be confirmed by e-mail).",
+    description:
+      "Address subscribed to the alarm topic; empty for none (the subscription must be confirmed by e-mail).",
     defaultFrom: "alarmEmail",
     validations: [
       {

@@ -41,7 +41,9 @@ export class DataTable extends Construct {
     }
     const multiplier = props.autoscalingMaxMultiplier;
     if (multiplier !== undefined && (!Number.isInteger(multiplier) || multiplier < 2)) {
-      throw new Error(`DataTable "${id}": autoscalingMaxMultiplier must be a whole number of at least 2, got ${multiplier}.`);
+      throw new Error(
+        `DataTable "${id}": autoscalingMaxMultiplier must be a whole number of at least 2, got ${multiplier}.`,
+      );
     }
     // Capacities are validated to be 0 or at least 1; `< 1` avoids cdktf's Op dropping a literal 0.
     const onDemand = Op.lt(props.readCapacity, 1);
@@ -76,7 +78,8 @@ export class DataTable extends Construct {
 
   /** The latest stream's ARN; the table must have been given `stream`. */
   get streamArn(): string {
-    if (!this.table.streamEnabled) throw new Error(`DataTable "${this.node.id}": the table has no stream (set the stream prop).`);
+    if (!this.table.streamEnabled)
+      throw new Error(`DataTable "${this.node.id}": the table has no stream (set the stream prop).`);
     return this.table.streamArn;
   }
 
@@ -85,10 +88,18 @@ export class DataTable extends Construct {
    * whose partition key starts with one of them (`dynamodb:LeadingKeys`).
    */
   grant(sid: string, actions: readonly TableAction[], partitionKeyPrefixes?: readonly string[]): PolicyStatement {
-    const statement = allow(sid, actions.map((a) => `dynamodb:${a}`), [this.table.arn]);
+    const statement = allow(
+      sid,
+      actions.map((a) => `dynamodb:${a}`),
+      [this.table.arn],
+    );
     if (!partitionKeyPrefixes) return statement;
-    if (partitionKeyPrefixes.length === 0) throw new Error(`DataTable grant "${sid}": partitionKeyPrefixes must not be empty.`);
-    return { ...statement, Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": partitionKeyPrefixes.map((p) => `${p}*`) } } };
+    if (partitionKeyPrefixes.length === 0)
+      throw new Error(`DataTable grant "${sid}": partitionKeyPrefixes must not be empty.`);
+    return {
+      ...statement,
+      Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": partitionKeyPrefixes.map((p) => `${p}*`) } },
+    };
   }
 
   private addAutoscaling(kind: "read" | "write", capacity: number, multiplier: number): void {
@@ -111,7 +122,8 @@ export class DataTable extends Construct {
       targetTrackingScalingPolicyConfiguration: {
         targetValue: 70,
         predefinedMetricSpecification: {
-          predefinedMetricType: kind === "read" ? "DynamoDBReadCapacityUtilization" : "DynamoDBWriteCapacityUtilization",
+          predefinedMetricType:
+            kind === "read" ? "DynamoDBReadCapacityUtilization" : "DynamoDBWriteCapacityUtilization",
         },
       },
       dependsOn: [target],

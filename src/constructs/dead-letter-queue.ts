@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { PolicyDocument, PolicyStatement, allow, denyInsecureTransport, policyDocument } from "../iam/policy-document";
 
 /** Fourteen days, the longest SQS keeps a message: time to notice, fix and redrive. */
-export const DLQ_RETENTION_SECONDS = 1_209_600;
+const DLQ_RETENTION_SECONDS = 1_209_600;
 
 export interface DeadLetterQueueProps {
   /** The queue's name. */

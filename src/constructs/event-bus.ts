@@ -36,7 +36,8 @@ export class OrderEventBus extends Construct {
    * and one of these detail-types.
    */
   grantPublish(sid: string, source: string, detailTypes: readonly string[]): PolicyStatement {
-    if (detailTypes.length === 0) throw new Error(`OrderEventBus.grantPublish("${sid}"): name at least one detail-type of ${source}.`);
+    if (detailTypes.length === 0)
+      throw new Error(`OrderEventBus.grantPublish("${sid}"): name at least one detail-type of ${source}.`);
     return allow(sid, ["events:PutEvents"], [this.bus.arn], {
       StringEquals: { "events:source": source, "events:detail-type": [...detailTypes] },
     });

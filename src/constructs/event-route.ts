@@ -9,7 +9,7 @@ import { OrderEventBus } from "./event-bus";
 import { ServiceRole } from "./service-role";
 
 /** Where a route delivers: a state machine (started through a role) or a function (invoked through a permission). */
-export type RouteTarget =
+type RouteTarget =
   | { readonly kind: "state-machine"; readonly arn: string }
   | { readonly kind: "function"; readonly arn: string; readonly functionName: string };
 

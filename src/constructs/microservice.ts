@@ -57,7 +57,9 @@ export class Microservice extends Construct {
     }
     for (const key of Object.keys(props.environment ?? {})) {
       if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) {
-        throw new Error(`Microservice "${id}": environment variable name "${key}" must be letters, digits and underscores.`);
+        throw new Error(
+          `Microservice "${id}": environment variable name "${key}" must be letters, digits and underscores.`,
+        );
       }
       if (key.startsWith("AWS_")) {
         throw new Error(`Microservice "${id}": environment variable "${key}" is reserved by Lambda (AWS_ prefix).`);
@@ -105,7 +107,12 @@ export class Microservice extends Construct {
       memorySize: props.memorySize,
       timeout,
       tracingConfig: { mode: Fn.conditional(props.tracingEnabled, "Active", "PassThrough") },
-      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+      loggingConfig: {
+        logFormat: "JSON",
+        logGroup: this.logGroup.name,
+        applicationLogLevel: "INFO",
+        systemLogLevel: "WARN",
+      },
       environment: {
         variables: {
           POWERTOOLS_SERVICE_NAME: props.bundle.service,

@@ -39,7 +39,10 @@ export class Monitoring extends Construct {
       deletionWindowInDays: 30,
       policy: JSON.stringify(alarmTopicKeyPolicy(props.accountId)),
     });
-    new KmsAlias(this, "alarm-topic-key-alias", { name: `alias/${props.namePrefix}-alarms`, targetKeyId: this.topicKey.keyId });
+    new KmsAlias(this, "alarm-topic-key-alias", {
+      name: `alias/${props.namePrefix}-alarms`,
+      targetKeyId: this.topicKey.keyId,
+    });
     this.topic = new SnsTopic(this, "alarm-topic", {
       name: `${props.namePrefix}-alarms`,
       kmsMasterKeyId: this.topicKey.arn,

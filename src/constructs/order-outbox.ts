@@ -24,7 +24,12 @@ export interface OrderOutboxProps {
 }
 
 /** Stream actions a pipe's role needs on a DynamoDB stream source (EventBridge Pipes user guide, "DynamoDB stream as a source"). */
-const STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"];
+const STREAM_READ_ACTIONS = [
+  "dynamodb:DescribeStream",
+  "dynamodb:GetRecords",
+  "dynamodb:GetShardIterator",
+  "dynamodb:ListStreams",
+];
 
 /**
  * The outbox relay: an EventBridge Pipe from the orders table's stream to the bus. It passes only new
@@ -50,7 +55,9 @@ export class OrderOutbox extends Construct {
       throw new Error(`OrderOutbox "${id}": maxRetryAttempts must be a whole number from 0 to 10000, got ${retries}.`);
     }
     if (!Number.isInteger(maxAge) || maxAge < 60 || maxAge > 604800) {
-      throw new Error(`OrderOutbox "${id}": maxRecordAgeSeconds must be a whole number from 60 to 604800, got ${maxAge}.`);
+      throw new Error(
+        `OrderOutbox "${id}": maxRecordAgeSeconds must be a whole number from 60 to 604800, got ${maxAge}.`,
+      );
     }
     const streamArn = props.ordersTable.streamArn;
     const { partition, region, accountId } = props.arnScope;
@@ -86,7 +93,10 @@ export class OrderOutbox extends Construct {
       target: props.bus.arn,
       targetParameters: {
         inputTemplate: ORDER_CREATED_INPUT_TEMPLATE,
-        eventbridgeEventBusParameters: { source: ORDER_CREATED_TARGET.source, detailType: ORDER_CREATED_TARGET.detailType },
+        eventbridgeEventBusParameters: {
+          source: ORDER_CREATED_TARGET.source,
+          detailType: ORDER_CREATED_TARGET.detailType,
+        },
       },
       dependsOn: [this.role.policy],
     });

@@ -2,7 +2,7 @@ import { S3Backend, TerraformStack } from "cdktf";
 import { StateBackendSettings } from "../config/app-config";
 
 /** The state key of a stack: one per environment, under the configured prefix. */
-export function stateKey(settings: StateBackendSettings, stackName: string): string {
+function stateKey(settings: StateBackendSettings, stackName: string): string {
   return `${settings.keyPrefix}/${stackName}.tfstate`;
 }
 

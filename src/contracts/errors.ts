@@ -20,7 +20,6 @@ export const TransientServiceError = {
   /** The payment gateway did not answer or answered with a server error. */
   paymentGatewayUnavailable: "PaymentGatewayUnavailable",
 } as const;
-export type TransientServiceErrorName = (typeof TransientServiceError)[keyof typeof TransientServiceError];
 
 /** Permanent failures that are not business outcomes: neither retried nor routed by name. */
 export const PermanentServiceError = {

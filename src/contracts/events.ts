@@ -30,7 +30,6 @@ export const DetailType = {
 } as const;
 
 export type EventSourceName = (typeof EventSource)[keyof typeof EventSource];
-export type DetailTypeName = (typeof DetailType)[keyof typeof DetailType];
 
 /** An EventBridge event pattern, as a rule stores it. */
 export interface EventPattern {
@@ -98,9 +97,21 @@ export type OrderFailedDetail = z.infer<typeof OrderFailedDetailSchema>;
 
 /** Every event the pipeline emits: who emits it, its detail-type and its detail schema. */
 export const EventContracts = {
-  orderCreated: { source: EventSource.orderService, detailType: DetailType.orderCreated, detail: OrderCreatedDetailSchema },
-  orderCompleted: { source: EventSource.orderWorkflow, detailType: DetailType.orderCompleted, detail: OrderCompletedDetailSchema },
-  orderFailed: { source: EventSource.orderWorkflow, detailType: DetailType.orderFailed, detail: OrderFailedDetailSchema },
+  orderCreated: {
+    source: EventSource.orderService,
+    detailType: DetailType.orderCreated,
+    detail: OrderCreatedDetailSchema,
+  },
+  orderCompleted: {
+    source: EventSource.orderWorkflow,
+    detailType: DetailType.orderCompleted,
+    detail: OrderCompletedDetailSchema,
+  },
+  orderFailed: {
+    source: EventSource.orderWorkflow,
+    detailType: DetailType.orderFailed,
+    detail: OrderFailedDetailSchema,
+  },
 } as const;
 
 export type EventKind = keyof typeof EventContracts;
@@ -160,7 +171,11 @@ function contractIssues(error: z.core.$ZodError, prefix: string) {
 }
 
 /** Validates `detail` against its contract and returns the PutEvents entry that carries it. */
-export function buildPutEventsEntry<K extends EventKind>(kind: K, detail: EventDetail<K>, eventBusName: string): PutEventsEntry {
+export function buildPutEventsEntry<K extends EventKind>(
+  kind: K,
+  detail: EventDetail<K>,
+  eventBusName: string,
+): PutEventsEntry {
   const contract = EventContracts[kind];
   const parsed = contract.detail.safeParse(detail);
   if (!parsed.success) throw new EventContractError(kind, contractIssues(parsed.error, "detail"));
@@ -183,7 +198,12 @@ export function eventKindOf(source: unknown, detailType: unknown): EventKind | u
 
 /** A delivered event whose detail was validated against its contract. */
 export type ParsedEvent = {
-  [K in EventKind]: { readonly kind: K; readonly id: string; readonly detail: EventDetail<K>; readonly envelope: EventBridgeEnvelope };
+  [K in EventKind]: {
+    readonly kind: K;
+    readonly id: string;
+    readonly detail: EventDetail<K>;
+    readonly envelope: EventBridgeEnvelope;
+  };
 }[EventKind];
 
 // Not strict: EventBridge adds envelope fields of its own (`replay-name` on replayed events).
@@ -203,17 +223,26 @@ export function parseEvent<K extends EventKind = EventKind>(
   expected?: readonly K[],
 ): Extract<ParsedEvent, { kind: K }> {
   if (nestingDepth(event) > MAX_INPUT_DEPTH) {
-    throw new EventContractError("event", [{ field: "(root)", rule: `is nested deeper than ${MAX_INPUT_DEPTH} levels of objects and arrays` }]);
+    throw new EventContractError("event", [
+      { field: "(root)", rule: `is nested deeper than ${MAX_INPUT_DEPTH} levels of objects and arrays` },
+    ]);
   }
   const envelope = EnvelopeSchema.safeParse(event);
   if (!envelope.success) throw new EventContractError("event", contractIssues(envelope.error, ""));
   const { source, "detail-type": detailType, detail, id } = envelope.data;
   const kind = eventKindOf(source, detailType);
   if (!kind) {
-    throw new EventContractError("event", [{ field: "detail-type", rule: `"${detailType}" from "${source}" is not a known event` }]);
+    throw new EventContractError("event", [
+      { field: "detail-type", rule: `"${detailType}" from "${source}" is not a known event` },
+    ]);
   }
   if (expected && !expected.includes(kind as K)) {
-    throw new EventContractError("event", [{ field: "detail-type", rule: `must be one of ${expected.map((k) => `"${EventContracts[k].detailType}"`).join(", ")}` }]);
+    throw new EventContractError("event", [
+      {
+        field: "detail-type",
+        rule: `must be one of ${expected.map((k) => `"${EventContracts[k].detailType}"`).join(", ")}`,
+      },
+    ]);
   }
   const parsed = EventContracts[kind].detail.safeParse(detail);
   if (!parsed.success) throw new EventContractError(kind, contractIssues(parsed.error, "detail"));

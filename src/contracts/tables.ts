@@ -38,13 +38,6 @@ export const EnvVar = {
   idempotencyTable: "IDEMPOTENCY_TABLE_NAME",
 } as const;
 
-export const TableEnvVar: Record<TableName, string> = {
-  orders: EnvVar.ordersTable,
-  inventory: EnvVar.inventoryTable,
-  payments: EnvVar.paymentsTable,
-  idempotency: EnvVar.idempotencyTable,
-};
-
 /** The lifecycle of an order item in the orders table. */
 export const OrderStatus = {
   /** Accepted by the Order service; the workflow has not finished with it yet. */
@@ -82,7 +75,6 @@ export const OrderAttribute = {
   /** When the owning execution started (ISO-8601). */
   workflowStartedAt: "workflowStartedAt",
 } as const;
-
 
 /** Key helpers of the inventory table's single-table layout. */
 export const InventoryKey = {

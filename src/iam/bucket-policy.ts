@@ -1,7 +1,13 @@
 import { PolicyDocument, PolicyStatement, denyInsecureTransport, policyDocument } from "./policy-document";
 
 /** Object actions on state: reading, writing, deleting and the lock file, in every version. */
-const STATE_OBJECT_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"];
+const STATE_OBJECT_ACTIONS = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+];
 
 export interface StateBucketPolicyOptions {
   /** IAM role or user ARNs that alone may read, write and list state; empty: no principal restriction. */

@@ -18,11 +18,22 @@ export interface PolicyDocument {
 }
 
 /** An Allow statement, optionally conditional; `sid` must be alphanumeric, as IAM requires. */
-export function allow(sid: string, actions: readonly string[], resources: readonly string[], condition?: PolicyCondition): PolicyStatement {
+export function allow(
+  sid: string,
+  actions: readonly string[],
+  resources: readonly string[],
+  condition?: PolicyCondition,
+): PolicyStatement {
   if (!/^[A-Za-z0-9]+$/.test(sid)) throw new Error(`IAM statement id "${sid}" must be alphanumeric.`);
   if (actions.length === 0) throw new Error(`IAM statement "${sid}" needs at least one action.`);
   if (resources.length === 0) throw new Error(`IAM statement "${sid}" needs at least one resource.`);
-  return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: [...resources], ...(condition ? { Condition: condition } : {}) };
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: [...actions],
+    Resource: [...resources],
+    ...(condition ? { Condition: condition } : {}),
+  };
 }
 
 export function policyDocument(statements: readonly PolicyStatement[]): PolicyDocument {
@@ -53,7 +64,12 @@ export function serviceTrustPolicy(servicePrincipal: string, source?: TrustSourc
     ? { StringEquals: { "aws:SourceAccount": source.account }, ArnEquals: { "aws:SourceArn": source.arn } }
     : undefined;
   return policyDocument([
-    { Effect: "Allow", Principal: { Service: servicePrincipal }, Action: ["sts:AssumeRole"], ...(condition ? { Condition: condition } : {}) },
+    {
+      Effect: "Allow",
+      Principal: { Service: servicePrincipal },
+      Action: ["sts:AssumeRole"],
+      ...(condition ? { Condition: condition } : {}),
+    },
   ]);
 }
 
@@ -75,7 +91,7 @@ export function logWriteStatement(logGroupArn: string): PolicyStatement {
 }
 
 /** X-Ray segment upload and sampling; AWS authorizes them only on `*`. */
-export const XRAY_WRITE_ACTIONS = [
+const XRAY_WRITE_ACTIONS = [
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
   "xray:GetSamplingRules",

@@ -3,8 +3,6 @@
  * See HELP in ./cli/options.ts, and the README's "Run it offline".
  */
 // Lambda runs the functions on nodejs22.x; the SDK's warning about the local Node version is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -13,7 +11,15 @@ import { reportFailure } from "./cli/failure";
 import { INTERRUPTED_EXIT_STATUS, Interrupt } from "./cli/interrupt";
 import { HELP, UsageError, parseCliOptions, type CliOptions } from "./cli/options";
 import { checkOutputFile } from "./cli/output-paths";
-import { Progress, eventPath, failureBreakdown, jsonDocument, orderPath, startupReport, summaryLines } from "./cli/report";
+import {
+  Progress,
+  eventPath,
+  failureBreakdown,
+  jsonDocument,
+  orderPath,
+  startupReport,
+  summaryLines,
+} from "./cli/report";
 import { generateOrders, runOrders, stockFor, summarize } from "./orders/load";
 import { OrderDriver, OrderOutcome } from "./orders/order-driver";
 import { pipelineParts, stockCatalogue } from "./orders/pipeline";
@@ -24,11 +30,33 @@ import { seededRandom } from "./runtime/clock";
 import { LocalRuntime } from "./runtime/runtime";
 import { loadSynthesizedStack, newestMtime } from "./runtime/terraform/stack";
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** Sources a synthesized stack is made from; newer ones mean cdktf.out is stale. */
-const SYNTH_INPUTS = ["main.ts", "cdktf.json", "handlers", "src/app.ts", "src/bundling", "src/config", "src/constructs", "src/contracts", "src/stacks", "src/workflow", "src/iam", "src/monitoring"];
+const SYNTH_INPUTS = [
+  "main.ts",
+  "cdktf.json",
+  "handlers",
+  "src/app.ts",
+  "src/bundling",
+  "src/config",
+  "src/constructs",
+  "src/contracts",
+  "src/stacks",
+  "src/workflow",
+  "src/iam",
+  "src/monitoring",
+];
 
 /** Which orders a status means the run went wrong (an order that never reached a final status). */
-const STUCK = new Set(["OrderTimedOut", "NoRuleMatched", "DeliveryFailed", "OrderNotFinished", "WorkflowEnded", "UnexpectedAnswer"]);
+const STUCK = new Set([
+  "OrderTimedOut",
+  "NoRuleMatched",
+  "DeliveryFailed",
+  "OrderNotFinished",
+  "WorkflowEnded",
+  "UnexpectedAnswer",
+]);
 
 /** Set once the run is being stopped (Ctrl-C): late failures of work in flight are expected then. */
 let stopping = false;
@@ -50,7 +78,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const stack = loadSynthesizedStack(options.outdir, options.stack);
   const stackFile = path.relative(process.cwd(), path.join(stack.directory, "cdk.tf.json"));
   const stale = staleness(stack.directory);
-  if (stale) process.stderr.write(`warning: ${stackFile} is older than ${stale}: run \`npm run synth\` (or add --synth) to run what you changed.\n`);
+  if (stale)
+    process.stderr.write(
+      `warning: ${stackFile} is older than ${stale}: run \`npm run synth\` (or add --synth) to run what you changed.\n`,
+    );
 
   const logFile = path.resolve(options.logs ?? path.join(".build", "local", options.stack, "functions.log"));
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
@@ -91,7 +122,13 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     const driver = new OrderDriver(runtime, parts, { timeoutMs: options.timeoutSeconds * 1000, onAccepted });
     // What finished so far: the measured orders (a Ctrl-C reports these), the warm-up's, the clock.
-    const run = { measured: [] as OrderOutcome[], warmup: [] as OrderOutcome[], started: Date.now(), cpu: process.cpuUsage(), total: 0 };
+    const run = {
+      measured: [] as OrderOutcome[],
+      warmup: [] as OrderOutcome[],
+      started: Date.now(),
+      cpu: process.cpuUsage(),
+      total: 0,
+    };
     let deadLettersBefore = new Map<string, number>();
     // After Ctrl-C the orders in flight may still end: they are neither counted nor drawn.
     const finished = (into: OrderOutcome[], outcome: OrderOutcome, progress: Progress) => {
@@ -108,22 +145,41 @@ async function main(argv: readonly string[]): Promise<number> {
         // The measured orders first: the same seed gives the same measured orders whatever the warm-up.
         const measured = generateOrders(count, products, random, runId);
         const warmupOrders = generateOrders(warmup, products, random, `${runId}-warmup`);
-        const catalogue = await stockCatalogue(runtime, parts, Math.max(100, stockFor([...warmupOrders, ...measured])), options.catalogue);
+        const catalogue = await stockCatalogue(
+          runtime,
+          parts,
+          Math.max(100, stockFor([...warmupOrders, ...measured])),
+          options.catalogue,
+        );
         say(`Stocked ${catalogue.length} products with ${catalogue[0]?.stock} units each.`);
         if (warmup > 0) {
           say(`Warming up with ${warmup} orders, ${concurrency} at a time (not counted).`);
           const progress = new Progress(warmup);
-          await runOrders(driver, warmupOrders, concurrency, { signal: interrupt.signal, onOutcome: (o) => finished(run.warmup, o, progress) });
+          await runOrders(driver, warmupOrders, concurrency, {
+            signal: interrupt.signal,
+            onOutcome: (o) => finished(run.warmup, o, progress),
+          });
           if (interrupt.aborted) return;
           await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
           deadLettersBefore = deadLetterCounts(runtime);
         }
-        say(`Submitting ${count} orders, ${concurrency} at a time${options.faults ? `, failing ${Object.entries(options.faults).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}.`);
+        say(
+          `Submitting ${count} orders, ${concurrency} at a time${
+            options.faults
+              ? `, failing ${Object.entries(options.faults)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(",")}`
+              : ""
+          }.`,
+        );
         const progress = new Progress(count);
         run.total = count;
         run.started = Date.now();
         run.cpu = process.cpuUsage();
-        await runOrders(driver, measured, concurrency, { signal: interrupt.signal, onOutcome: (o) => finished(run.measured, o, progress) });
+        await runOrders(driver, measured, concurrency, {
+          signal: interrupt.signal,
+          onOutcome: (o) => finished(run.measured, o, progress),
+        });
       } else {
         await stockCatalogue(runtime, parts, undefined, options.catalogue);
         // With --event alone, only the events run.
@@ -164,7 +220,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const cpuMs = options.load ? cpuMsSince(run.cpu) : undefined;
     driver.close();
     recorder?.close();
-    if (!interrupted) await runtime.idle(options.timeoutSeconds * 1000).catch((error: Error) => process.stderr.write(`warning: ${error.message}\n`));
+    if (!interrupted)
+      await runtime
+        .idle(options.timeoutSeconds * 1000)
+        .catch((error: Error) => process.stderr.write(`warning: ${error.message}\n`));
 
     const outcomes = [...run.measured].sort((a, b) => a.index - b.index);
     const summary = summarize(outcomes, wallMs);
@@ -177,7 +236,9 @@ async function main(argv: readonly string[]): Promise<number> {
       for (const line of breakdown) say(line);
     }
     // Dead letters of the measured orders only (a warm-up's are in --state-out).
-    const dlq = [...deadLetterCounts(runtime)].map(([name, n]) => [name, n - (deadLettersBefore.get(name) ?? 0)] as const).filter(([, n]) => n > 0);
+    const dlq = [...deadLetterCounts(runtime)]
+      .map(([name, n]) => [name, n - (deadLettersBefore.get(name) ?? 0)] as const)
+      .filter(([, n]) => n > 0);
     if (dlq.length > 0) say(`Dead-letter queues: ${dlq.map(([name, n]) => `${name} ${n}`).join(", ")}`);
     if (options.stateOut) {
       fs.mkdirSync(path.dirname(path.resolve(options.stateOut)), { recursive: true });
@@ -186,14 +247,19 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (options.report && recorder) {
       const subtitle = `npm run local -- ${argv.filter((a) => a !== "--").join(" ")}`.trim();
-      writeReport(options.report, await reportPage(runtime, recorder, { outcomes, summary, wallMs, interrupted, subtitle }));
+      writeReport(
+        options.report,
+        await reportPage(runtime, recorder, { outcomes, summary, wallMs, interrupted, subtitle }),
+      );
       say(`Report written to ${options.report}`);
     }
     if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, summary, events), null, 2)}\n`);
     if (interrupted) return INTERRUPTED_EXIT_STATUS;
     const stuck = [...run.warmup, ...outcomes].filter((o) => o.error && STUCK.has(o.error.name));
     if (stuck.length > 0) {
-      process.stderr.write(`${stuck.length} order(s) never reached COMPLETED or FAILED (first: ${stuck[0]?.error?.name}: ${stuck[0]?.error?.message})\n`);
+      process.stderr.write(
+        `${stuck.length} order(s) never reached COMPLETED or FAILED (first: ${stuck[0]?.error?.name}: ${stuck[0]?.error?.message})\n`,
+      );
       return 1;
     }
     return 0;
@@ -222,7 +288,8 @@ function synthesize(options: CliOptions): void {
     stdio: ["ignore", process.stderr, process.stderr],
     env: { ...process.env, ...(environment ? { ORDERS_ENVIRONMENTS: environment } : {}), CDKTF_OUTDIR: options.outdir },
   });
-  if (result.status !== 0) throw new UsageError(`npm run synth failed (exit ${result.status}); fix the error above and run again`);
+  if (result.status !== 0)
+    throw new UsageError(`npm run synth failed (exit ${result.status}); fix the error above and run again`);
 }
 
 /** The newest source that is newer than the synthesized stack, if any. */

@@ -4,10 +4,15 @@
  * it. dynalite has real validation and conditional writes; it has no transactions, TTL
  * or streams.
  */
-import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  type AttributeDefinition,
+  type KeySchemaElement,
+} from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { Tables, type TableName } from "../contracts/tables";
+import type { AddressInfo } from "node:net";
 
 /** Credentials and region local clients use (dynalite checks neither). */
 export const LOCAL_AWS = {
@@ -33,7 +38,12 @@ export interface StartDynamoDBOptions {
 
 /** Starts dynalite on 127.0.0.1. */
 export async function startLocalDynamoDB(options: StartDynamoDBOptions = {}): Promise<LocalDynamoDB> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
@@ -47,13 +57,15 @@ export async function startLocalDynamoDB(options: StartDynamoDBOptions = {}): Pr
     async close() {
       client.destroy();
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error?: Error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        server.close((error?: Error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }
 
 /** A DynamoDB client for a local endpoint (fake credentials, fixed region). */
-export function createLocalDynamoDBClient(endpoint: string): DynamoDBClient {
+function createLocalDynamoDBClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ ...LOCAL_AWS, endpoint });
 }
 
@@ -75,7 +87,12 @@ export async function createTables(client: DynamoDBClient, names: TableNames): P
       attributes.push({ AttributeName: schema.sortKey, AttributeType: "S" });
     }
     await client.send(
-      new CreateTableCommand({ TableName: names[logical], KeySchema: keys, AttributeDefinitions: attributes, BillingMode: "PAY_PER_REQUEST" }),
+      new CreateTableCommand({
+        TableName: names[logical],
+        KeySchema: keys,
+        AttributeDefinitions: attributes,
+        BillingMode: "PAY_PER_REQUEST",
+      }),
     );
   }
 }

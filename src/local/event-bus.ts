@@ -6,8 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { EventBridgeEnvelope } from "../contracts/events";
+import type { AddressInfo } from "node:net";
 
 /** A PutEvents request entry as it arrives (SDK shape). */
 export interface PutEventsRequestEntry {
@@ -53,7 +53,11 @@ export interface PutEventsFault {
   /** Fail the whole call: HTTP status and error type (e.g. 500 InternalException). */
   readonly request?: { readonly status: number; readonly type: string; readonly message?: string };
   /** Fail entries of the call with this code (all entries unless `indexes` is given). */
-  readonly entries?: { readonly errorCode: string; readonly errorMessage?: string; readonly indexes?: readonly number[] };
+  readonly entries?: {
+    readonly errorCode: string;
+    readonly errorMessage?: string;
+    readonly indexes?: readonly number[];
+  };
 }
 
 /** Error thrown by `putEvents` for a request-level fault; `name` is the error type. */
@@ -78,7 +82,11 @@ export interface LocalEventBusOptions {
 export class LocalEventBus implements EventSink {
   readonly events: RecordedEvent[] = [];
   /** Every PutEvents call, accepted or not, in order. */
-  readonly calls: { readonly entries: readonly PutEventsRequestEntry[]; readonly result?: PutEventsResult; readonly error?: string }[] = [];
+  readonly calls: {
+    readonly entries: readonly PutEventsRequestEntry[];
+    readonly result?: PutEventsResult;
+    readonly error?: string;
+  }[] = [];
   private readonly faults: PutEventsFault[] = [];
   private readonly listeners = new Set<(event: RecordedEvent) => void | Promise<void>>();
 
@@ -130,7 +138,8 @@ export class LocalEventBus implements EventSink {
   private check(entry: PutEventsRequestEntry): PutEventsResultEntry | undefined {
     if (!entry.Source) return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter Source is not valid." };
     if (!entry.DetailType) return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter DetailType is not valid." };
-    if (entry.Detail === undefined) return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter Detail is not valid." };
+    if (entry.Detail === undefined)
+      return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter Detail is not valid." };
     try {
       const detail = JSON.parse(entry.Detail);
       if (typeof detail !== "object" || detail === null || Array.isArray(detail)) throw new Error("not an object");
@@ -178,7 +187,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function reply(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "content-length": Buffer.byteLength(text), "x-amzn-requestid": randomUUID() });
+  res.writeHead(status, {
+    "content-type": "application/x-amz-json-1.1",
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": randomUUID(),
+  });
   res.end(text);
 }
 
@@ -189,14 +202,18 @@ export async function startLocalEventBridge(sink: EventSink, port = 0): Promise<
       const target = String(req.headers["x-amz-target"] ?? "");
       const body = await readBody(req);
       if (target !== "AWSEvents.PutEvents") {
-        return reply(res, 400, { __type: "UnknownOperationException", message: `operation ${target || "(none)"} is not supported locally` });
+        return reply(res, 400, {
+          __type: "UnknownOperationException",
+          message: `operation ${target || "(none)"} is not supported locally`,
+        });
       }
       const request = JSON.parse(body || "{}") as { Entries?: PutEventsRequestEntry[] };
       const credential = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ""));
       const result = await sink.putEvents(request.Entries ?? [], credential ? { accessKeyId: credential[1] } : {});
       reply(res, 200, result);
     } catch (error) {
-      if (error instanceof PutEventsRequestError) return reply(res, error.status, { __type: error.name, message: error.message });
+      if (error instanceof PutEventsRequestError)
+        return reply(res, error.status, { __type: error.name, message: error.message });
       reply(res, 500, { __type: "InternalException", message: (error as Error).message });
     }
   });

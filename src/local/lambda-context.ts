@@ -20,7 +20,8 @@ export function createLambdaContext(options: LambdaContextOptions): Context {
     callbackWaitsForEmptyEventLoop: false,
     functionName: options.functionName,
     functionVersion: "$LATEST",
-    invokedFunctionArn: options.invokedFunctionArn ?? `arn:aws:lambda:us-east-1:000000000000:function:${options.functionName}`,
+    invokedFunctionArn:
+      options.invokedFunctionArn ?? `arn:aws:lambda:us-east-1:000000000000:function:${options.functionName}`,
     memoryLimitInMB: String(options.memoryLimitInMB ?? 256),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${options.functionName}`,

@@ -2,7 +2,11 @@
  * `Promise.withResolvers` (Node 22+), which aws-local-stepfunctions uses; added on
  * Node 20 with the standard semantics.
  */
-type WithResolvers = <T>() => { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (reason?: unknown) => void };
+type WithResolvers = <T>() => {
+  promise: Promise<T>;
+  resolve: (value: T | PromiseLike<T>) => void;
+  reject: (reason?: unknown) => void;
+};
 
 const PromiseCtor = Promise as unknown as { withResolvers?: WithResolvers };
 if (typeof PromiseCtor.withResolvers !== "function") {

@@ -2,15 +2,19 @@
  * The four services wired to local resources: a DynamoDB client (dynalite), the table
  * names and the simulated payment gateway. The local runtime and the tests use the same wiring.
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createInventoryHandler, type InventoryHandler } from "../../handlers/inventory";
-import { createNotificationHandler, type NotificationChannel, type NotificationHandler } from "../../handlers/notification";
+import {
+  createNotificationHandler,
+  type NotificationChannel,
+  type NotificationHandler,
+} from "../../handlers/notification";
 import { createOrderHandler, type OrderHandler } from "../../handlers/order";
 import { createPaymentHandler, type PaymentHandler } from "../../handlers/payment";
 import { SimulatedPaymentGateway, type PaymentGateway } from "../../handlers/payment/gateway";
 import { createDocumentClient } from "../../handlers/shared/aws";
 import { createObservability, type Observability } from "../../handlers/shared/observability";
 import type { TableNames } from "./dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 export interface LocalServicesOptions {
   readonly dynamodb: DynamoDBClient;

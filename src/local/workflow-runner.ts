@@ -24,13 +24,20 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import type { Context } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
-import type { EventSink } from "./event-bus";
 import { createLambdaContext, functionNameOf } from "./lambda-context";
 import { LambdaServiceError, type InvokeResult } from "./runtime/lambda/local-function";
 import { runExecution, type EventLog } from "./runtime/stepfunctions/execution";
-import { bindTask, taskStates, type AslMachine, type AslState, type TaskBackends, type TaskHandler } from "./runtime/stepfunctions/task-bindings";
+import {
+  bindTask,
+  taskStates,
+  type AslMachine,
+  type AslState,
+  type TaskBackends,
+  type TaskHandler,
+} from "./runtime/stepfunctions/task-bindings";
+import type { EventSink } from "./event-bus";
+import type { Context } from "aws-lambda";
 
 /** A Lambda handler run in-process. */
 export type LocalFunction = (event: unknown, context: Context) => Promise<unknown>;
@@ -56,12 +63,13 @@ export class ServiceFault extends Error {
     message = `${name} (local fault)`,
   ) {
     super(message);
-    if (!/^Lambda\.\w+$/.test(name)) throw new Error(`a ServiceFault is a Lambda service error (Lambda.<Name>), not "${name}"`);
+    if (!/^Lambda\.\w+$/.test(name))
+      throw new Error(`a ServiceFault is a Lambda service error (Lambda.<Name>), not "${name}"`);
   }
 }
 
 /** One Task call, in the order they happened. */
-export interface TaskCall {
+interface TaskCall {
   readonly state: string;
   readonly resource: string;
   /** Function ARN, table name or bus names the call went to. */
@@ -102,34 +110,44 @@ export interface AnyDefinition {
   readonly [key: string]: unknown;
 }
 
-const DYNAMODB_COMMANDS: Record<string, (client: DynamoDBClient, request: never) => Promise<{ $metadata?: unknown }>> = {
-  GetItem: (client, request) => client.send(new GetItemCommand(request)),
-  PutItem: (client, request) => client.send(new PutItemCommand(request)),
-  UpdateItem: (client, request) => client.send(new UpdateItemCommand(request)),
-  DeleteItem: (client, request) => client.send(new DeleteItemCommand(request)),
-  Query: (client, request) => client.send(new QueryCommand(request)),
-};
+const DYNAMODB_COMMANDS: Record<string, (client: DynamoDBClient, request: never) => Promise<{ $metadata?: unknown }>> =
+  {
+    GetItem: (client, request) => client.send(new GetItemCommand(request)),
+    PutItem: (client, request) => client.send(new PutItemCommand(request)),
+    UpdateItem: (client, request) => client.send(new UpdateItemCommand(request)),
+    DeleteItem: (client, request) => client.send(new DeleteItemCommand(request)),
+    Query: (client, request) => client.send(new QueryCommand(request)),
+  };
 
 const clone = <T>(value: T): T => (value === undefined ? (null as T) : JSON.parse(JSON.stringify(value)));
-
 
 /** The task backends over in-process bindings; a call whose stand-in is missing fails naming it. */
 function backendsOf(bindings: WorkflowBindings, functionTimeoutMs: number): TaskBackends {
   const findFunction = (ref: string): LocalFunction => {
     const fn = bindings.functions?.[ref] ?? bindings.functions?.[functionNameOf(ref)];
     // What Lambda answers for a function that does not exist.
-    if (!fn) throw new LambdaServiceError("ResourceNotFoundException", `Function not found: ${ref} (no local function bound to it)`, 404);
+    if (!fn)
+      throw new LambdaServiceError(
+        "ResourceNotFoundException",
+        `Function not found: ${ref} (no local function bound to it)`,
+        404,
+      );
     return fn;
   };
   const invoke = async (ref: string, payload: unknown): Promise<InvokeResult> => {
     const fn = findFunction(ref);
     const requestId = randomUUID();
-    const context = createLambdaContext({ functionName: functionNameOf(ref), invokedFunctionArn: ref, timeoutMs: functionTimeoutMs });
+    const context = createLambdaContext({
+      functionName: functionNameOf(ref),
+      invokedFunctionArn: ref,
+      timeoutMs: functionTimeoutMs,
+    });
     try {
       return { requestId, payload: clone((await fn(clone(payload), context)) ?? null), durationMs: 0 };
     } catch (error) {
       // A fault of the Lambda service itself ("Lambda.TooManyRequestsException"): Invoke throws it.
-      if (error instanceof ServiceFault) throw new LambdaServiceError(error.name.replace(/^Lambda\./, ""), error.message, 500);
+      if (error instanceof ServiceFault)
+        throw new LambdaServiceError(error.name.replace(/^Lambda\./, ""), error.message, 500);
       const e = error instanceof Error ? error : new Error(String(error));
       const functionError = { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? "").split("\n") };
       return { requestId, payload: functionError, functionError, durationMs: 0 };
@@ -158,20 +176,31 @@ function backendsOf(bindings: WorkflowBindings, functionTimeoutMs: number): Task
 /** The stand-in a Task needs from the bindings, if it is missing: refused before the run starts. */
 function missingBinding(resource: string, bindings: WorkflowBindings): string | undefined {
   if (/^arn:aws[a-z-]*:lambda:/.test(resource)) {
-    return bindings.functions?.[resource] ?? bindings.functions?.[functionNameOf(resource)] ? undefined : "has no local function bound to it";
+    return (bindings.functions?.[resource] ?? bindings.functions?.[functionNameOf(resource)])
+      ? undefined
+      : "has no local function bound to it";
   }
-  if (resource.startsWith("arn:aws:states:::dynamodb:")) return bindings.dynamodb ? undefined : "needs a DynamoDB client in the bindings";
-  if (resource === "arn:aws:states:::events:putEvents") return bindings.events ? undefined : "needs an event sink in the bindings";
+  if (resource.startsWith("arn:aws:states:::dynamodb:"))
+    return bindings.dynamodb ? undefined : "needs a DynamoDB client in the bindings";
+  if (resource === "arn:aws:states:::events:putEvents")
+    return bindings.events ? undefined : "needs an event sink in the bindings";
   if (resource.startsWith("arn:aws:states:::sqs:")) return "has no local binding (no queue stand-in)";
   return undefined;
 }
 
 /** What a Task call went to (function, table or buses) and with what (a `lambda:invoke`'s Payload), for the record. */
 function recordOf(resource: string, input: unknown): { target: string; input: unknown } {
-  const params = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown; TableName?: unknown; Entries?: { EventBusName?: string }[] };
-  if (resource === "arn:aws:states:::lambda:invoke") return { target: String(params.FunctionName), input: params.Payload };
+  const params = (input ?? {}) as {
+    FunctionName?: unknown;
+    Payload?: unknown;
+    TableName?: unknown;
+    Entries?: { EventBusName?: string }[];
+  };
+  if (resource === "arn:aws:states:::lambda:invoke")
+    return { target: String(params.FunctionName), input: params.Payload };
   if (resource.startsWith("arn:aws:states:::dynamodb:")) return { target: String(params.TableName), input };
-  if (resource === "arn:aws:states:::events:putEvents") return { target: (params.Entries ?? []).map((e) => e.EventBusName ?? "default").join(","), input };
+  if (resource === "arn:aws:states:::events:putEvents")
+    return { target: (params.Entries ?? []).map((e) => e.EventBusName ?? "default").join(","), input };
   return { target: resource, input };
 }
 
@@ -183,7 +212,11 @@ interface CallContext {
 }
 
 /** Local handlers for every Task of `definition`, keyed as aws-local-stepfunctions wants; each call recorded. */
-export function bindTaskResources(definition: AnyDefinition, bindings: WorkflowBindings, ctx: CallContext): Record<string, (input: unknown) => Promise<unknown>> {
+function bindTaskResources(
+  definition: AnyDefinition,
+  bindings: WorkflowBindings,
+  ctx: CallContext,
+): Record<string, (input: unknown) => Promise<unknown>> {
   const backends = backendsOf(bindings, ctx.functionTimeoutMs);
   const execution = { executionArn: ctx.executionArn, stateMachineArn: ctx.stateMachineArn };
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -233,14 +266,25 @@ export async function runWorkflow(
   const machineName = stateMachineArn.split(":").pop()!;
   const executionName = options.executionName ?? randomUUID();
   const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${executionName}`;
-  const ctx: CallContext = { executionArn, stateMachineArn, functionTimeoutMs: options.functionTimeoutMs ?? 30_000, calls: [] };
+  const ctx: CallContext = {
+    executionArn,
+    stateMachineArn,
+    functionTimeoutMs: options.functionTimeoutMs ?? 30_000,
+    calls: [],
+  };
 
   validate(definition);
   const events: EventLog[] = [];
   const outcome = await runExecution(
     definition as unknown as AslMachine,
     clone(input),
-    { executionArn, executionName, stateMachineArn, stateMachineName: machineName, roleArn: options.roleArn ?? "arn:aws:iam::000000000000:role/local" },
+    {
+      executionArn,
+      executionName,
+      stateMachineArn,
+      stateMachineName: machineName,
+      roleArn: options.roleArn ?? "arn:aws:iam::000000000000:role/local",
+    },
     {
       tasks: bindTaskResources(definition, bindings, ctx),
       scaled: (ms) => ms,
@@ -249,8 +293,18 @@ export async function runWorkflow(
       onEvent: (event) => events.push(event),
     },
   );
-  if (outcome.status !== "SUCCEEDED" && outcome.status !== "FAILED") throw new Error(`execution ${executionArn} ended ${outcome.status}`);
-  const result: ExecutionResult = { ...outcome, status: outcome.status, executionArn, path: [], taskCalls: ctx.calls, events };
-  const path = events.filter((e): e is Extract<EventLog, { type: "StateEntered" }> => e.type === "StateEntered").map((e) => e.state.name);
+  if (outcome.status !== "SUCCEEDED" && outcome.status !== "FAILED")
+    throw new Error(`execution ${executionArn} ended ${outcome.status}`);
+  const result: ExecutionResult = {
+    ...outcome,
+    status: outcome.status,
+    executionArn,
+    path: [],
+    taskCalls: ctx.calls,
+    events,
+  };
+  const path = events
+    .filter((e): e is Extract<EventLog, { type: "StateEntered" }> => e.type === "StateEntered")
+    .map((e) => e.state.name);
   return { ...result, path };
 }

@@ -52,23 +52,24 @@ export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
         threshold: 1,
       },
     ]),
-    ...r.rules.map(
-      (x): AlarmSpec => ({
-        id: `${x.label}-failed-invocations`,
-        description: `Rule ${x.label}: EventBridge could not deliver to the target (events go to its dead-letter queue).`,
-        namespace: "AWS/Events",
-        metricName: "FailedInvocations",
-        dimensions: { EventBusName: x.busName, RuleName: x.ruleName },
-        statistic: "Sum",
-        threshold: 1,
-      }),
-    ),
+    ...r.rules.map((x): AlarmSpec => ({
+      id: `${x.label}-failed-invocations`,
+      description: `Rule ${x.label}: EventBridge could not deliver to the target (events go to its dead-letter queue).`,
+      namespace: "AWS/Events",
+      metricName: "FailedInvocations",
+      dimensions: { EventBusName: x.busName, RuleName: x.ruleName },
+      statistic: "Sum",
+      threshold: 1,
+    })),
     // Pipes publish ExecutionFailed and TargetStageFailed per PipeName (namespace AWS/EventBridge/Pipes,
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-monitoring.html).
     ...r.pipes.flatMap((p): AlarmSpec[] =>
       (
         [
-          ["ExecutionFailed", "a batch of stream records failed to reach the bus; the pipe retries it, then sends it to its dead-letter queue"],
+          [
+            "ExecutionFailed",
+            "a batch of stream records failed to reach the bus; the pipe retries it, then sends it to its dead-letter queue",
+          ],
           ["TargetStageFailed", "the bus refused events the pipe put (access denied, throttled, or an invalid entry)"],
         ] as const
       ).map(([metricName, what]) => ({
@@ -81,16 +82,14 @@ export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
         threshold: 1,
       })),
     ),
-    ...r.queues.map(
-      (q): AlarmSpec => ({
-        id: `${q.label}-depth`,
-        description: `Dead-letter queue ${q.label} holds undelivered messages: inspect, fix, then redrive them.`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: q.name },
-        statistic: "Maximum",
-        threshold: 1,
-      }),
-    ),
+    ...r.queues.map((q): AlarmSpec => ({
+      id: `${q.label}-depth`,
+      description: `Dead-letter queue ${q.label} holds undelivered messages: inspect, fix, then redrive them.`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: q.name },
+      statistic: "Maximum",
+      threshold: 1,
+    })),
   ];
 }

@@ -35,10 +35,30 @@ const PER_ROW = 3;
  */
 export function buildDashboardBody(r: ObservedResources): DashboardBody {
   const fn = (metric: string, stat?: string): MetricLine[] =>
-    r.functions.map((f) => ["AWS/Lambda", metric, "FunctionName", f.name, { label: f.label, ...(stat ? { stat } : {}) }]);
-  const sfn = (metric: string): MetricLine => ["AWS/States", metric, "StateMachineArn", r.stateMachine.arn, { label: metric }];
+    r.functions.map((f) => [
+      "AWS/Lambda",
+      metric,
+      "FunctionName",
+      f.name,
+      { label: f.label, ...(stat ? { stat } : {}) },
+    ]);
+  const sfn = (metric: string): MetricLine => [
+    "AWS/States",
+    metric,
+    "StateMachineArn",
+    r.stateMachine.arn,
+    { label: metric },
+  ];
   const rule = (metric: string): MetricLine[] =>
-    r.rules.map((x) => ["AWS/Events", metric, "EventBusName", x.busName, "RuleName", x.ruleName, { label: `${x.label} ${metric}` }]);
+    r.rules.map((x) => [
+      "AWS/Events",
+      metric,
+      "EventBusName",
+      x.busName,
+      "RuleName",
+      x.ruleName,
+      { label: `${x.label} ${metric}` },
+    ]);
   const table = (metric: string): MetricLine[] =>
     r.tables.map((t) => ["AWS/DynamoDB", metric, "TableName", t.name, { label: `${t.label} ${metric}` }]);
 
@@ -53,25 +73,55 @@ export function buildDashboardBody(r: ObservedResources): DashboardBody {
       metrics: ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut"].map(sfn),
     },
     { title: "Rule invocations", stat: "Sum", metrics: rule("Invocations") },
-    { title: "Rule failed invocations and dead-letter deliveries", stat: "Sum", metrics: [...rule("FailedInvocations"), ...rule("DeadLetterInvocations")] },
+    {
+      title: "Rule failed invocations and dead-letter deliveries",
+      stat: "Sum",
+      metrics: [...rule("FailedInvocations"), ...rule("DeadLetterInvocations")],
+    },
     {
       title: "Pipe events and failures",
       stat: "Sum",
       metrics: r.pipes.flatMap((p) =>
-        ["EventCount", "ExecutionFailed", "TargetStageFailed"].map((metric): MetricLine => ["AWS/EventBridge/Pipes", metric, "PipeName", p.name, { label: `${p.label} ${metric}` }]),
+        ["EventCount", "ExecutionFailed", "TargetStageFailed"].map((metric): MetricLine => [
+          "AWS/EventBridge/Pipes",
+          metric,
+          "PipeName",
+          p.name,
+          { label: `${p.label} ${metric}` },
+        ]),
       ),
     },
-    { title: "Table consumed capacity", stat: "Sum", metrics: [...table("ConsumedReadCapacityUnits"), ...table("ConsumedWriteCapacityUnits")] },
-    { title: "Table throttles", stat: "Sum", metrics: [...table("ReadThrottleEvents"), ...table("WriteThrottleEvents")] },
+    {
+      title: "Table consumed capacity",
+      stat: "Sum",
+      metrics: [...table("ConsumedReadCapacityUnits"), ...table("ConsumedWriteCapacityUnits")],
+    },
+    {
+      title: "Table throttles",
+      stat: "Sum",
+      metrics: [...table("ReadThrottleEvents"), ...table("WriteThrottleEvents")],
+    },
     {
       title: "Order outcomes (service metrics)",
       stat: "Sum",
-      metrics: SERVICE_METRICS.map((m) => [r.metricsNamespace, m.metricName, "service", m.service, { label: m.metricName }]),
+      metrics: SERVICE_METRICS.map((m) => [
+        r.metricsNamespace,
+        m.metricName,
+        "service",
+        m.service,
+        { label: m.metricName },
+      ]),
     },
     {
       title: "Dead-letter queue depth",
       stat: "Maximum",
-      metrics: r.queues.map((q) => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.name, { label: q.label }]),
+      metrics: r.queues.map((q) => [
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        "QueueName",
+        q.name,
+        { label: q.label },
+      ]),
     },
   ];
   return {
@@ -81,7 +131,14 @@ export function buildDashboardBody(r: ObservedResources): DashboardBody {
       y: Math.floor(i / PER_ROW) * HEIGHT,
       width: WIDTH,
       height: HEIGHT,
-      properties: { title: p.title, region: r.region, view: "timeSeries", stat: p.stat, period: 300, metrics: p.metrics },
+      properties: {
+        title: p.title,
+        region: r.region,
+        view: "timeSeries",
+        stat: p.stat,
+        period: 300,
+        metrics: p.metrics,
+      },
     })),
   };
 }

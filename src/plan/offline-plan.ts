@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { VariableArgument } from "../terraform/variable-arguments";
-import { StandInResult, TerraformJson, standInArchives } from "./archive-stand-in";
 import { OFFLINE_PROVIDER_SETTINGS } from "../terraform/offline-provider-settings";
+import { StandInResult, TerraformJson, standInArchives } from "./archive-stand-in";
 import { findProviderMirror, findTerraform, mirrorOnlyCliConfig } from "./terraform-cli";
 import { PlanAndShowResult, PlanJson, TerraformContext, planAndShow, terraformStep } from "./terraform-plan";
 import { checkVariables } from "./variable-check";
+import type { VariableArgument } from "../terraform/variable-arguments";
 
 export { TerraformStepFailed } from "./terraform-plan";
 
@@ -85,7 +85,9 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
   const given = (options.inputs ?? []).length > 0 || Object.keys(env).some((k) => k.startsWith("TF_VAR_"));
   if (given) {
     const started = Date.now();
-    const check = await checkVariables((stack.variable ?? {}) as Record<string, unknown>, { arguments: options.inputs });
+    const check = await checkVariables((stack.variable ?? {}) as Record<string, unknown>, {
+      arguments: options.inputs,
+    });
     timings.variables = Date.now() - started;
     if (!check.accepted) throw new VariablesRefused(check.errors);
     log(`variables: accepted in ${(timings.variables / 1000).toFixed(1)} s`);

@@ -1,7 +1,7 @@
 /** `terraform plan -out`, then `terraform show -json` of that plan: the two steps every plan review runs. */
 import * as path from "node:path";
-import { RunResult, runTerraform } from "./terraform-cli";
 import { VariableArgument, terraformVariableFlags } from "../terraform/variable-arguments";
+import { RunResult, runTerraform } from "./terraform-cli";
 
 /** A failed terraform step, with what terraform said. */
 export class TerraformStepFailed extends Error {

@@ -1,9 +1,9 @@
 /** The policy over a set of synthesized stacks: rules, then the reviewed exceptions. */
 import { Finding, evaluateStack, findingsOf } from "./evaluate";
 import { ALL_RULES } from "./rules";
-import type { StackJson } from "./stack-context";
-import { SUPPRESSIONS } from "./suppressions";
 import { Excepted, Suppression, applySuppressions, invalidSuppressions } from "./suppression-matching";
+import { SUPPRESSIONS } from "./suppressions";
+import type { StackJson } from "./stack-context";
 import type { PolicyRule } from "./types";
 
 export interface SynthesizedStack {
@@ -29,7 +29,10 @@ export interface PolicyOutcome {
   readonly passed: boolean;
 }
 
-export function checkStacks(stacks: readonly SynthesizedStack[], configuration: PolicyConfiguration = {}): PolicyOutcome {
+export function checkStacks(
+  stacks: readonly SynthesizedStack[],
+  configuration: PolicyConfiguration = {},
+): PolicyOutcome {
   const rules = configuration.rules ?? ALL_RULES;
   const suppressions = configuration.suppressions ?? SUPPRESSIONS;
   const invalid = invalidSuppressions(suppressions, rules);

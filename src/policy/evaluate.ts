@@ -21,7 +21,11 @@ export interface Finding {
   readonly problem: Problem;
 }
 
-export function evaluateStack(stackName: string, json: StackJson, rules: readonly PolicyRule[] = ALL_RULES): RuleResult[] {
+export function evaluateStack(
+  stackName: string,
+  json: StackJson,
+  rules: readonly PolicyRule[] = ALL_RULES,
+): RuleResult[] {
   const stack = new StackContext(stackName, json);
   const results: RuleResult[] = [];
   for (const rule of rules) {
@@ -31,7 +35,13 @@ export function evaluateStack(stackName: string, json: StackJson, rules: readonl
     }
     for (const type of rule.resourceTypes) {
       for (const resource of stack.resources(type)) {
-        results.push({ rule, stackName, address: resource.address, constructPath: resource.constructPath, verdict: rule.check(resource, stack) });
+        results.push({
+          rule,
+          stackName,
+          address: resource.address,
+          constructPath: resource.constructPath,
+          verdict: rule.check(resource, stack),
+        });
       }
     }
   }

@@ -3,11 +3,11 @@
  * references (`${aws_sqs_queue.x.arn}`), which name one specific resource. Statements are normalized
  * (string-or-list fields become lists) so rules can read them one way.
  */
+import { blocks, withoutInterpolations } from "./terraform-values";
 import type { StackContext } from "./stack-context";
 import type { Problem, SynthesizedResource } from "./types";
-import { blocks, withoutInterpolations } from "./terraform-values";
 
-export interface PolicyPrincipal {
+interface PolicyPrincipal {
   /** `Service`, `AWS`, `Federated`, `CanonicalUser`, or `*` for `"Principal": "*"`. */
   readonly kind: string;
   readonly value: string;
@@ -49,7 +49,11 @@ const RESOURCE_POLICY_TYPES = [
 ];
 
 /** Every resource type that can hold an identity or resource policy document. */
-export const POLICY_HOLDING_TYPES: readonly string[] = [...IDENTITY_POLICY_TYPES, "aws_iam_role", ...RESOURCE_POLICY_TYPES];
+export const POLICY_HOLDING_TYPES: readonly string[] = [
+  ...IDENTITY_POLICY_TYPES,
+  "aws_iam_role",
+  ...RESOURCE_POLICY_TYPES,
+];
 
 /** The identity and resource policy documents a resource holds (trust policies are separate: `trustPolicyOf`). */
 export function policyDocumentsOf(resource: SynthesizedResource): PolicyDocumentSource[] {
@@ -68,7 +72,9 @@ export function policyDocumentsOf(resource: SynthesizedResource): PolicyDocument
 
 /** The trust policy of a role. */
 export function trustPolicyOf(resource: SynthesizedResource): PolicyDocumentSource | undefined {
-  return resource.type === "aws_iam_role" ? { kind: "trust", argument: "assume_role_policy", text: resource.config.assume_role_policy } : undefined;
+  return resource.type === "aws_iam_role"
+    ? { kind: "trust", argument: "assume_role_policy", text: resource.config.assume_role_policy }
+    : undefined;
 }
 
 const asList = (value: unknown): string[] =>
@@ -78,17 +84,23 @@ function principalsOf(value: unknown): PolicyPrincipal[] {
   if (value === undefined) return [];
   if (value === "*") return [{ kind: "*", value: "*" }];
   if (value === null || typeof value !== "object") return [{ kind: "unknown", value: String(value) }];
-  return Object.entries(value as Record<string, unknown>).flatMap(([kind, values]) => asList(values).map((v) => ({ kind, value: v })));
+  return Object.entries(value as Record<string, unknown>).flatMap(([kind, values]) =>
+    asList(values).map((v) => ({ kind, value: v })),
+  );
 }
 
 /** The statements of a policy document held in a string argument. */
 export function parsePolicy(stack: StackContext, text: unknown): ParsedPolicy {
   const parsed = stack.parseJson(text);
   if (!parsed.ok) {
-    return { ok: false, error: `is not a JSON policy document the policy check can read (${parsed.error}); build it with src/iam/policy-document.ts` };
+    return {
+      ok: false,
+      error: `is not a JSON policy document the policy check can read (${parsed.error}); build it with src/iam/policy-document.ts`,
+    };
   }
   const doc = parsed.value as { Statement?: unknown } | null;
-  if (doc === null || typeof doc !== "object" || doc.Statement === undefined) return { ok: false, error: "has no Statement" };
+  if (doc === null || typeof doc !== "object" || doc.Statement === undefined)
+    return { ok: false, error: "has no Statement" };
   const raw = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   const statements = raw.map((s: Record<string, unknown>, i: number): PolicyStatementView => ({
     label: typeof s.Sid === "string" && s.Sid !== "" ? s.Sid : `#${i}`,
@@ -105,7 +117,13 @@ export function parsePolicy(stack: StackContext, text: unknown): ParsedPolicy {
 
 /** Whether an IAM action pattern (`s3:Get*`, `*`) covers `action`; IAM compares actions case-insensitively. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return regex.test(action);
 }
 
@@ -149,7 +167,8 @@ export function conditionValues(statement: PolicyStatementView, operator: RegExp
   const values: string[] = [];
   for (const [op, keys] of Object.entries(statement.condition ?? {})) {
     if (!operator.test(op)) continue;
-    for (const [k, v] of Object.entries(keys ?? {})) if (k.toLowerCase() === key.toLowerCase()) values.push(...asList(v));
+    for (const [k, v] of Object.entries(keys ?? {}))
+      if (k.toLowerCase() === key.toLowerCase()) values.push(...asList(v));
   }
   return values;
 }

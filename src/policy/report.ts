@@ -1,6 +1,6 @@
 /** What the policy check prints: the failure list (rule, resource, message, fix) and the short summary. */
-import type { PolicyOutcome } from "./check";
 import { suppressionLabel } from "./suppression-matching";
+import type { PolicyOutcome } from "./check";
 
 /** Where the reviewed exceptions live, for messages. */
 export const SUPPRESSIONS_FILE = "src/policy/suppressions.ts";
@@ -10,7 +10,7 @@ export function formatFailure(outcome: PolicyOutcome): string {
   const lines: string[] = [];
   const count = outcome.violations.length + outcome.stale.length + outcome.invalid.length;
   lines.push(`Policy check failed with ${count} problem${count === 1 ? "" : "s"}; no stack was written.`);
-  const byRuleAndResource = new Map<string, typeof outcome.violations[number][]>();
+  const byRuleAndResource = new Map<string, (typeof outcome.violations)[number][]>();
   for (const v of outcome.violations) {
     const key = `${v.rule.id}\u0000${v.stackName}\u0000${v.address}`;
     byRuleAndResource.set(key, [...(byRuleAndResource.get(key) ?? []), v]);
@@ -25,7 +25,9 @@ export function formatFailure(outcome: PolicyOutcome): string {
   for (const s of outcome.stale) {
     lines.push(`  [stale-exception] ${suppressionLabel(s)}`);
     lines.push(`    matches no finding in ${outcome.stackNames.join(", ")}: the rule now passes there`);
-    lines.push(`    fix: remove the exception from ${SUPPRESSIONS_FILE} (or correct its rule, stacks, resource or subject)`);
+    lines.push(
+      `    fix: remove the exception from ${SUPPRESSIONS_FILE} (or correct its rule, stacks, resource or subject)`,
+    );
   }
   for (const error of outcome.invalid) {
     lines.push(`  [invalid-exception] ${error}`);
@@ -43,7 +45,9 @@ export function formatSummary(outcome: PolicyOutcome, elapsedMs?: number): strin
   for (const e of outcome.excepted) perRule.set(e.suppression.rule, (perRule.get(e.suppression.rule) ?? 0) + 1);
   const counts = [...perRule].map(([rule, n]) => `${rule} x${n}`).join(", ");
   const summary = `${head}; ${outcome.excepted.length} findings accepted as reviewed exceptions (${SUPPRESSIONS_FILE}): ${counts}`;
-  const defects = [...new Set(outcome.excepted.filter((e) => e.suppression.knownDefect).map((e) => suppressionLabel(e.suppression)))];
+  const defects = [
+    ...new Set(outcome.excepted.filter((e) => e.suppression.knownDefect).map((e) => suppressionLabel(e.suppression))),
+  ];
   return defects.length === 0 ? summary : `${summary}\npolicy: known defects waiting for a fix: ${defects.join("; ")}`;
 }
 

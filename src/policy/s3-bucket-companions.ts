@@ -5,12 +5,19 @@
 import type { StackContext } from "./stack-context";
 import type { SynthesizedResource } from "./types";
 
-export function bucketCompanions(bucket: SynthesizedResource, type: string, stack: StackContext): readonly SynthesizedResource[] {
+export function bucketCompanions(
+  bucket: SynthesizedResource,
+  type: string,
+  stack: StackContext,
+): readonly SynthesizedResource[] {
   return stack.resources(type).filter((r) => stack.refersTo(r.config.bucket, bucket, "bucket"));
 }
 
 /** The ARNs a bucket policy must cover for the bucket itself and for its objects. */
-export function bucketArns(bucket: SynthesizedResource): { readonly bucket: readonly string[]; readonly objects: readonly string[] } {
+export function bucketArns(bucket: SynthesizedResource): {
+  readonly bucket: readonly string[];
+  readonly objects: readonly string[];
+} {
   const reference = `\${${bucket.type}.${bucket.name}.arn}`;
   const literal = typeof bucket.config.bucket === "string" ? [`arn:aws:s3:::${bucket.config.bucket}`] : [];
   const arns = [reference, ...literal];

@@ -3,8 +3,8 @@
  * environment the stack deploys, and parsed JSON documents (policies, definitions, dashboards) shared
  * between rules so each document is parsed once.
  */
-import type { SynthesizedResource } from "./types";
 import { Reference, block, blocks, parseReference, resolveWithDefaults } from "./terraform-values";
+import type { SynthesizedResource } from "./types";
 
 /** The synthesized JSON of a stack (`cdk.tf.json`, or `stack.toTerraform()`). */
 export interface StackJson {
@@ -19,7 +19,8 @@ export interface StackJson {
 /** Environments whose stacks hold production data. */
 const PRODUCTION_ENVIRONMENTS = new Set(["prod", "production", "prd"]);
 
-export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+export type ParsedJson =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
 export class StackContext {
   readonly stackName: string;
@@ -75,7 +76,10 @@ export class StackContext {
   }
 
   /** The resource a value refers to (`${type.name.attr}`), if it is in this stack and of one of `types`. */
-  referenced(value: unknown, ...types: string[]): (SynthesizedResource & { readonly reference: Reference }) | undefined {
+  referenced(
+    value: unknown,
+    ...types: string[]
+  ): (SynthesizedResource & { readonly reference: Reference }) | undefined {
     const reference = parseReference(value);
     if (!reference || (types.length > 0 && !types.includes(reference.type))) return undefined;
     const resource = this.byAddress.get(`${reference.type}.${reference.name}`);

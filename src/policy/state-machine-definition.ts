@@ -3,15 +3,15 @@
  * string in `definition`. Terraform references appear inside string values, so the string parses as
  * is. States are visited in every scope: the top level, each Parallel branch and each Map processor.
  */
-import type { StackContext } from "./stack-context";
 import { nonCompliant, verdictOf, type Problem, type SynthesizedResource, type Verdict } from "./types";
+import type { StackContext } from "./stack-context";
 
 export interface AslRetrier {
   readonly ErrorEquals?: readonly string[];
   readonly MaxAttempts?: number;
 }
 
-export interface AslCatcher {
+interface AslCatcher {
   readonly ErrorEquals?: readonly string[];
   readonly Next?: string;
 }
@@ -51,13 +51,15 @@ export interface VisitedState {
   readonly queryLanguage: string;
 }
 
-export type ParsedDefinition = { readonly ok: true; readonly root: AslScope } | { readonly ok: false; readonly error: string };
+type ParsedDefinition = { readonly ok: true; readonly root: AslScope } | { readonly ok: false; readonly error: string };
 
 function parseDefinition(machine: SynthesizedResource, stack: StackContext): ParsedDefinition {
   const parsed = stack.parseJson(machine.config.definition);
-  if (!parsed.ok) return { ok: false, error: `definition is not a JSON document the policy check can read (${parsed.error})` };
+  if (!parsed.ok)
+    return { ok: false, error: `definition is not a JSON document the policy check can read (${parsed.error})` };
   const root = parsed.value as AslScope;
-  if (root === null || typeof root !== "object" || typeof root.States !== "object") return { ok: false, error: "definition has no States" };
+  if (root === null || typeof root !== "object" || typeof root.States !== "object")
+    return { ok: false, error: "definition has no States" };
   return { ok: true, root };
 }
 
@@ -65,7 +67,11 @@ function parseDefinition(machine: SynthesizedResource, stack: StackContext): Par
  * A definition rule's verdict: the problems `find` adds while it walks the definition, or
  * non-compliant when the definition cannot be read at all.
  */
-export function checkDefinition(machine: SynthesizedResource, stack: StackContext, find: (root: AslScope, problems: Problem[]) => void): Verdict {
+export function checkDefinition(
+  machine: SynthesizedResource,
+  stack: StackContext,
+  find: (root: AslScope, problems: Problem[]) => void,
+): Verdict {
   const definition = parseDefinition(machine, stack);
   if (!definition.ok) return nonCompliant(definition.error);
   const problems: Problem[] = [];
@@ -95,20 +101,32 @@ export const taskStates = (root: AslScope): VisitedState[] => allStates(root).fi
 
 /** The states a state hands over to when it succeeds: Next, or a Choice's branches and Default. */
 export function successors(state: AslState): string[] {
-  const next = [...(state.Next ? [state.Next] : []), ...(state.Choices ?? []).map((c) => c.Next), ...(state.Default ? [state.Default] : [])];
+  const next = [
+    ...(state.Next ? [state.Next] : []),
+    ...(state.Choices ?? []).map((c) => c.Next),
+    ...(state.Default ? [state.Default] : []),
+  ];
   return next.filter((n): n is string => typeof n === "string");
 }
 
 /** Whether a Task invokes a Lambda function (optimized integration or the function ARN as Resource). */
 export function isLambdaTask(state: AslState): boolean {
   const resource = state.Resource ?? "";
-  return resource.startsWith("arn:aws:states:::lambda:invoke") || /^arn:aws[a-z-]*:lambda:/.test(resource) || resource.includes("${aws_lambda_function.");
+  return (
+    resource.startsWith("arn:aws:states:::lambda:invoke") ||
+    /^arn:aws[a-z-]*:lambda:/.test(resource) ||
+    resource.includes("${aws_lambda_function.")
+  );
 }
 
 /** Whether a retrier or catcher with these error names applies to an error called `error`. */
 export function errorMatches(errorEquals: readonly string[] | undefined, error: string): boolean {
   const names = errorEquals ?? [];
-  return names.includes(error) || names.includes("States.ALL") || (names.includes("States.TaskFailed") && error !== "States.Timeout");
+  return (
+    names.includes(error) ||
+    names.includes("States.ALL") ||
+    (names.includes("States.TaskFailed") && error !== "States.Timeout")
+  );
 }
 
 /** The retry attempts a retrier allows (ASL's default is 3). */

@@ -21,7 +21,7 @@ export interface Suppression {
 }
 
 /** Shortest reason accepted: one honest sentence, not "n/a" or "not needed". */
-export const MIN_REASON_LENGTH = 40;
+const MIN_REASON_LENGTH = 40;
 
 const globCache = new Map<string, RegExp>();
 export function globMatches(glob: string, value: string): boolean {
@@ -44,17 +44,20 @@ export function invalidSuppressions(suppressions: readonly Suppression[], rules:
   for (const s of suppressions) {
     const label = suppressionLabel(s);
     if (!ids.has(s.rule)) errors.push(`exception ${label}: no rule has the id "${s.rule}"`);
-    if (!s.resource || s.resource.trim() === "") errors.push(`exception ${label}: resource must name the resources it covers`);
+    if (!s.resource || s.resource.trim() === "")
+      errors.push(`exception ${label}: resource must name the resources it covers`);
     const reason = (s.reason ?? "").trim();
     if (reason.length === 0) errors.push(`exception ${label}: has no reason; every exception says why it is accepted`);
     else if (reason.length < MIN_REASON_LENGTH) {
-      errors.push(`exception ${label}: reason "${reason}" is too short (${reason.length} characters, at least ${MIN_REASON_LENGTH}); say why the finding is accepted`);
+      errors.push(
+        `exception ${label}: reason "${reason}" is too short (${reason.length} characters, at least ${MIN_REASON_LENGTH}); say why the finding is accepted`,
+      );
     }
   }
   return errors;
 }
 
-export function suppresses(s: Suppression, f: Finding): boolean {
+function suppresses(s: Suppression, f: Finding): boolean {
   return (
     s.rule === f.rule.id &&
     globMatches(s.stacks ?? "*", f.stackName) &&
@@ -81,7 +84,11 @@ export interface SuppressionOutcome {
  * checked stack is in its scope and it covers no finding there; a suppression for stacks that were
  * not synthesized this time cannot be judged and is left alone.
  */
-export function applySuppressions(findings: readonly Finding[], suppressions: readonly Suppression[], checkedStacks: readonly string[]): SuppressionOutcome {
+export function applySuppressions(
+  findings: readonly Finding[],
+  suppressions: readonly Suppression[],
+  checkedStacks: readonly string[],
+): SuppressionOutcome {
   const used = new Set<Suppression>();
   const violations: Finding[] = [];
   const excepted: Excepted[] = [];
@@ -94,6 +101,8 @@ export function applySuppressions(findings: readonly Finding[], suppressions: re
       violations.push(finding);
     }
   }
-  const stale = suppressions.filter((s) => !used.has(s) && checkedStacks.some((name) => globMatches(s.stacks ?? "*", name)));
+  const stale = suppressions.filter(
+    (s) => !used.has(s) && checkedStacks.some((name) => globMatches(s.stacks ?? "*", name)),
+  );
   return { violations, excepted, stale };
 }

@@ -50,8 +50,18 @@ export const SUPPRESSIONS: readonly Suppression[] = [
       "The Order function is invoked synchronously by clients (RequestResponse) and answers with the error; the client retries with " +
       "the same idempotency key, and nothing is accepted before it is recorded. The asynchronously invoked Notification function has its queue.",
   },
-  { rule: "lambda-failure-destination", stacks: PIPELINE, resource: "aws_lambda_function.payment-service_*", reason: SYNCHRONOUS_SAGA_STEP },
-  { rule: "lambda-failure-destination", stacks: PIPELINE, resource: "aws_lambda_function.inventory-service_*", reason: SYNCHRONOUS_SAGA_STEP },
+  {
+    rule: "lambda-failure-destination",
+    stacks: PIPELINE,
+    resource: "aws_lambda_function.payment-service_*",
+    reason: SYNCHRONOUS_SAGA_STEP,
+  },
+  {
+    rule: "lambda-failure-destination",
+    stacks: PIPELINE,
+    resource: "aws_lambda_function.inventory-service_*",
+    reason: SYNCHRONOUS_SAGA_STEP,
+  },
   {
     rule: "sfn-failure-paths-end-in-fail",
     stacks: PIPELINE,

@@ -19,7 +19,7 @@ export interface Reference {
   readonly suffix: string;
 }
 
-const REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_.\[\]"*-]+)\}(.*)$/s;
+const REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_.[\]"*-]+)\}(.*)$/s;
 
 /** The resource a string refers to, when the string is one reference (plus an optional literal suffix). */
 export function parseReference(value: unknown): Reference | undefined {
@@ -32,7 +32,7 @@ export function parseReference(value: unknown): Reference | undefined {
 }
 
 /** Whether a string holds any Terraform interpolation. */
-export function hasInterpolation(value: string): boolean {
+function hasInterpolation(value: string): boolean {
   return value.includes("${");
 }
 
@@ -87,7 +87,9 @@ function parseLiteral(text: string): { value: unknown } | undefined {
 /** A nested block as a single object: cdktf renders blocks as objects or as one-element lists. */
 export function block(value: unknown): Readonly<Record<string, unknown>> | undefined {
   const first = Array.isArray(value) ? value[0] : value;
-  return first !== null && typeof first === "object" && !Array.isArray(first) ? (first as Record<string, unknown>) : undefined;
+  return first !== null && typeof first === "object" && !Array.isArray(first)
+    ? (first as Record<string, unknown>)
+    : undefined;
 }
 
 /** Every element of a list block (or the one block given as an object). */

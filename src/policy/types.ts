@@ -43,7 +43,7 @@ export function verdictOf(problems: readonly Problem[]): Verdict {
 }
 
 /** What every rule tells its users. */
-export interface RuleDescription {
+interface RuleDescription {
   /** Stable id, used in reports and suppressions, e.g. `lambda-active-tracing`. */
   readonly id: string;
   /** What it checks, in one line. */

@@ -4,11 +4,14 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { HandlerBundle, ServiceName } from "../bundling/handler-bundles";
-import { AppSettings, PAYMENT_GATEWAY_ENV, PAYMENT_SIMULATOR_OPT_IN_TAG, SIMULATED_PAYMENT_GATEWAY } from "../config/app-config";
+import {
+  AppSettings,
+  PAYMENT_GATEWAY_ENV,
+  PAYMENT_SIMULATOR_OPT_IN_TAG,
+  SIMULATED_PAYMENT_GATEWAY,
+} from "../config/app-config";
 import { EnvironmentProfile } from "../config/profiles";
 import { PipelineVariables } from "../config/variables";
-import { EventContracts, EventSource, EventSourceName, RulePatterns } from "../contracts/events";
-import { EnvVar, InventoryKey, Tables, TableName } from "../contracts/tables";
 import { DataTable } from "../constructs/data-table";
 import { OrderEventBus } from "../constructs/event-bus";
 import { EventRoute } from "../constructs/event-route";
@@ -16,8 +19,10 @@ import { Microservice } from "../constructs/microservice";
 import { Monitoring } from "../constructs/monitoring";
 import { OrderOutbox } from "../constructs/order-outbox";
 import { OrderWorkflow } from "../constructs/order-workflow";
-import { PolicyStatement } from "../iam/policy-document";
 import { useS3StateBackend } from "../constructs/state-backend";
+import { EventContracts, EventSource, EventSourceName, RulePatterns } from "../contracts/events";
+import { EnvVar, InventoryKey, Tables, TableName } from "../contracts/tables";
+import { PolicyStatement } from "../iam/policy-document";
 import { SAMPLE_ORDER } from "./sample-order";
 
 export interface OrderPipelineStackProps {
@@ -30,8 +35,6 @@ export interface OrderPipelineStackProps {
 }
 
 /** A sample order for the `submit_test_order_command` output (and `npm run local`). */
-export { SAMPLE_ORDER } from "./sample-order";
-
 /**
  * The partition and account id inside an ARN (`arn:partition:service:region:account:...`), as local
  * values: no data source that calls AWS, and plain `${local.account_id}` references that JSON documents
@@ -52,7 +55,6 @@ function detailTypesOf(source: EventSourceName): string[] {
     .filter((c) => c.source === source)
     .map((c) => c.detailType);
 }
-
 
 /** One environment of the order pipeline: bus, rules, saga, services, tables, the outbox pipe, monitoring. */
 export class OrderPipelineStack extends TerraformStack {
@@ -137,7 +139,9 @@ export class OrderPipelineStack extends TerraformStack {
         "Charges and refunds orders, idempotently per order",
         { [EnvVar.paymentsTable]: tables.payments.name, [PAYMENT_GATEWAY_ENV]: settings.payments.gateway },
         [tables.payments.grant("RecordPayments", ["GetItem", "PutItem", "UpdateItem"])],
-        profile.name === "prod" && settings.payments.gateway === SIMULATED_PAYMENT_GATEWAY && settings.payments.simulatorAcceptedInProd
+        profile.name === "prod" &&
+          settings.payments.gateway === SIMULATED_PAYMENT_GATEWAY &&
+          settings.payments.simulatorAcceptedInProd
           ? { tags: { [PAYMENT_SIMULATOR_OPT_IN_TAG]: "accepted" } }
           : {},
       ),
@@ -240,7 +244,11 @@ export class OrderPipelineStack extends TerraformStack {
     output("event_bus_name", this.bus.name, "Name of the custom event bus the services publish to.");
     output("event_bus_arn", this.bus.arn, "ARN of the custom event bus.");
     output("state_machine_arn", this.workflow.arn, "ARN of the order saga state machine.");
-    output("orders_table_name", this.tables.orders.name, "Name of the orders table (status PENDING, COMPLETED or FAILED).");
+    output(
+      "orders_table_name",
+      this.tables.orders.name,
+      "Name of the orders table (status PENDING, COMPLETED or FAILED).",
+    );
     output(
       "function_names",
       Object.fromEntries(Object.entries(this.services).map(([name, s]) => [name, s.functionName])),

@@ -38,7 +38,9 @@ export class StateBucketStack extends TerraformStack {
     new LocalBackend(this, { path: "terraform.tfstate" });
     new AwsProvider(this, "aws", {
       region: backend.region,
-      ...(props.allowedAccountIds && props.allowedAccountIds.length > 0 ? { allowedAccountIds: [...props.allowedAccountIds] } : {}),
+      ...(props.allowedAccountIds && props.allowedAccountIds.length > 0
+        ? { allowedAccountIds: [...props.allowedAccountIds] }
+        : {}),
       defaultTags: [{ tags: { project: "orders-pipeline", purpose: "terraform-state", "managed-by": "cdktf" } }],
     });
     this.key = new KmsKey(this, "state-key", {
@@ -67,7 +69,12 @@ export class StateBucketStack extends TerraformStack {
     });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     new S3BucketPublicAccessBlock(this, "public-access-block", {
       bucket: this.bucket.id,
@@ -96,7 +103,13 @@ export class StateBucketStack extends TerraformStack {
         },
       ],
     });
-    new TerraformOutput(this, "state_bucket_name", { value: this.bucket.bucket, description: "Bucket holding the environment stacks' state." });
-    new TerraformOutput(this, "state_key_arn", { value: this.key.arn, description: `KMS key the state is encrypted with (alias ${backend.kmsKeyAlias}).` });
+    new TerraformOutput(this, "state_bucket_name", {
+      value: this.bucket.bucket,
+      description: "Bucket holding the environment stacks' state.",
+    });
+    new TerraformOutput(this, "state_key_arn", {
+      value: this.key.arn,
+      description: `KMS key the state is encrypted with (alias ${backend.kmsKeyAlias}).`,
+    });
   }
 }

@@ -2,7 +2,7 @@
  * The subset of the Amazon States Language (JSONPath) the order workflow uses, as plain
  * JSON types. Builders return these objects; the stack renders them with JSON.stringify.
  */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 export interface Retrier {
@@ -34,12 +34,12 @@ export interface TaskState {
   readonly End?: true;
 }
 
-export interface SucceedState {
+interface SucceedState {
   readonly Type: "Succeed";
   readonly Comment?: string;
 }
 
-export interface FailState {
+interface FailState {
   readonly Type: "Fail";
   readonly Comment?: string;
   readonly Error?: string;

@@ -1,4 +1,4 @@
 export * from "./asl";
 export * from "./names";
-export { Resource, TaskTimeoutSeconds } from "./tasks";
-export { buildOrderWorkflowDefinition, WORKFLOW_TIMEOUT_SECONDS, type OrderWorkflowRefs } from "./order-workflow";
+export { Resource } from "./tasks";
+export { buildOrderWorkflowDefinition } from "./order-workflow";

@@ -2,7 +2,7 @@
  * Names the order workflow is made of: its states and the errors it routes. Tests, the
  * policy rules and the local runtime import them from here.
  */
-import { BusinessError, TransientServiceError, type BusinessErrorName } from "../contracts/errors";
+import { BusinessError, type BusinessErrorName } from "../contracts/errors";
 
 export const StateName = {
   /** Takes ownership of the PENDING order (a duplicate start ends in DuplicateIgnored). */
@@ -27,12 +27,13 @@ export type StateNameValue = (typeof StateName)[keyof typeof StateName];
 export const WORKFLOW_STATE_NAMES: readonly StateNameValue[] = Object.values(StateName);
 
 /** The compensation states, in the order they run. */
-export const COMPENSATION_STATE_NAMES: readonly StateNameValue[] = [StateName.releaseInventory, StateName.refundPayment];
+export const COMPENSATION_STATE_NAMES: readonly StateNameValue[] = [
+  StateName.releaseInventory,
+  StateName.refundPayment,
+];
 
 /** Business errors: caught and compensated, never retried. */
 export const WORKFLOW_BUSINESS_ERRORS: readonly BusinessErrorName[] = Object.values(BusinessError);
-
-export { BusinessError, TransientServiceError };
 
 /** Transient Lambda service errors (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). */
 export const LAMBDA_TRANSIENT_ERRORS = [

@@ -26,12 +26,22 @@
  * keeps its status, and the execution can be redriven from the failed compensation
  * (every compensation is idempotent).
  */
-import { Currency, DetailType, EventSource } from "../contracts/events";
 import { BusinessError, TransientServiceError } from "../contracts/errors";
+import { Currency, DetailType, EventSource } from "../contracts/events";
 import { OrderAttribute, OrderStatus } from "../contracts/tables";
-import type { StateMachineDefinition, TaskState } from "./asl";
 import { StateName } from "./names";
-import { TaskTimeoutSeconds, catchTo, dynamodbRetry, dynamodbUpdateItem, lambdaInvoke, lambdaRetry, putEvent, putEventsRetry, retrier } from "./tasks";
+import {
+  TaskTimeoutSeconds,
+  catchTo,
+  dynamodbRetry,
+  dynamodbUpdateItem,
+  lambdaInvoke,
+  lambdaRetry,
+  putEvent,
+  putEventsRetry,
+  retrier,
+} from "./tasks";
+import type { StateMachineDefinition, TaskState } from "./asl";
 
 export type { StateMachineDefinition } from "./asl";
 
@@ -43,7 +53,7 @@ export interface OrderWorkflowRefs {
 }
 
 /** Longest an execution may run (a safety net above every retry budget). */
-export const WORKFLOW_TIMEOUT_SECONDS = 3600;
+const WORKFLOW_TIMEOUT_SECONDS = 3600;
 
 const orderKey = { orderId: { "S.$": "$.detail.orderId" } };
 const executionId = { "S.$": "$$.Execution.Id" };
@@ -80,11 +90,20 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
       key: orderKey,
       update: "SET #execution = :execution, #startedAt = :startedAt",
       condition: "#status = :pending AND (attribute_not_exists(#execution) OR #execution = :execution)",
-      names: { "#status": OrderAttribute.status, "#execution": OrderAttribute.workflowExecutionId, "#startedAt": OrderAttribute.workflowStartedAt },
-      values: { ":pending": { S: OrderStatus.pending }, ":execution": executionId, ":startedAt": { "S.$": "$$.Execution.StartTime" } },
+      names: {
+        "#status": OrderAttribute.status,
+        "#execution": OrderAttribute.workflowExecutionId,
+        "#startedAt": OrderAttribute.workflowStartedAt,
+      },
+      values: {
+        ":pending": { S: OrderStatus.pending },
+        ":execution": executionId,
+        ":startedAt": { "S.$": "$$.Execution.StartTime" },
+      },
     },
     {
-      comment: "Take ownership of the PENDING order, so a duplicate start (EventBridge delivers at least once) never runs the saga twice",
+      comment:
+        "Take ownership of the PENDING order, so a duplicate start (EventBridge delivers at least once) never runs the saga twice",
       timeoutSeconds: TaskTimeoutSeconds.dynamodb,
       retry: dynamodbRetry(),
       catch: [catchTo(["DynamoDB.ConditionalCheckFailedException"], S.duplicateIgnored), catchTo(ALL, S.markFailed)],
@@ -95,7 +114,12 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
 
   const processPayment = lambdaInvoke(
     refs.paymentFunctionArn,
-    { action: "charge", "orderId.$": "$.order.orderId", "customerId.$": "$.order.customerId", "amountCents.$": "$.order.totalCents" },
+    {
+      action: "charge",
+      "orderId.$": "$.order.orderId",
+      "customerId.$": "$.order.customerId",
+      "amountCents.$": "$.order.totalCents",
+    },
     { paymentId: "paymentId", status: "status", amountCents: "amountCents" },
     {
       comment: "Charge the order total (idempotent per order)",
@@ -129,7 +153,11 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
       update: "SET #status = :completed, #paymentId = :paymentId",
       // Idempotent for this execution (a retry after a lost response still succeeds).
       condition: "#execution = :execution AND #status IN (:pending, :completed)",
-      names: { "#status": OrderAttribute.status, "#execution": OrderAttribute.workflowExecutionId, "#paymentId": OrderAttribute.paymentId },
+      names: {
+        "#status": OrderAttribute.status,
+        "#execution": OrderAttribute.workflowExecutionId,
+        "#paymentId": OrderAttribute.paymentId,
+      },
       values: {
         ":completed": { S: OrderStatus.completed },
         ":pending": { S: OrderStatus.pending },
@@ -263,12 +291,20 @@ export function buildOrderWorkflowDefinition(refs: OrderWorkflowRefs): StateMach
       [S.completeOrder]: completeOrder,
       [S.publishOrderCompleted]: publishOrderCompleted,
       [S.orderSucceeded]: { Type: "Succeed", Comment: "Order COMPLETED and announced" },
-      [S.duplicateIgnored]: { Type: "Succeed", Comment: "Another execution owns this order, or it is no longer PENDING: nothing to do" },
+      [S.duplicateIgnored]: {
+        Type: "Succeed",
+        Comment: "Another execution owns this order, or it is no longer PENDING: nothing to do",
+      },
       [S.releaseInventory]: releaseInventory,
       [S.refundPayment]: refundPayment,
       [S.markFailed]: markFailed,
       [S.publishOrderFailed]: publishOrderFailed,
-      [S.orderFailed]: { Type: "Fail", Comment: "The order FAILED; the error is the one that failed it", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" },
+      [S.orderFailed]: {
+        Type: "Fail",
+        Comment: "The order FAILED; the error is the one that failed it",
+        ErrorPath: "$.error.Error",
+        CausePath: "$.error.Cause",
+      },
     },
   };
 }

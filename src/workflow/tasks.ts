@@ -2,8 +2,13 @@
  * Task builders, one per kind of task the workflow uses, with the retry policies they
  * share. Every task keeps the execution state: results go under their own ResultPath.
  */
+import {
+  DYNAMODB_TRANSIENT_ERRORS,
+  EVENTBRIDGE_TRANSIENT_ERRORS,
+  LAMBDA_TRANSIENT_ERRORS,
+  TIMEOUT_ERRORS,
+} from "./names";
 import type { Catcher, JsonObject, Retrier, TaskState } from "./asl";
-import { DYNAMODB_TRANSIENT_ERRORS, EVENTBRIDGE_TRANSIENT_ERRORS, LAMBDA_TRANSIENT_ERRORS, TIMEOUT_ERRORS } from "./names";
 
 export const Resource = {
   lambdaInvoke: "arn:aws:states:::lambda:invoke",
@@ -20,8 +25,20 @@ export const TaskTimeoutSeconds = {
 } as const;
 
 /** A retrier with exponential backoff, a delay cap and full jitter. */
-export function retrier(errors: readonly string[], intervalSeconds: number, maxAttempts: number, maxDelaySeconds: number): Retrier {
-  return { ErrorEquals: [...errors], IntervalSeconds: intervalSeconds, MaxAttempts: maxAttempts, BackoffRate: 2, MaxDelaySeconds: maxDelaySeconds, JitterStrategy: "FULL" };
+export function retrier(
+  errors: readonly string[],
+  intervalSeconds: number,
+  maxAttempts: number,
+  maxDelaySeconds: number,
+): Retrier {
+  return {
+    ErrorEquals: [...errors],
+    IntervalSeconds: intervalSeconds,
+    MaxAttempts: maxAttempts,
+    BackoffRate: 2,
+    MaxDelaySeconds: maxDelaySeconds,
+    JitterStrategy: "FULL",
+  };
 }
 
 /**
@@ -101,7 +118,11 @@ export interface UpdateItemReturn {
  * `dynamodb:updateItem` with a condition. Its result is discarded (ResultPath null), unless `returns`
  * asks for the updated item (ReturnValues ALL_NEW).
  */
-export function dynamodbUpdateItem(spec: UpdateItemSpec, options: Omit<TaskOptions, "resultPath">, returns?: UpdateItemReturn): TaskState {
+export function dynamodbUpdateItem(
+  spec: UpdateItemSpec,
+  options: Omit<TaskOptions, "resultPath">,
+  returns?: UpdateItemReturn,
+): TaskState {
   return task(
     Resource.dynamodbUpdateItem,
     {
@@ -120,12 +141,21 @@ export function dynamodbUpdateItem(spec: UpdateItemSpec, options: Omit<TaskOptio
 
 /** `events:putEvents` of one event; keeps its event id under `resultPath`. */
 export function putEvent(
-  entry: { readonly eventBusName: string; readonly source: string; readonly detailType: string; readonly detail: JsonObject },
+  entry: {
+    readonly eventBusName: string;
+    readonly source: string;
+    readonly detailType: string;
+    readonly detail: JsonObject;
+  },
   options: TaskOptions,
 ): TaskState {
   return task(
     Resource.eventsPutEvents,
-    { Entries: [{ EventBusName: entry.eventBusName, Source: entry.source, DetailType: entry.detailType, Detail: entry.detail }] },
+    {
+      Entries: [
+        { EventBusName: entry.eventBusName, Source: entry.source, DetailType: entry.detailType, Detail: entry.detail },
+      ],
+    },
     options,
     { "eventId.$": "$.Entries[0].EventId" },
   );

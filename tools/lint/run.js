@@ -18,11 +18,17 @@ const BIN = path.join(TOOLS, "node_modules", ".bin");
 const STAMP = path.join(TOOLS, "node_modules", ".installed-from-lock");
 
 function ensureToolchain() {
-  const lockHash = crypto.createHash("sha256").update(fs.readFileSync(path.join(TOOLS, "package-lock.json"))).digest("hex");
+  const lockHash = crypto
+    .createHash("sha256")
+    .update(fs.readFileSync(path.join(TOOLS, "package-lock.json")))
+    .digest("hex");
   if (fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === lockHash) return;
   console.log("lint: installing the linters (tools/lint/package-lock.json) ...");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const install = spawnSync(npm, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: TOOLS, stdio: "inherit" });
+  const install = spawnSync(npm, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: TOOLS,
+    stdio: "inherit",
+  });
   if (install.status !== 0) {
     console.error("lint: could not install the linters (npm ci in tools/lint failed)");
     process.exit(2);

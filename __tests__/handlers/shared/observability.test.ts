@@ -36,7 +36,10 @@ describe("buildOnce", () => {
   });
 
   test("does not keep a failed build: the next call tries again", async () => {
-    const build = jest.fn<Promise<string>, []>().mockRejectedValueOnce(new Error("environment variable X is required")).mockResolvedValueOnce("ok");
+    const build = jest
+      .fn<Promise<string>, []>()
+      .mockRejectedValueOnce(new Error("environment variable X is required"))
+      .mockResolvedValueOnce("ok");
     const get = buildOnce(build);
     await expect(get()).rejects.toThrow("environment variable X is required");
     await expect(get()).resolves.toBe("ok");

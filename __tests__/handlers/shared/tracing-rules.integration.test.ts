@@ -33,9 +33,16 @@ test("agrees with Powertools' Tracer on every environment", () => {
   const run = spawnSync(process.execPath, ["-e", probe, JSON.stringify(CASES)], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
-    env: { PATH: process.env.PATH, AWS_REGION: "us-east-1", AWS_XRAY_CONTEXT_MISSING: "IGNORE_ERROR", POWERTOOLS_LOG_LEVEL: "SILENT" },
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: "us-east-1",
+      AWS_XRAY_CONTEXT_MISSING: "IGNORE_ERROR",
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+    },
   });
   expect(run.status).toBe(0);
   const powertools = JSON.parse(run.stdout) as boolean[];
-  expect(CASES.map((env) => ({ env, enabled: tracingEnabled(env) }))).toEqual(CASES.map((env, i) => ({ env, enabled: powertools[i] })));
+  expect(CASES.map((env) => ({ env, enabled: tracingEnabled(env) }))).toEqual(
+    CASES.map((env, i) => ({ env, enabled: powertools[i] })),
+  );
 });

@@ -15,7 +15,12 @@ const CLI = [path.join("scripts", "run-ts.js"), path.join("src", "local", "cli.t
 const ENV = { ...process.env, ORDERS_ENVIRONMENTS: "dev" };
 
 function local(args: readonly string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [...CLI, ...args], { cwd: PROJECT_ROOT, encoding: "utf8", env: ENV, timeout: 120_000 });
+  return spawnSync(process.execPath, [...CLI, ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    env: ENV,
+    timeout: 120_000,
+  });
 }
 
 /** A run that gets Ctrl-C (SIGINT) once its first order has finished (the first progress line). */
@@ -71,7 +76,14 @@ describe("npm run local --synth --json, a load with a warm-up over a --catalogue
   const forged = write("forged.json", {
     Source: "orders.order-workflow",
     DetailType: "Order Failed",
-    Detail: { orderId: `ord_${"9".repeat(32)}`, customerId: "cust-cli", totalCents: 2500, currency: "USD", status: "FAILED", reason: "PaymentDeclined" },
+    Detail: {
+      orderId: `ord_${"9".repeat(32)}`,
+      customerId: "cust-cli",
+      totalCents: 2500,
+      currency: "USD",
+      status: "FAILED",
+      reason: "PaymentDeclined",
+    },
   });
   let run: SpawnSyncReturns<string>;
 
@@ -99,35 +111,60 @@ describe("npm run local --synth --json, a load with a warm-up over a --catalogue
   }, 120_000);
 
   test("exits 0 with exactly one JSON document on stdout: the measured orders only, in submission order", () => {
-    expect({ status: run.status, stderrTail: run.status === 0 ? "" : run.stderr.slice(-2000) }).toEqual({ status: 0, stderrTail: "" });
-    const document = JSON.parse(run.stdout) as { orders: { orderId: string; status: string; error: unknown }[]; summary: Record<string, unknown> };
+    expect({ status: run.status, stderrTail: run.status === 0 ? "" : run.stderr.slice(-2000) }).toEqual({
+      status: 0,
+      stderrTail: "",
+    });
+    const document = JSON.parse(run.stdout) as {
+      orders: { orderId: string; status: string; error: unknown }[];
+      summary: Record<string, unknown>;
+    };
     expect(Object.keys(document)).toEqual(["orders", "summary", "events"]);
     expect(document.orders).toHaveLength(12);
-    for (const order of document.orders) expect(order).toEqual({ orderId: expect.stringMatching(/^ord_[0-9a-f]{32}$/), status: "COMPLETED", error: null });
+    for (const order of document.orders)
+      expect(order).toEqual({ orderId: expect.stringMatching(/^ord_[0-9a-f]{32}$/), status: "COMPLETED", error: null });
     expect(document.summary).toMatchObject({ submitted: 12, completed: 12, failed: 0, rejected: 0 });
     expect(document.summary.throughputPerSecond).toBeGreaterThan(0);
   });
 
   test("the orders were priced from the --catalogue file, and the --event was put after them and refused by Notification", () => {
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { tables: Record<string, { pk?: string; priceCents?: number; items?: { productId: string }[] }[]> };
-    const products = (Object.entries(state.tables).find(([name]) => name.endsWith("-inventory"))?.[1] ?? []).filter((i) => i.pk?.startsWith("PRODUCT#"));
-    expect(products.map((p) => [p.pk, p.priceCents])).toEqual([["PRODUCT#mug-1", 1250], ["PRODUCT#tin-2", 725]]);
+    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as {
+      tables: Record<string, { pk?: string; priceCents?: number; items?: { productId: string }[] }[]>;
+    };
+    const products = (Object.entries(state.tables).find(([name]) => name.endsWith("-inventory"))?.[1] ?? []).filter(
+      (i) => i.pk?.startsWith("PRODUCT#"),
+    );
+    expect(products.map((p) => [p.pk, p.priceCents])).toEqual([
+      ["PRODUCT#mug-1", 1250],
+      ["PRODUCT#tin-2", 725],
+    ]);
     const orders = Object.entries(state.tables).find(([name]) => name.endsWith("-orders"))?.[1] ?? [];
     expect(new Set(orders.flatMap((o) => o.items ?? []).map((i) => i.productId))).toEqual(new Set(["mug-1", "tin-2"]));
-    expect((JSON.parse(run.stdout) as { events: unknown[] }).events).toEqual([{ source: "orders.order-workflow", detailType: "Order Failed", eventId: expect.any(String), errorCode: null }]);
+    expect((JSON.parse(run.stdout) as { events: unknown[] }).events).toEqual([
+      { source: "orders.order-workflow", detailType: "Order Failed", eventId: expect.any(String), errorCode: null },
+    ]);
     expect(run.stderr).toMatch(/Event 1 of 1 \(.*forged\.json\): "Order Failed" from orders\.order-workflow/);
     // A load run keeps no trace, so the event's path is not shown; its refusal is counted.
     expect(run.stderr).toContain("Dead-letter queues: orders-dev-notification-failures 1");
   });
 
   test("a variable that fails its validation: its error_message, exit status 2, no stack trace", () => {
-    const result = local(["--outdir", outdir, "--var", "lambda_memory_size=1", "--logs", path.join(dir, "refused.log")]);
+    const result = local([
+      "--outdir",
+      outdir,
+      "--var",
+      "lambda_memory_size=1",
+      "--logs",
+      path.join(dir, "refused.log"),
+    ]);
     expectUsageError(result, /lambda_memory_size/);
   });
 
   test("reports the warm-up on stderr and keeps its orders in the state written by --state-out", () => {
     expect(run.stderr).toContain("Warming up with 4 orders");
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { tables: Record<string, { orderId?: string; status?: string }[]> };
+    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as {
+      tables: Record<string, { orderId?: string; status?: string }[]>;
+    };
     const orders = Object.entries(state.tables).find(([name]) => name.endsWith("-orders"))?.[1] ?? [];
     expect(orders).toHaveLength(16);
     const measured = (JSON.parse(run.stdout) as { orders: { orderId: string }[] }).orders.map((o) => o.orderId);
@@ -145,9 +182,21 @@ describe("bad input: a message naming the problem, exit status 2, nothing on std
   test.each<[string, string[], RegExp]>([
     ["a malformed option value", ["--orders", "ten"], /--orders must be a whole number of at least 1, got "ten"/],
     ["a load option without a load", ["--warmup", "10"], /--warmup applies to a load run: add --orders N/],
-    ["an outdir with no synthesized stack", ["--outdir", emptyOutdir], /No synthesized stack in .*: run `npm run synth` first/],
-    ["a stack that was not synthesized", ["--stack", "orders-nowhere", "--outdir", outdirWithStack], /No synthesized stack "orders-nowhere" .*\(found: orders-dev\)/],
-    ["--state-out into a directory, refused before the run", ["--state-out", emptyOutdir, "--outdir", outdirWithStack], /--state-out .*: is a directory; give a file name/],
+    [
+      "an outdir with no synthesized stack",
+      ["--outdir", emptyOutdir],
+      /No synthesized stack in .*: run `npm run synth` first/,
+    ],
+    [
+      "a stack that was not synthesized",
+      ["--stack", "orders-nowhere", "--outdir", outdirWithStack],
+      /No synthesized stack "orders-nowhere" .*\(found: orders-dev\)/,
+    ],
+    [
+      "--state-out into a directory, refused before the run",
+      ["--state-out", emptyOutdir, "--outdir", outdirWithStack],
+      /--state-out .*: is a directory; give a file name/,
+    ],
   ])("%s", (_case, args, message) => {
     expectUsageError(local(args), message);
   });
@@ -163,7 +212,11 @@ describe("API-Gateway-style orders, with --json, --state-out and --report", () =
   const ordersFile = path.join(dir, "api-orders.json");
   const stateFile = path.join(dir, "api-state.json");
   const reportFile = path.join(dir, "api-report.html");
-  const valid = { customerId: "cust-api", items: [{ productId: "prod-001", quantity: 1, price: 29.99 }], totalAmount: 29.99 };
+  const valid = {
+    customerId: "cust-api",
+    items: [{ productId: "prod-001", quantity: 1, price: 29.99 }],
+    totalAmount: 29.99,
+  };
   let run: SpawnSyncReturns<string>;
 
   beforeAll(() => {
@@ -178,14 +231,38 @@ describe("API-Gateway-style orders, with --json, --state-out and --report", () =
         { body: null, headers: { "content-type": "application/json" } },
       ]),
     );
-    run = local(["--outdir", outdir, "--order", ordersFile, "--json", "--state-out", stateFile, "--report", reportFile, "--logs", path.join(dir, "api.log")]);
+    run = local([
+      "--outdir",
+      outdir,
+      "--order",
+      ordersFile,
+      "--json",
+      "--state-out",
+      stateFile,
+      "--report",
+      reportFile,
+      "--logs",
+      path.join(dir, "api.log"),
+    ]);
   }, 120_000);
 
   test("follows each to its final status: exit 0, no stack trace, every order in the JSON document", () => {
-    expect({ status: run.status, stderrTail: run.status === 0 ? "" : run.stderr.slice(-2000) }).toEqual({ status: 0, stderrTail: "" });
+    expect({ status: run.status, stderrTail: run.status === 0 ? "" : run.stderr.slice(-2000) }).toEqual({
+      status: 0,
+      stderrTail: "",
+    });
     expect(run.stderr).not.toMatch(STACK_TRACE);
-    const { orders } = JSON.parse(run.stdout) as { orders: { orderId: string | null; status: string; error: { name: string; message: string } | null }[] };
-    expect(orders.map((o) => o.status)).toEqual(["COMPLETED", "COMPLETED", "REJECTED", "REJECTED", "REJECTED", "REJECTED"]);
+    const { orders } = JSON.parse(run.stdout) as {
+      orders: { orderId: string | null; status: string; error: { name: string; message: string } | null }[];
+    };
+    expect(orders.map((o) => o.status)).toEqual([
+      "COMPLETED",
+      "COMPLETED",
+      "REJECTED",
+      "REJECTED",
+      "REJECTED",
+      "REJECTED",
+    ]);
     expect(orders[1]?.orderId).toMatch(/^ord_[0-9a-f]{32}$/);
     expect(orders.slice(2).map((o) => o.error?.message)).toEqual([
       expect.stringMatching(/body must be valid JSON/),
@@ -197,7 +274,9 @@ describe("API-Gateway-style orders, with --json, --state-out and --report", () =
 
   test("writes the state and the report, the API-style order's table item among the state", () => {
     const { orders } = JSON.parse(run.stdout) as { orders: { orderId: string | null }[] };
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { tables: Record<string, { orderId?: string; status?: string }[]> };
+    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as {
+      tables: Record<string, { orderId?: string; status?: string }[]>;
+    };
     const table = Object.entries(state.tables).find(([name]) => name.endsWith("-orders"))?.[1] ?? [];
     expect(table.find((item) => item.orderId === orders[1]?.orderId)?.status).toBe("COMPLETED");
     expect(fs.readFileSync(reportFile, "utf8")).toContain(`data-order="${orders[0]?.orderId}"`);
@@ -208,11 +287,24 @@ describe("Ctrl-C during a load run", () => {
   let run: { status: number | null; stdout: string; stderr: string };
 
   beforeAll(async () => {
-    run = await interruptedRun(["--outdir", outdir, "--orders", "400", "--concurrency", "2", "--json", "--logs", path.join(dir, "interrupted.log")]);
+    run = await interruptedRun([
+      "--outdir",
+      outdir,
+      "--orders",
+      "400",
+      "--concurrency",
+      "2",
+      "--json",
+      "--logs",
+      path.join(dir, "interrupted.log"),
+    ]);
   }, 120_000);
 
   test("stops the runtime, reports the orders that finished, exits 130, no stack trace", () => {
-    expect({ status: run.status, stderrTail: run.status === 130 ? "" : run.stderr.slice(-2000) }).toEqual({ status: 130, stderrTail: "" });
+    expect({ status: run.status, stderrTail: run.status === 130 ? "" : run.stderr.slice(-2000) }).toEqual({
+      status: 130,
+      stderrTail: "",
+    });
     expect(run.stderr).not.toMatch(STACK_TRACE);
     expect(run.stderr).not.toMatch(/ECONNREFUSED/);
     const document = JSON.parse(run.stdout) as { orders: { status: string }[]; summary: { submitted: number } };
@@ -229,21 +321,44 @@ describe("--report of a load with failures, as a person sees it in Chromium", ()
   let run: SpawnSyncReturns<string>;
 
   beforeAll(() => {
-    run = local(["--outdir", outdir, "--orders", "40", "--fail", "payment=0.3,inventory=0.3", "--seed", "11", "--json", "--report", reportFile, "--logs", path.join(dir, "report.log")]);
+    run = local([
+      "--outdir",
+      outdir,
+      "--orders",
+      "40",
+      "--fail",
+      "payment=0.3,inventory=0.3",
+      "--seed",
+      "11",
+      "--json",
+      "--report",
+      reportFile,
+      "--logs",
+      path.join(dir, "report.log"),
+    ]);
   }, 180_000);
 
   test("the run ends 0 and says where the page is", () => {
-    expect({ status: run.status, stderrTail: run.status === 0 ? "" : run.stderr.slice(-2000) }).toEqual({ status: 0, stderrTail: "" });
+    expect({ status: run.status, stderrTail: run.status === 0 ? "" : run.stderr.slice(-2000) }).toEqual({
+      status: 0,
+      stderrTail: "",
+    });
     expect(run.stderr).toContain(`Report written to ${reportFile}`);
   });
 
   browserTest("the page in Chromium")(
     "the page in Chromium: every state drawn, the failed path in its own colour, the counts adding up, nothing fetched",
     async () => {
-      const summary = (JSON.parse(run.stdout) as { summary: { submitted: number; completed: number; failed: number } }).summary;
+      const summary = (JSON.parse(run.stdout) as { summary: { submitted: number; completed: number; failed: number } })
+        .summary;
       const definition = JSON.parse(
-        Object.values((JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "orders-dev", "cdk.tf.json"), "utf8")) as { resource: { aws_sfn_state_machine: Record<string, { definition: string }> } }).resource.aws_sfn_state_machine)[0]
-          ?.definition as string,
+        Object.values(
+          (
+            JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "orders-dev", "cdk.tf.json"), "utf8")) as {
+              resource: { aws_sfn_state_machine: Record<string, { definition: string }> };
+            }
+          ).resource.aws_sfn_state_machine,
+        )[0]?.definition as string,
       ) as { States: Record<string, { Type: string; Next?: string; Catch?: { Next: string }[] }> };
       const browser = await launchChromium();
       try {
@@ -261,7 +376,9 @@ describe("--report of a load with failures, as a person sees it in Chromium", ()
         // Every transition the definition allows is an arrow.
         for (const [from, s] of Object.entries(definition.States)) {
           for (const to of [s.Next, ...(s.Catch ?? []).map((c) => c.Next)].filter(Boolean)) {
-            await expect(page.locator(`g.edge[data-from="${from}"][data-to="${to}"] path`).count()).resolves.toBeGreaterThan(0);
+            await expect(
+              page.locator(`g.edge[data-from="${from}"][data-to="${to}"] path`).count(),
+            ).resolves.toBeGreaterThan(0);
           }
         }
 
@@ -271,15 +388,21 @@ describe("--report of a load with failures, as a person sees it in Chromium", ()
             from: g.getAttribute("data-from"),
             to: g.getAttribute("data-to"),
             label: Number.parseInt(g.querySelector("text")?.textContent ?? "", 10),
-            colour: (globalThis as unknown as { getComputedStyle(e: unknown): { stroke: string } }).getComputedStyle(g.querySelector("path")).stroke,
+            colour: (globalThis as unknown as { getComputedStyle(e: unknown): { stroke: string } }).getComputedStyle(
+              g.querySelector("path"),
+            ).stroke,
             failure: g.classList.contains("failure"),
           })),
         );
-        const entered = async (state: string) => Number(/ (\d+)×/.exec((await page.locator(`g.state[data-state="${state}"] text.counts`).textContent()) ?? "")?.[1]);
+        const entered = async (state: string) =>
+          Number(
+            / (\d+)×/.exec((await page.locator(`g.state[data-state="${state}"] text.counts`).textContent()) ?? "")?.[1],
+          );
         const into = (state: string) => edges.filter((e) => e.to === state).reduce((sum, e) => sum + e.label, 0);
         expect(into("End")).toBe(summary.completed + summary.failed);
         expect(edges.find((e) => e.from === "Start")?.label).toBe(summary.submitted);
-        for (const state of Object.keys(definition.States)) expect({ state, into: into(state) }).toEqual({ state, into: await entered(state) });
+        for (const state of Object.keys(definition.States))
+          expect({ state, into: into(state) }).toEqual({ state, into: await entered(state) });
         const succeeded = Object.keys(definition.States).filter((k) => definition.States[k]?.Type === "Succeed");
         expect((await Promise.all(succeeded.map(entered))).reduce((a, b) => a + b, 0)).toBe(summary.completed);
         await expect(page.locator('[data-tile="completed"] b').textContent()).resolves.toBe(String(summary.completed));
@@ -292,12 +415,23 @@ describe("--report of a load with failures, as a person sees it in Chromium", ()
         expect(taken.map((e) => e.colour)).not.toContain(failed[0]?.colour);
 
         // The histogram's bars hold every order; the timeline shows one order across services.
-        const bins = await page.locator(".histogram g.bin").evaluateAll((gs) => gs.map((g) => Number(g.getAttribute("data-count"))));
+        const bins = await page
+          .locator(".histogram g.bin")
+          .evaluateAll((gs) => gs.map((g) => Number(g.getAttribute("data-count"))));
         expect(bins.reduce((a, b) => a + b, 0)).toBe(summary.submitted);
         const timeline = page.locator(".timeline:not([hidden])");
         await expect(timeline.count()).resolves.toBe(1);
         const services = await timeline.locator("tbody tr td:nth-child(3)").allTextContents();
-        expect(services).toEqual(expect.arrayContaining(["Client", "orders-dev-order", "EventBridge", "Step Functions", "orders-dev-payment", "Orders table"]));
+        expect(services).toEqual(
+          expect.arrayContaining([
+            "Client",
+            "orders-dev-order",
+            "EventBridge",
+            "Step Functions",
+            "orders-dev-payment",
+            "Orders table",
+          ]),
+        );
         // The order's final status ends its path; only the customer's notification (the bus delivering the
         // outcome event to it, and its asynchronous invocation for that rule) may still come after it.
         const rows = await timeline.locator("tbody tr").allTextContents();
@@ -305,7 +439,9 @@ describe("--report of a load with failures, as a person sees it in Chromium", ()
         expect(finalRow).toBeGreaterThan(0);
         const after = rows.slice(finalRow + 1);
         for (const row of after) {
-          expect(row).toMatch(/EventBridgedelivered to orders-dev-notification$|orders-dev-notification\s*async invoke for rule orders-dev-order-outcome/);
+          expect(row).toMatch(
+            /EventBridgedelivered to orders-dev-notification$|orders-dev-notification\s*async invoke for rule orders-dev-order-outcome/,
+          );
         }
 
         expect(requests).toEqual([`file://${reportFile}`]);

@@ -12,8 +12,8 @@ import { DetailType } from "../../../src/contracts/events";
 import { generateOrders, runOrders } from "../../../src/local/orders/load";
 import { OrderDriver, type OrderOutcome } from "../../../src/local/orders/order-driver";
 import { seededRandom } from "../../../src/local/runtime/clock";
-import type { TraceRecord } from "../../../src/local/runtime/trace";
 import { itemsOf, startPipeline, type RunningPipeline } from "./support";
+import type { TraceRecord } from "../../../src/local/runtime/trace";
 
 const ORDERS = 240;
 const UNITS = 400;
@@ -74,7 +74,9 @@ it("publishes Order Created once per stored order, though the Order function die
 it("leaves no payment standing without its fulfilment or its refund", async () => {
   const orders = new Map((await itemsOf(pipeline.runtime, "orders")).map((o) => [o.orderId, o.status]));
   const reservations = new Map(
-    (await itemsOf(pipeline.runtime, "inventory")).filter((i) => String(i.pk).startsWith("ORDER#")).map((r) => [r.orderId, r.status]),
+    (await itemsOf(pipeline.runtime, "inventory"))
+      .filter((i) => String(i.pk).startsWith("ORDER#"))
+      .map((r) => [r.orderId, r.status]),
   );
   const payments = await itemsOf(pipeline.runtime, "payments");
   for (const payment of payments) {
@@ -90,18 +92,23 @@ it("leaves no payment standing without its fulfilment or its refund", async () =
       expect(status).toBe("FAILED");
     }
   }
-  for (const [orderId, status] of orders) if (status === "COMPLETED") expect(payments.find((p) => p.orderId === orderId)?.status).toBe("CHARGED");
+  for (const [orderId, status] of orders)
+    if (status === "COMPLETED") expect(payments.find((p) => p.orderId === orderId)?.status).toBe("CHARGED");
 });
 
 it("never oversells: no stock is negative and every unit is either available or in a standing reservation", async () => {
   const inventory = await itemsOf(pipeline.runtime, "inventory");
   const reserved = new Map<string, number>();
   for (const r of inventory.filter((i) => String(i.pk).startsWith("ORDER#") && i.status === "RESERVED")) {
-    for (const [productId, units] of Object.entries(r.reserved as Record<string, number>)) reserved.set(productId, (reserved.get(productId) ?? 0) + units);
+    for (const [productId, units] of Object.entries(r.reserved as Record<string, number>))
+      reserved.set(productId, (reserved.get(productId) ?? 0) + units);
   }
   for (const stock of inventory.filter((i) => i.sk === "STOCK")) {
     expect(stock.available).toBeGreaterThanOrEqual(0);
-    expect({ productId: stock.productId, units: Number(stock.available) + (reserved.get(String(stock.productId)) ?? 0) }).toEqual({
+    expect({
+      productId: stock.productId,
+      units: Number(stock.available) + (reserved.get(String(stock.productId)) ?? 0),
+    }).toEqual({
       productId: stock.productId,
       units: UNITS,
     });
@@ -110,11 +117,26 @@ it("never oversells: no stock is negative and every unit is either available or 
 
 it("keeps in a dead-letter queue every outcome event it could not deliver, and drops nothing", async () => {
   expect(lost).toEqual([]);
-  const notified = new Set((await itemsOf(pipeline.runtime, "idempotency")).filter((i) => i.status === "COMPLETED").map((i) => (i.data as { orderId: string }).orderId));
+  const notified = new Set(
+    (await itemsOf(pipeline.runtime, "idempotency"))
+      .filter((i) => i.status === "COMPLETED")
+      .map((i) => (i.data as { orderId: string }).orderId),
+  );
   const failures = pipeline.runtime.queues.find("orders-dev-notification-failures")?.messages ?? [];
-  const deadLettered = new Set(failures.map((m) => (JSON.parse(m.Body) as { requestPayload: { detail: { orderId: string } } }).requestPayload.detail.orderId));
-  for (const o of outcomes) expect({ orderId: o.orderId, accountedFor: notified.has(o.orderId as string) || deadLettered.has(o.orderId as string) }).toEqual({ orderId: o.orderId, accountedFor: true });
+  const deadLettered = new Set(
+    failures.map(
+      (m) => (JSON.parse(m.Body) as { requestPayload: { detail: { orderId: string } } }).requestPayload.detail.orderId,
+    ),
+  );
+  for (const o of outcomes)
+    expect({
+      orderId: o.orderId,
+      accountedFor: notified.has(o.orderId as string) || deadLettered.has(o.orderId as string),
+    }).toEqual({ orderId: o.orderId, accountedFor: true });
   for (const m of failures) {
-    expect(JSON.parse(m.Body)).toMatchObject({ requestContext: { condition: "RetriesExhausted", approximateInvokeCount: 3 }, responsePayload: { errorType: "InjectedFault" } });
+    expect(JSON.parse(m.Body)).toMatchObject({
+      requestContext: { condition: "RetriesExhausted", approximateInvokeCount: 3 },
+      responsePayload: { errorType: "InjectedFault" },
+    });
   }
 });

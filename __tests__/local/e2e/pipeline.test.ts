@@ -3,14 +3,14 @@
  * function, "Order Created" crosses the bus, the rule starts the saga, the saga calls Payment and
  * Inventory and writes the outcome, "Order Completed"/"Order Failed" reaches Notification.
  */
-import { DetailType, EventSource, OrderCreatedDetailSchema, RulePatterns } from "../../../src/contracts/events";
-import { Authorizer } from "../../../src/local/runtime/iam/authorizer";
-import type { Policy } from "../../../src/local/runtime/iam/policy";
-import { putRawEvents } from "../../../src/local/orders/raw-events";
-import { StateName } from "../../../src/workflow/names";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "../../../handlers/shared/aws";
+import { DetailType, EventSource, OrderCreatedDetailSchema, RulePatterns } from "../../../src/contracts/events";
+import { putRawEvents } from "../../../src/local/orders/raw-events";
+import { Authorizer } from "../../../src/local/runtime/iam/authorizer";
+import { StateName } from "../../../src/workflow/names";
 import { itemsOf, order, startPipeline, stockOf, type RunningPipeline } from "./support";
+import type { Policy } from "../../../src/local/runtime/iam/policy";
 
 let pipeline: RunningPipeline;
 
@@ -28,26 +28,46 @@ function statesOf(orderId: string): string[] {
     (r) => r.kind === "execution-started" && (r.input as { detail?: { orderId?: string } }).detail?.orderId === orderId,
   );
   const arns = new Set(executions.map((r) => (r as { executionArn: string }).executionArn));
-  return pipeline.runtime.trace.records.filter((r) => r.kind === "state" && r.event === "entered" && arns.has(r.executionArn)).map((r) => (r as { state: string }).state);
+  return pipeline.runtime.trace.records
+    .filter((r) => r.kind === "state" && r.event === "entered" && arns.has(r.executionArn))
+    .map((r) => (r as { state: string }).state);
 }
 
-const itemOf = async (table: "orders" | "payments", orderId: string) => (await itemsOf(pipeline.runtime, table)).find((i) => i.orderId === orderId);
-const reservationOf = async (orderId: string) => (await itemsOf(pipeline.runtime, "inventory")).find((i) => i.pk === `ORDER#${orderId}`);
+const itemOf = async (table: "orders" | "payments", orderId: string) =>
+  (await itemsOf(pipeline.runtime, table)).find((i) => i.orderId === orderId);
+const reservationOf = async (orderId: string) =>
+  (await itemsOf(pipeline.runtime, "inventory")).find((i) => i.pk === `ORDER#${orderId}`);
 const notificationsOf = async (orderId: string) =>
-  (await itemsOf(pipeline.runtime, "idempotency")).filter((i) => JSON.stringify(i.data ?? {}).includes(orderId) && i.status === "COMPLETED");
+  (await itemsOf(pipeline.runtime, "idempotency")).filter(
+    (i) => JSON.stringify(i.data ?? {}).includes(orderId) && i.status === "COMPLETED",
+  );
 
 describe("npm run local, end to end", () => {
   it("runs what the stack declares and lists what it does not run", () => {
     const { runtime } = pipeline;
-    expect([...runtime.functions.keys()].sort()).toEqual(["orders-dev-inventory", "orders-dev-notification", "orders-dev-order", "orders-dev-payment"]);
+    expect([...runtime.functions.keys()].sort()).toEqual([
+      "orders-dev-inventory",
+      "orders-dev-notification",
+      "orders-dev-order",
+      "orders-dev-payment",
+    ]);
     expect(runtime.bus.rules.map((r) => [r.name, r.pattern])).toEqual([
       ["orders-dev-order-created", RulePatterns.orderCreated],
       ["orders-dev-order-outcome", RulePatterns.orderOutcome],
     ]);
     expect(runtime.model.tables.find((t) => t.name === "orders-dev-idempotency")?.ttlAttribute).toBe("expiration");
     const notRun = runtime.inventory.filter((e) => !e.runs).map((e) => e.type);
-    expect(runtime.inventory.filter((e) => e.runs).map((e) => e.type)).toEqual(expect.arrayContaining(["aws_iam_role", "aws_iam_role_policy", "aws_lambda_permission", "aws_sqs_queue_policy"]));
-    expect(notRun).toEqual(expect.arrayContaining(["aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_sns_topic"]));
+    expect(runtime.inventory.filter((e) => e.runs).map((e) => e.type)).toEqual(
+      expect.arrayContaining(["aws_iam_role", "aws_iam_role_policy", "aws_lambda_permission", "aws_sqs_queue_policy"]),
+    );
+    expect(notRun).toEqual(
+      expect.arrayContaining([
+        "aws_cloudwatch_log_group",
+        "aws_cloudwatch_metric_alarm",
+        "aws_cloudwatch_dashboard",
+        "aws_sns_topic",
+      ]),
+    );
     expect(runtime.inventory.every((e) => e.how.length > 0)).toBe(true);
   });
 
@@ -70,7 +90,12 @@ describe("npm run local, end to end", () => {
     expect(await reservationOf(orderId)).toMatchObject({ status: "RESERVED" });
     expect(await stockOf(pipeline.runtime, "prod-001")).toBe(before - 2);
     expect(await notificationsOf(orderId)).toHaveLength(1);
-    const outcomeEvent = pipeline.runtime.trace.records.find((r) => r.kind === "event-accepted" && r.detailType === DetailType.orderCompleted && JSON.stringify(r.detail).includes(orderId));
+    const outcomeEvent = pipeline.runtime.trace.records.find(
+      (r) =>
+        r.kind === "event-accepted" &&
+        r.detailType === DetailType.orderCompleted &&
+        JSON.stringify(r.detail).includes(orderId),
+    );
     expect(outcomeEvent).toBeDefined();
   });
 
@@ -80,7 +105,9 @@ describe("npm run local, end to end", () => {
     const { runtime } = pipeline;
     // The stream: the Order service's INSERT (NEW_IMAGE as DynamoDB JSON), then the saga's MODIFYs
     // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_StreamRecord.html).
-    const records = runtime.streams.records(pipeline.parts.ordersTable).filter((r) => (r.dynamodb.Keys.orderId as { S: string }).S === orderId);
+    const records = runtime.streams
+      .records(pipeline.parts.ordersTable)
+      .filter((r) => (r.dynamodb.Keys.orderId as { S: string }).S === orderId);
     expect(records.map((r) => [r.eventName, (r.dynamodb.NewImage?.status as { S: string }).S])).toEqual([
       ["INSERT", "PENDING"],
       ["MODIFY", "PENDING"],
@@ -90,17 +117,40 @@ describe("npm run local, end to end", () => {
       eventSource: "aws:dynamodb",
       eventVersion: "1.1",
       awsRegion: "us-east-1",
-      eventSourceARN: expect.stringMatching(/^arn:aws:dynamodb:us-east-1:000000000000:table\/orders-dev-orders\/stream\//),
-      dynamodb: { StreamViewType: "NEW_IMAGE", Keys: { orderId: { S: orderId } }, NewImage: { totalCents: { N: "5998" }, customerId: { S: "cust-outbox" } } },
+      eventSourceARN: expect.stringMatching(
+        /^arn:aws:dynamodb:us-east-1:000000000000:table\/orders-dev-orders\/stream\//,
+      ),
+      dynamodb: {
+        StreamViewType: "NEW_IMAGE",
+        Keys: { orderId: { S: orderId } },
+        NewImage: { totalCents: { N: "5998" }, customerId: { S: "cust-outbox" } },
+      },
     });
-    expect(records.map((r) => BigInt(r.dynamodb.SequenceNumber))).toEqual([...records.map((r) => BigInt(r.dynamodb.SequenceNumber))].sort((a, b) => (a < b ? -1 : 1)));
-    const created = runtime.trace.records.filter((r) => r.kind === "event-accepted" && r.detailType === DetailType.orderCreated && (r.detail as { orderId: string }).orderId === orderId);
+    expect(records.map((r) => BigInt(r.dynamodb.SequenceNumber))).toEqual(
+      [...records.map((r) => BigInt(r.dynamodb.SequenceNumber))].sort((a, b) => (a < b ? -1 : 1)),
+    );
+    const created = runtime.trace.records.filter(
+      (r) =>
+        r.kind === "event-accepted" &&
+        r.detailType === DetailType.orderCreated &&
+        (r.detail as { orderId: string }).orderId === orderId,
+    );
     expect(created).toHaveLength(1);
     const [event] = created as { eventId: string; source: string; detail: unknown }[];
     expect(event!.source).toBe(EventSource.orderService);
-    expect(OrderCreatedDetailSchema.parse(event!.detail)).toEqual({ orderId, customerId: "cust-outbox", currency: "USD", createdAt: expect.any(String) });
-    const delivered = runtime.trace.records.find((r) => r.kind === "pipe-delivered" && r.eventIds.includes(event!.eventId));
-    expect(delivered).toMatchObject({ pipe: "orders-dev-order-created", sequenceNumbers: [records[0]!.dynamodb.SequenceNumber] });
+    expect(OrderCreatedDetailSchema.parse(event!.detail)).toEqual({
+      orderId,
+      customerId: "cust-outbox",
+      currency: "USD",
+      createdAt: expect.any(String),
+    });
+    const delivered = runtime.trace.records.find(
+      (r) => r.kind === "pipe-delivered" && r.eventIds.includes(event!.eventId),
+    );
+    expect(delivered).toMatchObject({
+      pipe: "orders-dev-order-created",
+      sequenceNumbers: [records[0]!.dynamodb.SequenceNumber],
+    });
   });
 
   it("starts no workflow for an update: a MODIFY of an order, even one left PENDING, does not pass the pipe's filter", async () => {
@@ -109,14 +159,38 @@ describe("npm run local, end to end", () => {
     const { runtime } = pipeline;
     const executions = runtime.executions().length;
     const db = createDocumentClient(runtime.tables.client);
-    await db.send(new UpdateCommand({ TableName: pipeline.parts.ordersTable, Key: { orderId }, UpdateExpression: "SET #s = :pending", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":pending": "PENDING" } }));
+    await db.send(
+      new UpdateCommand({
+        TableName: pipeline.parts.ordersTable,
+        Key: { orderId },
+        UpdateExpression: "SET #s = :pending",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":pending": "PENDING" },
+      }),
+    );
     await runtime.idle(10_000);
 
-    const last = runtime.streams.records(pipeline.parts.ordersTable).filter((r) => (r.dynamodb.Keys.orderId as { S: string }).S === orderId).pop();
+    const last = runtime.streams
+      .records(pipeline.parts.ordersTable)
+      .filter((r) => (r.dynamodb.Keys.orderId as { S: string }).S === orderId)
+      .pop();
     expect(last).toMatchObject({ eventName: "MODIFY", dynamodb: { NewImage: { status: { S: "PENDING" } } } });
-    expect(runtime.trace.records).toContainEqual(expect.objectContaining({ kind: "pipe-filtered", sequenceNumber: last!.dynamodb.SequenceNumber, eventName: "MODIFY" }));
+    expect(runtime.trace.records).toContainEqual(
+      expect.objectContaining({
+        kind: "pipe-filtered",
+        sequenceNumber: last!.dynamodb.SequenceNumber,
+        eventName: "MODIFY",
+      }),
+    );
     expect(runtime.executions()).toHaveLength(executions);
-    expect(runtime.trace.records.filter((r) => r.kind === "event-accepted" && r.detailType === DetailType.orderCreated && (r.detail as { orderId: string }).orderId === orderId)).toHaveLength(1);
+    expect(
+      runtime.trace.records.filter(
+        (r) =>
+          r.kind === "event-accepted" &&
+          r.detailType === DetailType.orderCreated &&
+          (r.detail as { orderId: string }).orderId === orderId,
+      ),
+    ).toHaveLength(1);
   });
 
   it("fails a declined payment: nothing charged, no stock taken, FAILED with PaymentDeclined, customer told", async () => {
@@ -126,12 +200,22 @@ describe("npm run local, end to end", () => {
     expect(outcome.status).toBe("FAILED");
     expect(outcome.error?.name).toBe("PaymentDeclined");
     const orderId = outcome.orderId as string;
-    expect(statesOf(orderId)).toEqual([StateName.claimOrder, StateName.processPayment, StateName.markFailed, StateName.publishOrderFailed, StateName.orderFailed]);
+    expect(statesOf(orderId)).toEqual([
+      StateName.claimOrder,
+      StateName.processPayment,
+      StateName.markFailed,
+      StateName.publishOrderFailed,
+      StateName.orderFailed,
+    ]);
     expect(await itemOf("orders", orderId)).toMatchObject({ status: "FAILED", failureReason: "PaymentDeclined" });
     expect((await itemOf("payments", orderId))?.status).not.toBe("CHARGED");
     expect(await reservationOf(orderId)).toBeUndefined();
     expect(await stockOf(pipeline.runtime, "prod-001")).toBe(before);
-    expect(pipeline.runtime.executions().find((e) => (e.input as { detail: { orderId: string } }).detail.orderId === orderId)).toMatchObject({
+    expect(
+      pipeline.runtime
+        .executions()
+        .find((e) => (e.input as { detail: { orderId: string } }).detail.orderId === orderId),
+    ).toMatchObject({
       status: "FAILED",
       error: "PaymentDeclined",
     });
@@ -171,7 +255,12 @@ describe("npm run local, end to end", () => {
   });
 
   it("keeps a duplicate submission one order: one charge, one reservation, one saga that did the work", async () => {
-    const request = order({ customerId: "cust-twice", idempotencyKey: "dup-1", items: [{ productId: "prod-004", quantity: 1, price: 59 }], totalAmount: 59 });
+    const request = order({
+      customerId: "cust-twice",
+      idempotencyKey: "dup-1",
+      items: [{ productId: "prod-004", quantity: 1, price: 59 }],
+      totalAmount: 59,
+    });
     const before = await stockOf(pipeline.runtime, "prod-004");
     const [first, second] = await Promise.all([pipeline.driver.submit(request), pipeline.driver.submit(request)]);
     const again = await pipeline.submit(request);
@@ -203,10 +292,17 @@ describe("npm run local, end to end", () => {
     const api = (body: unknown, headers?: Record<string, string>) => ({ body, ...(headers ? { headers } : {}) });
 
     it("a valid one is followed to its final status, found by the order id in the answer's body", async () => {
-      const outcome = await pipeline.submit(api(JSON.stringify(order({ customerId: "cust-api" })), { "Idempotency-Key": "api-1" }));
+      const outcome = await pipeline.submit(
+        api(JSON.stringify(order({ customerId: "cust-api" })), { "Idempotency-Key": "api-1" }),
+      );
       expect(outcome).toMatchObject({ status: "COMPLETED", error: null, orderId: expect.stringMatching(/^ord_/) });
-      expect(await itemOf("orders", outcome.orderId as string)).toMatchObject({ status: "COMPLETED", customerId: "cust-api" });
-      const again = await pipeline.submit(api(JSON.stringify(order({ customerId: "cust-api" })), { "idempotency-key": "api-1" }));
+      expect(await itemOf("orders", outcome.orderId as string)).toMatchObject({
+        status: "COMPLETED",
+        customerId: "cust-api",
+      });
+      const again = await pipeline.submit(
+        api(JSON.stringify(order({ customerId: "cust-api" })), { "idempotency-key": "api-1" }),
+      );
       expect(again).toMatchObject({ status: "COMPLETED", orderId: outcome.orderId });
     });
 
@@ -218,7 +314,11 @@ describe("npm run local, end to end", () => {
     ])("%s is REJECTED with the handler's message, nothing stored", async (_case, body, message) => {
       const ordersBefore = (await itemsOf(pipeline.runtime, "orders")).length;
       const outcome = await pipeline.submit(api(body, { "content-type": "application/json" }));
-      expect(outcome).toMatchObject({ status: "REJECTED", orderId: null, error: { name: "ValidationError", message: expect.stringMatching(message) } });
+      expect(outcome).toMatchObject({
+        status: "REJECTED",
+        orderId: null,
+        error: { name: "ValidationError", message: expect.stringMatching(message) },
+      });
       expect((await itemsOf(pipeline.runtime, "orders")).length).toBe(ordersBefore);
     });
   });
@@ -239,7 +339,12 @@ describe("npm run local, end to end", () => {
       const reduced = new Map(authorizer.policies.identity);
       const policies = [...(reduced.get(roleArn) ?? [])];
       const policy = policies[pi] as Policy;
-      policies[pi] = { ...policy, statements: policy.statements.map((st, i) => (i === si ? { ...st, action: st.action?.filter((a) => a !== action) } : st)) };
+      policies[pi] = {
+        ...policy,
+        statements: policy.statements.map((st, i) =>
+          i === si ? { ...st, action: st.action?.filter((a) => a !== action) } : st,
+        ),
+      };
       reduced.set(roleArn, policies);
       return new Authorizer({ ...authorizer.policies, identity: reduced }, authorizer.options);
     };
@@ -259,7 +364,8 @@ describe("npm run local, end to end", () => {
         policy.statements.forEach((st, si) =>
           (st.action ?? []).forEach((action) => {
             // Logs and traces are not written through the API locally (start-up says so).
-            if (/^(logs|xray):/.test(action) || onlyOnOtherPaths.includes(`${roleArn.split("/").pop()} ${action}`)) return;
+            if (/^(logs|xray):/.test(action) || onlyOnOtherPaths.includes(`${roleArn.split("/").pop()} ${action}`))
+              return;
             const reduced = without(roleArn, pi, si, action);
             if (!made.some((r) => reduced.decide(r))) unneeded.push(`${roleArn} ${action}`);
           }),
@@ -273,15 +379,27 @@ describe("npm run local, end to end", () => {
 describe("npm run local: the attacks of a principal allowed to put events or place orders", () => {
   const forge = (detailType: string, source: string, detail: Record<string, unknown>) =>
     putRawEvents(pipeline.runtime, [{ Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }]);
-  const failedNotifications = () => pipeline.runtime.queues.all().find((q) => q.name === "orders-dev-notification-failures")!.messages;
+  const failedNotifications = () =>
+    pipeline.runtime.queues.all().find((q) => q.name === "orders-dev-notification-failures")!.messages;
 
   it("a forged Order Created for a PENDING order: the saga charges, reserves and announces the stored order", async () => {
     const orderId = `ord_${"f0".repeat(16)}`;
     const items = [{ productId: "prod-001", quantity: 1, unitPriceCents: 2999 }];
     // An order stored PENDING: the pipe publishes its own Order Created too; whichever event the saga
     // sees first claims the order, the other is ignored as a duplicate.
-    const stored = { orderId, customerId: "cust-owner", items, itemsJson: JSON.stringify(items), totalCents: 2999, currency: "USD", status: "PENDING", createdAt: "2026-01-01T00:00:00.000Z" };
-    await createDocumentClient(pipeline.runtime.tables.client).send(new PutCommand({ TableName: pipeline.parts.ordersTable, Item: stored }));
+    const stored = {
+      orderId,
+      customerId: "cust-owner",
+      items,
+      itemsJson: JSON.stringify(items),
+      totalCents: 2999,
+      currency: "USD",
+      status: "PENDING",
+      createdAt: "2026-01-01T00:00:00.000Z",
+    };
+    await createDocumentClient(pipeline.runtime.tables.client).send(
+      new PutCommand({ TableName: pipeline.parts.ordersTable, Item: stored }),
+    );
     const stock3 = await stockOf(pipeline.runtime, "prod-003");
     const [put] = await forge(DetailType.orderCreated, EventSource.orderService, {
       orderId,
@@ -293,19 +411,37 @@ describe("npm run local: the attacks of a principal allowed to put events or pla
     });
 
     expect(put!.result.EventId).toBeDefined();
-    expect(await itemOf("payments", orderId)).toMatchObject({ status: "CHARGED", customerId: "cust-owner", amountCents: 2999 });
+    expect(await itemOf("payments", orderId)).toMatchObject({
+      status: "CHARGED",
+      customerId: "cust-owner",
+      amountCents: 2999,
+    });
     expect(await stockOf(pipeline.runtime, "prod-003")).toBe(stock3);
     expect(await itemOf("orders", orderId)).toMatchObject({ status: "COMPLETED" });
-    const completed = pipeline.runtime.trace.records.find((r) => r.kind === "event-accepted" && r.detailType === DetailType.orderCompleted && JSON.stringify(r.detail).includes(orderId));
+    const completed = pipeline.runtime.trace.records.find(
+      (r) =>
+        r.kind === "event-accepted" &&
+        r.detailType === DetailType.orderCompleted &&
+        JSON.stringify(r.detail).includes(orderId),
+    );
     expect((completed as { detail: unknown }).detail).toMatchObject({ customerId: "cust-owner", totalCents: 2999 });
   });
 
   it("a forged Order Failed for a completed order: Notification refuses it, tells nobody, and it ends in the failures queue", async () => {
-    const done = await pipeline.submit(order({ customerId: "cust-forged-outcome", idempotencyKey: "forged-outcome-1" }));
+    const done = await pipeline.submit(
+      order({ customerId: "cust-forged-outcome", idempotencyKey: "forged-outcome-1" }),
+    );
     expect(done.status).toBe("COMPLETED");
     const orderId = done.orderId as string;
     const before = failedNotifications().length;
-    await forge(DetailType.orderFailed, EventSource.orderWorkflow, { orderId, customerId: "cust-forged-outcome", totalCents: 5998, currency: "USD", status: "FAILED", reason: "PaymentDeclined" });
+    await forge(DetailType.orderFailed, EventSource.orderWorkflow, {
+      orderId,
+      customerId: "cust-forged-outcome",
+      totalCents: 5998,
+      currency: "USD",
+      status: "FAILED",
+      reason: "PaymentDeclined",
+    });
 
     expect(await notificationsOf(orderId)).toHaveLength(1);
     const refused = failedNotifications().slice(before);
@@ -315,21 +451,42 @@ describe("npm run local: the attacks of a principal allowed to put events or pla
 
   it("5 x prod-003 at 0.01: REJECTED with PriceChanged naming the line and the current price, nothing stored", async () => {
     const ordersBefore = (await itemsOf(pipeline.runtime, "orders")).length;
-    const outcome = await pipeline.submit(order({ customerId: "cust-cheap", items: [{ productId: "prod-003", quantity: 5, price: 0.01 }], totalAmount: 0.05 }));
-    expect(outcome).toMatchObject({ status: "REJECTED", orderId: null, error: { name: "PriceChanged", message: expect.stringMatching(/items\[0\] \(prod-003\) is 89\.99, not 0\.01/) } });
+    const outcome = await pipeline.submit(
+      order({
+        customerId: "cust-cheap",
+        items: [{ productId: "prod-003", quantity: 5, price: 0.01 }],
+        totalAmount: 0.05,
+      }),
+    );
+    expect(outcome).toMatchObject({
+      status: "REJECTED",
+      orderId: null,
+      error: { name: "PriceChanged", message: expect.stringMatching(/items\[0\] \(prod-003\) is 89\.99, not 0\.01/) },
+    });
     expect((await itemsOf(pipeline.runtime, "orders")).length).toBe(ordersBefore);
   });
 
-  it.each(["__proto__", "constructor", "toString"])("%s as a product id: REJECTED at the door, never COMPLETED with nothing reserved", async (productId) => {
-    const outcome = await pipeline.submit(order({ customerId: "cust-proto", items: [{ productId, quantity: 1, price: 1 }], totalAmount: 1 }));
-    expect(outcome).toMatchObject({ status: "REJECTED", error: { name: "ValidationError", message: expect.stringContaining("items[0].productId") } });
-  });
+  it.each(["__proto__", "constructor", "toString"])(
+    "%s as a product id: REJECTED at the door, never COMPLETED with nothing reserved",
+    async (productId) => {
+      const outcome = await pipeline.submit(
+        order({ customerId: "cust-proto", items: [{ productId, quantity: 1, price: 1 }], totalAmount: 1 }),
+      );
+      expect(outcome).toMatchObject({
+        status: "REJECTED",
+        error: { name: "ValidationError", message: expect.stringContaining("items[0].productId") },
+      });
+    },
+  );
 
   it("input nested deeper than any order: REJECTED as a validation error, not a RangeError", async () => {
     // Deeper than JSON.stringify can write (about 5,000 levels), as a 6 MB Invoke payload can be.
     let deep: unknown = 1;
     for (let i = 0; i < 20_000; i++) deep = [deep];
     const outcome = await pipeline.submit(order({ customerId: deep }));
-    expect(outcome).toMatchObject({ status: "REJECTED", error: { name: "ValidationError", message: expect.stringMatching(/nested deeper than 8 levels/) } });
+    expect(outcome).toMatchObject({
+      status: "REJECTED",
+      error: { name: "ValidationError", message: expect.stringMatching(/nested deeper than 8 levels/) },
+    });
   });
 });

@@ -4,12 +4,14 @@
  * This is what protects the pattern: change it in the stack and the end-to-end run fails.
  */
 import { DetailType, RulePatterns } from "../../../src/contracts/events";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 import { itemsOf, order, startPipeline, type RunningPipeline } from "./support";
+import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 
 const createdRule = (document: StackDocument) => {
   const rules = document.resource?.aws_cloudwatch_event_rule ?? {};
-  const entry = Object.entries(rules).find(([, r]) => JSON.parse(String(r.event_pattern))["detail-type"]?.includes(DetailType.orderCreated));
+  const entry = Object.entries(rules).find(([, r]) =>
+    JSON.parse(String(r.event_pattern))["detail-type"]?.includes(DetailType.orderCreated),
+  );
   if (!entry) throw new Error("the synthesized stack has no rule for Order Created");
   return entry[1] as Record<string, unknown>;
 };
@@ -20,7 +22,10 @@ beforeAll(async () => {
   pipeline = await startPipeline({
     mutate: (document) => {
       expect(JSON.parse(String(createdRule(document).event_pattern))).toEqual(RulePatterns.orderCreated);
-      (createdRule(document) as { event_pattern: string }).event_pattern = JSON.stringify({ ...RulePatterns.orderCreated, "detail-type": ["Order Placed"] });
+      (createdRule(document) as { event_pattern: string }).event_pattern = JSON.stringify({
+        ...RulePatterns.orderCreated,
+        "detail-type": ["Order Placed"],
+      });
     },
   });
 }, 120_000);
@@ -35,7 +40,9 @@ it("starts no workflow when the rule's pattern no longer matches the emitted eve
   expect(pipeline.runtime.executions()).toHaveLength(0);
   expect(pipeline.runtime.bus.stats).toMatchObject({ accepted: 1, unmatched: 1 });
   expect(outcome).toMatchObject({ status: "FAILED", error: { name: "NoRuleMatched" } });
-  expect(outcome.error?.message).toMatch(/"Order Created" of order ord_[0-9a-f]{32} matched no rule on bus orders-dev-orders/);
+  expect(outcome.error?.message).toMatch(
+    /"Order Created" of order ord_[0-9a-f]{32} matched no rule on bus orders-dev-orders/,
+  );
   const [stored] = await itemsOf(pipeline.runtime, "orders");
   expect(stored).toMatchObject({ orderId: outcome.orderId, status: "PENDING" });
 });

@@ -9,8 +9,8 @@ import * as path from "node:path";
 import { OrderDriver, type OrderOutcome } from "../../../src/local/orders/order-driver";
 import { pipelineParts, stockCatalogue, type PipelineParts } from "../../../src/local/orders/pipeline";
 import { LocalRuntime, type LocalRuntimeOptions } from "../../../src/local/runtime/runtime";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 import { realBundles, synthPipeline } from "../../support/synth";
+import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -25,16 +25,22 @@ export interface RunningPipeline {
 }
 
 /** The synthesized dev stack, parsed, with the bundles built for this test file. */
-export async function synthesizedDevStack(): Promise<{ document: StackDocument; codeDir: LocalRuntimeOptions["codeDir"] }> {
+async function synthesizedDevStack(): Promise<{ document: StackDocument; codeDir: LocalRuntimeOptions["codeDir"] }> {
   const bundles = await realBundles();
   const { json } = synthPipeline("dev", bundles);
   // The archives name their zips after the service (dist/<service>.zip); map each to its bundle.
   const byZip = new Map(Object.values(bundles).map((b) => [`dist/${b.service}.zip`, b.directory]));
-  return { document: JSON.parse(JSON.stringify(json)) as StackDocument, codeDir: (archive) => byZip.get(archive.outputPath) };
+  return {
+    document: JSON.parse(JSON.stringify(json)) as StackDocument,
+    codeDir: (archive) => byZip.get(archive.outputPath),
+  };
 }
 
 export async function startPipeline(
-  options: { readonly mutate?: (document: StackDocument) => void; readonly unitsPerProduct?: number } & Partial<LocalRuntimeOptions> = {},
+  options: {
+    readonly mutate?: (document: StackDocument) => void;
+    readonly unitsPerProduct?: number;
+  } & Partial<LocalRuntimeOptions> = {},
 ): Promise<RunningPipeline> {
   const { document, codeDir } = await synthesizedDevStack();
   options.mutate?.(document);
@@ -66,11 +72,19 @@ export async function startPipeline(
 
 /** A valid order for the Order function; `over` replaces fields. */
 export function order(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { customerId: "cust-e2e", items: [{ productId: "prod-001", quantity: 2, price: 29.99 }], totalAmount: 59.98, ...over };
+  return {
+    customerId: "cust-e2e",
+    items: [{ productId: "prod-001", quantity: 2, price: 29.99 }],
+    totalAmount: 59.98,
+    ...over,
+  };
 }
 
 /** The items of a table, by its logical name in the stack (orders, inventory, payments, idempotency). */
-export async function itemsOf(runtime: LocalRuntime, table: "orders" | "inventory" | "payments" | "idempotency"): Promise<Record<string, unknown>[]> {
+export async function itemsOf(
+  runtime: LocalRuntime,
+  table: "orders" | "inventory" | "payments" | "idempotency",
+): Promise<Record<string, unknown>[]> {
   const snapshot = await runtime.tables.snapshot();
   const name = Object.keys(snapshot).find((n) => n.endsWith(`-${table}`));
   if (!name) throw new Error(`no ${table} table in ${Object.keys(snapshot).join(", ")}`);

@@ -1,7 +1,13 @@
 import { matchesEventPattern } from "../../../src/local/event-pattern";
 import { Activity } from "../../../src/local/runtime/activity";
 import { Clock } from "../../../src/local/runtime/clock";
-import { DeliveryError, LocalEventBridge, LocalEventBridgeOptions, RuleSpec, TargetDispatcher } from "../../../src/local/runtime/eventbridge/bus";
+import {
+  DeliveryError,
+  LocalEventBridge,
+  LocalEventBridgeOptions,
+  RuleSpec,
+  TargetDispatcher,
+} from "../../../src/local/runtime/eventbridge/bus";
 import { LocalQueues } from "../../../src/local/runtime/sqs/queues";
 import { Trace } from "../../../src/local/runtime/trace";
 
@@ -12,11 +18,22 @@ const rule = (over: Partial<RuleSpec> = {}): RuleSpec => ({
   busName: "orders",
   pattern: { source: ["orders.order-service"], "detail-type": ["Order Created"] },
   enabled: true,
-  targets: [{ id: "t", arn: "arn:aws:states:us-east-1:000000000000:stateMachine:saga", retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 3600 }, deadLetterArn: DLQ }],
+  targets: [
+    {
+      id: "t",
+      arn: "arn:aws:states:us-east-1:000000000000:stateMachine:saga",
+      retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 3600 },
+      deadLetterArn: DLQ,
+    },
+  ],
   ...over,
 });
 
-function busWith(dispatch: TargetDispatcher, rules: RuleSpec[] = [rule()], iam: Partial<Pick<LocalEventBridgeOptions, "authorize" | "authorizeDeadLetter">> = {}) {
+function busWith(
+  dispatch: TargetDispatcher,
+  rules: RuleSpec[] = [rule()],
+  iam: Partial<Pick<LocalEventBridgeOptions, "authorize" | "authorizeDeadLetter">> = {},
+) {
   const queues = new LocalQueues();
   queues.add({ name: "created-dlq", arn: DLQ, url: "https://sqs/created-dlq", retentionSeconds: 60 });
   const activity = new Activity();
@@ -37,7 +54,13 @@ function busWith(dispatch: TargetDispatcher, rules: RuleSpec[] = [rule()], iam: 
   return { bus, queues, activity, trace };
 }
 
-const entry = (over: Record<string, unknown> = {}) => ({ Source: "orders.order-service", DetailType: "Order Created", Detail: '{"orderId":"o1"}', EventBusName: "orders", ...over });
+const entry = (over: Record<string, unknown> = {}) => ({
+  Source: "orders.order-service",
+  DetailType: "Order Created",
+  Detail: '{"orderId":"o1"}',
+  EventBusName: "orders",
+  ...over,
+});
 
 describe("the local event bus", () => {
   it("answers PutEvents per entry, as EventBridge does, and delivers accepted events to matching rules", async () => {
@@ -51,21 +74,37 @@ describe("the local event bus", () => {
       entry({ Source: undefined }),
     ]);
     expect(result.FailedEntryCount).toBe(3);
-    expect(result.Entries.map((e) => e.ErrorCode ?? "ok")).toEqual(["ok", "ok", "MalformedDetail", "ResourceNotFoundException", "InvalidArgument"]);
+    expect(result.Entries.map((e) => e.ErrorCode ?? "ok")).toEqual([
+      "ok",
+      "ok",
+      "MalformedDetail",
+      "ResourceNotFoundException",
+      "InvalidArgument",
+    ]);
     await activity.idle();
     expect(delivered).toHaveLength(2);
-    expect(delivered[0]).toMatchObject({ version: "0", source: "orders.order-service", "detail-type": "Order Created", account: "000000000000", detail: { orderId: "o1" } });
+    expect(delivered[0]).toMatchObject({
+      version: "0",
+      source: "orders.order-service",
+      "detail-type": "Order Created",
+      account: "000000000000",
+      detail: { orderId: "o1" },
+    });
   });
 
   it("refuses an empty or oversized request as a whole", async () => {
     const { bus } = busWith(async () => undefined);
     await expect(bus.putEvents([])).rejects.toMatchObject({ name: "ValidationException" });
-    await expect(bus.putEvents(Array.from({ length: 11 }, () => entry()))).rejects.toMatchObject({ name: "ValidationException" });
+    await expect(bus.putEvents(Array.from({ length: 11 }, () => entry()))).rejects.toMatchObject({
+      name: "ValidationException",
+    });
   });
 
   it("does not deliver an event that matches no rule (and says so)", async () => {
     const dispatch = jest.fn(async () => undefined);
-    const { bus, activity, trace } = busWith(dispatch, [rule({ pattern: { source: ["orders.order-service"], "detail-type": ["Order Placed"] } })]);
+    const { bus, activity, trace } = busWith(dispatch, [
+      rule({ pattern: { source: ["orders.order-service"], "detail-type": ["Order Placed"] } }),
+    ]);
     await bus.putEvents([entry()]);
     await activity.idle();
     expect(dispatch).not.toHaveBeenCalled();
@@ -81,7 +120,10 @@ describe("the local event bus", () => {
     await activity.idle();
     expect(dispatch).toHaveBeenCalledTimes(4);
     const [message] = queues.find(DLQ)?.messages ?? [];
-    expect(JSON.parse(message?.Body ?? "{}")).toMatchObject({ "detail-type": "Order Created", detail: { orderId: "o1" } });
+    expect(JSON.parse(message?.Body ?? "{}")).toMatchObject({
+      "detail-type": "Order Created",
+      detail: { orderId: "o1" },
+    });
     expect(message?.MessageAttributes).toMatchObject({
       ERROR_CODE: { StringValue: "ThrottlingException" },
       EXHAUSTED_RETRY_CONDITION: { StringValue: "MaximumRetryAttempts" },
@@ -100,7 +142,9 @@ describe("the local event bus", () => {
     await activity.idle();
     // Waits of 0.75, 1.5, 3, 6, 12, 24 s fit in 60 s; the next (48 s) would not.
     expect(dispatch).toHaveBeenCalledTimes(7);
-    expect(queues.find(DLQ)?.messages[0]?.MessageAttributes.EXHAUSTED_RETRY_CONDITION?.StringValue).toBe("MaximumEventAge");
+    expect(queues.find(DLQ)?.messages[0]?.MessageAttributes.EXHAUSTED_RETRY_CONDITION?.StringValue).toBe(
+      "MaximumEventAge",
+    );
   });
 
   it("dead-letters at once what EventBridge does not retry, and drops (traced) when there is no queue", async () => {
@@ -112,8 +156,12 @@ describe("the local event bus", () => {
     await bus.putEvents([entry()]);
     await activity.idle();
     expect(dispatch).toHaveBeenCalledTimes(2);
-    expect(queues.find(DLQ)?.messages[0]?.MessageAttributes.EXHAUSTED_RETRY_CONDITION?.StringValue).toBe("NonRetryable");
-    expect(trace.records.find((r) => r.kind === "dropped")).toMatchObject({ reason: expect.stringMatching(/AccessDeniedException.*no dead-letter queue/) });
+    expect(queues.find(DLQ)?.messages[0]?.MessageAttributes.EXHAUSTED_RETRY_CONDITION?.StringValue).toBe(
+      "NonRetryable",
+    );
+    expect(trace.records.find((r) => r.kind === "dropped")).toMatchObject({
+      reason: expect.stringMatching(/AccessDeniedException.*no dead-letter queue/),
+    });
   });
 
   it("skips disabled rules", async () => {
@@ -126,20 +174,31 @@ describe("the local event bus", () => {
 
   describe("with IAM", () => {
     // Only entries from orders.order-service may be put (an events:source condition).
-    const authorize = (e: { Source?: string }) => (e.Source === "orders.order-service" ? undefined : `not authorized for ${e.Source}`);
+    const authorize = (e: { Source?: string }) =>
+      e.Source === "orders.order-service" ? undefined : `not authorized for ${e.Source}`;
 
     it("refuses the entries IAM refuses, each with AccessDeniedException (PutEventsResultEntry's non-retryable errors)", async () => {
       const delivered: unknown[] = [];
       const { bus, activity } = busWith(async ({ payload }) => void delivered.push(payload), [rule()], { authorize });
       const result = await bus.putEvents([entry(), entry({ Source: "orders.payment-service" })]);
-      expect(result).toMatchObject({ FailedEntryCount: 1, Entries: [{ EventId: expect.any(String) }, { ErrorCode: "AccessDeniedException", ErrorMessage: "not authorized for orders.payment-service" }] });
+      expect(result).toMatchObject({
+        FailedEntryCount: 1,
+        Entries: [
+          { EventId: expect.any(String) },
+          { ErrorCode: "AccessDeniedException", ErrorMessage: "not authorized for orders.payment-service" },
+        ],
+      });
       await activity.idle();
       expect(delivered).toHaveLength(1);
     });
 
     it("fails the whole request with AccessDeniedException (HTTP 400) when IAM refuses every entry", async () => {
       const { bus } = busWith(async () => undefined, [rule()], { authorize });
-      await expect(bus.putEvents([entry({ Source: "x" }), entry({ Source: "y" })])).rejects.toMatchObject({ name: "AccessDeniedException", status: 400, message: "not authorized for x" });
+      await expect(bus.putEvents([entry({ Source: "x" }), entry({ Source: "y" })])).rejects.toMatchObject({
+        name: "AccessDeniedException",
+        status: 400,
+        message: "not authorized for x",
+      });
     });
 
     it("drops a dead letter the queue policy refuses, and says why", async () => {
@@ -153,7 +212,11 @@ describe("the local event bus", () => {
       await bus.putEvents([entry()]);
       await activity.idle();
       expect(queues.find(DLQ)?.messages).toHaveLength(0);
-      expect(trace.records.find((r) => r.kind === "dropped")).toMatchObject({ reason: expect.stringMatching(/the dead-letter queue refused it: AccessDenied: events.amazonaws.com may not send/) });
+      expect(trace.records.find((r) => r.kind === "dropped")).toMatchObject({
+        reason: expect.stringMatching(
+          /the dead-letter queue refused it: AccessDenied: events.amazonaws.com may not send/,
+        ),
+      });
     });
   });
 });

@@ -6,8 +6,8 @@ import { Clock } from "../../../src/local/runtime/clock";
 import { LambdaServiceError, LocalFunction, type FunctionSpec } from "../../../src/local/runtime/lambda/local-function";
 import { LocalQueues } from "../../../src/local/runtime/sqs/queues";
 import { LocalStateMachine } from "../../../src/local/runtime/stepfunctions/local-state-machine";
-import type { TaskBackends } from "../../../src/local/runtime/stepfunctions/task-bindings";
 import { Trace } from "../../../src/local/runtime/trace";
+import type { TaskBackends } from "../../../src/local/runtime/stepfunctions/task-bindings";
 
 const code = fs.mkdtempSync(path.join(os.tmpdir(), "fn-"));
 fs.writeFileSync(
@@ -36,7 +36,11 @@ const spec = (over: Partial<FunctionSpec> = {}): FunctionSpec => ({
   timeoutSeconds: 1,
   memoryMb: 128,
   logGroupName: "/aws/lambda/fn",
-  async: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600, onFailureArn: "arn:aws:sqs:us-east-1:000000000000:failures" },
+  async: {
+    maximumRetryAttempts: 2,
+    maximumEventAgeSeconds: 3600,
+    onFailureArn: "arn:aws:sqs:us-east-1:000000000000:failures",
+  },
   execArgv: [],
   ...over,
 });
@@ -55,7 +59,13 @@ describe("a local function", () => {
   it("runs the bundle with its own environment only, JSON in and out, as Lambda would", async () => {
     const result = await make().invoke({ a: 1, when: new Date(0) });
     expect(result.functionError).toBeUndefined();
-    expect(result.payload).toMatchObject({ echo: { a: 1, when: "1970-01-01T00:00:00.000Z" }, table: "orders", region: "us-east-1", name: "fn", home: null });
+    expect(result.payload).toMatchObject({
+      echo: { a: 1, when: "1970-01-01T00:00:00.000Z" },
+      table: "orders",
+      region: "us-east-1",
+      name: "fn",
+      home: null,
+    });
   });
 
   it("returns a function error as Lambda reports it, and supports callback handlers", async () => {
@@ -68,7 +78,10 @@ describe("a local function", () => {
 
   it("times out after the function's timeout, as Sandbox.Timedout", async () => {
     const result = await make().invoke({ sleep: 3000 });
-    expect(result.functionError).toMatchObject({ errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 1.00 seconds" });
+    expect(result.functionError).toMatchObject({
+      errorType: "Sandbox.Timedout",
+      errorMessage: "Task timed out after 1.00 seconds",
+    });
   });
 
   it("runs one invocation at a time per sandbox, starting sandboxes up to the limit", async () => {
@@ -83,7 +96,9 @@ describe("a local function", () => {
 
   it("refuses payloads over Lambda's limits before running anything", async () => {
     await expect(make().invoke({ big: "x".repeat(6 * 1024 * 1024) })).rejects.toBeInstanceOf(LambdaServiceError);
-    expect(() => make().invokeAsync({ big: "x".repeat(300 * 1024) }, { kind: "client" })).toThrow(/RequestEntityTooLarge|smaller than 262144/);
+    expect(() => make().invokeAsync({ big: "x".repeat(300 * 1024) }, { kind: "client" })).toThrow(
+      /RequestEntityTooLarge|smaller than 262144/,
+    );
   });
 
   it("retries a failing asynchronous invocation, then sends the record to its on-failure destination", async () => {
@@ -92,7 +107,11 @@ describe("a local function", () => {
     await activity.idle();
     const [message] = queues.find("failures")?.messages ?? [];
     expect(JSON.parse(message?.Body ?? "{}")).toMatchObject({
-      requestContext: { condition: "RetriesExhausted", approximateInvokeCount: 3, functionArn: `${spec().arn}:$LATEST` },
+      requestContext: {
+        condition: "RetriesExhausted",
+        approximateInvokeCount: 3,
+        functionArn: `${spec().arn}:$LATEST`,
+      },
       requestPayload: { fail: "Boom" },
       responseContext: { functionError: "Unhandled" },
       responsePayload: { errorType: "Boom" },
@@ -106,7 +125,8 @@ describe("a local state machine", () => {
     invokeFunctionAsync: () => undefined,
     dynamodb: async (action, request) => {
       log.push([action, request]);
-      if ((request as { ConditionExpression?: string }).ConditionExpression) throw Object.assign(new Error("The conditional request failed"), { name: "ConditionalCheckFailedException" });
+      if ((request as { ConditionExpression?: string }).ConditionExpression)
+        throw Object.assign(new Error("The conditional request failed"), { name: "ConditionalCheckFailedException" });
       return {};
     },
     putEvents: async (entries) => {
@@ -117,17 +137,31 @@ describe("a local state machine", () => {
   });
   const machine = (definition: unknown, fn: LocalFunction, log: unknown[] = [], scale = 0.001) =>
     new LocalStateMachine(
-      { name: "saga", arn: "arn:aws:states:us-east-1:000000000000:stateMachine:saga", type: "STANDARD", definition: definition as never },
+      {
+        name: "saga",
+        arn: "arn:aws:states:us-east-1:000000000000:stateMachine:saga",
+        type: "STANDARD",
+        definition: definition as never,
+      },
       { backends: backends(fn, log), clock: new Clock(scale), trace, activity },
     );
-  const invoke = (next: object) => ({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: spec().arn, "Payload.$": "$" }, ...next });
+  const invoke = (next: object) => ({
+    Type: "Task",
+    Resource: "arn:aws:states:::lambda:invoke",
+    Parameters: { FunctionName: spec().arn, "Payload.$": "$" },
+    ...next,
+  });
 
   it("wraps a lambda:invoke result as the service does, and names function errors by their type", async () => {
     const sm = machine(
       {
         StartAt: "Call",
         States: {
-          Call: invoke({ ResultPath: "$.result", Catch: [{ ErrorEquals: ["PaymentDeclined"], ResultPath: "$.error", Next: "Declined" }], End: true }),
+          Call: invoke({
+            ResultPath: "$.result",
+            Catch: [{ ErrorEquals: ["PaymentDeclined"], ResultPath: "$.error", Next: "Declined" }],
+            End: true,
+          }),
           Declined: { Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" },
         },
       },
@@ -135,17 +169,35 @@ describe("a local state machine", () => {
     );
     const ok = await sm.startExecution({ a: 1 }).done;
     expect(ok.status).toBe("SUCCEEDED");
-    expect(ok.output).toMatchObject({ a: 1, result: { ExecutedVersion: "$LATEST", StatusCode: 200, Payload: { echo: { a: 1 } } } });
+    expect(ok.output).toMatchObject({
+      a: 1,
+      result: { ExecutedVersion: "$LATEST", StatusCode: 200, Payload: { echo: { a: 1 } } },
+    });
     const declined = await sm.startExecution({ fail: "PaymentDeclined" }).done;
     expect(declined).toMatchObject({ status: "FAILED", error: "PaymentDeclined" });
-    expect(JSON.parse(declined.cause as string)).toMatchObject({ errorType: "PaymentDeclined", errorMessage: "card declined" });
+    expect(JSON.parse(declined.cause as string)).toMatchObject({
+      errorType: "PaymentDeclined",
+      errorMessage: "card declined",
+    });
   });
 
   it("reports injected Lambda service errors as Lambda.<name> and retries them with shortened waits", async () => {
     let n = 0;
-    const flaky = make({}, () => (n++ < 2 ? { kind: "transient", serviceError: new LambdaServiceError("ServiceException", "down", 500) } : undefined));
+    const flaky = make({}, () =>
+      n++ < 2
+        ? { kind: "transient", serviceError: new LambdaServiceError("ServiceException", "down", 500) }
+        : undefined,
+    );
     const sm = machine(
-      { StartAt: "Call", States: { Call: invoke({ Retry: [{ ErrorEquals: ["Lambda.ServiceException"], IntervalSeconds: 30, MaxAttempts: 3 }], End: true }) } },
+      {
+        StartAt: "Call",
+        States: {
+          Call: invoke({
+            Retry: [{ ErrorEquals: ["Lambda.ServiceException"], IntervalSeconds: 30, MaxAttempts: 3 }],
+            End: true,
+          }),
+        },
+      },
       flaky,
     );
     const started = Date.now();
@@ -160,8 +212,19 @@ describe("a local state machine", () => {
       {
         StartAt: "Put",
         States: {
-          Put: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ Source: "s", DetailType: "d", Detail: { x: 1 }, EventBusName: "b" }] }, ResultPath: null, Next: "Update" },
-          Update: { Type: "Task", Resource: "arn:aws:states:::dynamodb:updateItem", Parameters: { TableName: "t", Key: {}, ConditionExpression: "x" }, End: true },
+          Put: {
+            Type: "Task",
+            Resource: "arn:aws:states:::events:putEvents",
+            Parameters: { Entries: [{ Source: "s", DetailType: "d", Detail: { x: 1 }, EventBusName: "b" }] },
+            ResultPath: null,
+            Next: "Update",
+          },
+          Update: {
+            Type: "Task",
+            Resource: "arn:aws:states:::dynamodb:updateItem",
+            Parameters: { TableName: "t", Key: {}, ConditionExpression: "x" },
+            End: true,
+          },
         },
       },
       make(),
@@ -169,25 +232,46 @@ describe("a local state machine", () => {
     );
     const execution = await sm.startExecution({}).done;
     expect(execution).toMatchObject({ status: "FAILED", error: "DynamoDB.ConditionalCheckFailedException" });
-    expect(log[0]).toEqual(["PutEvents", [{ Source: "s", DetailType: "d", Detail: '{"x":1}', EventBusName: "b", Resources: [execution.executionArn, "arn:aws:states:us-east-1:000000000000:stateMachine:saga"] }]]);
+    expect(log[0]).toEqual([
+      "PutEvents",
+      [
+        {
+          Source: "s",
+          DetailType: "d",
+          Detail: '{"x":1}',
+          EventBusName: "b",
+          Resources: [execution.executionArn, "arn:aws:states:us-east-1:000000000000:stateMachine:saga"],
+        },
+      ],
+    ]);
   });
 
   it("refuses a Task resource it cannot run, naming the state", () => {
-    expect(() => machine({ StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", End: true } } }, make())).toThrow(
-      /state S: arn:aws:states:::ecs:runTask.sync .* is not run by the local runtime/,
-    );
+    expect(() =>
+      machine(
+        { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", End: true } } },
+        make(),
+      ),
+    ).toThrow(/state S: arn:aws:states:::ecs:runTask.sync .* is not run by the local runtime/);
   });
 });
 
 describe("definition validation", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { validateDefinitions } = require("../../../src/local/runtime/stepfunctions/validate") as typeof import("../../../src/local/runtime/stepfunctions/validate");
+  const { validateDefinitions } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require("../../../src/local/runtime/stepfunctions/validate") as typeof import("../../../src/local/runtime/stepfunctions/validate");
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), "asl-cache-"));
 
   it("reports an invalid definition by name, and remembers a valid one", async () => {
     const valid = { StartAt: "Done", States: { Done: { Type: "Succeed" } } };
     const invalid = { StartAt: "Missing", States: { Done: { Type: "Succeed" } } };
-    const problems = await validateDefinitions([{ name: "ok", definition: valid }, { name: "broken", definition: invalid }], cache);
+    const problems = await validateDefinitions(
+      [
+        { name: "ok", definition: valid },
+        { name: "broken", definition: invalid },
+      ],
+      cache,
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^broken: /);
     expect(fs.readdirSync(cache)).toHaveLength(1);

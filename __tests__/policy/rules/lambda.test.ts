@@ -22,7 +22,9 @@ function fn(changes: Record<string, unknown> = {}): Record<string, unknown> {
     memory_size: "${var.lambda_memory_size}",
     tracing_config: { mode: '${var.xray_tracing_enabled ? "Active" : "PassThrough"}' },
     logging_config: { log_format: "JSON", log_group: "${aws_cloudwatch_log_group.logs.name}" },
-    environment: { variables: { ORDERS_TABLE_NAME: "${aws_dynamodb_table.orders.name}", NODE_OPTIONS: "--enable-source-maps" } },
+    environment: {
+      variables: { ORDERS_TABLE_NAME: "${aws_dynamodb_table.orders.name}", NODE_OPTIONS: "--enable-source-maps" },
+    },
   };
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) delete base[key];
@@ -31,11 +33,17 @@ function fn(changes: Record<string, unknown> = {}): Record<string, unknown> {
   return base;
 }
 
-function stack(functionConfig: Record<string, unknown>, more: Record<string, Record<string, Record<string, unknown>>> = {}, variables = VARIABLES) {
+function stack(
+  functionConfig: Record<string, unknown>,
+  more: Record<string, Record<string, Record<string, unknown>>> = {},
+  variables = VARIABLES,
+) {
   return stackJson(
     {
       aws_lambda_function: { order: functionConfig },
-      aws_cloudwatch_log_group: { logs: { name: "/aws/lambda/orders-dev-order", retention_in_days: "${var.log_retention_days}" } },
+      aws_cloudwatch_log_group: {
+        logs: { name: "/aws/lambda/orders-dev-order", retention_in_days: "${var.log_retention_days}" },
+      },
       ...more,
     },
     { variables },
@@ -50,13 +58,17 @@ describe("lambda-supported-runtime", () => {
   });
 
   it("fails nodejs20.x once its end of support (2026-04-30) has passed, not before", () => {
-    expect(messages(judge(rule, stack(fn({ runtime: "nodejs20.x" })), FN))).toEqual(['runtime "nodejs20.x" reached end of support on 2026-04-30']);
+    expect(messages(judge(rule, stack(fn({ runtime: "nodejs20.x" })), FN))).toEqual([
+      'runtime "nodejs20.x" reached end of support on 2026-04-30',
+    ]);
     const before = lambdaSupportedRuntimeOn(() => new Date("2026-04-29T12:00:00Z"));
     expect(judge(before, stack(fn({ runtime: "nodejs20.x" })), FN).status).toBe("compliant");
   });
 
   it("fails a runtime it does not know, and a missing one", () => {
-    expect(messages(judge(rule, stack(fn({ runtime: "nodejs8.10" })), FN))).toEqual(['runtime "nodejs8.10" is not a runtime the check knows to be supported']);
+    expect(messages(judge(rule, stack(fn({ runtime: "nodejs8.10" })), FN))).toEqual([
+      'runtime "nodejs8.10" is not a runtime the check knows to be supported',
+    ]);
     expect(judge(rule, stack(fn({ runtime: undefined })), FN).status).toBe("non-compliant");
   });
 
@@ -72,8 +84,12 @@ describe("lambda-active-tracing", () => {
 
   it("fails when the variable's default turns tracing off, or tracing_config is missing", () => {
     const off = stack(fn(), {}, { ...VARIABLES, xray_tracing_enabled: false });
-    expect(messages(judge(lambdaActiveTracing, off, FN))).toEqual(['tracing_config.mode is "PassThrough", not "Active"']);
-    expect(messages(judge(lambdaActiveTracing, stack(fn({ tracing_config: undefined })), FN))).toEqual(['tracing_config.mode is unset, not "Active"']);
+    expect(messages(judge(lambdaActiveTracing, off, FN))).toEqual([
+      'tracing_config.mode is "PassThrough", not "Active"',
+    ]);
+    expect(messages(judge(lambdaActiveTracing, stack(fn({ tracing_config: undefined })), FN))).toEqual([
+      'tracing_config.mode is unset, not "Active"',
+    ]);
   });
 });
 
@@ -83,7 +99,9 @@ describe("lambda-explicit-timeout-and-memory", () => {
   });
 
   it("names each one left to Lambda's default", () => {
-    expect(messages(judge(lambdaExplicitTimeoutAndMemory, stack(fn({ timeout: undefined, memory_size: undefined })), FN))).toEqual([
+    expect(
+      messages(judge(lambdaExplicitTimeoutAndMemory, stack(fn({ timeout: undefined, memory_size: undefined })), FN)),
+    ).toEqual([
       "timeout is not set (Lambda defaults to 3 seconds)",
       "memory_size is not set (Lambda defaults to 128 MB)",
     ]);
@@ -96,11 +114,19 @@ describe("lambda-own-log-group-with-retention", () => {
   });
 
   it("fails without logging_config, with a literal group name, or with a group that never expires", () => {
-    expect(judge(lambdaOwnLogGroupWithRetention, stack(fn({ logging_config: undefined })), FN).status).toBe("non-compliant");
-    expect(messages(judge(lambdaOwnLogGroupWithRetention, stack(fn({ logging_config: { log_group: "/aws/lambda/x" } })), FN))).toEqual([
+    expect(judge(lambdaOwnLogGroupWithRetention, stack(fn({ logging_config: undefined })), FN).status).toBe(
+      "non-compliant",
+    );
+    expect(
+      messages(
+        judge(lambdaOwnLogGroupWithRetention, stack(fn({ logging_config: { log_group: "/aws/lambda/x" } })), FN),
+      ),
+    ).toEqual([
       'logging_config.log_group is "/aws/lambda/x", not a reference to an aws_cloudwatch_log_group of this stack',
     ]);
-    const forever = stack(fn(), { aws_cloudwatch_log_group: { logs: { name: "/aws/lambda/x", retention_in_days: 0 } } });
+    const forever = stack(fn(), {
+      aws_cloudwatch_log_group: { logs: { name: "/aws/lambda/x", retention_in_days: 0 } },
+    });
     expect(messages(judge(lambdaOwnLogGroupWithRetention, forever, FN))).toEqual([
       "its log group aws_cloudwatch_log_group.logs has retention_in_days 0, so its events never expire",
     ]);
@@ -113,7 +139,12 @@ describe("lambda-no-secrets-in-environment", () => {
   it("accepts resource names and pointers to secrets", () => {
     const verdict = judge(
       lambdaNoSecretsInEnvironment,
-      withVariables({ ORDERS_TABLE_NAME: "${aws_dynamodb_table.orders.name}", GATEWAY_API_KEY_SECRET_ARN: "${aws_secretsmanager_secret.gateway.arn}", LOG_LEVEL: "INFO", OAUTH_SCOPES: "orders/read" }),
+      withVariables({
+        ORDERS_TABLE_NAME: "${aws_dynamodb_table.orders.name}",
+        GATEWAY_API_KEY_SECRET_ARN: "${aws_secretsmanager_secret.gateway.arn}",
+        LOG_LEVEL: "INFO",
+        OAUTH_SCOPES: "orders/read",
+      }),
       FN,
     );
     expect(verdict.status).toBe("compliant");
@@ -139,50 +170,92 @@ describe("lambda-no-secrets-in-environment", () => {
   });
 
   it("does not apply to a function without environment variables", () => {
-    expect(judge(lambdaNoSecretsInEnvironment, stack(fn({ environment: undefined })), FN).status).toBe("not-applicable");
+    expect(judge(lambdaNoSecretsInEnvironment, stack(fn({ environment: undefined })), FN).status).toBe(
+      "not-applicable",
+    );
   });
 });
 
 describe("lambda-permission-scoped-to-source", () => {
   const permission = (config: Record<string, unknown>) =>
-    stack(fn(), { aws_lambda_permission: { p: { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.order.function_name}", ...config } } });
+    stack(fn(), {
+      aws_lambda_permission: {
+        p: { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.order.function_name}", ...config },
+      },
+    });
   const P = "aws_lambda_permission.p";
 
   it("accepts a service permission scoped to one rule", () => {
     expect(
-      judge(lambdaPermissionScopedToSource, permission({ principal: "events.amazonaws.com", source_arn: "${aws_cloudwatch_event_rule.r.arn}", source_account: "${local.account_id}" }), P).status,
+      judge(
+        lambdaPermissionScopedToSource,
+        permission({
+          principal: "events.amazonaws.com",
+          source_arn: "${aws_cloudwatch_event_rule.r.arn}",
+          source_account: "${local.account_id}",
+        }),
+        P,
+      ).status,
     ).toBe("compliant");
   });
 
   it("fails a service permission that names the rule but not its account", () => {
-    expect(messages(judge(lambdaPermissionScopedToSource, permission({ principal: "events.amazonaws.com", source_arn: "${aws_cloudwatch_event_rule.r.arn}" }), P))).toEqual([
-      "grants events.amazonaws.com without source_account (unset): the source is not pinned to an account",
-    ]);
+    expect(
+      messages(
+        judge(
+          lambdaPermissionScopedToSource,
+          permission({ principal: "events.amazonaws.com", source_arn: "${aws_cloudwatch_event_rule.r.arn}" }),
+          P,
+        ),
+      ),
+    ).toEqual(["grants events.amazonaws.com without source_account (unset): the source is not pinned to an account"]);
   });
 
   it("fails a service permission without source_arn, and a public one", () => {
-    expect(outcome(judge(lambdaPermissionScopedToSource, permission({ principal: "events.amazonaws.com" }), P))).toEqual({
+    expect(
+      outcome(judge(lambdaPermissionScopedToSource, permission({ principal: "events.amazonaws.com" }), P)),
+    ).toEqual({
       status: "non-compliant",
-      messages: ["grants events.amazonaws.com without source_arn (unset): any events.amazonaws.com resource, in any account, may invoke the function"],
+      messages: [
+        "grants events.amazonaws.com without source_arn (unset): any events.amazonaws.com resource, in any account, may invoke the function",
+      ],
     });
-    expect(messages(judge(lambdaPermissionScopedToSource, permission({ principal: "*" }), P))).toEqual(['principal is "*": anyone may invoke the function']);
+    expect(messages(judge(lambdaPermissionScopedToSource, permission({ principal: "*" }), P))).toEqual([
+      'principal is "*": anyone may invoke the function',
+    ]);
   });
 
   it("does not apply to a permission for an account", () => {
-    expect(judge(lambdaPermissionScopedToSource, permission({ principal: "123456789012" }), P).status).toBe("not-applicable");
+    expect(judge(lambdaPermissionScopedToSource, permission({ principal: "123456789012" }), P).status).toBe(
+      "not-applicable",
+    );
   });
 });
 
 describe("lambda-failure-destination", () => {
-  const onFailure = { function_name: "${aws_lambda_function.order.function_name}", destination_config: { on_failure: { destination: "${aws_sqs_queue.failures.arn}" } } };
+  const onFailure = {
+    function_name: "${aws_lambda_function.order.function_name}",
+    destination_config: { on_failure: { destination: "${aws_sqs_queue.failures.arn}" } },
+  };
 
   it("accepts an on-failure destination or a dead-letter queue", () => {
-    expect(judge(lambdaFailureDestination, stack(fn(), { aws_lambda_function_event_invoke_config: { async: onFailure } }), FN).status).toBe("compliant");
-    expect(judge(lambdaFailureDestination, stack(fn({ dead_letter_config: { target_arn: "${aws_sqs_queue.dlq.arn}" } })), FN).status).toBe("compliant");
+    expect(
+      judge(
+        lambdaFailureDestination,
+        stack(fn(), { aws_lambda_function_event_invoke_config: { async: onFailure } }),
+        FN,
+      ).status,
+    ).toBe("compliant");
+    expect(
+      judge(lambdaFailureDestination, stack(fn({ dead_letter_config: { target_arn: "${aws_sqs_queue.dlq.arn}" } })), FN)
+        .status,
+    ).toBe("compliant");
   });
 
   it("fails without either, naming the asynchronous invokers it can see", () => {
-    const invoked = stack(fn(), { aws_cloudwatch_event_target: { t: { arn: "${aws_lambda_function.order.arn}", rule: "r" } } });
+    const invoked = stack(fn(), {
+      aws_cloudwatch_event_target: { t: { arn: "${aws_lambda_function.order.arn}", rule: "r" } },
+    });
     expect(messages(judge(lambdaFailureDestination, invoked, FN))).toEqual([
       "has no dead-letter queue or on-failure destination, and aws_cloudwatch_event_target.t invokes it asynchronously",
     ]);
@@ -193,18 +266,31 @@ describe("lambda-failure-destination", () => {
 
   it("does not count an invoke config of another function", () => {
     const other = { ...onFailure, function_name: "${aws_lambda_function.other.function_name}" };
-    expect(judge(lambdaFailureDestination, stack(fn(), { aws_lambda_function_event_invoke_config: { async: other } }), FN).status).toBe("non-compliant");
+    expect(
+      judge(lambdaFailureDestination, stack(fn(), { aws_lambda_function_event_invoke_config: { async: other } }), FN)
+        .status,
+    ).toBe("non-compliant");
   });
 });
 
 describe("lambda-in-vpc, lambda-reserved-concurrency, lambda-code-signing", () => {
   it("accept functions with subnets, reserved concurrency and a signing configuration", () => {
-    const hardened = stack(fn({ vpc_config: { subnet_ids: ["subnet-1"], security_group_ids: ["sg-1"] }, reserved_concurrent_executions: 50, code_signing_config_arn: "${aws_lambda_code_signing_config.c.arn}" }));
-    expect([lambdaInVpc, lambdaReservedConcurrency, lambdaCodeSigning].map((rule) => judge(rule, hardened, FN).status)).toEqual(["compliant", "compliant", "compliant"]);
+    const hardened = stack(
+      fn({
+        vpc_config: { subnet_ids: ["subnet-1"], security_group_ids: ["sg-1"] },
+        reserved_concurrent_executions: 50,
+        code_signing_config_arn: "${aws_lambda_code_signing_config.c.arn}",
+      }),
+    );
+    expect(
+      [lambdaInVpc, lambdaReservedConcurrency, lambdaCodeSigning].map((rule) => judge(rule, hardened, FN).status),
+    ).toEqual(["compliant", "compliant", "compliant"]);
   });
 
   it("fail functions without them", () => {
-    expect([lambdaInVpc, lambdaReservedConcurrency, lambdaCodeSigning].map((rule) => messages(judge(rule, stack(fn()), FN)))).toEqual([
+    expect(
+      [lambdaInVpc, lambdaReservedConcurrency, lambdaCodeSigning].map((rule) => messages(judge(rule, stack(fn()), FN))),
+    ).toEqual([
       ["has no vpc_config with subnets"],
       ["has no reserved_concurrent_executions; it scales into the account's shared pool without a cap"],
       ["has no code_signing_config_arn"],

@@ -25,9 +25,22 @@ const TLS_ONLY = JSON.stringify({
 function bucket(omit: string[] = [], changes: Record<string, Record<string, unknown>> = {}) {
   const companions: Record<string, Record<string, Record<string, unknown>>> = {
     aws_s3_bucket_versioning: { v: { bucket: BUCKET, versioning_configuration: { status: "Enabled" } } },
-    aws_s3_bucket_public_access_block: { pab: { bucket: BUCKET, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } },
+    aws_s3_bucket_public_access_block: {
+      pab: {
+        bucket: BUCKET,
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      },
+    },
     aws_s3_bucket_policy: { tls: { bucket: BUCKET, policy: TLS_ONLY } },
-    aws_s3_bucket_server_side_encryption_configuration: { sse: { bucket: BUCKET, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" }, bucket_key_enabled: true }] } },
+    aws_s3_bucket_server_side_encryption_configuration: {
+      sse: {
+        bucket: BUCKET,
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" }, bucket_key_enabled: true }],
+      },
+    },
   };
   for (const type of omit) delete companions[type];
   for (const [type, config] of Object.entries(changes)) companions[type] = { x: { bucket: BUCKET, ...config } };
@@ -38,7 +51,12 @@ const S3_RULES = [s3VersioningEnabled, s3PublicAccessFullyBlocked, s3TlsOnlyPoli
 
 describe("the S3 bucket rules", () => {
   it("all accept the hardened state bucket", () => {
-    expect(S3_RULES.map((rule) => judge(rule, bucket(), B).status)).toEqual(["compliant", "compliant", "compliant", "compliant"]);
+    expect(S3_RULES.map((rule) => judge(rule, bucket(), B).status)).toEqual([
+      "compliant",
+      "compliant",
+      "compliant",
+      "compliant",
+    ]);
   });
 
   it("each fails the bucket without its companion resource", () => {
@@ -59,7 +77,9 @@ describe("the S3 bucket rules", () => {
   it("do not count companions of another bucket", () => {
     const json = stackJson({
       aws_s3_bucket: { state: { bucket: "orders-terraform-state" }, logs: { bucket: "logs" } },
-      aws_s3_bucket_versioning: { v: { bucket: "${aws_s3_bucket.logs.id}", versioning_configuration: { status: "Enabled" } } },
+      aws_s3_bucket_versioning: {
+        v: { bucket: "${aws_s3_bucket.logs.id}", versioning_configuration: { status: "Enabled" } },
+      },
     });
     expect(judge(s3VersioningEnabled, json, B).status).toBe("non-compliant");
   });
@@ -68,18 +88,29 @@ describe("the S3 bucket rules", () => {
 describe("s3-public-access-fully-blocked", () => {
   it("names the settings left off", () => {
     const partial = bucket(["aws_s3_bucket_public_access_block"], {
-      aws_s3_bucket_public_access_block: { block_public_acls: true, block_public_policy: false, ignore_public_acls: true },
+      aws_s3_bucket_public_access_block: {
+        block_public_acls: true,
+        block_public_policy: false,
+        ignore_public_acls: true,
+      },
     });
-    expect(messages(judge(s3PublicAccessFullyBlocked, partial, B))).toEqual(["public access block leaves block_public_policy, restrict_public_buckets off"]);
+    expect(messages(judge(s3PublicAccessFullyBlocked, partial, B))).toEqual([
+      "public access block leaves block_public_policy, restrict_public_buckets off",
+    ]);
   });
 });
 
 describe("s3-tls-only-policy", () => {
   it("fails a policy that covers the objects but not the bucket, or allows instead of denies", () => {
     const objectsOnly = TLS_ONLY.replace('"${aws_s3_bucket.state.arn}",', "");
-    expect(judge(s3TlsOnlyPolicy, bucket(["aws_s3_bucket_policy"], { aws_s3_bucket_policy: { policy: objectsOnly } }), B).status).toBe("non-compliant");
+    expect(
+      judge(s3TlsOnlyPolicy, bucket(["aws_s3_bucket_policy"], { aws_s3_bucket_policy: { policy: objectsOnly } }), B)
+        .status,
+    ).toBe("non-compliant");
     const allow = TLS_ONLY.replace('"Deny"', '"Allow"');
-    expect(judge(s3TlsOnlyPolicy, bucket(["aws_s3_bucket_policy"], { aws_s3_bucket_policy: { policy: allow } }), B).status).toBe("non-compliant");
+    expect(
+      judge(s3TlsOnlyPolicy, bucket(["aws_s3_bucket_policy"], { aws_s3_bucket_policy: { policy: allow } }), B).status,
+    ).toBe("non-compliant");
   });
 });
 
@@ -87,8 +118,15 @@ describe("backend-s3-encrypted-and-locked", () => {
   const withBackend = (backend: Record<string, unknown>) => stackJson({}, { backend });
 
   it("accepts an encrypted, locked S3 backend; does not apply to a local one", () => {
-    expect(judge(backendS3EncryptedAndLocked, withBackend({ s3: { bucket: "b", key: "k", encrypt: true, use_lockfile: true } })).status).toBe("compliant");
-    expect(judge(backendS3EncryptedAndLocked, withBackend({ local: { path: "terraform.tfstate" } })).status).toBe("not-applicable");
+    expect(
+      judge(
+        backendS3EncryptedAndLocked,
+        withBackend({ s3: { bucket: "b", key: "k", encrypt: true, use_lockfile: true } }),
+      ).status,
+    ).toBe("compliant");
+    expect(judge(backendS3EncryptedAndLocked, withBackend({ local: { path: "terraform.tfstate" } })).status).toBe(
+      "not-applicable",
+    );
   });
 
   it("fails an S3 backend without encryption or locking", () => {

@@ -24,7 +24,9 @@ describe("sqs-encrypted-at-rest", () => {
 describe("sqs-message-retention-set", () => {
   it("accepts an explicit retention, fails the default", () => {
     expect(judge(sqsMessageRetentionSet, queue({ message_retention_seconds: 1209600 }), Q).status).toBe("compliant");
-    expect(messages(judge(sqsMessageRetentionSet, queue({}), Q))).toEqual(["message_retention_seconds is unset; SQS would keep messages 4 days"]);
+    expect(messages(judge(sqsMessageRetentionSet, queue({}), Q))).toEqual([
+      "message_retention_seconds is unset; SQS would keep messages 4 days",
+    ]);
   });
 });
 
@@ -33,7 +35,13 @@ const table = (config: Record<string, unknown>, extra: { environmentTag?: string
   json: stackJson(
     {
       aws_dynamodb_table: {
-        orders: { name: "orders", point_in_time_recovery: { enabled: true }, server_side_encryption: { enabled: true }, deletion_protection_enabled: false, ...config },
+        orders: {
+          name: "orders",
+          point_in_time_recovery: { enabled: true },
+          server_side_encryption: { enabled: true },
+          deletion_protection_enabled: false,
+          ...config,
+        },
       },
     },
     extra,
@@ -44,12 +52,17 @@ const table = (config: Record<string, unknown>, extra: { environmentTag?: string
 describe("dynamodb-point-in-time-recovery and dynamodb-encrypted-with-kms", () => {
   it("accept a table with both", () => {
     const { json } = table({});
-    expect([dynamodbPointInTimeRecovery, dynamodbEncryptedWithKms].map((rule) => judge(rule, json, T).status)).toEqual(["compliant", "compliant"]);
+    expect([dynamodbPointInTimeRecovery, dynamodbEncryptedWithKms].map((rule) => judge(rule, json, T).status)).toEqual([
+      "compliant",
+      "compliant",
+    ]);
   });
 
   it("fail a table without them", () => {
     const { json } = table({ point_in_time_recovery: undefined, server_side_encryption: { enabled: false } });
-    expect([dynamodbPointInTimeRecovery, dynamodbEncryptedWithKms].map((rule) => messages(judge(rule, json, T)))).toEqual([
+    expect(
+      [dynamodbPointInTimeRecovery, dynamodbEncryptedWithKms].map((rule) => messages(judge(rule, json, T))),
+    ).toEqual([
       ["point_in_time_recovery.enabled is unset, not true"],
       ["server_side_encryption.enabled is false, not true"],
     ]);
@@ -64,12 +77,17 @@ describe("dynamodb-deletion-protection-in-prod", () => {
 
   it("fails an unprotected table when the environment tag says prod", () => {
     const { json } = table({}, { environmentTag: "prod" });
-    expect(messages(judge(dynamodbDeletionProtectionInProd, json, T, "orders-blue"))).toEqual(["deletion_protection_enabled is false in the prod environment"]);
+    expect(messages(judge(dynamodbDeletionProtectionInProd, json, T, "orders-blue"))).toEqual([
+      "deletion_protection_enabled is false in the prod environment",
+    ]);
   });
 
   it("takes the environment from the stack name when there is no tag", () => {
     const { json } = table({});
     expect(judge(dynamodbDeletionProtectionInProd, json, T, "orders-prod").status).toBe("non-compliant");
-    expect(judge(dynamodbDeletionProtectionInProd, table({ deletion_protection_enabled: true }).json, T, "orders-prod").status).toBe("compliant");
+    expect(
+      judge(dynamodbDeletionProtectionInProd, table({ deletion_protection_enabled: true }).json, T, "orders-prod")
+        .status,
+    ).toBe("compliant");
   });
 });

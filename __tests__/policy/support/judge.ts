@@ -11,8 +11,12 @@ export function stackJson(
 ): StackJson {
   return {
     resource: resources,
-    variable: Object.fromEntries(Object.entries(extra.variables ?? {}).map(([name, value]) => [name, { default: value }])),
-    provider: extra.environmentTag ? { aws: [{ default_tags: [{ tags: { environment: extra.environmentTag } }] }] } : {},
+    variable: Object.fromEntries(
+      Object.entries(extra.variables ?? {}).map(([name, value]) => [name, { default: value }]),
+    ),
+    provider: extra.environmentTag
+      ? { aws: [{ default_tags: [{ tags: { environment: extra.environmentTag } }] }] }
+      : {},
     terraform: extra.backend ? { backend: extra.backend } : {},
   };
 }

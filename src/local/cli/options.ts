@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import { VariableArgument, VariableArgumentError, variableArguments } from "../../terraform/variable-arguments";
 import { FaultSpecError, parseFaultSpec } from "../runtime/faults";
 import { IAM_MODES, type IamMode } from "../runtime/iam/authorizer";
-import { VariableArgument, VariableArgumentError, variableArguments } from "../../terraform/variable-arguments";
 import { readCatalogueFile, readEventFile } from "./input-files";
 
 /** Bad command-line input: printed with the usage line, exit status 2. */
@@ -45,7 +45,8 @@ export interface CliOptions {
   readonly help: boolean;
 }
 
-export const USAGE = "usage: npm run local -- [--order FILE ...] [--orders N [--concurrency C]] [--fail svc=rate,...] [--stack NAME] [--var k=v] [--var-file FILE] [--json] [--state-out FILE]  (--help for all options)";
+export const USAGE =
+  "usage: npm run local -- [--order FILE ...] [--orders N [--concurrency C]] [--fail svc=rate,...] [--stack NAME] [--var k=v] [--var-file FILE] [--json] [--state-out FILE]  (--help for all options)";
 
 export const HELP = `Runs the synthesized stack on this machine, end to end, and submits orders to it.
 
@@ -106,7 +107,8 @@ after reporting the orders that finished. Output files are checked before the ru
 function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number of at least ${min}, got "${text}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${name} must be a whole number of at least ${min}, got "${text}"`);
   return n;
 }
 
@@ -166,12 +168,28 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const str = (k: string) => values[k] as string | undefined;
   const list = (k: string) => (values[k] as string[] | undefined) ?? [];
   if (values.help) {
-    return { stack: "", outdir: "", variables: [], orders: [], events: [], iam: "enforce", json: false, verbose: false, synth: false, timeScale: 0, timeoutSeconds: 0, maxSandboxes: 0, help: true };
+    return {
+      stack: "",
+      outdir: "",
+      variables: [],
+      orders: [],
+      events: [],
+      iam: "enforce",
+      json: false,
+      verbose: false,
+      synth: false,
+      timeScale: 0,
+      timeoutSeconds: 0,
+      maxSandboxes: 0,
+      help: true,
+    };
   }
   const orderFiles = list("order");
-  if (orderFiles.length > 0 && str("orders") !== undefined) throw new UsageError("--order and --orders cannot be combined: submit given orders, or generate a load");
+  if (orderFiles.length > 0 && str("orders") !== undefined)
+    throw new UsageError("--order and --orders cannot be combined: submit given orders, or generate a load");
   for (const loadOption of ["concurrency", "warmup"]) {
-    if (str(loadOption) !== undefined && str("orders") === undefined) throw new UsageError(`--${loadOption} applies to a load run: add --orders N`);
+    if (str(loadOption) !== undefined && str("orders") === undefined)
+      throw new UsageError(`--${loadOption} applies to a load run: add --orders N`);
   }
   let variables: VariableArgument[];
   try {
@@ -188,14 +206,17 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     }
   }
   const iam = (str("iam") ?? "enforce") as IamMode;
-  if (!IAM_MODES.includes(iam)) throw new UsageError(`--iam must be one of ${IAM_MODES.join(", ")}, got "${str("iam")}"`);
+  if (!IAM_MODES.includes(iam))
+    throw new UsageError(`--iam must be one of ${IAM_MODES.join(", ")}, got "${str("iam")}"`);
   const timeScaleText = str("time-scale");
   const timeScale = timeScaleText === undefined ? 0.001 : Number(timeScaleText);
-  if (!Number.isFinite(timeScale) || timeScale < 0 || timeScale > 1) throw new UsageError(`--time-scale must be a number from 0 to 1, got "${timeScaleText}"`);
+  if (!Number.isFinite(timeScale) || timeScale < 0 || timeScale > 1)
+    throw new UsageError(`--time-scale must be a number from 0 to 1, got "${timeScaleText}"`);
   const seedText = str("seed");
   const seed = seedText === undefined ? undefined : positiveInt("--seed", seedText, 0, 0);
   const stack = str("stack") ?? "orders-dev";
-  if (!/^[A-Za-z0-9._-]+$/.test(stack)) throw new UsageError(`--stack must be a stack name such as orders-dev, got "${stack}"`);
+  if (!/^[A-Za-z0-9._-]+$/.test(stack))
+    throw new UsageError(`--stack must be a stack name such as orders-dev, got "${stack}"`);
   return {
     stack,
     outdir: str("outdir") ?? "cdktf.out",

@@ -1,21 +1,26 @@
+import { RunSummary } from "../orders/load";
+import { causeMessage, OrderOutcome } from "../orders/order-driver";
 import { formatInventory } from "../runtime/inventory";
 import { LocalRuntime } from "../runtime/runtime";
 import { TraceRecord } from "../runtime/trace";
-import { causeMessage, OrderOutcome } from "../orders/order-driver";
-import { RunSummary } from "../orders/load";
 import type { RawEventOutcome } from "../orders/raw-events";
 
 /** What runs, with which variables, where: printed when the runtime has started. */
 export function startupReport(runtime: LocalRuntime, stackFile: string, startedMs: number): string[] {
   const vars = Object.entries(runtime.variables.values)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}${runtime.variables.origins[k] === "default" ? "" : ` (${runtime.variables.origins[k]})`}`);
+    .map(
+      ([k, v]) =>
+        `${k}=${JSON.stringify(v)}${runtime.variables.origins[k] === "default" ? "" : ` (${runtime.variables.origins[k]})`}`,
+    );
   return [
     `Stack ${runtime.stackName} from ${stackFile}: region ${runtime.region}, account 000000000000 (local)`,
     `Variables: ${vars.join(", ")}`,
     ...runtime.variables.warnings.map((w) => `warning: ${w}`),
     ...formatInventory(runtime.inventory),
-    ...(runtime.notEmulated.length > 0 ? ["Streams and pipes, not emulated:", ...runtime.notEmulated.map((line) => `  ${line}`)] : []),
+    ...(runtime.notEmulated.length > 0
+      ? ["Streams and pipes, not emulated:", ...runtime.notEmulated.map((line) => `  ${line}`)]
+      : []),
     `Endpoints: DynamoDB ${runtime.endpoints.dynamodb} (dynalite), EventBridge PutEvents ${runtime.endpoints.eventbridge}`,
     `Retry waits x${runtime.clock.scale} (1 s waits ${runtime.clock.scaled(1000)} ms). Started in ${(startedMs / 1000).toFixed(1)} s.`,
     ...iamLines(runtime),
@@ -39,7 +44,9 @@ const short = (arn: string) => arn.split(":").pop() ?? arn;
 /** One line per step an order took: its events, rules, executions, states and invocations. */
 export function orderPath(all: readonly TraceRecord[], outcome: OrderOutcome): string[] {
   const lines = steps(all);
-  lines.push(`Result: ${outcome.status}${outcome.error ? ` (${outcome.error.name}: ${truncate(outcome.error.message, 160)})` : ""} in ${outcome.latencyMs} ms`);
+  lines.push(
+    `Result: ${outcome.status}${outcome.error ? ` (${outcome.error.name}: ${truncate(outcome.error.message, 160)})` : ""} in ${outcome.latencyMs} ms`,
+  );
   return lines;
 }
 
@@ -47,7 +54,11 @@ export function orderPath(all: readonly TraceRecord[], outcome: OrderOutcome): s
 export function eventPath(all: readonly TraceRecord[], outcome: RawEventOutcome): string[] {
   const lines = steps(all);
   const { EventId, ErrorCode, ErrorMessage } = outcome.result;
-  lines.push(EventId ? `Result: accepted as event ${EventId}` : `Result: refused by the bus (${ErrorCode}${ErrorMessage ? `: ${truncate(ErrorMessage, 160)}` : ""})`);
+  lines.push(
+    EventId
+      ? `Result: accepted as event ${EventId}`
+      : `Result: refused by the bus (${ErrorCode}${ErrorMessage ? `: ${truncate(ErrorMessage, 160)}` : ""})`,
+  );
   return lines;
 }
 
@@ -56,7 +67,13 @@ function steps(all: readonly TraceRecord[]): string[] {
   const began = (r: TraceRecord) => (r.kind === "function-invoked" ? r.at - r.durationMs : r.at);
   // At the same millisecond: an execution starts, then a state is entered before what it does; an execution ends last.
   const rank = (r: TraceRecord) =>
-    r.kind === "execution-started" ? -1 : r.kind === "state" && r.event === "entered" ? 0 : r.kind === "execution-finished" ? 2 : 1;
+    r.kind === "execution-started"
+      ? -1
+      : r.kind === "state" && r.event === "entered"
+        ? 0
+        : r.kind === "execution-finished"
+          ? 2
+          : 1;
   const records = all
     .map((r, i) => ({ r, i }))
     .sort((a, b) => began(a.r) - began(b.r) || rank(a.r) - rank(b.r) || a.i - b.i)
@@ -69,7 +86,9 @@ function steps(all: readonly TraceRecord[]): string[] {
       case "function-invoked":
         lines.push(
           `${at(r)}  ${r.invocationType === "Event" ? "async " : ""}invoke ${r.functionName} (${r.durationMs} ms)` +
-            (r.errorType ? ` -> ${r.errorType}${r.injected ? ` [injected ${r.injected}]` : ""}: ${truncate(r.errorMessage ?? "", 100)}` : " -> ok"),
+            (r.errorType
+              ? ` -> ${r.errorType}${r.injected ? ` [injected ${r.injected}]` : ""}: ${truncate(r.errorMessage ?? "", 100)}`
+              : " -> ok"),
         );
         break;
       case "event-accepted":
@@ -85,7 +104,9 @@ function steps(all: readonly TraceRecord[]): string[] {
         lines.push(`${at(r)}  rule ${r.rule} -> ${short(r.target)}`);
         break;
       case "delivery-failed":
-        lines.push(`${at(r)}  delivery by ${r.rule} to ${short(r.target)} failed (attempt ${r.attempt}): ${r.errorCode}${r.willRetry ? ", retrying" : ""}`);
+        lines.push(
+          `${at(r)}  delivery by ${r.rule} to ${short(r.target)} failed (attempt ${r.attempt}): ${r.errorCode}${r.willRetry ? ", retrying" : ""}`,
+        );
         break;
       case "dead-lettered":
         lines.push(`${at(r)}  dead letter in ${r.queue} from ${r.source}: ${truncate(r.reason, 120)}`);
@@ -100,10 +121,15 @@ function steps(all: readonly TraceRecord[]): string[] {
         if (r.event === "entered") lines.push(`${at(r)}    state ${r.state}`);
         else if (r.event === "retried") lines.push(`${at(r)}    state ${r.state} retried`);
         else if (r.event === "caught") lines.push(`${at(r)}    state ${r.state} caught the error`);
-        else if (r.event === "failed") lines.push(`${at(r)}    state ${r.state} failed: ${r.error}${r.cause ? ` (${truncate(causeMessage(r.cause), 100)})` : ""}`);
+        else if (r.event === "failed")
+          lines.push(
+            `${at(r)}    state ${r.state} failed: ${r.error}${r.cause ? ` (${truncate(causeMessage(r.cause), 100)})` : ""}`,
+          );
         break;
       case "execution-finished":
-        lines.push(`${at(r)}  execution ${short(r.executionArn)} ${r.status}${r.error ? `: ${r.error}${r.cause ? ` (${truncate(causeMessage(r.cause), 100)})` : ""}` : ""}`);
+        lines.push(
+          `${at(r)}  execution ${short(r.executionArn)} ${r.status}${r.error ? `: ${r.error}${r.cause ? ` (${truncate(causeMessage(r.cause), 100)})` : ""}` : ""}`,
+        );
         break;
       default:
         break;
@@ -124,7 +150,9 @@ export function summaryLines(summary: RunSummary, wallMs: number, cpuMs?: number
     `Throughput ${summary.throughputPerSecond} orders/s; latency p50 ${summary.latencyMs.p50} ms, p95 ${summary.latencyMs.p95} ms, p99 ${summary.latencyMs.p99} ms`,
   ];
   if (cpuMs !== undefined && summary.submitted > 0) {
-    lines.push(`CPU ${(cpuMs / summary.submitted).toFixed(1)} ms per order (all threads: functions, dynalite, bus, state machines, V8)`);
+    lines.push(
+      `CPU ${(cpuMs / summary.submitted).toFixed(1)} ms per order (all threads: functions, dynalite, bus, state machines, V8)`,
+    );
   }
   return lines;
 }
@@ -132,17 +160,29 @@ export function summaryLines(summary: RunSummary, wallMs: number, cpuMs?: number
 /** Failure reasons and how often each occurred. */
 export function failureBreakdown(outcomes: readonly OrderOutcome[]): string[] {
   const counts = new Map<string, number>();
-  for (const o of outcomes) if (o.error) counts.set(`${o.status} ${o.error.name}`, (counts.get(`${o.status} ${o.error.name}`) ?? 0) + 1);
+  for (const o of outcomes)
+    if (o.error) counts.set(`${o.status} ${o.error.name}`, (counts.get(`${o.status} ${o.error.name}`) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`);
 }
 
 /** The `--json` document; `events` (the --event entries) only when some were put. */
-export function jsonDocument(outcomes: readonly OrderOutcome[], summary: RunSummary, events: readonly RawEventOutcome[] = []) {
+export function jsonDocument(
+  outcomes: readonly OrderOutcome[],
+  summary: RunSummary,
+  events: readonly RawEventOutcome[] = [],
+) {
   return {
     orders: outcomes.map((o) => ({ orderId: o.orderId, status: o.status, error: o.error })),
     summary,
     ...(events.length > 0
-      ? { events: events.map((e) => ({ source: e.entry.Source, detailType: e.entry.DetailType, eventId: e.result.EventId ?? null, errorCode: e.result.ErrorCode ?? null })) }
+      ? {
+          events: events.map((e) => ({
+            source: e.entry.Source,
+            detailType: e.entry.DetailType,
+            eventId: e.result.EventId ?? null,
+            errorCode: e.result.ErrorCode ?? null,
+          })),
+        }
       : {}),
   };
 }

@@ -14,7 +14,12 @@ export interface OrderRequest {
  * `count` valid orders over the catalogue's products, at the catalogue's prices: 1-3 lines of 1-3
  * units each, one idempotency key per order. The same `random` sequence gives the same orders.
  */
-export function generateOrders(count: number, catalogue: readonly CatalogueProduct[], random: () => number, runId: string): OrderRequest[] {
+export function generateOrders(
+  count: number,
+  catalogue: readonly CatalogueProduct[],
+  random: () => number,
+  runId: string,
+): OrderRequest[] {
   const orders: OrderRequest[] = [];
   for (let i = 0; i < count; i++) {
     const lines = 1 + Math.floor(random() * Math.min(3, catalogue.length));
@@ -24,8 +29,16 @@ export function generateOrders(count: number, catalogue: readonly CatalogueProdu
       quantity: 1 + Math.floor(random() * 3),
       price: fromCents((catalogue[p] as CatalogueProduct).priceCents),
     }));
-    const cents = items.reduce((sum, item, line) => sum + (catalogue[picked[line] as number] as CatalogueProduct).priceCents * item.quantity, 0);
-    orders.push({ customerId: `cust-${String(1 + (i % 50)).padStart(3, "0")}`, items, totalAmount: fromCents(cents), idempotencyKey: `${runId}-${i + 1}` });
+    const cents = items.reduce(
+      (sum, item, line) => sum + (catalogue[picked[line] as number] as CatalogueProduct).priceCents * item.quantity,
+      0,
+    );
+    orders.push({
+      customerId: `cust-${String(1 + (i % 50)).padStart(3, "0")}`,
+      items,
+      totalAmount: fromCents(cents),
+      idempotencyKey: `${runId}-${i + 1}`,
+    });
   }
   return orders;
 }

@@ -6,7 +6,7 @@ import { TraceRecord } from "../runtime/trace";
 import { OrderReader, PipelineParts, StoredOrder, isFinal } from "./pipeline";
 
 /** How one submitted order ended, as `--json` reports it. */
-export type FinalStatus = "COMPLETED" | "FAILED" | "REJECTED";
+type FinalStatus = "COMPLETED" | "FAILED" | "REJECTED";
 
 export interface OrderOutcome {
   /** Position in submission order. */
@@ -92,7 +92,12 @@ export class OrderDriver {
     const traceFrom = this.runtime.trace.records.length;
     const started = Date.now();
     const maxAttempts = this.options.maxAttempts ?? 5;
-    const outcome = (orderId: string | null, status: FinalStatus, error: OrderOutcome["error"], attempts: number): OrderOutcome => ({
+    const outcome = (
+      orderId: string | null,
+      status: FinalStatus,
+      error: OrderOutcome["error"],
+      attempts: number,
+    ): OrderOutcome => ({
       index,
       orderId,
       status,
@@ -124,7 +129,8 @@ export class OrderDriver {
       } catch (error) {
         const e = error as Error;
         lastError = { name: error instanceof LambdaServiceError ? `Lambda.${e.name}` : e.name, message: e.message };
-        if (error instanceof LambdaServiceError && error.statusCode === 413) return outcome(null, "REJECTED", lastError, attempts);
+        if (error instanceof LambdaServiceError && error.statusCode === 413)
+          return outcome(null, "REJECTED", lastError, attempts);
       }
       // The client's own back-off (50, 100, 200, 400 ms), real time, then the same request again (the
       // same idempotency key): an Order function that died after its write answers with the stored order.
@@ -145,9 +151,19 @@ export class OrderDriver {
     } else ({ order: stored, reason } = await this.waitFinal(orderId));
     if (stored?.status === OrderStatus.completed) return outcome(orderId, "COMPLETED", null, attempts);
     if (stored?.status === OrderStatus.failed) {
-      return outcome(orderId, "FAILED", { name: stored.failureReason ?? "Unknown", message: causeMessage(stored.failureCause) }, attempts);
+      return outcome(
+        orderId,
+        "FAILED",
+        { name: stored.failureReason ?? "Unknown", message: causeMessage(stored.failureCause) },
+        attempts,
+      );
     }
-    return outcome(orderId, "FAILED", reason ?? { name: "OrderNotFinished", message: `order ${orderId} is ${stored?.status ?? "missing"}` }, attempts);
+    return outcome(
+      orderId,
+      "FAILED",
+      reason ?? { name: "OrderNotFinished", message: `order ${orderId} is ${stored?.status ?? "missing"}` },
+      attempts,
+    );
   }
 
   private waitFinal(orderId: string): Promise<{ order?: StoredOrder; reason?: OrderError }> {
@@ -158,7 +174,10 @@ export class OrderDriver {
           (order) =>
             this.settle(orderId, {
               order,
-              reason: { name: "OrderTimedOut", message: `order ${orderId} was still ${order?.status ?? "missing"} after ${timeoutMs / 1000} s` },
+              reason: {
+                name: "OrderTimedOut",
+                message: `order ${orderId} was still ${order?.status ?? "missing"} after ${timeoutMs / 1000} s`,
+              },
             }),
           (error: unknown) => this.settle(orderId, { reason: errorOf(error) }),
         );
@@ -208,14 +227,21 @@ export class OrderDriver {
         const orderId = this.eventOrders.get(record.eventId);
         this.eventOrders.delete(record.eventId);
         if (orderId) {
-          this.recheck(orderId, { name: "NoRuleMatched", message: `"${record.detailType}" of order ${orderId} matched no rule on bus ${record.bus}: no workflow started` });
+          this.recheck(orderId, {
+            name: "NoRuleMatched",
+            message: `"${record.detailType}" of order ${orderId} matched no rule on bus ${record.bus}: no workflow started`,
+          });
         }
         return;
       }
       case "dead-lettered":
       case "dropped": {
         const orderId = record.eventId ? this.eventOrders.get(record.eventId) : undefined;
-        if (orderId) this.recheck(orderId, { name: "DeliveryFailed", message: `the event of order ${orderId} was not delivered: ${record.reason}` });
+        if (orderId)
+          this.recheck(orderId, {
+            name: "DeliveryFailed",
+            message: `the event of order ${orderId} was not delivered: ${record.reason}`,
+          });
         return;
       }
       case "delivered":
@@ -251,7 +277,13 @@ export class OrderDriver {
  * an API-Gateway-style request (`{ body, headers? }`) always answers `{ statusCode, body }`, where a
  * 4xx the handler does not mark retryable is the client's to fix and a 5xx is retried.
  */
-export function readAnswer(request: unknown, result: { readonly payload: unknown; readonly functionError?: { readonly errorType: string; readonly errorMessage: string } }): Answer {
+export function readAnswer(
+  request: unknown,
+  result: {
+    readonly payload: unknown;
+    readonly functionError?: { readonly errorType: string; readonly errorMessage: string };
+  },
+): Answer {
   if (result.functionError) {
     const error = { name: result.functionError.errorType, message: result.functionError.errorMessage };
     return REJECTIONS.has(error.name) ? { kind: "rejected", error } : { kind: "retry", error };
@@ -259,7 +291,9 @@ export function readAnswer(request: unknown, result: { readonly payload: unknown
   if (!isApiRequest(request)) return acceptedOrder(result.payload, "the answer");
   const response = result.payload as { statusCode?: unknown; body?: unknown } | null;
   if (typeof response?.statusCode !== "number" || typeof response.body !== "string") {
-    return unexpected(`an API-Gateway-style request was answered without a statusCode and a string body: ${preview(result.payload)}`);
+    return unexpected(
+      `an API-Gateway-style request was answered without a statusCode and a string body: ${preview(result.payload)}`,
+    );
   }
   let body: unknown;
   try {
@@ -267,10 +301,16 @@ export function readAnswer(request: unknown, result: { readonly payload: unknown
   } catch {
     return unexpected(`HTTP ${response.statusCode} with a body that is not JSON: ${preview(response.body)}`);
   }
-  if (response.statusCode >= 200 && response.statusCode < 300) return acceptedOrder(body, `the HTTP ${response.statusCode} body`);
+  if (response.statusCode >= 200 && response.statusCode < 300)
+    return acceptedOrder(body, `the HTTP ${response.statusCode} body`);
   const { error, message, retryable } = (body ?? {}) as { error?: unknown; message?: unknown; retryable?: unknown };
-  const named = { name: typeof error === "string" ? error : `HTTP ${response.statusCode}`, message: typeof message === "string" ? message : preview(response.body) };
-  return response.statusCode < 500 && retryable !== true ? { kind: "rejected", error: named } : { kind: "retry", error: named };
+  const named = {
+    name: typeof error === "string" ? error : `HTTP ${response.statusCode}`,
+    message: typeof message === "string" ? message : preview(response.body),
+  };
+  return response.statusCode < 500 && retryable !== true
+    ? { kind: "rejected", error: named }
+    : { kind: "retry", error: named };
 }
 
 function acceptedOrder(view: unknown, what: string): Answer {
@@ -282,12 +322,14 @@ function acceptedOrder(view: unknown, what: string): Answer {
 const unexpected = (message: string): Answer => ({ kind: "unexpected", error: { name: "UnexpectedAnswer", message } });
 
 function preview(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
 function errorOf(error: unknown): OrderError {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: "Error", message: String(error) };
 }
 
 function orderIdOf(detail: unknown): string | undefined {

@@ -17,7 +17,7 @@ export interface PipelineParts {
 }
 
 /** A stack that lacks what the order pipeline needs; the message says what is missing. */
-export class PipelineShapeError extends Error {
+class PipelineShapeError extends Error {
   override readonly name = "PipelineShapeError";
 }
 
@@ -25,11 +25,14 @@ export class PipelineShapeError extends Error {
 export function pipelineParts(runtime: LocalRuntime): PipelineParts {
   const env = (variable: string) => {
     const fn = runtime.model.functions.find((f) => f.variables[variable] !== undefined);
-    if (!fn) throw new PipelineShapeError(`no function of stack ${runtime.stackName} has ${variable} in its environment`);
+    if (!fn)
+      throw new PipelineShapeError(`no function of stack ${runtime.stackName} has ${variable} in its environment`);
     return { fn, value: fn.variables[variable] as string };
   };
   const orders = env(EnvVar.ordersTable);
-  const order = [...runtime.functions.values()].find((f) => serviceOf(f.spec) === "order" && f.spec.environment[EnvVar.catalogueTable] !== undefined);
+  const order = [...runtime.functions.values()].find(
+    (f) => serviceOf(f.spec) === "order" && f.spec.environment[EnvVar.catalogueTable] !== undefined,
+  );
   return {
     orderFunction: order ?? runtime.function(orders.fn.name),
     ordersTable: orders.value,
@@ -75,4 +78,5 @@ export class OrderReader {
 }
 
 /** Whether an order status is final. */
-export const isFinal = (status: string | undefined) => status === OrderStatus.completed || status === OrderStatus.failed;
+export const isFinal = (status: string | undefined) =>
+  status === OrderStatus.completed || status === OrderStatus.failed;

@@ -31,9 +31,15 @@ export class Activity {
 
   /** Resolves when nothing is in flight; rejects after `timeoutMs`. */
   idle(timeoutMs = 60_000): Promise<void> {
-    if (this.count === 0) return new Promise((resolve) => setImmediate(() => (this.count === 0 ? resolve() : this.idle(timeoutMs).then(resolve))));
+    if (this.count === 0)
+      return new Promise((resolve) =>
+        setImmediate(() => (this.count === 0 ? resolve() : this.idle(timeoutMs).then(resolve))),
+      );
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the runtime was still busy after ${timeoutMs} ms (${this.count} in flight)`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the runtime was still busy after ${timeoutMs} ms (${this.count} in flight)`)),
+        timeoutMs,
+      );
       timer.unref?.();
       this.waiters.push(() => {
         clearTimeout(timer);

@@ -1,4 +1,10 @@
-import { FaultDecider, FunctionSpec, InjectedFault, InvocationCaller, LambdaServiceError } from "./lambda/local-function";
+import {
+  FaultDecider,
+  FunctionSpec,
+  InjectedFault,
+  InvocationCaller,
+  LambdaServiceError,
+} from "./lambda/local-function";
 
 /** A `--fail` value that cannot be used; the message says what is expected. */
 export class FaultSpecError extends Error {
@@ -6,19 +12,24 @@ export class FaultSpecError extends Error {
 }
 
 /** The suffix of a `--fail` key that kills a service's function after its code ran (`order-crash=0.2`). */
-export const CRASH_SUFFIX = "-crash";
+const CRASH_SUFFIX = "-crash";
 
 /** Parses `payment=0.2,inventory=0.1,order-crash=0.2` into rates (0 to 1) by service (or service-crash). */
 export function parseFaultSpec(text: string): Record<string, number> {
   const rates: Record<string, number> = {};
-  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9_-]+)\s*=\s*([0-9]*\.?[0-9]+)$/.exec(part);
     if (!m) throw new FaultSpecError(`--fail "${part}" must look like service=rate, e.g. payment=0.2`);
     const rate = Number(m[2]);
-    if (!(rate >= 0 && rate <= 1)) throw new FaultSpecError(`--fail ${m[1]}: the rate must be from 0 to 1, got ${m[2]}`);
+    if (!(rate >= 0 && rate <= 1))
+      throw new FaultSpecError(`--fail ${m[1]}: the rate must be from 0 to 1, got ${m[2]}`);
     rates[m[1] as string] = rate;
   }
-  if (Object.keys(rates).length === 0) throw new FaultSpecError(`--fail needs at least one service=rate, e.g. payment=0.2`);
+  if (Object.keys(rates).length === 0)
+    throw new FaultSpecError(`--fail needs at least one service=rate, e.g. payment=0.2`);
   return rates;
 }
 
@@ -58,9 +69,12 @@ export function faultInjector(options: FaultInjectionOptions): FaultDecider {
   return (fn: FunctionSpec, caller: InvocationCaller, invocationType): InjectedFault | undefined => {
     const rate = options.rates[fn.name] ?? options.rates[serviceOf(fn)] ?? 0;
     if (rate <= 0 || options.random() >= rate) {
-      const crashKey = [`${fn.name}${CRASH_SUFFIX}`, `${serviceOf(fn)}${CRASH_SUFFIX}`].find((k) => options.rates[k] !== undefined);
+      const crashKey = [`${fn.name}${CRASH_SUFFIX}`, `${serviceOf(fn)}${CRASH_SUFFIX}`].find(
+        (k) => options.rates[k] !== undefined,
+      );
       const crashRate = crashKey ? (options.rates[crashKey] as number) : 0;
-      if (crashRate > 0 && options.random() < crashRate) return { kind: "crash", message: `fault injected by --fail ${crashKey}=${crashRate}` };
+      if (crashRate > 0 && options.random() < crashRate)
+        return { kind: "crash", message: `fault injected by --fail ${crashKey}=${crashRate}` };
       return undefined;
     }
     const message = `fault injected by --fail ${serviceOf(fn)}=${rate}`;
@@ -74,20 +88,35 @@ export function faultInjector(options: FaultInjectionOptions): FaultDecider {
         return { kind: "business", error: { errorType, errorMessage: `${errorType}: ${message}`, trace: [] } };
       }
       const retried = SERVICE_ERRORS.filter(([name]) => caller.retries.includes(`Lambda.${name}`));
-      const [name, status] = (retried.length > 0 ? retried : SERVICE_ERRORS)[rotate++ % (retried.length || SERVICE_ERRORS.length)] as [string, number];
-      return { kind: "transient", serviceError: new LambdaServiceError(name, `Rate exceeded or service unavailable: ${message}`, status) };
+      const [name, status] = (retried.length > 0 ? retried : SERVICE_ERRORS)[
+        rotate++ % (retried.length || SERVICE_ERRORS.length)
+      ] as [string, number];
+      return {
+        kind: "transient",
+        serviceError: new LambdaServiceError(name, `Rate exceeded or service unavailable: ${message}`, status),
+      };
     }
     const [name, status] = SERVICE_ERRORS[rotate++ % SERVICE_ERRORS.length] as [string, number];
-    return { kind: "transient", serviceError: new LambdaServiceError(name, `Rate exceeded or service unavailable: ${message}`, status) };
+    return {
+      kind: "transient",
+      serviceError: new LambdaServiceError(name, `Rate exceeded or service unavailable: ${message}`, status),
+    };
   };
 }
 
 /** Fails with a message listing the services when a `--fail` key names none of the functions. */
-export function checkFaultTargets(rates: Readonly<Record<string, number>>, functions: readonly Pick<FunctionSpec, "name" | "environment">[]): void {
-  const known = new Set(functions.flatMap((f) => [f.name, serviceOf(f), `${f.name}${CRASH_SUFFIX}`, `${serviceOf(f)}${CRASH_SUFFIX}`]));
+export function checkFaultTargets(
+  rates: Readonly<Record<string, number>>,
+  functions: readonly Pick<FunctionSpec, "name" | "environment">[],
+): void {
+  const known = new Set(
+    functions.flatMap((f) => [f.name, serviceOf(f), `${f.name}${CRASH_SUFFIX}`, `${serviceOf(f)}${CRASH_SUFFIX}`]),
+  );
   for (const key of Object.keys(rates)) {
     if (!known.has(key)) {
-      throw new FaultSpecError(`--fail ${key}: no such service; the stack's services are ${[...new Set(functions.map(serviceOf))].sort().join(", ")} (add ${CRASH_SUFFIX} to one to kill its function after its code ran)`);
+      throw new FaultSpecError(
+        `--fail ${key}: no such service; the stack's services are ${[...new Set(functions.map(serviceOf))].sort().join(", ")} (add ${CRASH_SUFFIX} to one to kill its function after its code ran)`,
+      );
     }
   }
 }

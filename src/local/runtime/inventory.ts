@@ -1,18 +1,12 @@
 import { Value } from "./terraform/expression";
 import { StackDocument, constructPath } from "./terraform/stack";
 
-/** How the local runtime treats one resource type. */
-export interface ResourceTreatment {
-  /** Whether the runtime runs (or enforces) this kind of resource. */
-  readonly runs: boolean;
-  /** What stands in for it, or why it does not run. */
-  readonly how: string;
-}
-
 /** Resource types the local runtime runs, and what runs them. */
-export const RUNS: Readonly<Record<string, string>> = {
-  aws_dynamodb_table: "dynalite table with the synthesized keys; TTL swept by the runtime; stream_enabled: writes captured as stream records",
-  aws_pipes_pipe: "from its table's stream to its bus: filter criteria, input template, batch size, retries, record age, dead-letter queue",
+const RUNS: Readonly<Record<string, string>> = {
+  aws_dynamodb_table:
+    "dynalite table with the synthesized keys; TTL swept by the runtime; stream_enabled: writes captured as stream records",
+  aws_pipes_pipe:
+    "from its table's stream to its bus: filter criteria, input template, batch size, retries, record age, dead-letter queue",
   aws_cloudwatch_event_bus: "local bus, reachable through a local PutEvents endpoint",
   aws_cloudwatch_event_rule: "rule on the local bus, matching its event_pattern",
   aws_cloudwatch_event_target: "delivery with the retry policy and dead-letter queue",
@@ -30,7 +24,7 @@ export const RUNS: Readonly<Record<string, string>> = {
 };
 
 /** Resource types the local runtime does not run, and what that means for a run. */
-export const DOES_NOT_RUN: Readonly<Record<string, string>> = {
+const DOES_NOT_RUN: Readonly<Record<string, string>> = {
   aws_cloudwatch_log_group: "function output is kept by the runtime (--logs), not in log groups",
   aws_cloudwatch_metric_alarm: "no metrics, no alarms",
   aws_cloudwatch_dashboard: "no dashboard",
@@ -42,7 +36,7 @@ export const DOES_NOT_RUN: Readonly<Record<string, string>> = {
 };
 
 /** Data sources the runtime reads. */
-export const DATA_RUNS: Readonly<Record<string, string>> = {
+const DATA_RUNS: Readonly<Record<string, string>> = {
   archive_file: "source_dir is loaded as the function's code (no zip is built)",
 };
 
@@ -74,18 +68,36 @@ export function stackInventory(document: StackDocument, resolve: (value: unknown
         }
       }
       if ("for_each" in config) {
-        entries.push({ address, type, path, runs: false, how: "for_each resources are not supported by the local runtime" });
+        entries.push({
+          address,
+          type,
+          path,
+          runs: false,
+          how: "for_each resources are not supported by the local runtime",
+        });
         continue;
       }
       const runs = RUNS[type];
-      entries.push({ address, type, path, runs: runs !== undefined, how: runs ?? DOES_NOT_RUN[type] ?? "not emulated by the local runtime" });
+      entries.push({
+        address,
+        type,
+        path,
+        runs: runs !== undefined,
+        how: runs ?? DOES_NOT_RUN[type] ?? "not emulated by the local runtime",
+      });
     }
   }
   for (const [type, sources] of Object.entries(document.data ?? {})) {
     for (const [name, config] of Object.entries(sources)) {
       const address = `data.${type}.${name}`;
       const runs = DATA_RUNS[type];
-      entries.push({ address, type, path: constructPath(config, address), runs: runs !== undefined, how: runs ?? "data source not read by the local runtime" });
+      entries.push({
+        address,
+        type,
+        path: constructPath(config, address),
+        runs: runs !== undefined,
+        how: runs ?? "data source not read by the local runtime",
+      });
     }
   }
   return entries.sort((a, b) => (a.runs === b.runs ? a.address.localeCompare(b.address) : a.runs ? -1 : 1));
@@ -108,7 +120,8 @@ export function formatInventory(entries: readonly InventoryEntry[]): string[] {
     return byType;
   };
   lines.push("Runs locally:");
-  for (const [type, list] of group(true)) lines.push(`  ${String(list.length).padStart(2)} ${type.padEnd(40)} ${list[0]?.how}`);
+  for (const [type, list] of group(true))
+    lines.push(`  ${String(list.length).padStart(2)} ${type.padEnd(40)} ${list[0]?.how}`);
   const notRun = group(false);
   if (notRun.size > 0) {
     lines.push("Not run locally:");

@@ -8,10 +8,10 @@ import { LocalTables } from "./dynamodb/local-tables";
 import { LocalStreams } from "./dynamodb/streams";
 import { DeliveryError, LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
 import { checkFaultTargets, faultInjector } from "./faults";
-import { InventoryEntry, stackInventory } from "./inventory";
 import { Authorizer, IamMode, NOT_EVALUATED } from "./iam/authorizer";
 import { RuntimeIam } from "./iam/runtime-iam";
 import { readStackPolicies } from "./iam/stack-policies";
+import { InventoryEntry, stackInventory } from "./inventory";
 import { functionEnvironment, workerExecArgv } from "./lambda/environment";
 import { InvocationCaller, InvokeResult, LambdaServiceError, LocalFunction } from "./lambda/local-function";
 import { LocalPipe } from "./pipes/local-pipe";
@@ -109,7 +109,10 @@ export class LocalRuntime {
     };
     const { document } = options.stack;
     const variables = resolveVariables(document, { directory: options.stack.directory, ...options.variables });
-    const provisional = new TerraformReferences(document, variables.values, { accountId: LOCAL_ACCOUNT_ID, region: "us-east-1" });
+    const provisional = new TerraformReferences(document, variables.values, {
+      accountId: LOCAL_ACCOUNT_ID,
+      region: "us-east-1",
+    });
     const region = providerRegion(document, (v) => provisional.resolve(v, "provider.aws.region"));
     const refs = new TerraformReferences(document, variables.values, { accountId: LOCAL_ACCOUNT_ID, region });
     const inventory = stackInventory(document, (v) => refs.resolve(v));
@@ -117,7 +120,12 @@ export class LocalRuntime {
     const iamMode = options.iam ?? "enforce";
     const policies = readStackPolicies(document, refs, model, { accountId: LOCAL_ACCOUNT_ID, region });
     const warnIam = options.onIamWarning ?? ((message: string) => process.stderr.write(`iam (warn): ${message}\n`));
-    const authorizer = new Authorizer(policies, { mode: iamMode, accountId: LOCAL_ACCOUNT_ID, region, onWarning: (d) => warnIam(d.message) });
+    const authorizer = new Authorizer(policies, {
+      mode: iamMode,
+      accountId: LOCAL_ACCOUNT_ID,
+      region,
+      onWarning: (d) => warnIam(d.message),
+    });
     const iam = new RuntimeIam(authorizer, model);
     const undeployable = iam.deploymentProblems();
     if (undeployable.length > 0) throw new StackModelError(undeployable.join("\n"));
@@ -135,9 +143,12 @@ export class LocalRuntime {
     const trace = new Trace({ retain: options.retainTrace ?? true });
     const activity = new Activity();
     const queues = new LocalQueues();
-    for (const q of model.queues) queues.add({ name: q.name, arn: q.arn, url: q.url, retentionSeconds: q.retentionSeconds });
+    for (const q of model.queues)
+      queues.add({ name: q.name, arn: q.arn, url: q.url, retentionSeconds: q.retentionSeconds });
 
-    const validation = validateDefinitions(model.stateMachines.map((sm) => ({ name: sm.address, definition: sm.definition })));
+    const validation = validateDefinitions(
+      model.stateMachines.map((sm) => ({ name: sm.address, definition: sm.definition })),
+    );
     const closers: (() => Promise<void>)[] = [];
     let dynamo: DynaliteServer | undefined;
     let endpoint: PutEventsEndpoint | undefined;
@@ -193,9 +204,15 @@ export class LocalRuntime {
           queues.send(target.arn, JSON.stringify(payload));
           return;
         }
-        throw new DeliveryError("ResourceNotFoundException", `target ${target.arn} is not a resource the local runtime runs`, false);
+        throw new DeliveryError(
+          "ResourceNotFoundException",
+          `target ${target.arn} is not a resource the local runtime runs`,
+          false,
+        );
       };
-      const compiledPatterns = new Map<unknown, CompiledPattern>(model.rules.map((r) => [r.pattern, compileEventPattern(r.pattern)]));
+      const compiledPatterns = new Map<unknown, CompiledPattern>(
+        model.rules.map((r) => [r.pattern, compileEventPattern(r.pattern)]),
+      );
       const bus = new LocalEventBridge({
         busNames: model.buses.map((b) => b.name),
         rules: model.rules,
@@ -235,9 +252,10 @@ export class LocalRuntime {
       const endpoints = { dynamodb: dynamo.endpoint, eventbridge: endpoint.endpoint };
       lap("bus");
 
-      const faults = options.faults && Object.keys(options.faults).length > 0
-        ? faultInjector({ rates: options.faults, businessErrors: Object.values(BusinessError), random })
-        : undefined;
+      const faults =
+        options.faults && Object.keys(options.faults).length > 0
+          ? faultInjector({ rates: options.faults, businessErrors: Object.values(BusinessError), random })
+          : undefined;
       for (const fn of model.functions) {
         const environment = functionEnvironment(fn, region, endpoints);
         functions.set(
@@ -272,12 +290,16 @@ export class LocalRuntime {
       closers.push(async () => {
         await Promise.all([...functions.values()].map((f) => f.stop()));
       });
-      const warming = options.warm === "none" ? Promise.resolve([]) : Promise.all([...functions.values()].map((f) => f.warm()));
+      const warming =
+        options.warm === "none" ? Promise.resolve([]) : Promise.all([...functions.values()].map((f) => f.warm()));
 
       const backends: TaskBackends = {
         invokeFunction: (ref, payload, caller) => {
           const fn = findFunction(ref);
-          if (!fn) return Promise.reject(new LambdaServiceError("ResourceNotFoundException", `Function not found: ${ref}`, 404));
+          if (!fn)
+            return Promise.reject(
+              new LambdaServiceError("ResourceNotFoundException", `Function not found: ${ref}`, 404),
+            );
           return fn.invoke(payload, caller);
         },
         invokeFunctionAsync: (ref, payload, caller) => {
@@ -295,7 +317,17 @@ export class LocalRuntime {
       const traceStates = options.traceStates ?? true;
       for (const sm of model.stateMachines) {
         const smBackends = iamOn ? iam.stateMachineBackends(sm, backends) : backends;
-        stateMachines.set(sm.arn, new LocalStateMachine(sm, { backends: smBackends, clock, random, trace, activity, traceStates: () => traceStates }));
+        stateMachines.set(
+          sm.arn,
+          new LocalStateMachine(sm, {
+            backends: smBackends,
+            clock,
+            random,
+            trace,
+            activity,
+            traceStates: () => traceStates,
+          }),
+        );
       }
       lap("state machines");
       const [problems] = await Promise.all([validation, warming]);
@@ -319,7 +351,13 @@ export class LocalRuntime {
         endpoints,
         closers,
         timings,
-        { mode: iamMode, notEvaluated: iamOn ? [...NOT_EVALUATED, ...policies.unevaluated] : ["IAM (--iam off): every call is allowed"], authorizer },
+        {
+          mode: iamMode,
+          notEvaluated: iamOn
+            ? [...NOT_EVALUATED, ...policies.unevaluated]
+            : ["IAM (--iam off): every call is allowed"],
+          authorizer,
+        },
         streams,
         pipes,
         notEmulatedOfStreams(model),
@@ -340,7 +378,10 @@ export class LocalRuntime {
   function(ref: string): LocalFunction {
     const name = /:function:([^:]+)/.exec(ref)?.[1] ?? ref;
     const fn = this.functions.get(name);
-    if (!fn) throw new Error(`no function ${ref} in stack ${this.stackName} (functions: ${[...this.functions.keys()].join(", ")})`);
+    if (!fn)
+      throw new Error(
+        `no function ${ref} in stack ${this.stackName} (functions: ${[...this.functions.keys()].join(", ")})`,
+      );
     return fn;
   }
 
@@ -351,7 +392,9 @@ export class LocalRuntime {
 
   /** Every execution of every state machine, oldest first. */
   executions() {
-    return [...this.stateMachines.values()].flatMap((sm) => [...sm.executions.values()]).sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
+    return [...this.stateMachines.values()]
+      .flatMap((sm) => [...sm.executions.values()])
+      .sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
   }
 
   /** Resolves once nothing is in flight: deliveries, retries, asynchronous invocations, executions. */
@@ -360,7 +403,10 @@ export class LocalRuntime {
   }
 
   /** Every table's items and every dead-letter queue's messages, as plain JSON. */
-  async snapshot(): Promise<{ tables: Record<string, Record<string, unknown>[]>; deadLetterQueues: Record<string, unknown[]> }> {
+  async snapshot(): Promise<{
+    tables: Record<string, Record<string, unknown>[]>;
+    deadLetterQueues: Record<string, unknown[]>;
+  }> {
     const deadLetterQueues: Record<string, unknown[]> = {};
     for (const [name, messages] of Object.entries(this.queues.snapshot())) {
       deadLetterQueues[name] = messages.map((m) => ({
@@ -388,7 +434,9 @@ function notEmulatedOfStreams(model: StackModel): string[] {
     );
   }
   for (const pipe of model.pipes) {
-    lines.push(`pipe ${pipe.name}: no batching window, one batch at a time${pipe.notEmulated.length > 0 ? `; not emulated: ${pipe.notEmulated.join(", ")}` : ""}`);
+    lines.push(
+      `pipe ${pipe.name}: no batching window, one batch at a time${pipe.notEmulated.length > 0 ? `; not emulated: ${pipe.notEmulated.join(", ")}` : ""}`,
+    );
   }
   return lines;
 }

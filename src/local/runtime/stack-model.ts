@@ -33,7 +33,7 @@ export interface DeclaredFunction {
   readonly roleArn: string;
 }
 
-export interface DeclaredQueue {
+interface DeclaredQueue {
   readonly address: string;
   readonly name: string;
   readonly arn: string;
@@ -77,7 +77,7 @@ export interface DeclaredPipe {
   readonly notEmulated: readonly string[];
 }
 
-export interface DeclaredBus {
+interface DeclaredBus {
   readonly name: string;
   readonly arn: string;
 }
@@ -94,7 +94,11 @@ export interface StackModel {
 }
 
 /** Where a function's code is: the archive's `source_dir`, unless the caller maps it elsewhere. */
-export type CodeDirLookup = (archive: { readonly address: string; readonly sourceDir: string; readonly outputPath: string }) => string | undefined;
+export type CodeDirLookup = (archive: {
+  readonly address: string;
+  readonly sourceDir: string;
+  readonly outputPath: string;
+}) => string | undefined;
 
 export interface ReadStackOptions {
   /** The stack directory; relative `source_dir`s are resolved against it. */
@@ -120,7 +124,11 @@ function exists(refs: TerraformReferences, config: ResourceConfig): boolean {
 }
 
 /** Reads the resources the runtime runs out of a synthesized stack. */
-export function readStackModel(document: StackDocument, refs: TerraformReferences, options: ReadStackOptions): StackModel {
+export function readStackModel(
+  document: StackDocument,
+  refs: TerraformReferences,
+  options: ReadStackOptions,
+): StackModel {
   const str = (value: unknown, where: string) => refs.resolveString(value, where);
   const each = (type: string) => resourcesOfType(document, type).filter(([, config]) => exists(refs, config));
 
@@ -138,7 +146,9 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       type: str((a as Record<string, unknown>).type, `${where}.attribute[${i}].type`),
     }));
     const index = (field: string) =>
-      (Array.isArray(c[field]) ? (c[field] as unknown[]) : []).map((x, i) => refs.resolveConcrete(x, `${where}.${field}[${i}]`) as Record<string, unknown>);
+      (Array.isArray(c[field]) ? (c[field] as unknown[]) : []).map(
+        (x, i) => refs.resolveConcrete(x, `${where}.${field}[${i}]`) as Record<string, unknown>,
+      );
     return {
       name: str(c.name, `${where}.name`),
       arn: str(refs.attribute("aws_dynamodb_table", name, "arn"), `${where}.arn`),
@@ -148,7 +158,8 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       billingMode: provisioned ? "PROVISIONED" : "PAY_PER_REQUEST",
       readCapacity: provisioned ? capacity("read_capacity") : undefined,
       writeCapacity: provisioned ? capacity("write_capacity") : undefined,
-      ttlAttribute: ttl && refs.resolve(ttl.enabled) === true ? str(ttl.attribute_name, `${where}.ttl.attribute_name`) : undefined,
+      ttlAttribute:
+        ttl && refs.resolve(ttl.enabled) === true ? str(ttl.attribute_name, `${where}.ttl.attribute_name`) : undefined,
       globalSecondaryIndexes: index("global_secondary_index"),
       localSecondaryIndexes: index("local_secondary_index"),
       ...(c.stream_enabled !== undefined && refs.resolve(c.stream_enabled, `${where}.stream_enabled`) === true
@@ -170,7 +181,10 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       name: str(c.name, `${where}.name`),
       arn: str(refs.attribute("aws_sqs_queue", name, "arn"), `${where}.arn`),
       url: str(refs.attribute("aws_sqs_queue", name, "url"), `${where}.url`),
-      retentionSeconds: c.message_retention_seconds === undefined ? 345_600 : num(refs.resolve(c.message_retention_seconds), `${where}.message_retention_seconds`),
+      retentionSeconds:
+        c.message_retention_seconds === undefined
+          ? 345_600
+          : num(refs.resolve(c.message_retention_seconds), `${where}.message_retention_seconds`),
     };
   });
 
@@ -182,7 +196,8 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
   const targetsByRule = new Map<string, TargetSpec[]>();
   for (const [name, c] of each("aws_cloudwatch_event_target")) {
     const where = `aws_cloudwatch_event_target.${name}`;
-    if (c.input_transformer !== undefined) throw new StackModelError(`${where}: input_transformer is not supported by the local runtime`);
+    if (c.input_transformer !== undefined)
+      throw new StackModelError(`${where}: input_transformer is not supported by the local runtime`);
     const bus = c.event_bus_name === undefined ? "default" : str(c.event_bus_name, `${where}.event_bus_name`);
     const rule = `${bus}/${str(c.rule, `${where}.rule`)}`;
     const retry = first(c.retry_policy);
@@ -191,11 +206,17 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       id: c.target_id === undefined ? name : str(c.target_id, `${where}.target_id`),
       arn: str(c.arn, `${where}.arn`),
       retryPolicy: {
-        maximumRetryAttempts: retry?.maximum_retry_attempts === undefined ? DEFAULT_RETRY_POLICY.maximumRetryAttempts : num(refs.resolve(retry.maximum_retry_attempts), `${where}.retry_policy.maximum_retry_attempts`),
+        maximumRetryAttempts:
+          retry?.maximum_retry_attempts === undefined
+            ? DEFAULT_RETRY_POLICY.maximumRetryAttempts
+            : num(refs.resolve(retry.maximum_retry_attempts), `${where}.retry_policy.maximum_retry_attempts`),
         maximumEventAgeSeconds:
           retry?.maximum_event_age_in_seconds === undefined
             ? DEFAULT_RETRY_POLICY.maximumEventAgeSeconds
-            : num(refs.resolve(retry.maximum_event_age_in_seconds), `${where}.retry_policy.maximum_event_age_in_seconds`),
+            : num(
+                refs.resolve(retry.maximum_event_age_in_seconds),
+                `${where}.retry_policy.maximum_event_age_in_seconds`,
+              ),
       },
       ...(dlq?.arn !== undefined ? { deadLetterArn: str(dlq.arn, `${where}.dead_letter_config.arn`) } : {}),
       ...(c.input !== undefined ? { input: str(c.input, `${where}.input`) } : {}),
@@ -207,7 +228,10 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
 
   const rules = each("aws_cloudwatch_event_rule").map(([name, c]): RuleSpec => {
     const where = `aws_cloudwatch_event_rule.${name}`;
-    if (c.event_pattern === undefined) throw new StackModelError(`${where}: only rules with an event_pattern run locally (schedule_expression does not)`);
+    if (c.event_pattern === undefined)
+      throw new StackModelError(
+        `${where}: only rules with an event_pattern run locally (schedule_expression does not)`,
+      );
     const busName = c.event_bus_name === undefined ? "default" : str(c.event_bus_name, `${where}.event_bus_name`);
     const ruleName = str(c.name, `${where}.name`);
     let pattern: unknown;
@@ -220,11 +244,17 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       compileEventPattern(pattern);
     } catch (error) {
       // EventBridge refuses such a rule (PutRule: InvalidEventPatternException); so does the runtime, at start.
-      if (error instanceof EventPatternError) throw new StackModelError(`${where} (rule ${ruleName}): ${error.message}`);
+      if (error instanceof EventPatternError)
+        throw new StackModelError(`${where} (rule ${ruleName}): ${error.message}`);
       throw error;
     }
     const state = c.state === undefined ? undefined : str(c.state, `${where}.state`);
-    const enabled = state !== undefined ? state !== "DISABLED" : c.is_enabled === undefined ? true : refs.resolve(c.is_enabled) !== false;
+    const enabled =
+      state !== undefined
+        ? state !== "DISABLED"
+        : c.is_enabled === undefined
+          ? true
+          : refs.resolve(c.is_enabled) !== false;
     return {
       name: ruleName,
       arn: str(refs.attribute("aws_cloudwatch_event_rule", name, "arn"), `${where}.arn`),
@@ -236,7 +266,8 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
   });
   const ruleKeys = new Set(rules.map((r) => `${r.busName}/${r.name}`));
   for (const key of targetsByRule.keys()) {
-    if (!ruleKeys.has(key)) throw new StackModelError(`an aws_cloudwatch_event_target names rule ${key}, which the stack does not declare`);
+    if (!ruleKeys.has(key))
+      throw new StackModelError(`an aws_cloudwatch_event_target names rule ${key}, which the stack does not declare`);
   }
 
   const asyncConfigs = new Map<string, AsyncInvokeSettings>();
@@ -245,12 +276,23 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
     const destination = first(c.destination_config);
     const onFailure = first(destination?.on_failure);
     const onSuccess = first(destination?.on_success);
-    if (c.qualifier !== undefined) throw new StackModelError(`${where}: qualifier (versions, aliases) is not supported locally`);
+    if (c.qualifier !== undefined)
+      throw new StackModelError(`${where}: qualifier (versions, aliases) is not supported locally`);
     asyncConfigs.set(str(c.function_name, `${where}.function_name`), {
-      maximumRetryAttempts: c.maximum_retry_attempts === undefined ? 2 : num(refs.resolve(c.maximum_retry_attempts), `${where}.maximum_retry_attempts`),
-      maximumEventAgeSeconds: c.maximum_event_age_in_seconds === undefined ? 21_600 : num(refs.resolve(c.maximum_event_age_in_seconds), `${where}.maximum_event_age_in_seconds`),
-      ...(onFailure?.destination !== undefined ? { onFailureArn: str(onFailure.destination, `${where}.destination_config.on_failure.destination`) } : {}),
-      ...(onSuccess?.destination !== undefined ? { onSuccessArn: str(onSuccess.destination, `${where}.destination_config.on_success.destination`) } : {}),
+      maximumRetryAttempts:
+        c.maximum_retry_attempts === undefined
+          ? 2
+          : num(refs.resolve(c.maximum_retry_attempts), `${where}.maximum_retry_attempts`),
+      maximumEventAgeSeconds:
+        c.maximum_event_age_in_seconds === undefined
+          ? 21_600
+          : num(refs.resolve(c.maximum_event_age_in_seconds), `${where}.maximum_event_age_in_seconds`),
+      ...(onFailure?.destination !== undefined
+        ? { onFailureArn: str(onFailure.destination, `${where}.destination_config.on_failure.destination`) }
+        : {}),
+      ...(onSuccess?.destination !== undefined
+        ? { onSuccessArn: str(onSuccess.destination, `${where}.destination_config.on_success.destination`) }
+        : {}),
     });
   }
 
@@ -258,7 +300,8 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
   const functions = each("aws_lambda_function").map(([name, c]): DeclaredFunction => {
     const where = `aws_lambda_function.${name}`;
     const functionName = str(c.function_name, `${where}.function_name`);
-    const archiveRef = typeof c.filename === "string" ? /^\$\{data\.archive_file\.([^.}]+)\.output_path\}$/.exec(c.filename) : null;
+    const archiveRef =
+      typeof c.filename === "string" ? /^\$\{data\.archive_file\.([^.}]+)\.output_path\}$/.exec(c.filename) : null;
     if (!archiveRef) {
       throw new StackModelError(
         `${where}: its code must come from a data.archive_file (filename = \${data.archive_file.<name>.output_path}); ` +
@@ -268,14 +311,17 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
     const archiveName = archiveRef[1] as string;
     const archive = archives.get(archiveName);
     if (!archive) throw new StackModelError(`${where}: data.archive_file.${archiveName} is not in the stack`);
-    if (archive.source_dir === undefined) throw new StackModelError(`data.archive_file.${archiveName}: only source_dir archives run locally`);
+    if (archive.source_dir === undefined)
+      throw new StackModelError(`data.archive_file.${archiveName}: only source_dir archives run locally`);
     const sourceDir = str(archive.source_dir, `data.archive_file.${archiveName}.source_dir`);
     const outputPath = str(archive.output_path, `data.archive_file.${archiveName}.output_path`);
     const codeDir =
-      options.codeDir?.({ address: `data.archive_file.${archiveName}`, sourceDir, outputPath }) ?? path.resolve(options.stackDir, sourceDir);
+      options.codeDir?.({ address: `data.archive_file.${archiveName}`, sourceDir, outputPath }) ??
+      path.resolve(options.stackDir, sourceDir);
     const env = first(c.environment);
     const variables: Record<string, string> = {};
-    const resolvedVars = env?.variables === undefined ? {} : refs.resolveConcrete(env.variables, `${where}.environment.variables`);
+    const resolvedVars =
+      env?.variables === undefined ? {} : refs.resolveConcrete(env.variables, `${where}.environment.variables`);
     for (const [k, v] of Object.entries((resolvedVars ?? {}) as Record<string, Value>)) {
       variables[k] = typeof v === "string" ? v : JSON.stringify(v);
     }
@@ -292,15 +338,28 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       variables,
       timeoutSeconds: c.timeout === undefined ? 3 : num(refs.resolve(c.timeout), `${where}.timeout`),
       memoryMb: c.memory_size === undefined ? 128 : num(refs.resolve(c.memory_size), `${where}.memory_size`),
-      logGroupName: logging?.log_group !== undefined ? str(logging.log_group, `${where}.logging_config.log_group`) : `/aws/lambda/${functionName}`,
-      applicationLogLevel: logging?.application_log_level === undefined ? undefined : str(logging.application_log_level, `${where}.logging_config.application_log_level`),
-      logFormat: logging?.log_format === undefined ? undefined : str(logging.log_format, `${where}.logging_config.log_format`),
-      async: { ...asyncConfig, ...(deadLetter?.target_arn !== undefined ? { deadLetterArn: str(deadLetter.target_arn, `${where}.dead_letter_config.target_arn`) } : {}) },
+      logGroupName:
+        logging?.log_group !== undefined
+          ? str(logging.log_group, `${where}.logging_config.log_group`)
+          : `/aws/lambda/${functionName}`,
+      applicationLogLevel:
+        logging?.application_log_level === undefined
+          ? undefined
+          : str(logging.application_log_level, `${where}.logging_config.application_log_level`),
+      logFormat:
+        logging?.log_format === undefined ? undefined : str(logging.log_format, `${where}.logging_config.log_format`),
+      async: {
+        ...asyncConfig,
+        ...(deadLetter?.target_arn !== undefined
+          ? { deadLetterArn: str(deadLetter.target_arn, `${where}.dead_letter_config.target_arn`) }
+          : {}),
+      },
       roleArn: str(c.role, `${where}.role`),
     };
   });
   for (const fnName of asyncConfigs.keys()) {
-    if (!functions.some((f) => f.name === fnName)) throw new StackModelError(`an event invoke config names function ${fnName}, which the stack does not declare`);
+    if (!functions.some((f) => f.name === fnName))
+      throw new StackModelError(`an event invoke config names function ${fnName}, which the stack does not declare`);
   }
 
   const stateMachines = each("aws_sfn_state_machine").map(([name, c]): DeclaredStateMachine => {
@@ -312,7 +371,9 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
       throw new StackModelError(`${where}.definition is not valid JSON once resolved: ${(error as Error).message}`);
     }
     if ((definition as { QueryLanguage?: string }).QueryLanguage === "JSONata") {
-      throw new StackModelError(`${where}: JSONata definitions are not run locally (aws-local-stepfunctions runs JSONPath)`);
+      throw new StackModelError(
+        `${where}: JSONata definitions are not run locally (aws-local-stepfunctions runs JSONPath)`,
+      );
     }
     const type = c.type === undefined ? "STANDARD" : str(c.type, `${where}.type`);
     return {
@@ -328,10 +389,14 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
   const pipes = each("aws_pipes_pipe").map(([name, c]) => readPipe(name, c, refs, str));
   for (const pipe of pipes) {
     if (!tables.some((t) => t.stream?.arn === pipe.sourceArn)) {
-      throw new StackModelError(`${pipe.address}: source ${pipe.sourceArn} is not the stream of a table of the stack (only DynamoDB stream sources run locally)`);
+      throw new StackModelError(
+        `${pipe.address}: source ${pipe.sourceArn} is not the stream of a table of the stack (only DynamoDB stream sources run locally)`,
+      );
     }
     if (!buses.some((b) => b.arn === pipe.targetArn)) {
-      throw new StackModelError(`${pipe.address}: target ${pipe.targetArn} is not a bus of the stack (only event bus targets run locally)`);
+      throw new StackModelError(
+        `${pipe.address}: target ${pipe.targetArn} is not a bus of the stack (only event bus targets run locally)`,
+      );
     }
   }
 
@@ -341,34 +406,60 @@ export function readStackModel(document: StackDocument, refs: TerraformReference
 /** Pipe settings that change what a pipe does but that the runtime does not emulate. */
 const PIPE_SETTINGS_NOT_EMULATED: readonly [string, string][] = [
   ["enrichment", "enrichment"],
-  ["source_parameters.dynamodb_stream_parameters.parallelization_factor", "parallelization_factor (one batch at a time per shard)"],
-  ["source_parameters.dynamodb_stream_parameters.maximum_batching_window_in_seconds", "maximum_batching_window_in_seconds (batches are what is waiting, at once)"],
+  [
+    "source_parameters.dynamodb_stream_parameters.parallelization_factor",
+    "parallelization_factor (one batch at a time per shard)",
+  ],
+  [
+    "source_parameters.dynamodb_stream_parameters.maximum_batching_window_in_seconds",
+    "maximum_batching_window_in_seconds (batches are what is waiting, at once)",
+  ],
   ["source_parameters.dynamodb_stream_parameters.on_partial_batch_item_failure", "on_partial_batch_item_failure"],
   ["log_configuration", "log_configuration (no pipe logs)"],
   ["kms_key_identifier", "kms_key_identifier"],
 ];
 
-function readPipe(name: string, c: ResourceConfig, refs: TerraformReferences, str: (value: unknown, where: string) => string): DeclaredPipe {
+function readPipe(
+  name: string,
+  c: ResourceConfig,
+  refs: TerraformReferences,
+  str: (value: unknown, where: string) => string,
+): DeclaredPipe {
   const where = `aws_pipes_pipe.${name}`;
   if (c.name === undefined) throw new StackModelError(`${where} has no name (name_prefix is not supported locally)`);
   const source = first(c.source_parameters);
   const stream = first(source?.dynamodb_stream_parameters);
   const target = first(c.target_parameters);
   const bus = first(target?.eventbridge_event_bus_parameters);
-  const numberOr = (value: unknown, fallback: number, field: string) => (value === undefined ? fallback : num(refs.resolve(value), `${where}.${field}`));
-  const filters = (Array.isArray(first(source?.filter_criteria)?.filter) ? (first(source?.filter_criteria)?.filter as unknown[]) : []).map((f, i) => {
-    const text = str((f as Record<string, unknown>).pattern, `${where}.source_parameters.filter_criteria.filter[${i}].pattern`);
+  const numberOr = (value: unknown, fallback: number, field: string) =>
+    value === undefined ? fallback : num(refs.resolve(value), `${where}.${field}`);
+  const filters = (
+    Array.isArray(first(source?.filter_criteria)?.filter) ? (first(source?.filter_criteria)?.filter as unknown[]) : []
+  ).map((f, i) => {
+    const text = str(
+      (f as Record<string, unknown>).pattern,
+      `${where}.source_parameters.filter_criteria.filter[${i}].pattern`,
+    );
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new StackModelError(`${where}.source_parameters.filter_criteria.filter[${i}].pattern is not valid JSON: ${(error as Error).message}`);
+      throw new StackModelError(
+        `${where}.source_parameters.filter_criteria.filter[${i}].pattern is not valid JSON: ${(error as Error).message}`,
+      );
     }
   });
   for (const [i, pattern] of filters.entries()) {
     const refusal = pipeFilterRefusal(pattern);
     if (refusal) throw new StackModelError(`${where} filter ${i}: ${refusal}`);
   }
-  const has = (field: string) => field.split(".").reduce<unknown>((node, key) => (node === undefined ? undefined : first(node)?.[key] ?? (node as Record<string, unknown>)[key]), c) !== undefined;
+  const has = (field: string) =>
+    field
+      .split(".")
+      .reduce<unknown>(
+        (node, key) =>
+          node === undefined ? undefined : (first(node)?.[key] ?? (node as Record<string, unknown>)[key]),
+        c,
+      ) !== undefined;
   const desired = c.desired_state === undefined ? "RUNNING" : str(c.desired_state, `${where}.desired_state`);
   const dlq = first(stream?.dead_letter_config);
   return {
@@ -381,14 +472,32 @@ function readPipe(name: string, c: ResourceConfig, refs: TerraformReferences, st
     running: desired !== "STOPPED",
     // Defaults for stream sources: EventBridge Pipes API reference, PipeSourceDynamoDBStreamParameters.
     batchSize: numberOr(stream?.batch_size, 100, "source_parameters.dynamodb_stream_parameters.batch_size"),
-    maximumRetryAttempts: numberOr(stream?.maximum_retry_attempts, -1, "source_parameters.dynamodb_stream_parameters.maximum_retry_attempts"),
-    maximumRecordAgeSeconds: numberOr(stream?.maximum_record_age_in_seconds, -1, "source_parameters.dynamodb_stream_parameters.maximum_record_age_in_seconds"),
-    ...(dlq?.arn !== undefined ? { deadLetterArn: str(dlq.arn, `${where}.source_parameters.dynamodb_stream_parameters.dead_letter_config.arn`) } : {}),
+    maximumRetryAttempts: numberOr(
+      stream?.maximum_retry_attempts,
+      -1,
+      "source_parameters.dynamodb_stream_parameters.maximum_retry_attempts",
+    ),
+    maximumRecordAgeSeconds: numberOr(
+      stream?.maximum_record_age_in_seconds,
+      -1,
+      "source_parameters.dynamodb_stream_parameters.maximum_record_age_in_seconds",
+    ),
+    ...(dlq?.arn !== undefined
+      ? { deadLetterArn: str(dlq.arn, `${where}.source_parameters.dynamodb_stream_parameters.dead_letter_config.arn`) }
+      : {}),
     filters,
-    ...(target?.input_template !== undefined ? { inputTemplate: str(target.input_template, `${where}.target_parameters.input_template`) } : {}),
+    ...(target?.input_template !== undefined
+      ? { inputTemplate: str(target.input_template, `${where}.target_parameters.input_template`) }
+      : {}),
     eventBus: {
-      ...(bus?.source !== undefined ? { source: str(bus.source, `${where}.target_parameters.eventbridge_event_bus_parameters.source`) } : {}),
-      ...(bus?.detail_type !== undefined ? { detailType: str(bus.detail_type, `${where}.target_parameters.eventbridge_event_bus_parameters.detail_type`) } : {}),
+      ...(bus?.source !== undefined
+        ? { source: str(bus.source, `${where}.target_parameters.eventbridge_event_bus_parameters.source`) }
+        : {}),
+      ...(bus?.detail_type !== undefined
+        ? {
+            detailType: str(bus.detail_type, `${where}.target_parameters.eventbridge_event_bus_parameters.detail_type`),
+          }
+        : {}),
     },
     notEmulated: PIPE_SETTINGS_NOT_EMULATED.filter(([field]) => has(field)).map(([, label]) => label),
   };
@@ -399,7 +508,7 @@ function readPipe(name: string, c: ResourceConfig, refs: TerraformReferences, st
  * and Pipes do not take anything-but with prefix, suffix, equals-ignore-case or wildcard (the "Pipe
  * support" column of https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
  */
-export function pipeFilterRefusal(pattern: unknown): string | undefined {
+function pipeFilterRefusal(pattern: unknown): string | undefined {
   try {
     compileEventPattern(pattern);
   } catch (error) {
@@ -417,7 +526,9 @@ export function pipeFilterRefusal(pattern: unknown): string | undefined {
     if (!node || typeof node !== "object") return undefined;
     for (const [key, value] of Object.entries(node)) {
       if (key === "anything-but" && value && typeof value === "object" && !Array.isArray(value)) {
-        const operator = Object.keys(value).find((k) => ["prefix", "suffix", "equals-ignore-case", "wildcard"].includes(k));
+        const operator = Object.keys(value).find((k) =>
+          ["prefix", "suffix", "equals-ignore-case", "wildcard"].includes(k),
+        );
         if (operator) return `anything-but with ${operator} is not supported in EventBridge Pipes filters`;
       }
       const found = walk(value);

@@ -1,7 +1,21 @@
 /** What happened in the runtime, in order: the path an order took through the stack. */
 export type TraceRecord = { readonly at: number } & (
-  | { readonly kind: "event-accepted"; readonly eventId: string; readonly bus: string; readonly source: string; readonly detailType: string; readonly detail: unknown }
-  | { readonly kind: "event-rejected"; readonly bus: string; readonly source?: string; readonly detailType?: string; readonly errorCode: string; readonly message: string }
+  | {
+      readonly kind: "event-accepted";
+      readonly eventId: string;
+      readonly bus: string;
+      readonly source: string;
+      readonly detailType: string;
+      readonly detail: unknown;
+    }
+  | {
+      readonly kind: "event-rejected";
+      readonly bus: string;
+      readonly source?: string;
+      readonly detailType?: string;
+      readonly errorCode: string;
+      readonly message: string;
+    }
   | { readonly kind: "event-unmatched"; readonly eventId: string; readonly bus: string; readonly detailType: string }
   | { readonly kind: "rule-matched"; readonly eventId: string; readonly rule: string; readonly target: string }
   | {
@@ -14,14 +28,56 @@ export type TraceRecord = { readonly at: number } & (
       readonly message: string;
       readonly willRetry: boolean;
     }
-  | { readonly kind: "delivered"; readonly eventId: string; readonly rule: string; readonly target: string; readonly attempts: number }
-  | { readonly kind: "dead-lettered"; readonly queue: string; readonly source: string; readonly reason: string; readonly eventId?: string }
+  | {
+      readonly kind: "delivered";
+      readonly eventId: string;
+      readonly rule: string;
+      readonly target: string;
+      readonly attempts: number;
+    }
+  | {
+      readonly kind: "dead-lettered";
+      readonly queue: string;
+      readonly source: string;
+      readonly reason: string;
+      readonly eventId?: string;
+    }
   | { readonly kind: "dropped"; readonly source: string; readonly reason: string; readonly eventId?: string }
-  | { readonly kind: "stream-record"; readonly table: string; readonly eventName: string; readonly sequenceNumber: string; readonly keys: unknown }
-  | { readonly kind: "pipe-filtered"; readonly pipe: string; readonly sequenceNumber: string; readonly eventName: string }
-  | { readonly kind: "pipe-delivered"; readonly pipe: string; readonly sequenceNumbers: readonly string[]; readonly eventIds: readonly string[]; readonly attempts: number }
-  | { readonly kind: "pipe-failed"; readonly pipe: string; readonly sequenceNumbers: readonly string[]; readonly attempt: number; readonly errorCode: string; readonly message: string; readonly willRetry: boolean }
-  | { readonly kind: "execution-started"; readonly executionArn: string; readonly stateMachine: string; readonly input: unknown }
+  | {
+      readonly kind: "stream-record";
+      readonly table: string;
+      readonly eventName: string;
+      readonly sequenceNumber: string;
+      readonly keys: unknown;
+    }
+  | {
+      readonly kind: "pipe-filtered";
+      readonly pipe: string;
+      readonly sequenceNumber: string;
+      readonly eventName: string;
+    }
+  | {
+      readonly kind: "pipe-delivered";
+      readonly pipe: string;
+      readonly sequenceNumbers: readonly string[];
+      readonly eventIds: readonly string[];
+      readonly attempts: number;
+    }
+  | {
+      readonly kind: "pipe-failed";
+      readonly pipe: string;
+      readonly sequenceNumbers: readonly string[];
+      readonly attempt: number;
+      readonly errorCode: string;
+      readonly message: string;
+      readonly willRetry: boolean;
+    }
+  | {
+      readonly kind: "execution-started";
+      readonly executionArn: string;
+      readonly stateMachine: string;
+      readonly input: unknown;
+    }
   | {
       readonly kind: "state";
       readonly executionArn: string;
@@ -53,7 +109,6 @@ export type TraceRecord = { readonly at: number } & (
     }
 );
 
-export type TraceKind = TraceRecord["kind"];
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 export type TraceInput = DistributiveOmit<TraceRecord, "at">;
 

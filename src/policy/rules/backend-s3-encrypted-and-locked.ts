@@ -14,8 +14,13 @@ export const backendS3EncryptedAndLocked: StackRule = {
     const s3 = block(stack.backend?.s3);
     if (!s3) return NOT_APPLICABLE;
     const problems: Problem[] = [];
-    if (s3.encrypt !== true) problems.push({ message: `encrypt is ${describe(s3.encrypt)}, not true`, subject: "encrypt" });
-    if (s3.use_lockfile !== true) problems.push({ message: `use_lockfile is ${describe(s3.use_lockfile)}, not true: applies are not locked`, subject: "use_lockfile" });
+    if (s3.encrypt !== true)
+      problems.push({ message: `encrypt is ${describe(s3.encrypt)}, not true`, subject: "encrypt" });
+    if (s3.use_lockfile !== true)
+      problems.push({
+        message: `use_lockfile is ${describe(s3.use_lockfile)}, not true: applies are not locked`,
+        subject: "use_lockfile",
+      });
     return verdictOf(problems);
   },
 };

@@ -15,6 +15,8 @@ export const dynamodbDeletionProtectionInProd: ResourceRule = {
     const protectedTable = stack.resolve(table.config.deletion_protection_enabled);
     return protectedTable === true
       ? COMPLIANT
-      : nonCompliant(`deletion_protection_enabled is ${describe(protectedTable)} in the ${stack.environment} environment`);
+      : nonCompliant(
+          `deletion_protection_enabled is ${describe(protectedTable)} in the ${stack.environment} environment`,
+        );
   },
 };

@@ -12,6 +12,8 @@ export const dynamodbEncryptedWithKms: ResourceRule = {
   resourceTypes: ["aws_dynamodb_table"],
   check(table, stack) {
     const enabled = stack.resolve(block(table.config.server_side_encryption)?.enabled);
-    return enabled === true ? COMPLIANT : nonCompliant(`server_side_encryption.enabled is ${describe(enabled)}, not true`);
+    return enabled === true
+      ? COMPLIANT
+      : nonCompliant(`server_side_encryption.enabled is ${describe(enabled)}, not true`);
   },
 };

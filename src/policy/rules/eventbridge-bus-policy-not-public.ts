@@ -5,8 +5,12 @@ import { COMPLIANT, Problem, ResourceRule, nonCompliant, verdictOf } from "../ty
 /** Condition keys that confine a `*` principal to known accounts. */
 const CONFINING_KEYS = ["aws:principalorgid", "aws:principalaccount", "aws:sourceaccount", "aws:sourceorgid"];
 
-function confinesPrincipal(condition: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined): boolean {
-  return Object.values(condition ?? {}).some((keys) => Object.keys(keys).some((k) => CONFINING_KEYS.includes(k.toLowerCase())));
+function confinesPrincipal(
+  condition: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined,
+): boolean {
+  return Object.values(condition ?? {}).some((keys) =>
+    Object.keys(keys).some((k) => CONFINING_KEYS.includes(k.toLowerCase())),
+  );
 }
 
 export const eventbridgeBusPolicyNotPublic: ResourceRule = {
@@ -22,13 +26,20 @@ export const eventbridgeBusPolicyNotPublic: ResourceRule = {
     if (resource.type === "aws_cloudwatch_event_permission") {
       const principal = stack.resolve(resource.config.principal);
       if (principal !== "*") return COMPLIANT;
-      return resource.config.condition ? COMPLIANT : nonCompliant(`grants principal ${describe(principal)} without a condition`);
+      return resource.config.condition
+        ? COMPLIANT
+        : nonCompliant(`grants principal ${describe(principal)} without a condition`);
     }
     const policy = parsePolicy(stack, resource.config.policy);
     if (!policy.ok) return nonCompliant(`policy ${policy.error}`);
     const problems: Problem[] = policy.statements
-      .filter((s) => s.effect === "Allow" && s.principals.some((p) => p.value === "*") && !confinesPrincipal(s.condition))
-      .map((s) => ({ message: `${statementName(s)} allows Principal "*" without an organization or account condition`, subject: s.label }));
+      .filter(
+        (s) => s.effect === "Allow" && s.principals.some((p) => p.value === "*") && !confinesPrincipal(s.condition),
+      )
+      .map((s) => ({
+        message: `${statementName(s)} allows Principal "*" without an organization or account condition`,
+        subject: s.label,
+      }));
     return verdictOf(problems);
   },
 };

@@ -18,13 +18,28 @@ export const eventbridgeTargetRetryAndDlq: ResourceRule = {
     } else {
       const attempts = stack.resolve(retry.maximum_retry_attempts);
       const age = stack.resolve(retry.maximum_event_age_in_seconds);
-      if (typeof attempts !== "number" || attempts < 1) problems.push({ message: `retry_policy.maximum_retry_attempts is ${describe(attempts)}, so it never retries`, subject: "retry_policy" });
-      if (typeof age !== "number") problems.push({ message: `retry_policy.maximum_event_age_in_seconds is ${describe(age)}`, subject: "retry_policy" });
+      if (typeof attempts !== "number" || attempts < 1)
+        problems.push({
+          message: `retry_policy.maximum_retry_attempts is ${describe(attempts)}, so it never retries`,
+          subject: "retry_policy",
+        });
+      if (typeof age !== "number")
+        problems.push({
+          message: `retry_policy.maximum_event_age_in_seconds is ${describe(age)}`,
+          subject: "retry_policy",
+        });
     }
     const dlq = block(target.config.dead_letter_config)?.arn;
-    if (!dlq) problems.push({ message: "has no dead_letter_config: undeliverable events are dropped", subject: "dead_letter_config" });
+    if (!dlq)
+      problems.push({
+        message: "has no dead_letter_config: undeliverable events are dropped",
+        subject: "dead_letter_config",
+      });
     else if (!stack.referenced(dlq, "aws_sqs_queue")) {
-      problems.push({ message: `dead_letter_config.arn is ${describe(dlq)}, not an SQS queue of this stack`, subject: "dead_letter_config" });
+      problems.push({
+        message: `dead_letter_config.arn is ${describe(dlq)}, not an SQS queue of this stack`,
+        subject: "dead_letter_config",
+      });
     }
     return verdictOf(problems);
   },

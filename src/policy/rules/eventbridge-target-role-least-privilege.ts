@@ -1,7 +1,15 @@
-import { actionMatches, isWildcardAction, isWildcardResource, parsePolicy, policyDocumentsOf, statementName, trustPolicyOf } from "../iam-document";
-import type { StackContext } from "../stack-context";
+import {
+  actionMatches,
+  isWildcardAction,
+  isWildcardResource,
+  parsePolicy,
+  policyDocumentsOf,
+  statementName,
+  trustPolicyOf,
+} from "../iam-document";
 import { describe } from "../terraform-values";
 import { NOT_APPLICABLE, Problem, ResourceRule, SynthesizedResource, nonCompliant, verdictOf } from "../types";
+import type { StackContext } from "../stack-context";
 
 const ALLOWED_ACTION = "states:StartExecution";
 
@@ -22,7 +30,8 @@ export const eventbridgeTargetRoleLeastPrivilege: ResourceRule = {
         : NOT_APPLICABLE;
     }
     const role = stack.referenced(roleArn, "aws_iam_role");
-    if (!role) return nonCompliant(`role_arn is ${describe(roleArn)}, not a role of this stack whose policies can be checked`);
+    if (!role)
+      return nonCompliant(`role_arn is ${describe(roleArn)}, not a role of this stack whose policies can be checked`);
     return verdictOf([...trustProblems(role, stack), ...permissionProblems(role, stack)]);
   },
 };
@@ -33,14 +42,22 @@ function trustProblems(role: SynthesizedResource, stack: StackContext): Problem[
   const principals = trust.statements.filter((s) => s.effect === "Allow").flatMap((s) => s.principals);
   const others = principals.filter((p) => !(p.kind === "Service" && p.value === "events.amazonaws.com"));
   if (others.length === 0 && principals.length > 0) return [];
-  return [{ message: `${role.address} is trusted by ${others.map((p) => `${p.kind} ${p.value}`).join(", ") || "nobody"}, not events.amazonaws.com alone`, subject: "trust" }];
+  return [
+    {
+      message: `${role.address} is trusted by ${others.map((p) => `${p.kind} ${p.value}`).join(", ") || "nobody"}, not events.amazonaws.com alone`,
+      subject: "trust",
+    },
+  ];
 }
 
 function permissionProblems(role: SynthesizedResource, stack: StackContext): Problem[] {
   const problems: Problem[] = [];
   const attachedTo = (r: SynthesizedResource) => stack.refersTo(r.config.role, role, "name");
   for (const attachment of stack.resources("aws_iam_role_policy_attachment").filter(attachedTo)) {
-    problems.push({ message: `${role.address} has a managed policy attached (${attachment.address})`, subject: "permissions" });
+    problems.push({
+      message: `${role.address} has a managed policy attached (${attachment.address})`,
+      subject: "permissions",
+    });
   }
   const documents = [...stack.resources("aws_iam_role_policy").filter(attachedTo), role].flatMap((holder) =>
     policyDocumentsOf(holder).map((doc) => ({ holder, doc })),
@@ -52,10 +69,21 @@ function permissionProblems(role: SynthesizedResource, stack: StackContext): Pro
       continue;
     }
     for (const s of policy.statements.filter((st) => st.effect === "Allow")) {
-      const extra = [...s.actions.filter((a) => isWildcardAction(a) || !actionMatches(a, ALLOWED_ACTION)), ...s.notActions.map((a) => `NotAction ${a}`)];
-      if (extra.length > 0) problems.push({ message: `${holder.address} ${statementName(s)} allows ${extra.join(", ")}, not only ${ALLOWED_ACTION}`, subject: s.label });
+      const extra = [
+        ...s.actions.filter((a) => isWildcardAction(a) || !actionMatches(a, ALLOWED_ACTION)),
+        ...s.notActions.map((a) => `NotAction ${a}`),
+      ];
+      if (extra.length > 0)
+        problems.push({
+          message: `${holder.address} ${statementName(s)} allows ${extra.join(", ")}, not only ${ALLOWED_ACTION}`,
+          subject: s.label,
+        });
       const broad = [...s.resources.filter(isWildcardResource), ...s.notResources.map((r) => `NotResource ${r}`)];
-      if (broad.length > 0) problems.push({ message: `${holder.address} ${statementName(s)} applies to ${broad.join(", ")}, not to specific state machines`, subject: s.label });
+      if (broad.length > 0)
+        problems.push({
+          message: `${holder.address} ${statementName(s)} applies to ${broad.join(", ")}, not to specific state machines`,
+          subject: s.label,
+        });
     }
   }
   return problems;

@@ -1,8 +1,15 @@
-import { POLICY_HOLDING_TYPES, actionMatches, allowStatementsOf, isWildcardResource, policyDocumentsOf, statementName } from "../iam-document";
+import {
+  POLICY_HOLDING_TYPES,
+  actionMatches,
+  allowStatementsOf,
+  isWildcardResource,
+  policyDocumentsOf,
+  statementName,
+} from "../iam-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, verdictOf } from "../types";
 
 /** Actions that let a principal grant itself more, whatever resource they name. */
-export const ESCALATION_ACTIONS = [
+const ESCALATION_ACTIONS = [
   "iam:CreatePolicyVersion",
   "iam:SetDefaultPolicyVersion",
   "iam:AttachRolePolicy",
@@ -21,7 +28,7 @@ export const ESCALATION_ACTIONS = [
 ] as const;
 
 /** Actions that escalate when allowed on every resource (any role can be passed or assumed). */
-export const ESCALATION_ON_ANY_RESOURCE = ["iam:PassRole", "sts:AssumeRole"] as const;
+const ESCALATION_ON_ANY_RESOURCE = ["iam:PassRole", "sts:AssumeRole"] as const;
 
 export const iamNoPrivilegeEscalation: ResourceRule = {
   id: "iam-no-privilege-escalation",
@@ -42,8 +49,13 @@ export const iamNoPrivilegeEscalation: ResourceRule = {
       const always = ESCALATION_ACTIONS.filter(covers);
       const anyResource = s.resources.some(isWildcardResource) || s.notResources.length > 0;
       const onStar = anyResource ? ESCALATION_ON_ANY_RESOURCE.filter(covers) : [];
-      if (always.length > 0) problems.push({ message: `${statementName(s)} allows ${always.join(", ")}`, subject: s.label });
-      if (onStar.length > 0) problems.push({ message: `${statementName(s)} allows ${onStar.join(", ")} on every resource`, subject: s.label });
+      if (always.length > 0)
+        problems.push({ message: `${statementName(s)} allows ${always.join(", ")}`, subject: s.label });
+      if (onStar.length > 0)
+        problems.push({
+          message: `${statementName(s)} allows ${onStar.join(", ")} on every resource`,
+          subject: s.label,
+        });
     }
     return verdictOf(problems);
   },

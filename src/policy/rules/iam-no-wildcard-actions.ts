@@ -1,4 +1,10 @@
-import { POLICY_HOLDING_TYPES, allowStatementsOf, isWildcardAction, policyDocumentsOf, statementName } from "../iam-document";
+import {
+  POLICY_HOLDING_TYPES,
+  allowStatementsOf,
+  isWildcardAction,
+  policyDocumentsOf,
+  statementName,
+} from "../iam-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, verdictOf } from "../types";
 
 export const iamNoWildcardActions: ResourceRule = {
@@ -17,8 +23,16 @@ export const iamNoWildcardActions: ResourceRule = {
     const problems: Problem[] = [...unreadable];
     for (const s of statements) {
       const wildcards = s.actions.filter(isWildcardAction);
-      if (wildcards.length > 0) problems.push({ message: `${statementName(s)} allows ${wildcards.map((a) => JSON.stringify(a)).join(", ")}`, subject: s.label });
-      if (s.notActions.length > 0) problems.push({ message: `${statementName(s)} uses NotAction in an Allow, granting every other action`, subject: s.label });
+      if (wildcards.length > 0)
+        problems.push({
+          message: `${statementName(s)} allows ${wildcards.map((a) => JSON.stringify(a)).join(", ")}`,
+          subject: s.label,
+        });
+      if (s.notActions.length > 0)
+        problems.push({
+          message: `${statementName(s)} uses NotAction in an Allow, granting every other action`,
+          subject: s.label,
+        });
     }
     return verdictOf(problems);
   },

@@ -1,5 +1,11 @@
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../iam/policy-document";
-import { POLICY_HOLDING_TYPES, allowStatementsOf, isWildcardResource, policyDocumentsOf, statementName } from "../iam-document";
+import {
+  POLICY_HOLDING_TYPES,
+  allowStatementsOf,
+  isWildcardResource,
+  policyDocumentsOf,
+  statementName,
+} from "../iam-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, verdictOf } from "../types";
 
 const UNSCOPABLE = new Set(ACTIONS_WITHOUT_RESOURCE_SCOPE.map((a) => a.toLowerCase()));
@@ -22,7 +28,11 @@ export const iamWildcardResourceOnlyForUnscopableActions: ResourceRule = {
       const wildcard = s.resources.some(isWildcardResource) || s.notResources.length > 0;
       if (!wildcard) continue;
       const scopable = s.actions.filter((a) => !UNSCOPABLE.has(a.toLowerCase()));
-      if (scopable.length > 0) problems.push({ message: `${statementName(s)} allows ${scopable.join(", ")} on every resource`, subject: s.label });
+      if (scopable.length > 0)
+        problems.push({
+          message: `${statementName(s)} allows ${scopable.join(", ")} on every resource`,
+          subject: s.label,
+        });
     }
     return verdictOf(problems);
   },

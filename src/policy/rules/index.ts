@@ -1,5 +1,4 @@
 /** Every rule of the policy, in report order. */
-import type { PolicyRule } from "../types";
 import { backendS3EncryptedAndLocked } from "./backend-s3-encrypted-and-locked";
 import { backendS3KmsKey } from "./backend-s3-kms-key";
 import { dynamodbDeletionProtectionInProd } from "./dynamodb-deletion-protection-in-prod";
@@ -47,6 +46,7 @@ import { sfnXrayTracing } from "./sfn-xray-tracing";
 import { sqsEncryptedAtRest } from "./sqs-encrypted-at-rest";
 import { sqsMessageRetentionSet } from "./sqs-message-retention-set";
 import { tlsOnlyResourcePolicies } from "./tls-only-resource-policies";
+import type { PolicyRule } from "../types";
 
 export const ALL_RULES: readonly PolicyRule[] = [
   lambdaSupportedRuntime,

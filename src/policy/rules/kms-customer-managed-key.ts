@@ -1,7 +1,7 @@
-import type { StackContext } from "../stack-context";
 import { bucketCompanions } from "../s3-bucket-companions";
 import { block, blocks } from "../terraform-values";
 import { COMPLIANT, NOT_APPLICABLE, ResourceRule, SynthesizedResource, nonCompliant } from "../types";
+import type { StackContext } from "../stack-context";
 
 /** A key id that names a customer-managed key, not an AWS-managed alias such as alias/aws/sqs. */
 function isCustomerKey(value: unknown, stack: StackContext): boolean {
@@ -10,20 +10,34 @@ function isCustomerKey(value: unknown, stack: StackContext): boolean {
 }
 
 /** Where each resource type takes its KMS key, and whether the check applies to it. */
-const KEY_OF: Readonly<Record<string, (r: SynthesizedResource, stack: StackContext) => { applies: boolean; key: unknown; argument: string }>> = {
+const KEY_OF: Readonly<
+  Record<string, (r: SynthesizedResource, stack: StackContext) => { applies: boolean; key: unknown; argument: string }>
+> = {
   aws_lambda_function: (r) => {
     const variables = block(r.config.environment)?.variables;
-    return { applies: typeof variables === "object" && variables !== null && Object.keys(variables).length > 0, key: r.config.kms_key_arn, argument: "kms_key_arn" };
+    return {
+      applies: typeof variables === "object" && variables !== null && Object.keys(variables).length > 0,
+      key: r.config.kms_key_arn,
+      argument: "kms_key_arn",
+    };
   },
   aws_cloudwatch_log_group: (r) => ({ applies: true, key: r.config.kms_key_id, argument: "kms_key_id" }),
-  aws_dynamodb_table: (r) => ({ applies: true, key: block(r.config.server_side_encryption)?.kms_key_arn, argument: "server_side_encryption.kms_key_arn" }),
+  aws_dynamodb_table: (r) => ({
+    applies: true,
+    key: block(r.config.server_side_encryption)?.kms_key_arn,
+    argument: "server_side_encryption.kms_key_arn",
+  }),
   aws_sqs_queue: (r) => ({ applies: true, key: r.config.kms_master_key_id, argument: "kms_master_key_id" }),
   aws_sns_topic: (r) => ({ applies: true, key: r.config.kms_master_key_id, argument: "kms_master_key_id" }),
   aws_s3_bucket: (r, stack) => {
     const keys = bucketCompanions(r, "aws_s3_bucket_server_side_encryption_configuration", stack).flatMap((c) =>
       blocks(c.config.rule).map((rule) => block(rule.apply_server_side_encryption_by_default)?.kms_master_key_id),
     );
-    return { applies: true, key: keys.find((k) => isCustomerKey(k, stack)), argument: "apply_server_side_encryption_by_default.kms_master_key_id" };
+    return {
+      applies: true,
+      key: keys.find((k) => isCustomerKey(k, stack)),
+      argument: "apply_server_side_encryption_by_default.kms_master_key_id",
+    };
   },
 };
 
@@ -34,7 +48,17 @@ export const kmsCustomerManagedKey: ResourceRule = {
   explanation:
     "A customer-managed key adds a key policy of your own, rotation you control, cross-account sharing and the option to revoke access to the data by disabling the key.",
   fix: "Create an aws_kms_key (with rotation and a key policy) and set it as the resource's key argument.",
-  mirrors: ["CKV_AWS_173", "CKV_AWS_158", "CKV_AWS_119", "CKV2_AWS_73", "AVD-AWS-0017", "AVD-AWS-0025", "AVD-AWS-0132", "AVD-AWS-0135", "AVD-AWS-0136"],
+  mirrors: [
+    "CKV_AWS_173",
+    "CKV_AWS_158",
+    "CKV_AWS_119",
+    "CKV2_AWS_73",
+    "AVD-AWS-0017",
+    "AVD-AWS-0025",
+    "AVD-AWS-0132",
+    "AVD-AWS-0135",
+    "AVD-AWS-0136",
+  ],
   resourceTypes: Object.keys(KEY_OF),
   check(resource, stack) {
     const { applies, key, argument } = KEY_OF[resource.type](resource, stack);

@@ -12,6 +12,8 @@ export const kmsKeyRotationEnabled: ResourceRule = {
   check(key, stack) {
     const spec = stack.resolve(key.config.customer_master_key_spec);
     if (spec !== undefined && spec !== "SYMMETRIC_DEFAULT") return NOT_APPLICABLE;
-    return stack.resolve(key.config.enable_key_rotation) === true ? COMPLIANT : nonCompliant("enable_key_rotation is not true");
+    return stack.resolve(key.config.enable_key_rotation) === true
+      ? COMPLIANT
+      : nonCompliant("enable_key_rotation is not true");
   },
 };

@@ -11,7 +11,8 @@ export const lambdaExplicitTimeoutAndMemory: ResourceRule = {
   resourceTypes: ["aws_lambda_function"],
   check(fn) {
     const problems: Problem[] = [];
-    if (fn.config.timeout === undefined || fn.config.timeout === null) problems.push({ message: "timeout is not set (Lambda defaults to 3 seconds)", subject: "timeout" });
+    if (fn.config.timeout === undefined || fn.config.timeout === null)
+      problems.push({ message: "timeout is not set (Lambda defaults to 3 seconds)", subject: "timeout" });
     if (fn.config.memory_size === undefined || fn.config.memory_size === null) {
       problems.push({ message: "memory_size is not set (Lambda defaults to 128 MB)", subject: "memory_size" });
     }

@@ -1,6 +1,6 @@
-import type { StackContext } from "../stack-context";
 import { block } from "../terraform-values";
 import { COMPLIANT, ResourceRule, SynthesizedResource, nonCompliant } from "../types";
+import type { StackContext } from "../stack-context";
 
 export const lambdaFailureDestination: ResourceRule = {
   id: "lambda-failure-destination",
@@ -15,7 +15,11 @@ export const lambdaFailureDestination: ResourceRule = {
     if (block(fn.config.dead_letter_config)?.target_arn) return COMPLIANT;
     const configured = stack
       .resources("aws_lambda_function_event_invoke_config")
-      .some((c) => isFunction(c.config.function_name, fn, stack) && block(block(c.config.destination_config)?.on_failure)?.destination);
+      .some(
+        (c) =>
+          isFunction(c.config.function_name, fn, stack) &&
+          block(block(c.config.destination_config)?.on_failure)?.destination,
+      );
     if (configured) return COMPLIANT;
     const invokers = asynchronousInvokers(fn, stack);
     return nonCompliant(
@@ -36,6 +40,8 @@ function asynchronousInvokers(fn: SynthesizedResource, stack: StackContext): str
   const targets = stack.resources("aws_cloudwatch_event_target").filter((t) => isFunction(t.config.arn, fn, stack));
   const permissions = stack
     .resources("aws_lambda_permission")
-    .filter((p) => isFunction(p.config.function_name, fn, stack) && /\.amazonaws\.com$/.test(String(p.config.principal)));
+    .filter(
+      (p) => isFunction(p.config.function_name, fn, stack) && /\.amazonaws\.com$/.test(String(p.config.principal)),
+    );
   return [...targets, ...permissions].map((r) => r.address);
 }

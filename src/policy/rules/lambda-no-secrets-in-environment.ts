@@ -2,7 +2,8 @@ import { block, parseReference } from "../terraform-values";
 import { NOT_APPLICABLE, Problem, ResourceRule, verdictOf } from "../types";
 
 /** Variable names that say the value is a credential. */
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|BASIC_?AUTH)/i;
+const SECRET_NAME =
+  /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|BASIC_?AUTH)/i;
 /** Suffixes of names that point at a secret rather than hold it (an ARN, a parameter name, a key id). */
 const POINTER_NAME = /(_ARN|_NAME|_ID|_PATH|_PARAM|_PARAMETER|_REF|_URI|_SSM|_SECRET_ID)$/i;
 /** Values that look like credentials whatever the variable is called. */
@@ -35,7 +36,10 @@ export const lambdaNoSecretsInEnvironment: ResourceRule = {
       if (pattern) {
         problems.push({ message: `environment variable ${name} holds what looks like ${pattern[1]}`, subject: name });
       } else if (SECRET_NAME.test(name) && !POINTER_NAME.test(name) && value !== "" && !isResourceAttribute(value)) {
-        problems.push({ message: `environment variable ${name} is named like a credential and holds its value, not a pointer to it`, subject: name });
+        problems.push({
+          message: `environment variable ${name} is named like a credential and holds its value, not a pointer to it`,
+          subject: name,
+        });
       }
     }
     return verdictOf(problems);
@@ -45,5 +49,9 @@ export const lambdaNoSecretsInEnvironment: ResourceRule = {
 /** A reference to another resource's attribute (a table name, a queue URL) is configuration, not a secret. */
 function isResourceAttribute(value: string): boolean {
   const reference = parseReference(value);
-  return reference !== undefined && reference.type.startsWith("aws_") && !/password|secret_string|token|key_secret/i.test(reference.attribute);
+  return (
+    reference !== undefined &&
+    reference.type.startsWith("aws_") &&
+    !/password|secret_string|token|key_secret/i.test(reference.attribute)
+  );
 }

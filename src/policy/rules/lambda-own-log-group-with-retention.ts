@@ -12,12 +12,20 @@ export const lambdaOwnLogGroupWithRetention: ResourceRule = {
   resourceTypes: ["aws_lambda_function"],
   check(fn, stack) {
     const logGroup = block(fn.config.logging_config)?.log_group;
-    if (logGroup === undefined) return nonCompliant("has no logging_config.log_group; Lambda would create an unmanaged log group that never expires");
+    if (logGroup === undefined)
+      return nonCompliant(
+        "has no logging_config.log_group; Lambda would create an unmanaged log group that never expires",
+      );
     const group = stack.referenced(logGroup, "aws_cloudwatch_log_group");
-    if (!group) return nonCompliant(`logging_config.log_group is ${describe(logGroup)}, not a reference to an aws_cloudwatch_log_group of this stack`);
+    if (!group)
+      return nonCompliant(
+        `logging_config.log_group is ${describe(logGroup)}, not a reference to an aws_cloudwatch_log_group of this stack`,
+      );
     const retention = stack.resolve(group.config.retention_in_days);
     if (retention instanceof Unresolved || typeof retention !== "number" || retention <= 0) {
-      return nonCompliant(`its log group ${group.address} has retention_in_days ${describe(retention)}, so its events never expire`);
+      return nonCompliant(
+        `its log group ${group.address} has retention_in_days ${describe(retention)}, so its events never expire`,
+      );
     }
     return COMPLIANT;
   },

@@ -6,7 +6,7 @@ import { NOT_APPLICABLE, COMPLIANT, ResourceRule, nonCompliant } from "../types"
  * schedule). A runtime missing from this table is reported as unknown, so a new one is added here
  * deliberately, with its date.
  */
-export const LAMBDA_RUNTIME_END_OF_SUPPORT: Readonly<Record<string, string>> = {
+const LAMBDA_RUNTIME_END_OF_SUPPORT: Readonly<Record<string, string>> = {
   "nodejs24.x": "2028-04-30",
   "nodejs22.x": "2027-04-30",
   "nodejs20.x": "2026-04-30",
@@ -17,8 +17,8 @@ export const LAMBDA_RUNTIME_END_OF_SUPPORT: Readonly<Record<string, string>> = {
   "python3.11": "2026-06-30",
   "python3.10": "2026-06-30",
   "python3.9": "2025-12-15",
-  "java21": "2029-06-30",
-  "java17": "2026-06-30",
+  java21: "2029-06-30",
+  java17: "2026-06-30",
   "provided.al2023": "2029-06-30",
   "provided.al2": "2026-06-30",
 };
@@ -41,7 +41,8 @@ export function lambdaSupportedRuntimeOn(today: () => Date): ResourceRule {
         return nonCompliant(`runtime is ${describe(runtime)}; name a supported runtime such as "nodejs22.x"`);
       }
       const endOfSupport = LAMBDA_RUNTIME_END_OF_SUPPORT[runtime];
-      if (endOfSupport === undefined) return nonCompliant(`runtime "${runtime}" is not a runtime the check knows to be supported`);
+      if (endOfSupport === undefined)
+        return nonCompliant(`runtime "${runtime}" is not a runtime the check knows to be supported`);
       if (today().toISOString().slice(0, 10) >= endOfSupport) {
         return nonCompliant(`runtime "${runtime}" reached end of support on ${endOfSupport}`);
       }

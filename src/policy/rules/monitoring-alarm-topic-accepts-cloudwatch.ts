@@ -1,6 +1,6 @@
 import { actionMatches, parsePolicy } from "../iam-document";
-import type { StackContext } from "../stack-context";
 import { COMPLIANT, NOT_APPLICABLE, ResourceRule, SynthesizedResource, nonCompliant } from "../types";
+import type { StackContext } from "../stack-context";
 
 const ALARM_ACTION_ARGUMENTS = ["alarm_actions", "ok_actions", "insufficient_data_actions"] as const;
 const KEY_ACTIONS_CLOUDWATCH_NEEDS = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
@@ -10,9 +10,12 @@ function keyAllowsCloudWatch(key: SynthesizedResource, stack: StackContext): boo
   const policy = parsePolicy(stack, key.config.policy);
   if (!policy.ok) return false;
   const grants = policy.statements.filter(
-    (s) => s.effect === "Allow" && s.principals.some((p) => p.kind === "Service" && p.value === "cloudwatch.amazonaws.com"),
+    (s) =>
+      s.effect === "Allow" && s.principals.some((p) => p.kind === "Service" && p.value === "cloudwatch.amazonaws.com"),
   );
-  return KEY_ACTIONS_CLOUDWATCH_NEEDS.every((action) => grants.some((s) => s.actions.some((a) => actionMatches(a, action))));
+  return KEY_ACTIONS_CLOUDWATCH_NEEDS.every((action) =>
+    grants.some((s) => s.actions.some((a) => actionMatches(a, action))),
+  );
 }
 
 export const monitoringAlarmTopicAcceptsCloudwatch: ResourceRule = {
@@ -27,12 +30,20 @@ export const monitoringAlarmTopicAcceptsCloudwatch: ResourceRule = {
   check(topic, stack) {
     const notified = stack
       .resources("aws_cloudwatch_metric_alarm")
-      .some((alarm) => ALARM_ACTION_ARGUMENTS.some((arg) => (Array.isArray(alarm.config[arg]) ? (alarm.config[arg] as unknown[]) : []).some((a) => stack.refersTo(a, topic))));
+      .some((alarm) =>
+        ALARM_ACTION_ARGUMENTS.some((arg) =>
+          (Array.isArray(alarm.config[arg]) ? (alarm.config[arg] as unknown[]) : []).some((a) =>
+            stack.refersTo(a, topic),
+          ),
+        ),
+      );
     if (!notified) return NOT_APPLICABLE;
     const key = stack.resolve(topic.config.kms_master_key_id);
     if (key === undefined || key === null || key === "") return COMPLIANT;
     if (typeof key === "string" && /(^|:)alias\/aws\/sns$/.test(key)) {
-      return nonCompliant(`is encrypted with the AWS-managed ${key} key, which CloudWatch alarms cannot use: their notifications are never delivered`);
+      return nonCompliant(
+        `is encrypted with the AWS-managed ${key} key, which CloudWatch alarms cannot use: their notifications are never delivered`,
+      );
     }
     const customerKey = stack.referenced(key, "aws_kms_key");
     if (customerKey && keyAllowsCloudWatch(customerKey, stack)) return COMPLIANT;

@@ -1,8 +1,8 @@
-import type { StackContext } from "../stack-context";
 import { NOT_APPLICABLE, Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
+import type { StackContext } from "../stack-context";
 
 /** The dimension each namespace publishes per-resource metrics under. */
-export const REQUIRED_DIMENSIONS: Readonly<Record<string, string>> = {
+const REQUIRED_DIMENSIONS: Readonly<Record<string, string>> = {
   "AWS/Lambda": "FunctionName",
   "AWS/States": "StateMachineArn",
   "AWS/Events": "RuleName",
@@ -30,17 +30,23 @@ export const monitoringMetricsNameDimensions: ResourceRule = {
     if (resource.type === "aws_cloudwatch_metric_alarm") {
       const { namespace, metric_name: name, dimensions } = resource.config;
       if (typeof namespace !== "string" || typeof name !== "string") return NOT_APPLICABLE;
-      metrics = [{ namespace, name, dimensions: new Map(Object.entries((dimensions as Record<string, unknown>) ?? {})) }];
+      metrics = [
+        { namespace, name, dimensions: new Map(Object.entries((dimensions as Record<string, unknown>) ?? {})) },
+      ];
     } else {
       const body = stack.parseJson(resource.config.dashboard_body);
-      if (!body.ok) return nonCompliant(`dashboard_body is not a JSON document the policy check can read (${body.error})`);
+      if (!body.ok)
+        return nonCompliant(`dashboard_body is not a JSON document the policy check can read (${body.error})`);
       metrics = dashboardMetrics(body.value);
     }
     const problems: Problem[] = [];
     for (const metric of metrics) {
       const missing = missingDimensions(metric, stack);
       if (missing.length > 0) {
-        problems.push({ message: `${metric.namespace} ${metric.name} has no ${missing.join(" or ")} dimension`, subject: `${metric.namespace} ${metric.name}` });
+        problems.push({
+          message: `${metric.namespace} ${metric.name} has no ${missing.join(" or ")} dimension`,
+          subject: `${metric.namespace} ${metric.name}`,
+        });
       }
     }
     return verdictOf(dedupe(problems));
@@ -69,7 +75,10 @@ function dashboardMetrics(body: unknown): Metric[] {
       if (!Array.isArray(raw)) continue;
       const fields = raw.filter((f) => typeof f !== "object" || f === null);
       if (raw.some((f) => f !== null && typeof f === "object" && "expression" in f)) continue;
-      const row = fields[0] === "..." ? [...previous.slice(0, Math.max(0, previous.length - (fields.length - 1))), ...fields.slice(1)] : fields;
+      const row =
+        fields[0] === "..."
+          ? [...previous.slice(0, Math.max(0, previous.length - (fields.length - 1))), ...fields.slice(1)]
+          : fields;
       const expanded = row.map((f, i) => (f === "." ? previous[i] : f));
       previous = expanded;
       const [namespace, name, ...pairs] = expanded;

@@ -19,7 +19,9 @@ export const s3DefaultEncryption: ResourceRule = {
       ...bucketCompanions(bucket, "aws_s3_bucket_server_side_encryption_configuration", stack).map((c) => c.config),
     ];
     const encrypted = configurations.some((c) =>
-      blocks(c.rule).some((rule) => ALGORITHMS.includes(String(stack.resolve(block(rule.apply_server_side_encryption_by_default)?.sse_algorithm)))),
+      blocks(c.rule).some((rule) =>
+        ALGORITHMS.includes(String(stack.resolve(block(rule.apply_server_side_encryption_by_default)?.sse_algorithm))),
+      ),
     );
     return encrypted ? COMPLIANT : nonCompliant("has no server-side encryption configuration naming an algorithm");
   },

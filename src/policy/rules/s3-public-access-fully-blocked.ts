@@ -10,7 +10,19 @@ export const s3PublicAccessFullyBlocked: ResourceRule = {
   explanation:
     "The public access block overrides any ACL or policy that would make the bucket or its objects public; all four settings are needed to close both ACLs and policies. Terraform state holds resource attributes and sometimes secrets.",
   fix: `Add an aws_s3_bucket_public_access_block for the bucket with ${SETTINGS.join(", ")} all true.`,
-  mirrors: ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6", "AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093", "AVD-AWS-0094", "AwsSolutions-S2"],
+  mirrors: [
+    "CKV_AWS_53",
+    "CKV_AWS_54",
+    "CKV_AWS_55",
+    "CKV_AWS_56",
+    "CKV2_AWS_6",
+    "AVD-AWS-0086",
+    "AVD-AWS-0087",
+    "AVD-AWS-0091",
+    "AVD-AWS-0093",
+    "AVD-AWS-0094",
+    "AwsSolutions-S2",
+  ],
   resourceTypes: ["aws_s3_bucket"],
   check(bucket, stack) {
     const blocks = bucketCompanions(bucket, "aws_s3_bucket_public_access_block", stack);

@@ -13,9 +13,10 @@ export const s3TlsOnlyPolicy: ResourceRule = {
   resourceTypes: ["aws_s3_bucket"],
   check(bucket, stack) {
     const arns = bucketArns(bucket);
-    const texts = [bucket.config.policy, ...bucketCompanions(bucket, "aws_s3_bucket_policy", stack).map((p) => p.config.policy)].filter(
-      (t) => t !== undefined,
-    );
+    const texts = [
+      bucket.config.policy,
+      ...bucketCompanions(bucket, "aws_s3_bucket_policy", stack).map((p) => p.config.policy),
+    ].filter((t) => t !== undefined);
     const deniesPlainHttp = (s: PolicyStatementView) =>
       s.effect === "Deny" &&
       s.principals.some((p) => p.value === "*") &&
@@ -27,12 +28,16 @@ export const s3TlsOnlyPolicy: ResourceRule = {
       const policy = parsePolicy(stack, text);
       return policy.ok && policy.statements.some(deniesPlainHttp);
     });
-    return found ? COMPLIANT : nonCompliant("no bucket policy denies s3:* on the bucket and its objects when aws:SecureTransport is false");
+    return found
+      ? COMPLIANT
+      : nonCompliant("no bucket policy denies s3:* on the bucket and its objects when aws:SecureTransport is false");
   },
 };
 
 function deniesInsecureTransport(condition: PolicyStatementView["condition"]): boolean {
   const bool = condition?.Bool ?? condition?.bool;
   const value = bool?.["aws:SecureTransport"];
-  return value === false || value === "false" || (Array.isArray(value) && value.length === 1 && String(value[0]) === "false");
+  return (
+    value === false || value === "false" || (Array.isArray(value) && value.length === 1 && String(value[0]) === "false")
+  );
 }

@@ -20,7 +20,10 @@ export const sfnBusinessErrorsNotRetried: ResourceRule = {
         for (const error of BUSINESS_ERRORS) {
           const index = retry.findIndex((r) => errorMatches(r.ErrorEquals, error));
           if (index >= 0 && maxAttempts(retry[index]) > 0) {
-            problems.push({ message: `${path} retries ${error} (Retry[${index}] on ${JSON.stringify(retry[index].ErrorEquals ?? [])})`, subject: path });
+            problems.push({
+              message: `${path} retries ${error} (Retry[${index}] on ${JSON.stringify(retry[index].ErrorEquals ?? [])})`,
+              subject: path,
+            });
           }
         }
       }

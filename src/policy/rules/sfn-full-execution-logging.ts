@@ -2,7 +2,7 @@ import { block, describe } from "../terraform-values";
 import { Problem, ResourceRule, verdictOf } from "../types";
 
 /** Step Functions can only deliver logs to groups under this prefix without a size-limited resource policy. */
-export const VENDED_LOGS_PREFIX = "/aws/vendedlogs/states/";
+const VENDED_LOGS_PREFIX = "/aws/vendedlogs/states/";
 
 export const sfnFullExecutionLogging: ResourceRule = {
   id: "sfn-full-execution-logging",
@@ -21,10 +21,18 @@ export const sfnFullExecutionLogging: ResourceRule = {
     const level = stack.resolve(logging.level);
     const withData = stack.resolve(logging.include_execution_data);
     if (!stack.isProduction) {
-      if (level !== "ALL") problems.push({ message: `logging_configuration.level is ${describe(level)}, not "ALL"`, subject: "level" });
-      if (withData !== true) problems.push({ message: `logging_configuration.include_execution_data is ${describe(withData)}, not true`, subject: "include_execution_data" });
+      if (level !== "ALL")
+        problems.push({ message: `logging_configuration.level is ${describe(level)}, not "ALL"`, subject: "level" });
+      if (withData !== true)
+        problems.push({
+          message: `logging_configuration.include_execution_data is ${describe(withData)}, not true`,
+          subject: "include_execution_data",
+        });
     } else if (level !== "ALL" && level !== "ERROR") {
-      problems.push({ message: `logging_configuration.level is ${describe(level)}, not "ALL" (or "ERROR" in production)`, subject: "level" });
+      problems.push({
+        message: `logging_configuration.level is ${describe(level)}, not "ALL" (or "ERROR" in production)`,
+        subject: "level",
+      });
     } else if (level === "ALL" && withData !== false) {
       problems.push({
         message: `logging_configuration.include_execution_data is ${describe(withData)} at level "ALL" in production: every order's customer, items and amounts would be logged`,
@@ -33,9 +41,15 @@ export const sfnFullExecutionLogging: ResourceRule = {
     }
     const group = stack.referenced(logging.log_destination, "aws_cloudwatch_log_group");
     if (!group || group.reference.attribute !== "arn") {
-      problems.push({ message: `log_destination is ${describe(logging.log_destination)}, not a log group ARN of this stack`, subject: "log_destination" });
+      problems.push({
+        message: `log_destination is ${describe(logging.log_destination)}, not a log group ARN of this stack`,
+        subject: "log_destination",
+      });
     } else if (typeof group.config.name !== "string" || !group.config.name.startsWith(VENDED_LOGS_PREFIX)) {
-      problems.push({ message: `its log group ${group.address} is named ${describe(group.config.name)}, outside ${VENDED_LOGS_PREFIX}`, subject: "log_destination" });
+      problems.push({
+        message: `its log group ${group.address} is named ${describe(group.config.name)}, outside ${VENDED_LOGS_PREFIX}`,
+        subject: "log_destination",
+      });
     }
     return verdictOf(problems);
   },

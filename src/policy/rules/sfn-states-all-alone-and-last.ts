@@ -13,12 +13,17 @@ export const sfnStatesAllAloneAndLast: ResourceRule = {
   check(machine, stack) {
     return checkDefinition(machine, stack, (root, problems) => {
       for (const { path, state } of allStates(root)) {
-        for (const [field, entries] of [["Retry", state.Retry ?? []], ["Catch", state.Catch ?? []]] as const) {
+        for (const [field, entries] of [
+          ["Retry", state.Retry ?? []],
+          ["Catch", state.Catch ?? []],
+        ] as const) {
           entries.forEach((entry, i) => {
             const errors = entry.ErrorEquals ?? [];
             if (!errors.includes("States.ALL")) return;
-            if (errors.length > 1) problems.push({ message: `${path} ${field}[${i}] combines States.ALL with other errors`, subject: path });
-            if (i !== entries.length - 1) problems.push({ message: `${path} ${field}[${i}] on States.ALL is not the last entry`, subject: path });
+            if (errors.length > 1)
+              problems.push({ message: `${path} ${field}[${i}] combines States.ALL with other errors`, subject: path });
+            if (i !== entries.length - 1)
+              problems.push({ message: `${path} ${field}[${i}] on States.ALL is not the last entry`, subject: path });
           });
         }
       }

@@ -14,8 +14,16 @@ export const sfnTaskResultPathPreservesState: ResourceRule = {
     return checkDefinition(machine, stack, (root, problems) => {
       for (const { path, state, queryLanguage } of taskStates(root)) {
         if (queryLanguage !== "JSONPath") continue;
-        if (!("ResultPath" in state)) problems.push({ message: `Task ${path} has no ResultPath: its result replaces the whole state`, subject: path });
-        else if (state.ResultPath === "$") problems.push({ message: `Task ${path} has ResultPath "$": its result replaces the whole state`, subject: path });
+        if (!("ResultPath" in state))
+          problems.push({
+            message: `Task ${path} has no ResultPath: its result replaces the whole state`,
+            subject: path,
+          });
+        else if (state.ResultPath === "$")
+          problems.push({
+            message: `Task ${path} has ResultPath "$": its result replaces the whole state`,
+            subject: path,
+          });
       }
     });
   },

@@ -1,5 +1,12 @@
 import { BusinessError } from "../../contracts/errors";
-import { AslRetrier, checkDefinition, errorMatches, isLambdaTask, maxAttempts, taskStates } from "../state-machine-definition";
+import {
+  AslRetrier,
+  checkDefinition,
+  errorMatches,
+  isLambdaTask,
+  maxAttempts,
+  taskStates,
+} from "../state-machine-definition";
 import type { ResourceRule } from "../types";
 
 /** The Lambda service errors AWS recommends every Lambda task retries (Step Functions best practices). */
@@ -13,7 +20,7 @@ export const LAMBDA_SERVICE_ERRORS = [
 const BUSINESS_ERRORS: readonly string[] = Object.values(BusinessError);
 
 /** Whether the first retrier that applies to `error` retries it at least once. */
-export function retries(retry: readonly AslRetrier[] | undefined, error: string): boolean {
+function retries(retry: readonly AslRetrier[] | undefined, error: string): boolean {
   const first = (retry ?? []).find((r) => errorMatches(r.ErrorEquals, error));
   return first !== undefined && maxAttempts(first) > 0;
 }
@@ -32,7 +39,8 @@ export const sfnTaskRetriesTransientErrors: ResourceRule = {
       for (const { path, state } of taskStates(root)) {
         if (isLambdaTask(state)) {
           const missing = LAMBDA_SERVICE_ERRORS.filter((error) => !retries(state.Retry, error));
-          if (missing.length > 0) problems.push({ message: `Lambda task ${path} does not retry ${missing.join(", ")}`, subject: path });
+          if (missing.length > 0)
+            problems.push({ message: `Lambda task ${path} does not retry ${missing.join(", ")}`, subject: path });
         } else {
           const retriesSomething = (state.Retry ?? []).some(
             (r) => maxAttempts(r) > 0 && (r.ErrorEquals ?? []).some((e) => !BUSINESS_ERRORS.includes(e)),

@@ -13,7 +13,8 @@ export const sfnTaskTimeouts: ResourceRule = {
   check(machine, stack) {
     return checkDefinition(machine, stack, (root, problems) => {
       for (const { path, state } of taskStates(root)) {
-        if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) problems.push({ message: `Task ${path} has no TimeoutSeconds`, subject: path });
+        if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined)
+          problems.push({ message: `Task ${path} has no TimeoutSeconds`, subject: path });
       }
     });
   },

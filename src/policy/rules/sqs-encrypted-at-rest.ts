@@ -4,7 +4,8 @@ export const sqsEncryptedAtRest: ResourceRule = {
   id: "sqs-encrypted-at-rest",
   scope: "resource",
   title: "Queues are encrypted at rest (SSE-SQS or a KMS key)",
-  explanation: "Dead-letter queues hold whole events (order ids, customers, amounts) for up to 14 days; they must be encrypted at rest.",
+  explanation:
+    "Dead-letter queues hold whole events (order ids, customers, amounts) for up to 14 days; they must be encrypted at rest.",
   fix: "Set sqs_managed_sse_enabled = true, or kms_master_key_id (DeadLetterQueue sets SSE-SQS).",
   mirrors: ["CKV_AWS_27", "AVD-AWS-0096", "AwsSolutions-SQS2"],
   resourceTypes: ["aws_sqs_queue"],

@@ -6,10 +6,19 @@
  */
 import { OrderCreatedDetailSchema } from "../../../../src/contracts/events";
 import { ORDER_CREATED_INPUT_TEMPLATE } from "../../../../src/contracts/outbox";
-import { InputTemplateError, checkInputTemplate, renderInputTemplate } from "../../../../src/local/runtime/pipes/input-template";
+import {
+  InputTemplateError,
+  checkInputTemplate,
+  renderInputTemplate,
+} from "../../../../src/local/runtime/pipes/input-template";
 
 // The user guide's SQS message.
-const sqs = { messageId: "m-1", body: { key: "value", list: [1, 2] }, attributes: { SenderId: "AIDAIENQZJOLO23YVJ4VO" }, Records: [{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }] };
+const sqs = {
+  messageId: "m-1",
+  body: { key: "value", list: [1, 2] },
+  attributes: { SenderId: "AIDAIENQZJOLO23YVJ4VO" },
+  Records: [{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }],
+};
 const reserved = { "aws.pipes.pipe-name": "my-pipe", "aws.pipes.event.ingestion-time": "2024-01-01T00:00:00Z" };
 
 describe("Pipes input template", () => {
@@ -17,14 +26,20 @@ describe("Pipes input template", () => {
     ["static string", '"Hello, sender"', '"Hello, sender"'],
     ["JSON path", "<$.attributes.SenderId>", '"AIDAIENQZJOLO23YVJ4VO"'],
     ["dynamic string", '"Hello, <$.attributes.SenderId>"', '"Hello, AIDAIENQZJOLO23YVJ4VO"'],
-    ["dynamic JSON: an object unquoted, a reserved variable", '{"key1": "value1", "key2": <$.body>, "d": "<aws.pipes.event.ingestion-time>"}', '{"key1": "value1", "key2": {"key":"value","list":[1,2]}, "d": "2024-01-01T00:00:00Z"}'],
+    [
+      "dynamic JSON: an object unquoted, a reserved variable",
+      '{"key1": "value1", "key2": <$.body>, "d": "<aws.pipes.event.ingestion-time>"}',
+      '{"key1": "value1", "key2": {"key":"value","list":[1,2]}, "d": "2024-01-01T00:00:00Z"}',
+    ],
     ["an array element by index", '{"fourth": <$.Records[3]>}', '{"fourth": {"a":4}}'],
   ])("%s", (_name, template, expected) => {
     expect(renderInputTemplate(template, sqs, reserved)).toBe(expected);
   });
 
   test("a string value placed in quotes is escaped, so the output stays valid JSON", () => {
-    expect(JSON.parse(renderInputTemplate('{"name": "<$.name>"}', { name: 'a "quoted" \\ name' }, {}))).toEqual({ name: 'a "quoted" \\ name' });
+    expect(JSON.parse(renderInputTemplate('{"name": "<$.name>"}', { name: 'a "quoted" \\ name' }, {}))).toEqual({
+      name: 'a "quoted" \\ name',
+    });
   });
 
   test("wildcards and placeholders that are neither a path nor a reserved variable are refused at start-up", () => {
@@ -52,6 +67,11 @@ describe("Pipes input template", () => {
       },
     };
     const detail = JSON.parse(renderInputTemplate(ORDER_CREATED_INPUT_TEMPLATE, record, {}));
-    expect(OrderCreatedDetailSchema.parse(detail)).toEqual({ orderId: `ord_${"ab".repeat(16)}`, customerId: "cust-001", currency: "USD", createdAt: "2026-01-01T00:00:00.000Z" });
+    expect(OrderCreatedDetailSchema.parse(detail)).toEqual({
+      orderId: `ord_${"ab".repeat(16)}`,
+      customerId: "cust-001",
+      currency: "USD",
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
   });
 });

@@ -7,13 +7,13 @@
  * (the stream-source record Lambda documents: DDBStreamBatchInfo).
  */
 import { ORDER_CREATED_FILTER, ORDER_CREATED_INPUT_TEMPLATE } from "../../../../src/contracts/outbox";
-import type { PutEventsRequestEntry, PutEventsResult } from "../../../../src/local/event-bus";
 import { Activity } from "../../../../src/local/runtime/activity";
 import { Clock } from "../../../../src/local/runtime/clock";
-import type { StreamRecord } from "../../../../src/local/runtime/dynamodb/streams";
 import { LocalPipe } from "../../../../src/local/runtime/pipes/local-pipe";
-import type { DeclaredPipe } from "../../../../src/local/runtime/stack-model";
 import { Trace } from "../../../../src/local/runtime/trace";
+import type { PutEventsRequestEntry, PutEventsResult } from "../../../../src/local/event-bus";
+import type { StreamRecord } from "../../../../src/local/runtime/dynamodb/streams";
+import type { DeclaredPipe } from "../../../../src/local/runtime/stack-model";
 
 const STREAM = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/1970-01-01T00:00:00.000";
 const spec = (overrides: Partial<DeclaredPipe> = {}): DeclaredPipe => ({
@@ -47,7 +47,13 @@ const record = (eventName: StreamRecord["eventName"], status: string, n = ++sequ
     dynamodb: {
       ApproximateCreationDateTime: 1_700_000_000,
       Keys: { orderId: { S: orderId } },
-      NewImage: { orderId: { S: orderId }, customerId: { S: "c" }, status: { S: status }, currency: { S: "USD" }, createdAt: { S: "2026-01-01T00:00:00.000Z" } },
+      NewImage: {
+        orderId: { S: orderId },
+        customerId: { S: "c" },
+        status: { S: status },
+        currency: { S: "USD" },
+        createdAt: { S: "2026-01-01T00:00:00.000Z" },
+      },
       SequenceNumber: String(1000 + n),
       SizeBytes: 100,
       StreamViewType: "NEW_IMAGE",
@@ -56,7 +62,10 @@ const record = (eventName: StreamRecord["eventName"], status: string, n = ++sequ
   };
 };
 
-function pipeWith(putEvents: (entries: PutEventsRequestEntry[]) => Promise<PutEventsResult>, overrides: Partial<DeclaredPipe> = {}) {
+function pipeWith(
+  putEvents: (entries: PutEventsRequestEntry[]) => Promise<PutEventsResult>,
+  overrides: Partial<DeclaredPipe> = {},
+) {
   const activity = new Activity();
   const trace = new Trace();
   const deadLetters: { queueArn: string; body: string }[] = [];
@@ -72,7 +81,10 @@ function pipeWith(putEvents: (entries: PutEventsRequestEntry[]) => Promise<PutEv
   return { pipe, activity, trace, deadLetters };
 }
 
-const accepted = (entries: PutEventsRequestEntry[]): PutEventsResult => ({ Entries: entries.map((_, i) => ({ EventId: `id-${i}` })), FailedEntryCount: 0 });
+const accepted = (entries: PutEventsRequestEntry[]): PutEventsResult => ({
+  Entries: entries.map((_, i) => ({ EventId: `id-${i}` })),
+  FailedEntryCount: 0,
+});
 
 describe("local pipe", () => {
   test("only INSERTs of PENDING orders pass; each becomes an Order Created entry with the rendered detail", async () => {
@@ -85,14 +97,30 @@ describe("local pipe", () => {
     pipe.receive(record("INSERT", "COMPLETED"));
     await activity.idle();
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toEqual([{ Source: "orders.order-service", DetailType: "Order Created", EventBusName: "orders", Resources: [], Detail: expect.any(String) }]);
-    expect(JSON.parse(calls[0]![0]!.Detail as string)).toEqual({ orderId: (created.dynamodb.NewImage as any).orderId.S, customerId: "c", currency: "USD", createdAt: "2026-01-01T00:00:00.000Z" });
+    expect(calls[0]).toEqual([
+      {
+        Source: "orders.order-service",
+        DetailType: "Order Created",
+        EventBusName: "orders",
+        Resources: [],
+        Detail: expect.any(String),
+      },
+    ]);
+    expect(JSON.parse(calls[0]![0]!.Detail as string)).toEqual({
+      orderId: (created.dynamodb.NewImage as any).orderId.S,
+      customerId: "c",
+      currency: "USD",
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
     expect(pipe.stats).toMatchObject({ read: 4, filtered: 3, delivered: 1 });
   });
 
   test("records go in batches of at most batch_size, in stream order", async () => {
     const calls: string[][] = [];
-    const { pipe, activity } = pipeWith(async (entries) => (calls.push(entries.map((e) => JSON.parse(e.Detail as string).orderId)), accepted(entries)), { batchSize: 2 });
+    const { pipe, activity } = pipeWith(
+      async (entries) => (calls.push(entries.map((e) => JSON.parse(e.Detail as string).orderId)), accepted(entries)),
+      { batchSize: 2 },
+    );
     const records = Array.from({ length: 5 }, () => record("INSERT", "PENDING"));
     for (const r of records) pipe.receive(r);
     await activity.idle();
@@ -104,7 +132,10 @@ describe("local pipe", () => {
     let attempts = 0;
     const { pipe, activity, deadLetters, trace } = pipeWith(async (entries) => {
       attempts++;
-      return { Entries: entries.map(() => ({ ErrorCode: "AccessDeniedException", ErrorMessage: "not authorized" })), FailedEntryCount: entries.length };
+      return {
+        Entries: entries.map(() => ({ ErrorCode: "AccessDeniedException", ErrorMessage: "not authorized" })),
+        FailedEntryCount: entries.length,
+      };
     });
     const r = record("INSERT", "PENDING");
     pipe.receive(r);
@@ -114,9 +145,16 @@ describe("local pipe", () => {
     expect(deadLetters[0]!.queueArn).toBe("arn:aws:sqs:us-east-1:000000000000:pipe-dlq");
     expect(JSON.parse(deadLetters[0]!.body)).toMatchObject({
       responseContext: { errorCode: "AccessDeniedException" },
-      DDBStreamBatchInfo: { startSequenceNumber: r.dynamodb.SequenceNumber, endSequenceNumber: r.dynamodb.SequenceNumber, batchSize: 1, streamArn: STREAM },
+      DDBStreamBatchInfo: {
+        startSequenceNumber: r.dynamodb.SequenceNumber,
+        endSequenceNumber: r.dynamodb.SequenceNumber,
+        batchSize: 1,
+        streamArn: STREAM,
+      },
     });
-    expect(trace.records.filter((t) => t.kind === "pipe-failed").map((t) => (t as { willRetry: boolean }).willRetry)).toEqual([true, true, false]);
+    expect(
+      trace.records.filter((t) => t.kind === "pipe-failed").map((t) => (t as { willRetry: boolean }).willRetry),
+    ).toEqual([true, true, false]);
   });
 
   test("a request that fails once is retried and delivered; the pipe reads on after a dead-lettered batch", async () => {
@@ -133,7 +171,10 @@ describe("local pipe", () => {
   });
 
   test("records older than maximum_record_age_in_seconds (nominal backoff time) are given up before the retries run out", async () => {
-    const { pipe, activity, deadLetters } = pipeWith(async () => Promise.reject(new Error("down")), { maximumRetryAttempts: -1, maximumRecordAgeSeconds: 60 });
+    const { pipe, activity, deadLetters } = pipeWith(async () => Promise.reject(new Error("down")), {
+      maximumRetryAttempts: -1,
+      maximumRecordAgeSeconds: 60,
+    });
     pipe.receive(record("INSERT", "PENDING"));
     await activity.idle();
     // Backoffs 1+2+4+8+16 s = 31 s; the next (32 s) would pass 60 s.

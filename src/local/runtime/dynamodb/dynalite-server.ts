@@ -1,12 +1,12 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Agent } from "node:http";
 import { Worker } from "node:worker_threads";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dynamoDbTableRefs, type DynamoDbTableRef } from "../iam/service-calls";
 import { LOCAL_CREDENTIALS } from "../lambda/environment";
 import { DynamoDBJsonClient } from "./json-client";
 
 /** An error answer of the DynamoDB API: HTTP status and JSON body. */
-export interface DynamoDbErrorAnswer {
+interface DynamoDbErrorAnswer {
   readonly status: number;
   readonly body: string;
 }
@@ -55,7 +55,11 @@ export interface DynaliteServer {
  * DynamoDB calls land there, and in its own thread they do not queue behind the bus and the state
  * machines on the main thread.
  */
-export async function startDynalite(region: string, guard?: DynamoDbGuard, streams?: StreamCapture): Promise<DynaliteServer> {
+export async function startDynalite(
+  region: string,
+  guard?: DynamoDbGuard,
+  streams?: StreamCapture,
+): Promise<DynaliteServer> {
   const source = `
     const { parentPort, workerData } = require("node:worker_threads");
     const { EventEmitter } = require("node:events");
@@ -212,7 +216,9 @@ export async function startDynalite(region: string, guard?: DynamoDbGuard, strea
     },
   });
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once("message", (m: { port?: number; error?: string }) => (m.port ? resolve(m.port) : reject(new Error(`dynalite did not start: ${m.error}`))));
+    worker.once("message", (m: { port?: number; error?: string }) =>
+      m.port ? resolve(m.port) : reject(new Error(`dynalite did not start: ${m.error}`)),
+    );
     worker.once("error", reject);
   });
   if (streams) {
@@ -222,23 +228,35 @@ export async function startDynalite(region: string, guard?: DynamoDbGuard, strea
     });
   }
   if (guard) {
-    worker.on("message", (m: { type?: string; id?: number; accessKeyId?: string; operation?: string; refs?: DynamoDbTableRef[] }) => {
-      if (m.type !== "authorize") return;
-      let denial: DynamoDbErrorAnswer | undefined;
-      try {
-        denial = guard.authorize(m.accessKeyId as string, m.operation as string, m.refs ?? []);
-      } catch (error) {
-        denial = { status: 500, body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: (error as Error).message }) };
-      }
-      worker.postMessage({ type: "decision", id: m.id, denial });
-    });
+    worker.on(
+      "message",
+      (m: { type?: string; id?: number; accessKeyId?: string; operation?: string; refs?: DynamoDbTableRef[] }) => {
+        if (m.type !== "authorize") return;
+        let denial: DynamoDbErrorAnswer | undefined;
+        try {
+          denial = guard.authorize(m.accessKeyId as string, m.operation as string, m.refs ?? []);
+        } catch (error) {
+          denial = {
+            status: 500,
+            body: JSON.stringify({
+              __type: "com.amazonaws.dynamodb.v20120810#InternalServerError",
+              message: (error as Error).message,
+            }),
+          };
+        }
+        worker.postMessage({ type: "decision", id: m.id, denial });
+      },
+    );
   }
   const endpoint = `http://127.0.0.1:${port}`;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const client = new DynamoDBClient({
     region,
     endpoint,
-    credentials: { accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+    credentials: {
+      accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+    },
     requestHandler: { httpAgent: agent } as never,
     maxAttempts: 3,
   });

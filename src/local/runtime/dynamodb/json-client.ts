@@ -67,15 +67,27 @@ export class DynamoDBJsonClient {
           res.on("data", (c: Buffer) => chunks.push(c));
           res.on("end", () => {
             const text = Buffer.concat(chunks).toString("utf8");
-            let parsed: Record<string, unknown> = {};
+            let parsed: Record<string, unknown>;
             try {
               parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
             } catch {
-              return reject(new DynamoDBError("InternalServerError", `unreadable answer: ${text.slice(0, 200)}`, res.statusCode ?? 500));
+              return reject(
+                new DynamoDBError(
+                  "InternalServerError",
+                  `unreadable answer: ${text.slice(0, 200)}`,
+                  res.statusCode ?? 500,
+                ),
+              );
             }
             if ((res.statusCode ?? 500) >= 300) {
               const type = String(parsed.__type ?? "InternalServerError");
-              return reject(new DynamoDBError(type.slice(type.lastIndexOf("#") + 1), String(parsed.message ?? parsed.Message ?? text), res.statusCode ?? 500));
+              return reject(
+                new DynamoDBError(
+                  type.slice(type.lastIndexOf("#") + 1),
+                  String(parsed.message ?? parsed.Message ?? text),
+                  res.statusCode ?? 500,
+                ),
+              );
             }
             resolve(parsed as T);
           });
@@ -98,7 +110,7 @@ export function unmarshallItem(item: Readonly<Record<string, AttributeValue>>): 
   return out;
 }
 
-export function unmarshallValue(v: AttributeValue): unknown {
+function unmarshallValue(v: AttributeValue): unknown {
   if ("S" in v) return v.S;
   if ("N" in v) return Number(v.N);
   if ("BOOL" in v) return v.BOOL;

@@ -1,5 +1,5 @@
-import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AttributeValue, DynamoDBJsonClient, unmarshallItem } from "./json-client";
+import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 /** What the runtime knows of one synthesized `aws_dynamodb_table`. */
 export interface TableSpec {
@@ -24,9 +24,16 @@ export interface TableSpec {
 export type StreamViewType = "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";
 
 /** CreateTable input for a table as synthesized (the keys, indexes and billing mode). */
-export function createTableInput(spec: TableSpec): CreateTableCommandInput {
+function createTableInput(spec: TableSpec): CreateTableCommandInput {
   const provisioned = spec.billingMode === "PROVISIONED";
-  const throughput = provisioned ? { ProvisionedThroughput: { ReadCapacityUnits: spec.readCapacity ?? 1, WriteCapacityUnits: spec.writeCapacity ?? 1 } } : {};
+  const throughput = provisioned
+    ? {
+        ProvisionedThroughput: {
+          ReadCapacityUnits: spec.readCapacity ?? 1,
+          WriteCapacityUnits: spec.writeCapacity ?? 1,
+        },
+      }
+    : {};
   const index = (i: Record<string, unknown>, withThroughput: boolean) => ({
     IndexName: String(i.name),
     KeySchema: [
@@ -38,17 +45,32 @@ export function createTableInput(spec: TableSpec): CreateTableCommandInput {
       ...(Array.isArray(i.non_key_attributes) ? { NonKeyAttributes: i.non_key_attributes as string[] } : {}),
     },
     ...(withThroughput && provisioned
-      ? { ProvisionedThroughput: { ReadCapacityUnits: Number(i.read_capacity ?? spec.readCapacity ?? 1), WriteCapacityUnits: Number(i.write_capacity ?? spec.writeCapacity ?? 1) } }
+      ? {
+          ProvisionedThroughput: {
+            ReadCapacityUnits: Number(i.read_capacity ?? spec.readCapacity ?? 1),
+            WriteCapacityUnits: Number(i.write_capacity ?? spec.writeCapacity ?? 1),
+          },
+        }
       : {}),
   });
   return {
     TableName: spec.name,
-    KeySchema: [{ AttributeName: spec.hashKey, KeyType: "HASH" }, ...(spec.rangeKey ? [{ AttributeName: spec.rangeKey, KeyType: "RANGE" as const }] : [])],
-    AttributeDefinitions: spec.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type as "S" | "N" | "B" })),
+    KeySchema: [
+      { AttributeName: spec.hashKey, KeyType: "HASH" },
+      ...(spec.rangeKey ? [{ AttributeName: spec.rangeKey, KeyType: "RANGE" as const }] : []),
+    ],
+    AttributeDefinitions: spec.attributes.map((a) => ({
+      AttributeName: a.name,
+      AttributeType: a.type as "S" | "N" | "B",
+    })),
     BillingMode: spec.billingMode,
     ...throughput,
-    ...(spec.globalSecondaryIndexes?.length ? { GlobalSecondaryIndexes: spec.globalSecondaryIndexes.map((i) => index(i, true)) } : {}),
-    ...(spec.localSecondaryIndexes?.length ? { LocalSecondaryIndexes: spec.localSecondaryIndexes.map((i) => index(i, false)) } : {}),
+    ...(spec.globalSecondaryIndexes?.length
+      ? { GlobalSecondaryIndexes: spec.globalSecondaryIndexes.map((i) => index(i, true)) }
+      : {}),
+    ...(spec.localSecondaryIndexes?.length
+      ? { LocalSecondaryIndexes: spec.localSecondaryIndexes.map((i) => index(i, false)) }
+      : {}),
   };
 }
 
@@ -78,19 +100,26 @@ export class LocalTables {
 
   /** Deletes and re-creates every table: an empty start. */
   async reset(): Promise<void> {
-    await Promise.all(this.specs.map((spec) => this.json.call("DeleteTable", { TableName: spec.name }).catch(() => undefined)));
+    await Promise.all(
+      this.specs.map((spec) => this.json.call("DeleteTable", { TableName: spec.name }).catch(() => undefined)),
+    );
     await this.create();
   }
 
   /** A DynamoDB API call with the request as the API takes it; errors carry DynamoDB's exception names. */
   async call(action: string, request: unknown): Promise<Record<string, unknown>> {
-    if (!ACTIONS.has(action)) throw Object.assign(new Error(`${action} is not supported locally`), { name: "ValidationException" });
+    if (!ACTIONS.has(action))
+      throw Object.assign(new Error(`${action} is not supported locally`), { name: "ValidationException" });
     return this.json.call(action, request);
   }
 
   /** Reads one item as plain JSON (strongly consistent). */
   async getItem(tableName: string, key: Record<string, AttributeValue>): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await this.json.call<{ Item?: Record<string, AttributeValue> }>("GetItem", { TableName: tableName, Key: key, ConsistentRead: true });
+    const { Item } = await this.json.call<{ Item?: Record<string, AttributeValue> }>("GetItem", {
+      TableName: tableName,
+      Key: key,
+      ConsistentRead: true,
+    });
     return Item ? unmarshallItem(Item) : undefined;
   }
 
@@ -99,7 +128,10 @@ export class LocalTables {
     const items: Record<string, AttributeValue>[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const page = await this.json.call<{ Items?: Record<string, AttributeValue>[]; LastEvaluatedKey?: Record<string, AttributeValue> }>("Scan", {
+      const page = await this.json.call<{
+        Items?: Record<string, AttributeValue>[];
+        LastEvaluatedKey?: Record<string, AttributeValue>;
+      }>("Scan", {
         TableName: tableName,
         ...(start ? { ExclusiveStartKey: start } : {}),
       });
@@ -114,7 +146,8 @@ export class LocalTables {
     const out: Record<string, Record<string, unknown>[]> = {};
     for (const spec of this.specs) {
       const items = (await this.scanRaw(spec.name)).map(unmarshallItem);
-      const key = (i: Record<string, unknown>) => `${String(i[spec.hashKey])}\u0000${spec.rangeKey ? String(i[spec.rangeKey]) : ""}`;
+      const key = (i: Record<string, unknown>) =>
+        `${String(i[spec.hashKey])}\u0000${spec.rangeKey ? String(i[spec.rangeKey]) : ""}`;
       out[spec.name] = items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     }
     return out;

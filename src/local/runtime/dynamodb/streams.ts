@@ -37,19 +37,28 @@ export type StreamReader = (record: StreamRecord) => void;
  * across shards.
  */
 export class LocalStreams {
-  private readonly byTable = new Map<string, { readonly spec: TableSpec; sequence: bigint; readonly readers: StreamReader[]; readonly records: StreamRecord[] }>();
+  private readonly byTable = new Map<
+    string,
+    { readonly spec: TableSpec; sequence: bigint; readonly readers: StreamReader[]; readonly records: StreamRecord[] }
+  >();
 
   constructor(
     tables: readonly TableSpec[],
     private readonly region: string,
     private readonly options: { readonly retain?: boolean } = {},
   ) {
-    for (const spec of tables) if (spec.stream) this.byTable.set(spec.name, { spec, sequence: 100_000_000_000_000_000_000n, readers: [], records: [] });
+    for (const spec of tables)
+      if (spec.stream)
+        this.byTable.set(spec.name, { spec, sequence: 100_000_000_000_000_000_000n, readers: [], records: [] });
   }
 
   /** The tables with a stream, for the capture in dynalite's worker. */
   captured(): { name: string; hashKey: string; rangeKey?: string }[] {
-    return [...this.byTable.values()].map(({ spec }) => ({ name: spec.name, hashKey: spec.hashKey, ...(spec.rangeKey ? { rangeKey: spec.rangeKey } : {}) }));
+    return [...this.byTable.values()].map(({ spec }) => ({
+      name: spec.name,
+      hashKey: spec.hashKey,
+      ...(spec.rangeKey ? { rangeKey: spec.rangeKey } : {}),
+    }));
   }
 
   /** Reads the stream with this ARN from now on. */
@@ -72,8 +81,12 @@ export class LocalStreams {
     const eventName = write.oldImage === undefined ? "INSERT" : write.newImage === undefined ? "REMOVE" : "MODIFY";
     stream.sequence += 1n;
     const images = {
-      ...(write.newImage && (view === "NEW_IMAGE" || view === "NEW_AND_OLD_IMAGES") ? { NewImage: write.newImage } : {}),
-      ...(write.oldImage && (view === "OLD_IMAGE" || view === "NEW_AND_OLD_IMAGES") ? { OldImage: write.oldImage } : {}),
+      ...(write.newImage && (view === "NEW_IMAGE" || view === "NEW_AND_OLD_IMAGES")
+        ? { NewImage: write.newImage }
+        : {}),
+      ...(write.oldImage && (view === "OLD_IMAGE" || view === "NEW_AND_OLD_IMAGES")
+        ? { OldImage: write.oldImage }
+        : {}),
     };
     const record: StreamRecord = {
       eventID: randomBytes(16).toString("hex"),

@@ -1,14 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { EventBridgeEnvelope } from "../../../contracts/events";
-import { PutEventsRequestError, type PutEventsCaller, type PutEventsRequestEntry, type PutEventsResult, type PutEventsResultEntry } from "../../event-bus";
-import type { Principal } from "../iam/evaluate";
+import {
+  PutEventsRequestError,
+  type PutEventsCaller,
+  type PutEventsRequestEntry,
+  type PutEventsResult,
+  type PutEventsResultEntry,
+} from "../../event-bus";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { LocalQueues } from "../sqs/queues";
 import { Trace } from "../trace";
+import type { EventBridgeEnvelope } from "../../../contracts/events";
+import type { Principal } from "../iam/evaluate";
 
 /** Decides whether an event matches a rule's pattern (EventBridge semantics). */
-export type EventPatternMatcher = (pattern: unknown, event: unknown) => boolean;
+type EventPatternMatcher = (pattern: unknown, event: unknown) => boolean;
 
 /** A rule target's retry policy; AWS's defaults are 185 attempts and 24 hours. */
 export interface RetryPolicy {
@@ -55,13 +61,22 @@ export class DeliveryError extends Error {
 }
 
 /** Delivers an event (or the part `input`/`input_path` selects) to a target; throws DeliveryError. */
-export type TargetDispatcher = (delivery: { readonly rule: RuleSpec; readonly target: TargetSpec; readonly payload: unknown; readonly event: EventBridgeEnvelope }) => Promise<void>;
+export type TargetDispatcher = (delivery: {
+  readonly rule: RuleSpec;
+  readonly target: TargetSpec;
+  readonly payload: unknown;
+  readonly event: EventBridgeEnvelope;
+}) => Promise<void>;
 
 /** Who puts events: a signed request's access key, or a principal the runtime calls as (a state machine's role). */
 export type EventsCaller = PutEventsCaller & { readonly principal?: Principal };
 
 /** Whether the caller may put this entry on this bus: the denial message, or undefined. */
-export type PutEventsAuthorizer = (entry: PutEventsRequestEntry, busName: string, caller: EventsCaller | undefined) => string | undefined;
+export type PutEventsAuthorizer = (
+  entry: PutEventsRequestEntry,
+  busName: string,
+  caller: EventsCaller | undefined,
+) => string | undefined;
 
 export interface LocalEventBridgeOptions {
   /** Names of the buses that exist besides `default`. */
@@ -82,13 +97,13 @@ export interface LocalEventBridgeOptions {
 }
 
 /** The largest PutEvents entry EventBridge accepts. */
-export const MAX_ENTRY_BYTES = 256 * 1024;
+const MAX_ENTRY_BYTES = 256 * 1024;
 
 /**
  * Nominal wait before retry `attempt` (1-based): exponential from 1 s, capped at 3 minutes, with
  * jitter between half and all of it. AWS documents "exponential back-off and jitter" without numbers.
  */
-export function retryDelayMs(attempt: number, random: () => number): number {
+function retryDelayMs(attempt: number, random: () => number): number {
   const base = Math.min(1000 * 2 ** (attempt - 1), 180_000);
   return base / 2 + (random() * base) / 2;
 }
@@ -108,13 +123,22 @@ export class LocalEventBridge {
   private readonly trace: Trace;
   private readonly activity: Activity;
   /** Counters for summaries and tests. */
-  readonly stats = { accepted: 0, rejected: 0, unmatched: 0, deliveries: 0, failedAttempts: 0, deadLettered: 0, dropped: 0 };
+  readonly stats = {
+    accepted: 0,
+    rejected: 0,
+    unmatched: 0,
+    deliveries: 0,
+    failedAttempts: 0,
+    deadLettered: 0,
+    dropped: 0,
+  };
 
   constructor(private readonly options: LocalEventBridgeOptions) {
     for (const name of ["default", ...options.busNames]) this.rulesByBus.set(name, []);
     for (const rule of options.rules) {
       const list = this.rulesByBus.get(rule.busName);
-      if (!list) throw new Error(`rule ${rule.name} is on event bus "${rule.busName}", which the stack does not declare`);
+      if (!list)
+        throw new Error(`rule ${rule.name} is on event bus "${rule.busName}", which the stack does not declare`);
       list.push(rule);
     }
     this.clock = options.clock ?? new Clock();
@@ -143,10 +167,15 @@ export class LocalEventBridge {
    */
   async putEvents(entries: readonly PutEventsRequestEntry[], caller?: EventsCaller): Promise<PutEventsResult> {
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
-      throw Object.assign(new Error("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10"), {
-        name: "ValidationException",
-        status: 400,
-      });
+      throw Object.assign(
+        new Error(
+          "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
+        ),
+        {
+          name: "ValidationException",
+          status: 400,
+        },
+      );
     }
     const accepted: { bus: string; event: EventBridgeEnvelope }[] = [];
     const denials: string[] = [];
@@ -175,18 +204,30 @@ export class LocalEventBridge {
       accepted.push({ bus, event });
       return { EventId: event.id };
     });
-    if (denials.length === entries.length) throw new PutEventsRequestError("AccessDeniedException", denials[0] as string, 400);
+    if (denials.length === entries.length)
+      throw new PutEventsRequestError("AccessDeniedException", denials[0] as string, 400);
     for (const { bus, event } of accepted) {
       this.stats.accepted++;
-      this.trace.emit({ kind: "event-accepted", eventId: event.id, bus, source: event.source, detailType: event["detail-type"], detail: event.detail });
+      this.trace.emit({
+        kind: "event-accepted",
+        eventId: event.id,
+        bus,
+        source: event.source,
+        detailType: event["detail-type"],
+        detail: event.detail,
+      });
       this.route(bus, event);
     }
     return { Entries: results, FailedEntryCount: results.filter((r) => r.ErrorCode).length };
   }
 
   private check(entry: PutEventsRequestEntry): PutEventsResultEntry | undefined {
-    const invalid = (what: string) => ({ ErrorCode: "InvalidArgument", ErrorMessage: `Parameter ${what} is not valid. Reason: ${what} is a required argument.` });
-    if (!entry || typeof entry !== "object") return { ErrorCode: "InvalidArgument", ErrorMessage: "Entry is not valid." };
+    const invalid = (what: string) => ({
+      ErrorCode: "InvalidArgument",
+      ErrorMessage: `Parameter ${what} is not valid. Reason: ${what} is a required argument.`,
+    });
+    if (!entry || typeof entry !== "object")
+      return { ErrorCode: "InvalidArgument", ErrorMessage: "Entry is not valid." };
     if (!entry.Source) return invalid("Source");
     if (!entry.DetailType) return invalid("DetailType");
     if (entry.Detail === undefined || entry.Detail === null) return invalid("Detail");
@@ -197,9 +238,16 @@ export class LocalEventBridge {
       return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." };
     }
     const size = Buffer.byteLength(JSON.stringify(entry), "utf8");
-    if (size > MAX_ENTRY_BYTES) return { ErrorCode: "InvalidArgument", ErrorMessage: `Entry size ${size} exceeds the limit of ${MAX_ENTRY_BYTES} bytes.` };
+    if (size > MAX_ENTRY_BYTES)
+      return {
+        ErrorCode: "InvalidArgument",
+        ErrorMessage: `Entry size ${size} exceeds the limit of ${MAX_ENTRY_BYTES} bytes.`,
+      };
     if (!this.busOf(entry.EventBusName)) {
-      return { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${entry.EventBusName} does not exist.` };
+      return {
+        ErrorCode: "ResourceNotFoundException",
+        ErrorMessage: `Event bus ${entry.EventBusName} does not exist.`,
+      };
     }
     return undefined;
   }
@@ -235,7 +283,9 @@ export class LocalEventBridge {
       for (const target of rule.targets) {
         this.trace.emit({ kind: "rule-matched", eventId: event.id, rule: rule.name, target: target.arn });
         // Deliveries are asynchronous: PutEvents has already answered when they run.
-        void this.activity.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver(rule, target, event)));
+        void this.activity.track(
+          new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver(rule, target, event)),
+        );
       }
     }
   }
@@ -246,7 +296,14 @@ export class LocalEventBridge {
     try {
       payload = targetPayload(target, event);
     } catch (error) {
-      await this.deadLetter(rule, target, event, new DeliveryError("InvalidInput", (error as Error).message, false), 0, "NonRetryable");
+      await this.deadLetter(
+        rule,
+        target,
+        event,
+        new DeliveryError("InvalidInput", (error as Error).message, false),
+        0,
+        "NonRetryable",
+      );
       return;
     }
     let nominalAgeMs = 0;
@@ -254,10 +311,19 @@ export class LocalEventBridge {
       this.stats.deliveries++;
       try {
         await this.options.dispatch({ rule, target, payload, event });
-        this.trace.emit({ kind: "delivered", eventId: event.id, rule: rule.name, target: target.arn, attempts: attempt });
+        this.trace.emit({
+          kind: "delivered",
+          eventId: event.id,
+          rule: rule.name,
+          target: target.arn,
+          attempts: attempt,
+        });
         return;
       } catch (raw) {
-        const error = raw instanceof DeliveryError ? raw : new DeliveryError("InternalException", (raw as Error)?.message ?? String(raw), true);
+        const error =
+          raw instanceof DeliveryError
+            ? raw
+            : new DeliveryError("InternalException", (raw as Error)?.message ?? String(raw), true);
         this.stats.failedAttempts++;
         const retriesUsed = attempt - 1;
         const delay = retryDelayMs(attempt, this.random);
@@ -288,11 +354,23 @@ export class LocalEventBridge {
     }
   }
 
-  private async deadLetter(rule: RuleSpec, target: TargetSpec, event: EventBridgeEnvelope, error: DeliveryError, retries: number, condition: string): Promise<void> {
+  private async deadLetter(
+    rule: RuleSpec,
+    target: TargetSpec,
+    event: EventBridgeEnvelope,
+    error: DeliveryError,
+    retries: number,
+    condition: string,
+  ): Promise<void> {
     const reason = `${error.code}: ${error.message} (${condition}, ${retries} retries)`;
     if (!target.deadLetterArn) {
       this.stats.dropped++;
-      this.trace.emit({ kind: "dropped", source: `rule ${rule.name} -> ${target.arn}`, reason: `${reason}; the target has no dead-letter queue`, eventId: event.id });
+      this.trace.emit({
+        kind: "dropped",
+        source: `rule ${rule.name} -> ${target.arn}`,
+        reason: `${reason}; the target has no dead-letter queue`,
+        eventId: event.id,
+      });
       return;
     }
     try {
@@ -308,7 +386,13 @@ export class LocalEventBridge {
       });
       this.stats.deadLettered++;
       const queue = this.options.queues.find(target.deadLetterArn);
-      this.trace.emit({ kind: "dead-lettered", queue: queue?.name ?? target.deadLetterArn, source: `rule ${rule.name}`, reason, eventId: event.id });
+      this.trace.emit({
+        kind: "dead-lettered",
+        queue: queue?.name ?? target.deadLetterArn,
+        source: `rule ${rule.name}`,
+        reason,
+        eventId: event.id,
+      });
     } catch (sendError) {
       this.stats.dropped++;
       this.trace.emit({
@@ -322,7 +406,7 @@ export class LocalEventBridge {
 }
 
 /** What a target receives: the event, a constant `input`, or the part `input_path` selects. */
-export function targetPayload(target: TargetSpec, event: EventBridgeEnvelope): unknown {
+function targetPayload(target: TargetSpec, event: EventBridgeEnvelope): unknown {
   if (target.input !== undefined) return JSON.parse(target.input) as unknown;
   if (target.inputPath !== undefined) return selectPath(event, target.inputPath);
   return event;

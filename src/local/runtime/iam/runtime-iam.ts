@@ -24,7 +24,12 @@ const SERVICE = {
 } as const;
 
 /** What a pipe's role must be allowed on a DynamoDB stream source (EventBridge Pipes user guide, "DynamoDB stream as a source"). */
-const STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"] as const;
+const STREAM_READ_ACTIONS = [
+  "dynamodb:DescribeStream",
+  "dynamodb:GetRecords",
+  "dynamodb:GetShardIterator",
+  "dynamodb:ListStreams",
+] as const;
 
 /**
  * IAM at each place the runtime serves an AWS call: who the caller is (a function by its access key,
@@ -81,12 +86,20 @@ export class RuntimeIam {
         );
     }
     for (const pipe of this.model.pipes) {
-      const denial = this.authorizer.authorize({ kind: "service", service: SERVICE.pipes }, "sts:AssumeRole", pipe.roleArn, sourceContext(pipe.arn, this.account.accountId));
+      const denial = this.authorizer.authorize(
+        { kind: "service", service: SERVICE.pipes },
+        "sts:AssumeRole",
+        pipe.roleArn,
+        sourceContext(pipe.arn, this.account.accountId),
+      );
       if (denial) {
         problems.push(`${pipe.address}: EventBridge Pipes cannot assume the pipe's role (${denial.message})`);
         continue;
       }
-      const cannotRead = this.check(this.pipeSession(pipe), STREAM_READ_ACTIONS.map((action) => ({ action, resource: pipe.sourceArn })));
+      const cannotRead = this.check(
+        this.pipeSession(pipe),
+        STREAM_READ_ACTIONS.map((action) => ({ action, resource: pipe.sourceArn })),
+      );
       if (cannotRead) problems.push(`${pipe.address}: the pipe's role cannot read its source stream (${cannotRead})`);
     }
     return problems;
@@ -94,14 +107,18 @@ export class RuntimeIam {
 
   private pipeSession(pipe: DeclaredPipe): Principal {
     let session = this.eventsSessions.get(pipe.roleArn);
-    if (!session) this.eventsSessions.set(pipe.roleArn, (session = this.authorizer.session(pipe.roleArn, randomSessionName())));
+    if (!session)
+      this.eventsSessions.set(pipe.roleArn, (session = this.authorizer.session(pipe.roleArn, randomSessionName())));
     return session;
   }
 
   /** A pipe's calls, as its role: PutEvents to its target (the principal) and SendMessage to its dead-letter queue. */
   pipeCalls(pipe: DeclaredPipe): { readonly principal: Principal; sendMessage(queueArn: string): string | undefined } {
     const principal = this.pipeSession(pipe);
-    return { principal, sendMessage: (queueArn) => this.check(principal, [{ action: "sqs:SendMessage", resource: queueArn }]) };
+    return {
+      principal,
+      sendMessage: (queueArn) => this.check(principal, [{ action: "sqs:SendMessage", resource: queueArn }]),
+    };
   }
 
   private check(principal: Principal, permissions: readonly RequiredPermission[]): string | undefined {

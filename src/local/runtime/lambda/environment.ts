@@ -35,7 +35,11 @@ export interface LocalEndpoints {
  * local Lambda emulators use, so Powertools does not look for X-Ray), then the function's own
  * synthesized variables. Nothing from the developer's shell leaks in.
  */
-export function functionEnvironment(fn: DeclaredFunction, region: string, endpoints: LocalEndpoints): Record<string, string> {
+export function functionEnvironment(
+  fn: DeclaredFunction,
+  region: string,
+  endpoints: LocalEndpoints,
+): Record<string, string> {
   const runtime = fn.runtime || "nodejs22.x";
   return {
     PATH: "/usr/local/bin:/usr/bin:/bin",

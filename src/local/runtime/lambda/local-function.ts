@@ -38,7 +38,7 @@ export interface AsyncInvokeSettings {
 }
 
 /** How Lambda reports a function error. */
-export interface FunctionErrorPayload {
+interface FunctionErrorPayload {
   readonly errorType: string;
   readonly errorMessage: string;
   readonly trace: readonly string[];
@@ -85,7 +85,11 @@ export type InjectedFault =
   | { readonly kind: "crash"; readonly message: string }
   | { readonly kind: "transient"; readonly serviceError?: LambdaServiceError; readonly error?: FunctionErrorPayload };
 
-export type FaultDecider = (fn: FunctionSpec, caller: InvocationCaller, invocationType: "RequestResponse" | "Event") => InjectedFault | undefined;
+export type FaultDecider = (
+  fn: FunctionSpec,
+  caller: InvocationCaller,
+  invocationType: "RequestResponse" | "Event",
+) => InjectedFault | undefined;
 
 export interface LocalFunctionOptions {
   /** Most sandboxes run at once; one invocation at a time each, as on Lambda. Default 2. */
@@ -104,8 +108,8 @@ export interface LocalFunctionOptions {
 }
 
 /** Lambda's limits on a payload. */
-export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
-export const MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
+const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+const MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
 
 interface Pending {
   readonly resolve: (r: { payload?: string; error?: FunctionErrorPayload }) => void;
@@ -143,17 +147,20 @@ class Sandbox {
       },
     });
     this.ready = new Promise((resolve) => {
-      this.worker.on("message", (msg: { type: string; id?: number; payload?: string; error?: FunctionErrorPayload }) => {
-        if (msg.type === "ready") resolve();
-        else if (msg.type === "init-error") {
-          this.initError = msg.error;
-          resolve();
-        } else if (msg.type === "result" && msg.id !== undefined) {
-          const p = this.pending.get(msg.id);
-          this.pending.delete(msg.id);
-          p?.resolve({ payload: msg.payload, error: msg.error });
-        }
-      });
+      this.worker.on(
+        "message",
+        (msg: { type: string; id?: number; payload?: string; error?: FunctionErrorPayload }) => {
+          if (msg.type === "ready") resolve();
+          else if (msg.type === "init-error") {
+            this.initError = msg.error;
+            resolve();
+          } else if (msg.type === "result" && msg.id !== undefined) {
+            const p = this.pending.get(msg.id);
+            this.pending.delete(msg.id);
+            p?.resolve({ payload: msg.payload, error: msg.error });
+          }
+        },
+      );
     });
     const die = (error: FunctionErrorPayload) => {
       if (this.dead) return;
@@ -163,9 +170,15 @@ class Sandbox {
       this.onDeath(this);
     };
     this.worker.on("error", (e) =>
-      die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: the sandbox crashed: ${e.message}`, trace: (e.stack ?? "").split("\n") }),
+      die({
+        errorType: "Runtime.ExitError",
+        errorMessage: `RequestId: the sandbox crashed: ${e.message}`,
+        trace: (e.stack ?? "").split("\n"),
+      }),
     );
-    this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `the sandbox exited with code ${code}`, trace: [] }));
+    this.worker.on("exit", (code) =>
+      die({ errorType: "Runtime.ExitError", errorMessage: `the sandbox exited with code ${code}`, trace: [] }),
+    );
   }
 
   /** Lets the sandbox exit on its own (its output flushed), or ends it after a second. */
@@ -190,7 +203,11 @@ class Sandbox {
         if (!this.pending.has(id)) return;
         this.pending.delete(id);
         resolve({
-          error: { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`, trace: [] },
+          error: {
+            errorType: "Sandbox.Timedout",
+            errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+            trace: [],
+          },
         });
         // Lambda ends a timed-out sandbox; so does the runtime (a new one starts on demand).
         void this.worker.terminate();
@@ -282,14 +299,22 @@ export class LocalFunction {
     return this.run(event, caller, "RequestResponse");
   }
 
-  private async run(event: unknown, caller: InvocationCaller, invocationType: "RequestResponse" | "Event"): Promise<InvokeResult> {
+  private async run(
+    event: unknown,
+    caller: InvocationCaller,
+    invocationType: "RequestResponse" | "Event",
+  ): Promise<InvokeResult> {
     if (this.stopped) throw new LambdaServiceError("ServiceException", "the local runtime is stopping", 500);
     const requestId = randomUUID();
     const eventJson = toJsonText(event);
     const limit = invocationType === "Event" ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
     const size = Buffer.byteLength(eventJson, "utf8");
     if (size > limit) {
-      throw new LambdaServiceError("RequestEntityTooLargeException", `Request must be smaller than ${limit} bytes for the ${invocationType} invocation type (got ${size})`, 413);
+      throw new LambdaServiceError(
+        "RequestEntityTooLargeException",
+        `Request must be smaller than ${limit} bytes for the ${invocationType} invocation type (got ${size})`,
+        413,
+      );
     }
     this.stats.invocations++;
     const started = Date.now();
@@ -304,8 +329,10 @@ export class LocalFunction {
         requestId,
         invocationType,
         durationMs: 0,
-        errorType: fault.kind === "transient" && fault.serviceError ? `Lambda.${fault.serviceError.name}` : error?.errorType,
-        errorMessage: fault.kind === "transient" && fault.serviceError ? fault.serviceError.message : error?.errorMessage,
+        errorType:
+          fault.kind === "transient" && fault.serviceError ? `Lambda.${fault.serviceError.name}` : error?.errorType,
+        errorMessage:
+          fault.kind === "transient" && fault.serviceError ? fault.serviceError.message : error?.errorMessage,
         injected: fault.kind,
       });
       if (fault.kind === "transient" && fault.serviceError) throw fault.serviceError;
@@ -341,7 +368,13 @@ export class LocalFunction {
    * happened, and the caller gets Lambda's answer for a runtime that exited (Runtime.ExitError). The
    * sandbox is kept: Lambda would start a new one, a cold start that only slows a run down.
    */
-  private async runAndCrash(requestId: string, eventJson: string, invocationType: "RequestResponse" | "Event", message: string, started: number): Promise<InvokeResult> {
+  private async runAndCrash(
+    requestId: string,
+    eventJson: string,
+    invocationType: "RequestResponse" | "Event",
+    message: string,
+    started: number,
+  ): Promise<InvokeResult> {
     this.stats.injected++;
     const sandbox = await this.acquire();
     try {
@@ -349,9 +382,22 @@ export class LocalFunction {
     } finally {
       this.release(sandbox);
     }
-    const error: FunctionErrorPayload = { errorType: "Runtime.ExitError", errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed (${message})`, trace: [] };
+    const error: FunctionErrorPayload = {
+      errorType: "Runtime.ExitError",
+      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed (${message})`,
+      trace: [],
+    };
     this.stats.errors++;
-    this.options.trace.emit({ kind: "function-invoked", functionName: this.spec.name, requestId, invocationType, durationMs: Date.now() - started, errorType: error.errorType, errorMessage: error.errorMessage, injected: "crash" });
+    this.options.trace.emit({
+      kind: "function-invoked",
+      functionName: this.spec.name,
+      requestId,
+      invocationType,
+      durationMs: Date.now() - started,
+      errorType: error.errorType,
+      errorMessage: error.errorMessage,
+      injected: "crash",
+    });
     return { requestId, payload: error, functionError: error, durationMs: Date.now() - started };
   }
 
@@ -362,7 +408,11 @@ export class LocalFunction {
   invokeAsync(event: unknown, caller: InvocationCaller): void {
     const size = Buffer.byteLength(toJsonText(event ?? null), "utf8");
     if (size > MAX_ASYNC_PAYLOAD_BYTES) {
-      throw new LambdaServiceError("RequestEntityTooLargeException", `Request must be smaller than ${MAX_ASYNC_PAYLOAD_BYTES} bytes for the Event invocation type (got ${size})`, 413);
+      throw new LambdaServiceError(
+        "RequestEntityTooLargeException",
+        `Request must be smaller than ${MAX_ASYNC_PAYLOAD_BYTES} bytes for the Event invocation type (got ${size})`,
+        413,
+      );
     }
     if (this.stopped) throw new LambdaServiceError("ServiceException", "the local runtime is stopping", 500);
     void this.options.activity.track(this.runAsync(event, caller));
@@ -382,7 +432,12 @@ export class LocalFunction {
         if (nominalAgeMs + delay > maximumEventAgeSeconds * 1000 || this.stopped) {
           condition = "EventAgeExceeded";
           const e = error as Error;
-          last = { requestId: randomUUID(), payload: null, functionError: { errorType: e.name, errorMessage: e.message, trace: [] }, durationMs: 0 };
+          last = {
+            requestId: randomUUID(),
+            payload: null,
+            functionError: { errorType: e.name, errorMessage: e.message, trace: [] },
+            durationMs: 0,
+          };
           break;
         }
         nominalAgeMs += delay;
@@ -391,7 +446,8 @@ export class LocalFunction {
         continue;
       }
       if (!last.functionError) {
-        if (this.spec.async.onSuccessArn) this.sendRecord(this.spec.async.onSuccessArn, event, last, "Success", attempt);
+        if (this.spec.async.onSuccessArn)
+          this.sendRecord(this.spec.async.onSuccessArn, event, last, "Success", attempt);
         return;
       }
       if (attempt > maximumRetryAttempts) break;
@@ -414,7 +470,11 @@ export class LocalFunction {
         this.spec.async.deadLetterArn,
         JSON.stringify(event),
         "dead-letter queue",
-        { RequestID: last?.requestId ?? "", ErrorCode: "200", ErrorMessage: `${error?.errorType}: ${error?.errorMessage}` },
+        {
+          RequestID: last?.requestId ?? "",
+          ErrorCode: "200",
+          ErrorMessage: `${error?.errorType}: ${error?.errorMessage}`,
+        },
         `${error?.errorType}: ${error?.errorMessage} (${condition})`,
       );
     } else {
@@ -431,13 +491,30 @@ export class LocalFunction {
     const record = {
       version: "1.0",
       timestamp: new Date().toISOString(),
-      requestContext: { requestId: result.requestId, functionArn: `${this.spec.arn}:$LATEST`, condition, approximateInvokeCount: attempts },
+      requestContext: {
+        requestId: result.requestId,
+        functionArn: `${this.spec.arn}:$LATEST`,
+        condition,
+        approximateInvokeCount: attempts,
+      },
       requestPayload: event,
-      responseContext: { statusCode: 200, executedVersion: "$LATEST", ...(result.functionError ? { functionError: "Unhandled" } : {}) },
+      responseContext: {
+        statusCode: 200,
+        executedVersion: "$LATEST",
+        ...(result.functionError ? { functionError: "Unhandled" } : {}),
+      },
       responsePayload: result.payload,
     };
-    const reason = result.functionError ? `${result.functionError.errorType}: ${result.functionError.errorMessage} (${condition}, ${attempts} attempts)` : "";
-    this.deliver(arn, JSON.stringify(record), condition === "Success" ? "on-success destination" : "on-failure destination", {}, reason);
+    const reason = result.functionError
+      ? `${result.functionError.errorType}: ${result.functionError.errorMessage} (${condition}, ${attempts} attempts)`
+      : "";
+    this.deliver(
+      arn,
+      JSON.stringify(record),
+      condition === "Success" ? "on-success destination" : "on-failure destination",
+      {},
+      reason,
+    );
   }
 
   private deliver(arn: string, body: string, what: string, attributes: Record<string, string>, reason: string): void {
@@ -447,10 +524,19 @@ export class LocalFunction {
       this.options.queues.send(arn, body, attributes);
       const queue = this.options.queues.find(arn);
       if (what !== "on-success destination") {
-        this.options.trace.emit({ kind: "dead-lettered", queue: queue?.name ?? arn, source: `${what} of ${this.spec.name}`, reason });
+        this.options.trace.emit({
+          kind: "dead-lettered",
+          queue: queue?.name ?? arn,
+          source: `${what} of ${this.spec.name}`,
+          reason,
+        });
       }
     } catch (error) {
-      this.options.trace.emit({ kind: "dropped", source: `${what} of ${this.spec.name}`, reason: `${arn} refused it: ${(error as Error).message}` });
+      this.options.trace.emit({
+        kind: "dropped",
+        source: `${what} of ${this.spec.name}`,
+        reason: `${arn} refused it: ${(error as Error).message}`,
+      });
     }
   }
 

@@ -19,8 +19,12 @@ const PLACEHOLDER = /<(\$(?:\.[A-Za-z0-9_\-/]+|\[\d+\])*|aws\.pipes\.[a-z.-]+)>/
 export function checkInputTemplate(template: string): void {
   for (const m of template.matchAll(/<([^<>]*)>/g)) {
     const inner = m[1] as string;
-    if (inner.includes("*")) throw new InputTemplateError(`input template placeholder <${inner}>: wildcards are not emulated locally`);
-    if (!new RegExp(`^${PLACEHOLDER.source}$`).test(m[0])) throw new InputTemplateError(`input template placeholder <${inner}> is not a JSON path ($.a.b[0]) or a reserved aws.pipes variable`);
+    if (inner.includes("*"))
+      throw new InputTemplateError(`input template placeholder <${inner}>: wildcards are not emulated locally`);
+    if (!new RegExp(`^${PLACEHOLDER.source}$`).test(m[0]))
+      throw new InputTemplateError(
+        `input template placeholder <${inner}> is not a JSON path ($.a.b[0]) or a reserved aws.pipes variable`,
+      );
   }
 }
 
@@ -28,7 +32,9 @@ function valueAt(event: unknown, path: string): unknown {
   let node: unknown = event;
   for (const step of path.slice(1).match(/\.[^.[]+|\[\d+\]/g) ?? []) {
     if (node === null || typeof node !== "object") return undefined;
-    node = step.startsWith("[") ? (node as unknown[])[Number(step.slice(1, -1))] : (node as Record<string, unknown>)[step.slice(1)];
+    node = step.startsWith("[")
+      ? (node as unknown[])[Number(step.slice(1, -1))]
+      : (node as Record<string, unknown>)[step.slice(1)];
   }
   return node;
 }
@@ -48,7 +54,13 @@ export function renderInputTemplate(template: string, event: unknown, reserved: 
     out += literal;
     const name = m[1] as string;
     const value = name.startsWith("$") ? valueAt(event, name) : reserved[name];
-    if (inString) out += typeof value === "string" ? JSON.stringify(value).slice(1, -1) : value === undefined ? "" : JSON.stringify(JSON.stringify(value)).slice(1, -1);
+    if (inString)
+      out +=
+        typeof value === "string"
+          ? JSON.stringify(value).slice(1, -1)
+          : value === undefined
+            ? ""
+            : JSON.stringify(JSON.stringify(value)).slice(1, -1);
     else out += value === undefined ? "null" : JSON.stringify(value);
     last = (m.index as number) + m[0].length;
   }

@@ -1,11 +1,11 @@
-import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
 import { type CompiledPattern, compileEventPattern, matches } from "../../event-pattern";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
-import type { StreamRecord } from "../dynamodb/streams";
-import type { DeclaredPipe } from "../stack-model";
 import { Trace } from "../trace";
 import { checkInputTemplate, renderInputTemplate } from "./input-template";
+import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
+import type { StreamRecord } from "../dynamodb/streams";
+import type { DeclaredPipe } from "../stack-model";
 
 export interface LocalPipeOptions {
   readonly spec: DeclaredPipe;
@@ -56,7 +56,12 @@ export class LocalPipe {
     this.stats.read++;
     if (this.filters.length > 0 && !this.filters.some((f) => matches(f, record))) {
       this.stats.filtered++;
-      this.options.trace.emit({ kind: "pipe-filtered", pipe: this.name, sequenceNumber: record.dynamodb.SequenceNumber, eventName: record.eventName });
+      this.options.trace.emit({
+        kind: "pipe-filtered",
+        pipe: this.name,
+        sequenceNumber: record.dynamodb.SequenceNumber,
+        eventName: record.eventName,
+      });
       return;
     }
     this.waiting.push(record);
@@ -77,11 +82,20 @@ export class LocalPipe {
 
   private entryOf(record: StreamRecord): PutEventsRequestEntry {
     const { spec } = this.options;
-    const reserved = { "aws.pipes.pipe-arn": spec.arn, "aws.pipes.pipe-name": spec.name, "aws.pipes.source-arn": spec.sourceArn, "aws.pipes.target-arn": spec.targetArn, "aws.pipes.event.ingestion-time": new Date().toISOString() };
+    const reserved = {
+      "aws.pipes.pipe-arn": spec.arn,
+      "aws.pipes.pipe-name": spec.name,
+      "aws.pipes.source-arn": spec.sourceArn,
+      "aws.pipes.target-arn": spec.targetArn,
+      "aws.pipes.event.ingestion-time": new Date().toISOString(),
+    };
     return {
       ...(spec.eventBus.source !== undefined ? { Source: spec.eventBus.source } : {}),
       ...(spec.eventBus.detailType !== undefined ? { DetailType: spec.eventBus.detailType } : {}),
-      Detail: spec.inputTemplate === undefined ? JSON.stringify(record) : renderInputTemplate(spec.inputTemplate, record, reserved),
+      Detail:
+        spec.inputTemplate === undefined
+          ? JSON.stringify(record)
+          : renderInputTemplate(spec.inputTemplate, record, reserved),
       EventBusName: this.options.busName,
       Resources: [],
     };
@@ -97,7 +111,13 @@ export class LocalPipe {
         const result = await this.options.putEvents(batch.map((r) => this.entryOf(r)));
         if (result.FailedEntryCount === 0) {
           this.stats.delivered += batch.length;
-          trace.emit({ kind: "pipe-delivered", pipe: this.name, sequenceNumbers, eventIds: result.Entries.map((e) => e.EventId as string), attempts: attempt });
+          trace.emit({
+            kind: "pipe-delivered",
+            pipe: this.name,
+            sequenceNumbers,
+            eventIds: result.Entries.map((e) => e.EventId as string),
+            attempts: attempt,
+          });
           return;
         }
         const failed = result.Entries.find((e) => e.ErrorCode) as { ErrorCode: string; ErrorMessage?: string };
@@ -109,7 +129,15 @@ export class LocalPipe {
       const retriesLeft = spec.maximumRetryAttempts < 0 || attempt <= spec.maximumRetryAttempts;
       const young = spec.maximumRecordAgeSeconds < 0 || waitedMs + backoff <= spec.maximumRecordAgeSeconds * 1000;
       const willRetry = retriesLeft && young;
-      trace.emit({ kind: "pipe-failed", pipe: this.name, sequenceNumbers, attempt, errorCode: failure.code, message: failure.message, willRetry });
+      trace.emit({
+        kind: "pipe-failed",
+        pipe: this.name,
+        sequenceNumbers,
+        attempt,
+        errorCode: failure.code,
+        message: failure.message,
+        willRetry,
+      });
       if (!willRetry) return this.giveUp(batch, attempt, failure);
       this.stats.retries++;
       waitedMs += backoff;
@@ -132,7 +160,12 @@ export class LocalPipe {
       return;
     }
     const body = JSON.stringify({
-      requestContext: { requestId: first.eventID, functionArn: spec.targetArn, condition: "RetryAttemptsExhausted", approximateInvokeCount: attempts },
+      requestContext: {
+        requestId: first.eventID,
+        functionArn: spec.targetArn,
+        condition: "RetryAttemptsExhausted",
+        approximateInvokeCount: attempts,
+      },
       responseContext: { errorCode: failure.code, errorMessage: failure.message },
       version: "1.0",
       timestamp: new Date().toISOString(),
@@ -148,7 +181,11 @@ export class LocalPipe {
     });
     const denial = this.options.sendToDeadLetter(spec.deadLetterArn, body);
     if (denial) {
-      trace.emit({ kind: "dropped", source: `pipe ${this.name}`, reason: `${reason}; the dead-letter queue refused it: ${denial}` });
+      trace.emit({
+        kind: "dropped",
+        source: `pipe ${this.name}`,
+        reason: `${reason}; the dead-letter queue refused it: ${denial}`,
+      });
       return;
     }
     this.stats.deadLettered += batch.length;

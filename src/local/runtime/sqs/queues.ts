@@ -20,7 +20,7 @@ export interface LocalQueue {
 }
 
 /** SQS's size limit for one message. */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
+const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /**
  * The stack's SQS queues, in memory: what lands in them (dead letters, failed asynchronous
@@ -51,16 +51,21 @@ export class LocalQueues {
   /** SendMessage: throws `QueueDoesNotExist` or `InvalidParameterValue` as SQS would answer. */
   send(queueRef: string, body: string, attributes: Record<string, string> = {}): QueueMessage {
     const queue = this.find(queueRef);
-    if (!queue) throw Object.assign(new Error(`The specified queue does not exist: ${queueRef}`), { name: "QueueDoesNotExist" });
+    if (!queue)
+      throw Object.assign(new Error(`The specified queue does not exist: ${queueRef}`), { name: "QueueDoesNotExist" });
     const size = Buffer.byteLength(body, "utf8");
     if (size > MAX_MESSAGE_BYTES) {
-      throw Object.assign(new Error(`Message must be shorter than ${MAX_MESSAGE_BYTES} bytes (got ${size}).`), { name: "InvalidParameterValue" });
+      throw Object.assign(new Error(`Message must be shorter than ${MAX_MESSAGE_BYTES} bytes (got ${size}).`), {
+        name: "InvalidParameterValue",
+      });
     }
     const message: QueueMessage = {
       MessageId: randomUUID(),
       Body: body,
       MD5OfBody: createHash("md5").update(body).digest("hex"),
-      MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: "String" as const, StringValue: v }])),
+      MessageAttributes: Object.fromEntries(
+        Object.entries(attributes).map(([k, v]) => [k, { DataType: "String" as const, StringValue: v }]),
+      ),
       SentTimestamp: Date.now(),
     };
     queue.messages.push(message);

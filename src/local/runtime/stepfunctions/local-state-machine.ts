@@ -41,7 +41,13 @@ export class StartExecutionError extends Error {
 }
 
 /** What the library logs of an execution, as far as the trace reads it. */
-type LogEvent = { readonly type: string; readonly timestamp?: number; readonly state?: { readonly name: string }; readonly Error?: string; readonly Cause?: unknown };
+type LogEvent = {
+  readonly type: string;
+  readonly timestamp?: number;
+  readonly state?: { readonly name: string };
+  readonly Error?: string;
+  readonly Cause?: unknown;
+};
 
 export interface LocalStateMachineOptions {
   readonly backends: TaskBackends;
@@ -70,16 +76,22 @@ export class LocalStateMachine {
     private readonly options: LocalStateMachineOptions,
   ) {
     // The runtime validates every definition once, off the main thread (see validate.ts).
-    for (const [name, state] of taskStates(spec.definition)) this.handlers[name] = bindTask(name, state, options.backends);
+    for (const [name, state] of taskStates(spec.definition))
+      this.handlers[name] = bindTask(name, state, options.backends);
   }
 
   /** StartExecution: validates the input and starts the execution in the background. */
   startExecution(input: unknown, name: string = randomUUID()): ExecutionRecord {
     const json = JSON.stringify(input ?? {});
     const size = Buffer.byteLength(json, "utf8");
-    if (size > MAX_PAYLOAD_BYTES) throw new StartExecutionError("InvalidExecutionInput", `input is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
+    if (size > MAX_PAYLOAD_BYTES)
+      throw new StartExecutionError(
+        "InvalidExecutionInput",
+        `input is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
+      );
     const executionArn = `${this.spec.arn.replace(":stateMachine:", ":execution:")}:${name}`;
-    if (this.executions.has(executionArn)) throw new StartExecutionError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
+    if (this.executions.has(executionArn))
+      throw new StartExecutionError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
     const parsed = JSON.parse(json) as unknown;
     const startDate = new Date();
     let settle!: (r: ExecutionRecord) => void;
@@ -96,7 +108,13 @@ export class LocalStateMachine {
     const outcome = runExecution(
       this.spec.definition,
       parsed,
-      { executionArn, executionName: name, stateMachineArn: this.spec.arn, stateMachineName: this.spec.name, roleArn: this.spec.roleArn ?? "" },
+      {
+        executionArn,
+        executionName: name,
+        stateMachineArn: this.spec.arn,
+        stateMachineName: this.spec.name,
+        roleArn: this.spec.roleArn ?? "",
+      },
       {
         tasks,
         scaled: (ms) => this.options.clock.scaled(ms),
@@ -104,7 +122,9 @@ export class LocalStateMachine {
         ...(traced ? { onEvent: (event: EventLog) => this.traceState(executionArn, event as LogEvent) } : {}),
       },
     );
-    void this.options.activity.track(outcome.then(({ status, ...result }) => this.finish(record, status, result, settle)));
+    void this.options.activity.track(
+      outcome.then(({ status, ...result }) => this.finish(record, status, result, settle)),
+    );
     return record;
   }
 
@@ -144,7 +164,9 @@ export class LocalStateMachine {
         executionArn,
         event: kind,
         state: event.state.name,
-        ...(event.Error !== undefined ? { error: event.Error, cause: typeof event.Cause === "string" ? event.Cause : JSON.stringify(event.Cause) } : {}),
+        ...(event.Error !== undefined
+          ? { error: event.Error, cause: typeof event.Cause === "string" ? event.Cause : JSON.stringify(event.Cause) }
+          : {}),
       },
       event.timestamp,
     );

@@ -46,12 +46,12 @@ export class TaskError extends Error {
 }
 
 /** A Task resource the local runtime cannot run; the message names the state and the resource. */
-export class UnsupportedTaskError extends Error {
+class UnsupportedTaskError extends Error {
   override readonly name = "UnsupportedTaskError";
 }
 
 /** The execution a task runs in. */
-export interface TaskContext {
+interface TaskContext {
   readonly executionArn: string;
   readonly stateMachineArn: string;
 }
@@ -96,7 +96,8 @@ export interface DynamoDbFailure {
 }
 
 /** A failure that never reached DynamoDB (a refused connection, a timeout): it carries a system error code. */
-const isClientSide = (error: DynamoDbFailure) => typeof error.code === "string" && !DYNAMODB_DECLARED_ERRORS[error.name ?? ""];
+const isClientSide = (error: DynamoDbFailure) =>
+  typeof error.code === "string" && !DYNAMODB_DECLARED_ERRORS[error.name ?? ""];
 
 /**
  * The name a failed dynamodb:* Task reports after `DynamoDB.`: a declared exception by its name, a
@@ -152,7 +153,12 @@ function functionErrorToTaskError(result: InvokeResult): TaskError {
   return new TaskError(UNHANDLED.has(e.errorType) ? "Lambda.Unknown" : e.errorType, cause);
 }
 
-async function invoke(backends: TaskBackends, functionRef: string, payload: unknown, caller: InvocationCaller): Promise<InvokeResult> {
+async function invoke(
+  backends: TaskBackends,
+  functionRef: string,
+  payload: unknown,
+  caller: InvocationCaller,
+): Promise<InvokeResult> {
   try {
     return await backends.invokeFunction(functionRef, payload, caller);
   } catch (error) {
@@ -176,13 +182,20 @@ export function bindTask(stateName: string, state: AslState, backends: TaskBacke
     catches: (state.Catch ?? []).flatMap((c) => c.ErrorEquals),
     retries: (state.Retry ?? []).flatMap((r) => r.ErrorEquals),
   };
-  if (resource.endsWith(".sync") || resource.endsWith(".waitForTaskToken") || resource.startsWith("arn:aws:states:") && resource.includes(":activity:")) {
-    throw new UnsupportedTaskError(`state ${stateName}: ${resource} (callback, .sync and activity tasks) is not run by the local runtime`);
+  if (
+    resource.endsWith(".sync") ||
+    resource.endsWith(".waitForTaskToken") ||
+    (resource.startsWith("arn:aws:states:") && resource.includes(":activity:"))
+  ) {
+    throw new UnsupportedTaskError(
+      `state ${stateName}: ${resource} (callback, .sync and activity tasks) is not run by the local runtime`,
+    );
   }
   if (resource === "arn:aws:states:::lambda:invoke") {
     return async (input) => {
       const params = (input ?? {}) as { FunctionName?: string; Payload?: unknown; InvocationType?: string };
-      if (!params.FunctionName) throw new TaskError("States.Runtime", `state ${stateName}: Parameters.FunctionName is required`);
+      if (!params.FunctionName)
+        throw new TaskError("States.Runtime", `state ${stateName}: Parameters.FunctionName is required`);
       if (params.InvocationType === "Event") {
         try {
           backends.invokeFunctionAsync(params.FunctionName, params.Payload ?? {}, caller);
@@ -207,13 +220,19 @@ export function bindTask(stateName: string, state: AslState, backends: TaskBacke
   const dynamo = /^arn:aws:states:::dynamodb:(\w+)$/.exec(resource);
   if (dynamo) {
     const action = DYNAMODB_ACTIONS[dynamo[1] as string];
-    if (!action) throw new UnsupportedTaskError(`state ${stateName}: ${resource} is not run by the local runtime (supported: ${Object.keys(DYNAMODB_ACTIONS).join(", ")})`);
+    if (!action)
+      throw new UnsupportedTaskError(
+        `state ${stateName}: ${resource} is not run by the local runtime (supported: ${Object.keys(DYNAMODB_ACTIONS).join(", ")})`,
+      );
     return async (input) => {
       try {
         const response = await backends.dynamodb(action, input);
         return { ...response, ...sdkMetadata(randomUUID()) };
       } catch (error) {
-        throw new TaskError(`DynamoDB.${dynamoDbErrorName(error as DynamoDbFailure)}`, dynamoDbErrorCause(error as DynamoDbFailure));
+        throw new TaskError(
+          `DynamoDB.${dynamoDbErrorName(error as DynamoDbFailure)}`,
+          dynamoDbErrorCause(error as DynamoDbFailure),
+        );
       }
     };
   }
@@ -225,7 +244,11 @@ export function bindTask(stateName: string, state: AslState, backends: TaskBacke
         return {
           ...e,
           Detail: typeof e.Detail === "string" ? e.Detail : JSON.stringify(e.Detail),
-          Resources: [...((e.Resources as string[] | undefined) ?? []), execution.executionArn, execution.stateMachineArn],
+          Resources: [
+            ...((e.Resources as string[] | undefined) ?? []),
+            execution.executionArn,
+            execution.stateMachineArn,
+          ],
         } as PutEventsRequestEntry;
       });
       let result: PutEventsResult;
@@ -236,7 +259,10 @@ export function bindTask(stateName: string, state: AslState, backends: TaskBacke
       }
       if (result.FailedEntryCount > 0) {
         const failed = result.Entries.find((e) => e.ErrorCode);
-        throw new TaskError("EventBridge.FailedEntry", JSON.stringify({ ...result, message: `${failed?.ErrorCode}: ${failed?.ErrorMessage}` }));
+        throw new TaskError(
+          "EventBridge.FailedEntry",
+          JSON.stringify({ ...result, message: `${failed?.ErrorCode}: ${failed?.ErrorMessage}` }),
+        );
       }
       return { ...result, ...sdkMetadata(randomUUID()) };
     };

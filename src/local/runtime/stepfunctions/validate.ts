@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 
 /** Where definitions that passed validation are remembered (by content and validator version). */
-export const VALIDATED_CACHE_DIR = path.join(os.tmpdir(), "orders-local-runtime", "validated-definitions");
+const VALIDATED_CACHE_DIR = path.join(os.tmpdir(), "orders-local-runtime", "validated-definitions");
 
 /**
  * Validates state machine definitions with the asl-validator that aws-local-stepfunctions itself uses
@@ -21,8 +21,15 @@ export async function validateDefinitions(
 ): Promise<string[]> {
   const library = path.dirname(require.resolve("aws-local-stepfunctions"));
   const validator = require.resolve("asl-validator", { paths: [library] });
-  const version = (JSON.parse(fs.readFileSync(path.join(path.dirname(validator), "..", "..", "package.json"), "utf8")) as { version: string }).version;
-  const keyOf = (definition: unknown) => createHash("sha256").update(`asl-validator ${version}\n${JSON.stringify(definition)}`).digest("hex");
+  const version = (
+    JSON.parse(fs.readFileSync(path.join(path.dirname(validator), "..", "..", "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  const keyOf = (definition: unknown) =>
+    createHash("sha256")
+      .update(`asl-validator ${version}\n${JSON.stringify(definition)}`)
+      .digest("hex");
   const definitions = all.filter((d) => !fs.existsSync(path.join(cacheDir, keyOf(d.definition))));
   if (definitions.length === 0) return [];
   const problems = await runValidator(validator, definitions);
@@ -38,7 +45,10 @@ export async function validateDefinitions(
   return problems;
 }
 
-function runValidator(validator: string, definitions: readonly { readonly name: string; readonly definition: unknown }[]): Promise<string[]> {
+function runValidator(
+  validator: string,
+  definitions: readonly { readonly name: string; readonly definition: unknown }[],
+): Promise<string[]> {
   const source = `
     const { parentPort, workerData } = require("node:worker_threads");
     const validate = require(workerData.validator);

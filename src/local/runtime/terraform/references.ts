@@ -11,7 +11,7 @@ export interface LocalAccount {
 export const LOCAL_ACCOUNT_ID = "000000000000";
 
 /** The label of every local table's stream (AWS uses the stream's creation time, ISO-8601). */
-export const LOCAL_STREAM_LABEL = "1970-01-01T00:00:00.000";
+const LOCAL_STREAM_LABEL = "1970-01-01T00:00:00.000";
 
 type Attributes = (name: (attr: string) => string, account: LocalAccount) => Value;
 
@@ -152,7 +152,8 @@ export class TerraformReferences {
   resolveConcrete(value: unknown, where: string): Value {
     const v = this.resolve(value, where);
     const unknown = findUnknown(v);
-    if (unknown) throw new ReferenceError(`${where}${unknown.path} is ${unknown.value}; the local runtime needs it now.`);
+    if (unknown)
+      throw new ReferenceError(`${where}${unknown.path} is ${unknown.value}; the local runtime needs it now.`);
     return v;
   }
 
@@ -178,12 +179,16 @@ export class TerraformReferences {
   private dataAttribute(type: string, name: string, attr: string): Value {
     const config = this.document.data?.[type]?.[name];
     if (!config) throw new ReferenceError(`data.${type}.${name} is not a data source of this stack`);
-    if (attr in config) return this.withCycleCheck(`data.${type}.${name}.${attr}`, () => this.resolve(config[attr], `data.${type}.${name}.${attr}`));
+    if (attr in config)
+      return this.withCycleCheck(`data.${type}.${name}.${attr}`, () =>
+        this.resolve(config[attr], `data.${type}.${name}.${attr}`),
+      );
     return new UnknownValue(`data.${type}.${name}.${attr}`);
   }
 
   private withCycleCheck<T>(key: string, fn: () => T): T {
-    if (this.resolving.includes(key)) throw new ReferenceError(`reference cycle: ${[...this.resolving, key].join(" -> ")}`);
+    if (this.resolving.includes(key))
+      throw new ReferenceError(`reference cycle: ${[...this.resolving, key].join(" -> ")}`);
     this.resolving.push(key);
     try {
       return fn();
@@ -196,7 +201,8 @@ export class TerraformReferences {
     const [root, ...rest] = traversal;
     const str = (i: number) => {
       const v = rest[i];
-      if (typeof v !== "string") throw new ExpressionError(`${traversal.join(".")}: expected a name at position ${i + 2}`);
+      if (typeof v !== "string")
+        throw new ExpressionError(`${traversal.join(".")}: expected a name at position ${i + 2}`);
       return v;
     };
     let value: Value;
@@ -228,9 +234,12 @@ export class TerraformReferences {
       case "count":
       case "each":
       case "self":
-        throw new ExpressionError(`${traversal.join(".")}: ${root}.* references are not supported by the local runtime`);
+        throw new ExpressionError(
+          `${traversal.join(".")}: ${root}.* references are not supported by the local runtime`,
+        );
       default: {
-        if (typeof root !== "string" || rest.length < 2) throw new ExpressionError(`${traversal.join(".")} is not a resource attribute`);
+        if (typeof root !== "string" || rest.length < 2)
+          throw new ExpressionError(`${traversal.join(".")} is not a resource attribute`);
         value = this.attribute(root, str(0), str(1));
         consumed = 2;
       }
@@ -261,7 +270,11 @@ export function findUnknown(v: Value, path = ""): { path: string; value: Unknown
 }
 
 /** The region of the stack's AWS provider (its first, unaliased block). */
-export function providerRegion(document: StackDocument, resolve: (v: unknown) => Value, fallback = "us-east-1"): string {
+export function providerRegion(
+  document: StackDocument,
+  resolve: (v: unknown) => Value,
+  fallback = "us-east-1",
+): string {
   const blocks = document.provider?.aws ?? [];
   const main = blocks.find((b) => !("alias" in b)) ?? blocks[0];
   if (!main || main.region === undefined) return fallback;

@@ -25,14 +25,6 @@ export interface VariableDeclaration {
   readonly validation?: readonly { readonly condition: string; readonly error_message: string }[];
 }
 
-/** A resource's address parts: `aws_sqs_queue.<name>`. */
-export interface ResourceAddress {
-  readonly type: string;
-  readonly name: string;
-}
-
-export const addressOf = (r: ResourceAddress) => `${r.type}.${r.name}`;
-
 /** A synthesized stack and where its files (function bundles) are. */
 export interface SynthesizedStack {
   /** The stack's name (its directory under `cdktf.out/stacks`). */
@@ -43,12 +35,12 @@ export interface SynthesizedStack {
 }
 
 /** Why a synthesized stack cannot be read; the message says what to do. */
-export class StackNotFound extends Error {
+class StackNotFound extends Error {
   override readonly name = "StackNotFound";
 }
 
 /** The stacks in `<outdir>/stacks`, by name. */
-export function listSynthesizedStacks(outdir: string): string[] {
+function listSynthesizedStacks(outdir: string): string[] {
   const dir = path.join(outdir, "stacks");
   if (!fs.existsSync(dir)) return [];
   return fs
