@@ -3,6 +3,7 @@
  * are added or removed, and for those that stay, which actions, resources, principals and conditions
  * they gain or lose, and whether that widens or narrows what the statement lets through.
  */
+import { actionMatches, isWildcardAction } from "../../policy/iam-document";
 
 /** A statement with its string-or-list fields as sorted lists. */
 export interface Statement {
@@ -167,15 +168,7 @@ function classify(
   return "changed";
 }
 
-/** Whether a pattern with `*` and `?` wildcards matches `value` (case-insensitively, as IAM compares actions). */
+/** Whether a wildcard pattern (`*`, `?`) matches `value`, compared as IAM compares actions. */
 function covers(pattern: string, value: string): boolean {
-  if (!pattern.includes("*") && !pattern.includes("?")) return false;
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-    "i",
-  );
-  return regex.test(value);
+  return isWildcardAction(pattern) && actionMatches(pattern, value);
 }
