@@ -1,5 +1,16 @@
 import { PolicyDocument, policyDocument } from "./policy-document";
 
+/** AWS's default key policy statement: the account administers the key, so IAM policies keep working. */
+function accountAdministersKey(accountId: string) {
+  return {
+    Sid: "AccountAdministersKey",
+    Effect: "Allow" as const,
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: ["kms:*"],
+    Resource: ["*"],
+  };
+}
+
 /**
  * Policy of the key encrypting the alarm topic: the account administers the key (AWS's default key
  * policy, so IAM policies keep working), and CloudWatch may use it to publish alarms from this account
@@ -7,13 +18,7 @@ import { PolicyDocument, policyDocument } from "./policy-document";
  */
 export function alarmTopicKeyPolicy(accountId: string): PolicyDocument {
   return policyDocument([
-    {
-      Sid: "AccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-      Action: ["kms:*"],
-      Resource: ["*"],
-    },
+    accountAdministersKey(accountId),
     {
       Sid: "CloudWatchAlarmsPublish",
       Effect: "Allow",
@@ -36,13 +41,7 @@ const STATE_KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:Gene
  */
 export function stateKeyPolicy(accountId: string, deployers: readonly string[]): PolicyDocument {
   return policyDocument([
-    {
-      Sid: "AccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-      Action: ["kms:*"],
-      Resource: ["*"],
-    },
+    accountAdministersKey(accountId),
     ...(deployers.length > 0
       ? [
           {
