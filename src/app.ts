@@ -6,12 +6,7 @@ import { applyPolicy } from "./policy";
 import { LOCAL_BACKEND_SETTING, localBackendRequested, useLocalBackend } from "./stacks/local-backend-mode";
 import { OrderPipelineStack } from "./stacks/order-pipeline-stack";
 import { StateBucketStack } from "./stacks/state-bucket-stack";
-
-/** The bootstrap stack that creates the state bucket. */
-export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
-
-/** The stack name of an environment. */
-export const pipelineStackName = (environment: string) => `orders-${environment}`;
+import { STATE_BOOTSTRAP_STACK, pipelineStackName } from "./stacks/synthesis";
 
 export interface BuildAppOptions {
   /** The handlers' bundles, from `bundleHandlers`. */

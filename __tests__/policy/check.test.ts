@@ -31,7 +31,7 @@ describe("checkStacks", () => {
   const rules = [sqsEncryptedAtRest];
 
   it("fails with the violation, and lists rule, stack, resource, construct path, message and fix", () => {
-    const outcome = checkStacks([{ name: "orders-dev", json: plainQueue }], { rules, suppressions: [] });
+    const outcome = checkStacks([{ name: "orders-dev", document: plainQueue }], { rules, suppressions: [] });
     expect(outcome.passed).toBe(false);
     expect(formatFailure(outcome)).toBe(
       [
@@ -47,7 +47,7 @@ describe("checkStacks", () => {
     const suppressions: Suppression[] = [
       { rule: "sqs-encrypted-at-rest", stacks: "orders-*", resource: "aws_sqs_queue.*", reason: REASON },
     ];
-    const outcome = checkStacks([{ name: "orders-dev", json: plainQueue }], { rules, suppressions });
+    const outcome = checkStacks([{ name: "orders-dev", document: plainQueue }], { rules, suppressions });
     expect(outcome.passed).toBe(true);
     expect(formatSummary(outcome, 12.4)).toBe(
       "policy: 1 rules passed on orders-dev in 12 ms; 1 findings accepted as reviewed exceptions (src/policy/suppressions.ts): sqs-encrypted-at-rest x1",
@@ -58,7 +58,7 @@ describe("checkStacks", () => {
     const suppressions: Suppression[] = [
       { rule: "sqs-encrypted-at-rest", resource: "aws_sqs_queue.*", reason: REASON },
     ];
-    const outcome = checkStacks([{ name: "orders-dev", json: encryptedQueue }], { rules, suppressions });
+    const outcome = checkStacks([{ name: "orders-dev", document: encryptedQueue }], { rules, suppressions });
     expect(outcome.passed).toBe(false);
     expect(formatFailure(outcome)).toContain(
       "[stale-exception] sqs-encrypted-at-rest on *:aws_sqs_queue.*\n    matches no finding in orders-dev",
@@ -66,7 +66,7 @@ describe("checkStacks", () => {
   });
 
   it("fails on an exception without a reason", () => {
-    const outcome = checkStacks([{ name: "orders-dev", json: plainQueue }], {
+    const outcome = checkStacks([{ name: "orders-dev", document: plainQueue }], {
       rules,
       suppressions: [{ rule: "sqs-encrypted-at-rest", resource: "*", reason: "" }],
     });
@@ -86,7 +86,7 @@ describe("formatSummary", () => {
       reason: REASON,
       knownDefect: true,
     };
-    const outcome = checkStacks([{ name: "orders-dev", json: plainQueue }], {
+    const outcome = checkStacks([{ name: "orders-dev", document: plainQueue }], {
       rules: [sqsEncryptedAtRest],
       suppressions: [defect],
     });

@@ -2,13 +2,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack } from "cdktf";
-import { STATE_BOOTSTRAP_STACK, buildApp, pipelineStackName } from "../../src/app";
+import { buildApp } from "../../src/app";
+import { STATE_BOOTSTRAP_STACK, pipelineStackName } from "../../src/stacks/synthesis";
 import { checkStacks } from "../../src/policy/check";
 import { PolicyViolationError } from "../../src/policy/report";
 import { suppressionLabel } from "../../src/policy/suppression-matching";
 import { SUPPRESSIONS } from "../../src/policy/suppressions";
 import { fixtureBundles } from "../support/synth";
-import type { StackJson } from "../../src/policy/stack-context";
+import type { StackDocument } from "../../src/terraform/stack-document";
 
 const bundles = fixtureBundles();
 
@@ -26,7 +27,7 @@ function appWith(environments: string, env: Record<string, string> = PROD_SIMULA
       .filter(TerraformStack.isStack)
       .map((s) => s.node.id)
       .filter((n) => fs.existsSync(stackFile(n)));
-  const read = (name: string) => JSON.parse(fs.readFileSync(stackFile(name), "utf8")) as StackJson;
+  const read = (name: string) => JSON.parse(fs.readFileSync(stackFile(name), "utf8")) as StackDocument;
   return { ...built, written, read };
 }
 
@@ -63,7 +64,7 @@ describe("the real stacks", () => {
     }
     const names = [STATE_BOOTSTRAP_STACK, ...["dev", "staging", "prod"].map(pipelineStackName)];
     expect(written()).toEqual(names);
-    const outcome = checkStacks(names.map((name) => ({ name, json: read(name) })));
+    const outcome = checkStacks(names.map((name) => ({ name, document: read(name) })));
     expect(outcome.violations.map((v) => `${v.rule.id} ${v.stackName} ${v.address}: ${v.problem.message}`)).toEqual([]);
     expect(outcome.stale.map(suppressionLabel)).toEqual([]);
     expect(new Set(outcome.excepted.map((e) => suppressionLabel(e.suppression)))).toEqual(

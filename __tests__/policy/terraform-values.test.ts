@@ -1,9 +1,5 @@
-import {
-  Unresolved,
-  parseReference,
-  resolveWithDefaults,
-  withoutInterpolations,
-} from "../../src/policy/terraform-values";
+import { Unresolved, resolveWithDefaults, withoutInterpolations } from "../../src/policy/terraform-values";
+import { parseReference } from "../../src/terraform/stack-document";
 
 describe("parseReference", () => {
   it("reads a resource reference and the text after it", () => {

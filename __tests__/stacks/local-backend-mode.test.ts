@@ -25,7 +25,7 @@ describe("the local-backend switch (ORDERS_LOCAL_BACKEND)", () => {
   });
 
   it("still passes the policy", () => {
-    expect(checkStacks([{ name: "orders-dev", json: json as never }]).passed).toBe(true);
+    expect(checkStacks([{ name: "orders-dev", document: json as never }]).passed).toBe(true);
   });
 
   it("is off by default and refuses a value that is neither on nor off", () => {

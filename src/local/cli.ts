@@ -7,6 +7,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SAMPLE_ORDER } from "../stacks/sample-order";
+import { environmentOfStack, newestInputSince, synthCommand } from "../stacks/synthesis";
+import { STACK_FILE, loadSynthesizedStack } from "../terraform/stack-document";
 import { reportFailure } from "./cli/failure";
 import { INTERRUPTED_EXIT_STATUS, Interrupt } from "./cli/interrupt";
 import { HELP, UsageError, parseCliOptions, type CliOptions } from "./cli/options";
@@ -28,25 +30,8 @@ import { RunRecorder } from "./report/recorder";
 import { reportPage, writeReport } from "./report/report";
 import { seededRandom } from "./runtime/clock";
 import { LocalRuntime } from "./runtime/runtime";
-import { loadSynthesizedStack, newestMtime } from "./runtime/terraform/stack";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-/** Sources a synthesized stack is made from; newer ones mean cdktf.out is stale. */
-const SYNTH_INPUTS = [
-  "main.ts",
-  "cdktf.json",
-  "handlers",
-  "src/app.ts",
-  "src/bundling",
-  "src/config",
-  "src/constructs",
-  "src/contracts",
-  "src/stacks",
-  "src/workflow",
-  "src/iam",
-  "src/monitoring",
-];
 
 /** Which orders a status means the run went wrong (an order that never reached a final status). */
 const STUCK = new Set([
@@ -76,8 +61,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const t0 = Date.now();
   const stack = loadSynthesizedStack(options.outdir, options.stack);
-  const stackFile = path.relative(process.cwd(), path.join(stack.directory, "cdk.tf.json"));
-  const stale = staleness(stack.directory);
+  const stackFile = path.relative(process.cwd(), path.join(stack.directory, STACK_FILE));
+  const stale = newestInputSince(fs.statSync(path.join(stack.directory, STACK_FILE)).mtimeMs);
   if (stale)
     process.stderr.write(
       `warning: ${stackFile} is older than ${stale}: run \`npm run synth\` (or add --synth) to run what you changed.\n`,
@@ -282,25 +267,15 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
 
 /** Runs `npm run synth` for the stack's environment; its output goes to stderr. */
 function synthesize(options: CliOptions): void {
-  const environment = /^orders-(.+)$/.exec(options.stack)?.[1];
-  process.stderr.write(`Synthesizing${environment ? ` ${options.stack}` : ""} (npm run synth)...\n`);
-  const result = spawnSync(process.execPath, [path.join("scripts", "run-ts.js"), "main.ts"], {
+  const named = environmentOfStack(options.stack) !== undefined;
+  process.stderr.write(`Synthesizing${named ? ` ${options.stack}` : ""} (npm run synth)...\n`);
+  const command = synthCommand(options.stack, options.outdir);
+  const result = spawnSync(command.file, command.args, {
     stdio: ["ignore", process.stderr, process.stderr],
-    env: { ...process.env, ...(environment ? { ORDERS_ENVIRONMENTS: environment } : {}), CDKTF_OUTDIR: options.outdir },
+    env: command.env,
   });
   if (result.status !== 0)
     throw new UsageError(`npm run synth failed (exit ${result.status}); fix the error above and run again`);
-}
-
-/** The newest source that is newer than the synthesized stack, if any. */
-function staleness(stackDir: string): string | undefined {
-  const synthesized = fs.statSync(path.join(stackDir, "cdk.tf.json")).mtimeMs;
-  let newest: { file: string; mtime: number } | undefined;
-  for (const input of SYNTH_INPUTS) {
-    const mtime = newestMtime([input]);
-    if (mtime > synthesized && (!newest || mtime > newest.mtime)) newest = { file: input, mtime };
-  }
-  return newest?.file;
 }
 
 const verbose = process.argv.includes("--verbose");

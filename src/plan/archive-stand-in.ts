@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yazl from "yazl";
+import { type StackDocument, dataOfType } from "../terraform/stack-document";
 
 /** What the archive provider's `archive_file` (type zip, `source_dir`) reports, computed here. */
 export interface ArchiveOutputs {
@@ -76,17 +77,9 @@ export async function writeZip(sourceDir: string, outputPath: string, fileMode =
   };
 }
 
-/** A synthesized stack, as far as the stand-in needs it. */
-export interface TerraformJson {
-  terraform?: { required_providers?: Record<string, unknown>; [key: string]: unknown };
-  provider?: Record<string, unknown>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  [key: string]: unknown;
-}
-
 export interface StandInResult {
   /** The stack without the archive provider: `archive_file` outputs written in as literals. */
-  readonly stack: TerraformJson;
+  readonly stack: StackDocument;
   /** One line per stood-in data source, for the log. */
   readonly archives: readonly { readonly address: string; readonly outputs: ArchiveOutputs }[];
 }
@@ -95,11 +88,11 @@ export interface StandInResult {
  * Replaces every `data.archive_file` in a stack by the outputs of a zip made here, in `stackDir`, and
  * drops the archive provider, so the stack plans where that provider cannot be installed.
  */
-export async function standInArchives(stack: TerraformJson, stackDir: string): Promise<StandInResult> {
-  const archiveFiles = stack.data?.archive_file ?? {};
+export async function standInArchives(stack: StackDocument, stackDir: string): Promise<StandInResult> {
+  const archiveFiles = dataOfType(stack, "archive_file");
   const archives: { address: string; outputs: ArchiveOutputs }[] = [];
   let text = JSON.stringify(stack);
-  for (const [name, config] of Object.entries(archiveFiles)) {
+  for (const [name, config] of archiveFiles) {
     const address = `data.archive_file.${name}`;
     if (config.type !== "zip" || typeof config.source_dir !== "string" || typeof config.output_path !== "string") {
       throw new Error(`${address}: the stand-in handles type "zip" with source_dir and output_path only.`);
@@ -121,7 +114,12 @@ export async function standInArchives(stack: TerraformJson, stackDir: string): P
       },
     );
   }
-  const result = JSON.parse(text) as TerraformJson;
+  // The parsed copy is this function's own: the archive provider is taken out of it in place.
+  const result = JSON.parse(text) as {
+    data?: Record<string, unknown>;
+    provider?: Record<string, unknown>;
+    terraform?: { required_providers?: Record<string, unknown> };
+  };
   if (result.data) {
     delete result.data.archive_file;
     if (Object.keys(result.data).length === 0) delete result.data;
@@ -131,5 +129,5 @@ export async function standInArchives(stack: TerraformJson, stackDir: string): P
   if (text.includes("data.archive_file.") && JSON.stringify(result).includes("data.archive_file.")) {
     throw new Error("A reference to data.archive_file remains after the stand-in; it would not plan.");
   }
-  return { stack: result, archives };
+  return { stack: result as StackDocument, archives };
 }

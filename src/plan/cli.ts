@@ -6,31 +6,36 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { environmentOfStack, synthCommand } from "../stacks/synthesis";
+import { SynthesizedStack, loadSynthesizedStack } from "../terraform/stack-document";
 import { runAccountPlan } from "./account-plan";
 import { OfflinePlanUnavailable, TerraformStepFailed, VariablesRefused, runOfflinePlan } from "./offline-plan";
-import { CliOptions, HELP, USAGE, UsageError, environmentOf, parsePlanArgs } from "./plan-options";
+import { CliOptions, HELP, USAGE, UsageError, parsePlanArgs } from "./plan-options";
 import { actionOf, reviewMarkdown } from "./review/review-markdown";
 
 /** Synthesizes the app, with only the stack's environment when it is a pipeline stack; output to stderr. */
 function synthesize(options: CliOptions): void {
-  const environment = environmentOf(options.stack);
+  const environment = environmentOfStack(options.stack);
   process.stderr.write(
     `Synthesizing ${options.stack}${environment ? ` (ORDERS_ENVIRONMENTS=${environment})` : ""}...\n`,
   );
-  const result = spawnSync(process.execPath, [path.join("scripts", "run-ts.js"), "main.ts"], {
+  const command = synthCommand(options.stack, options.outdir);
+  const result = spawnSync(command.file, command.args, {
     stdio: ["ignore", process.stderr, process.stderr],
-    env: { ...process.env, ...(environment ? { ORDERS_ENVIRONMENTS: environment } : {}), CDKTF_OUTDIR: options.outdir },
+    env: command.env,
   });
   if (result.status !== 0)
     throw new Error(`synthesis failed (exit ${result.status}); fix the error above and run again`);
 }
 
-function stackDirOf(options: CliOptions): string {
-  const stackDir = path.join(options.outdir, "stacks", options.stack);
-  if (fs.existsSync(path.join(stackDir, "cdk.tf.json"))) return stackDir;
-  const environment = environmentOf(options.stack);
-  throw new UsageError(
-    `${options.stack} is not synthesized in ${options.outdir}: run without --no-synth, or ` +
+/** The synthesized stack; the message for one that is not there says how to synthesize it. */
+function loadStack(options: CliOptions): SynthesizedStack {
+  const environment = environmentOfStack(options.stack);
+  return loadSynthesizedStack(
+    options.outdir,
+    options.stack,
+    () =>
+      `${options.stack} is not synthesized in ${options.outdir}: run without --no-synth, or ` +
       `${environment ? `ORDERS_ENVIRONMENTS=${environment} ` : ""}npm run synth first`,
   );
 }
@@ -42,9 +47,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (options.synth) synthesize(options);
-  const stackDir = stackDirOf(options);
+  const stack = loadStack(options);
+  const stackDir = stack.directory;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
   const sarifFile = path.join(stackDir, "policy.sarif");
   const sarif = fs.existsSync(sarifFile) ? JSON.parse(fs.readFileSync(sarifFile, "utf8")) : undefined;
 
@@ -79,7 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const review = reviewMarkdown({
     stackName: options.stack,
     plan: planned.plan,
-    stack: stackJson,
+    stack: stack.document,
     sarif,
     planDescription: description,
     notes,

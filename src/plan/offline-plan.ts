@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OFFLINE_PROVIDER_SETTINGS } from "../terraform/offline-provider-settings";
-import { StandInResult, TerraformJson, standInArchives } from "./archive-stand-in";
+import { STACK_FILE, type StackDocument, readStackDocument } from "../terraform/stack-document";
+import { StandInResult, standInArchives } from "./archive-stand-in";
 import { findProviderMirror, findTerraform, mirrorOnlyCliConfig } from "./terraform-cli";
 import { PlanAndShowResult, PlanJson, TerraformContext, planAndShow, terraformStep } from "./terraform-plan";
 import { checkVariables } from "./variable-check";
@@ -40,7 +41,7 @@ export interface OfflinePlanResult extends Omit<PlanAndShowResult, "timingsMs"> 
   readonly mirror: string;
   readonly standIns: StandInResult["archives"];
   /** The cdk.tf.json that was planned (archive_file stood in). */
-  readonly stack: TerraformJson;
+  readonly stack: StackDocument;
   /** Addresses the plan creates. */
   readonly creates: readonly string[];
   /** `init` is absent when the kept working directory was already initialized for the same providers. */
@@ -77,15 +78,13 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
   if (!terraform) throw new OfflinePlanUnavailable(offlinePlanAvailability(env).reason);
   const mirror = findProviderMirror(AWS_PROVIDER, env);
   if (!mirror) throw new OfflinePlanUnavailable(offlinePlanAvailability(env).reason);
-  const stackFile = path.join(options.stackDir, "cdk.tf.json");
-  if (!fs.existsSync(stackFile)) throw new Error(`No synthesized stack at ${stackFile}: run \`npm run synth\` first.`);
-  let stack = JSON.parse(fs.readFileSync(stackFile, "utf8")) as TerraformJson;
+  let stack = readStackDocument(options.stackDir);
 
   const timings: { variables?: number; init?: number } = {};
   const given = (options.inputs ?? []).length > 0 || Object.keys(env).some((k) => k.startsWith("TF_VAR_"));
   if (given) {
     const started = Date.now();
-    const check = await checkVariables((stack.variable ?? {}) as Record<string, unknown>, {
+    const check = await checkVariables(stack.variable ?? {}, {
       arguments: options.inputs,
     });
     timings.variables = Date.now() - started;
@@ -111,7 +110,7 @@ export async function runOfflinePlan(options: OfflinePlanOptions): Promise<Offli
     terraform: { backend: { local: { path: "terraform.tfstate" } } },
     provider: { aws: OFFLINE_PROVIDER_SETTINGS },
   };
-  fs.writeFileSync(path.join(workDir, "cdk.tf.json"), JSON.stringify(stack, null, 2));
+  fs.writeFileSync(path.join(workDir, STACK_FILE), JSON.stringify(stack, null, 2));
   fs.writeFileSync(path.join(workDir, "offline_override.tf.json"), JSON.stringify(override, null, 2));
   fs.writeFileSync(path.join(workDir, ".terraformrc"), mirrorOnlyCliConfig(mirror));
 

@@ -1,7 +1,7 @@
 /** The command line of `npm run plan:offline` and `npm run plan`. */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ENVIRONMENT_NAMES, isEnvironmentName } from "../config/profiles";
+import { DEFAULT_OUTDIR, DEFAULT_STACK, STACK_NAMES } from "../stacks/synthesis";
 import { VariableArgument, VariableArgumentError, variableArguments } from "../terraform/variable-arguments";
 
 export const USAGE =
@@ -73,29 +73,21 @@ export function parsePlanArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     if (error instanceof VariableArgumentError) throw new UsageError(error.message, { cause: error });
     throw error;
   }
-  const stack = (parsed.values.stack as string | undefined) ?? env.STACK ?? "orders-dev";
+  const stack = (parsed.values.stack as string | undefined) ?? env.STACK ?? DEFAULT_STACK;
   checkStackName(stack);
   return {
     stack,
     out: (parsed.values.out as string | undefined) ?? path.join(".build", "plan-review", stack),
     inputs,
-    outdir: (parsed.values.outdir as string | undefined) ?? env.CDKTF_OUTDIR ?? "cdktf.out",
+    outdir: (parsed.values.outdir as string | undefined) ?? env.CDKTF_OUTDIR ?? DEFAULT_OUTDIR,
     synth: parsed.values["no-synth"] !== true,
     account: parsed.values.account === true,
   };
 }
 
-const STACKS = ["state-bootstrap", ...ENVIRONMENT_NAMES.map((e) => `orders-${e}`)];
-
-/** The environment a stack name deploys, or undefined for the bootstrap stack. */
-export function environmentOf(stack: string): string | undefined {
-  const environment = /^orders-(.+)$/.exec(stack)?.[1];
-  return environment && isEnvironmentName(environment) ? environment : undefined;
-}
-
 function checkStackName(stack: string): void {
-  if (stack === "state-bootstrap" || environmentOf(stack)) return;
+  if (STACK_NAMES.includes(stack)) return;
   throw new UsageError(
-    `--stack ${stack}: this app has no such stack; its stacks are ${STACKS.join(", ")} (ORDERS_ENVIRONMENTS chooses which environments are synthesized)`,
+    `--stack ${stack}: this app has no such stack; its stacks are ${STACK_NAMES.join(", ")} (ORDERS_ENVIRONMENTS chooses which environments are synthesized)`,
   );
 }

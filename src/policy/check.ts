@@ -3,13 +3,8 @@ import { Finding, evaluateStack, findingsOf } from "./evaluate";
 import { ALL_RULES } from "./rules";
 import { Excepted, Suppression, applySuppressions, invalidSuppressions } from "./suppression-matching";
 import { SUPPRESSIONS } from "./suppressions";
-import type { StackJson } from "./stack-context";
+import type { SynthesizedStack } from "../terraform/stack-document";
 import type { PolicyRule } from "./types";
-
-export interface SynthesizedStack {
-  readonly name: string;
-  readonly json: StackJson;
-}
 
 export interface PolicyConfiguration {
   /** Default: every rule (`ALL_RULES`). */
@@ -30,13 +25,13 @@ export interface PolicyOutcome {
 }
 
 export function checkStacks(
-  stacks: readonly SynthesizedStack[],
+  stacks: readonly Pick<SynthesizedStack, "name" | "document">[],
   configuration: PolicyConfiguration = {},
 ): PolicyOutcome {
   const rules = configuration.rules ?? ALL_RULES;
   const suppressions = configuration.suppressions ?? SUPPRESSIONS;
   const invalid = invalidSuppressions(suppressions, rules);
-  const findings = stacks.flatMap((s) => findingsOf(evaluateStack(s.name, s.json, rules)));
+  const findings = stacks.flatMap((s) => findingsOf(evaluateStack(s.name, s.document, rules)));
   const stackNames = stacks.map((s) => s.name);
   const { violations, excepted, stale } = applySuppressions(findings, suppressions, stackNames);
   return {

@@ -17,7 +17,7 @@ import { policySarif } from "./sarif";
 import { invalidSuppressions } from "./suppression-matching";
 import { SUPPRESSIONS } from "./suppressions";
 import { SynthWindow } from "./synthesized-json-reuse";
-import type { StackJson } from "./stack-context";
+import { STACK_FILE, type StackDocument, stackDirectory } from "../terraform/stack-document";
 import type { IConstruct } from "constructs";
 
 export interface PolicyOptions extends PolicyConfiguration {
@@ -84,14 +84,14 @@ class PolicyRun {
   validate(stack: TerraformStack): string[] {
     if (this.pending.delete(stack)) return [];
     const started = performance.now();
-    const synthesized = this.stacks.map((s) => ({ stack: s, name: s.node.id, json: s.toTerraform() as StackJson }));
+    const synthesized = this.stacks.map((s) => ({ stack: s, name: s.node.id, document: s.toTerraform() as StackDocument }));
     const outcome = checkStacks(synthesized, this.options);
     if (!outcome.passed) {
       this.pending.clear();
       this.writeSarif(outcome, false);
       throw new PolicyViolationError(outcome);
     }
-    for (const { stack: s, json } of synthesized) this.synthWindow?.offer(s, json);
+    for (const { stack: s, document } of synthesized) this.synthWindow?.offer(s, document);
     this.pending = new Set(this.stacks.filter((s) => s !== stack));
     const elapsed = performance.now() - started;
     if (!this.synthWindow?.whenWritten(() => this.writeSarif(outcome, true))) this.writeSarif(outcome, false);
@@ -106,8 +106,8 @@ class PolicyRun {
     for (const stack of this.stacks) {
       const root = stack.node.root;
       if (!App.isApp(root)) continue;
-      const stackDir = path.join(root.outdir, "stacks", stack.node.id);
-      const stackFile = path.join(stackDir, "cdk.tf.json");
+      const stackDir = stackDirectory(root.outdir, stack.node.id);
+      const stackFile = path.join(stackDir, STACK_FILE);
       const sarif = policySarif(outcome, {
         stackName: stack.node.id,
         rules: this.options.rules ?? ALL_RULES,

@@ -1,6 +1,7 @@
 /** Runs rules over one synthesized stack. */
 import { ALL_RULES } from "./rules";
-import { StackContext, StackJson } from "./stack-context";
+import { StackContext } from "./stack-context";
+import type { StackDocument } from "../terraform/stack-document";
 import type { PolicyRule, Problem, Verdict } from "./types";
 
 /** A rule's verdict on one resource (or, for stack rules, on the stack setting at `address`). */
@@ -23,7 +24,7 @@ export interface Finding {
 
 export function evaluateStack(
   stackName: string,
-  json: StackJson,
+  json: StackDocument,
   rules: readonly PolicyRule[] = ALL_RULES,
 ): RuleResult[] {
   const stack = new StackContext(stackName, json);

@@ -3,18 +3,9 @@
  * environment the stack deploys, and parsed JSON documents (policies, definitions, dashboards) shared
  * between rules so each document is parsed once.
  */
-import { Reference, block, blocks, parseReference, resolveWithDefaults } from "./terraform-values";
+import { resolveWithDefaults } from "./terraform-values";
+import { Reference, StackDocument, block, blocks, constructPathInStack, parseReference } from "../terraform/stack-document";
 import type { SynthesizedResource } from "./types";
-
-/** The synthesized JSON of a stack (`cdk.tf.json`, or `stack.toTerraform()`). */
-export interface StackJson {
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
-  readonly data?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
-  readonly variable?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  readonly provider?: Readonly<Record<string, readonly unknown[]>>;
-  readonly terraform?: Readonly<Record<string, unknown>>;
-  readonly [key: string]: unknown;
-}
 
 /** Environments whose stacks hold production data. */
 const PRODUCTION_ENVIRONMENTS = new Set(["prod", "production", "prd"]);
@@ -34,18 +25,17 @@ export class StackContext {
   private readonly defaults = new Map<string, unknown>();
   private readonly parsed = new Map<string, ParsedJson>();
 
-  constructor(stackName: string, json: StackJson) {
+  constructor(stackName: string, json: StackDocument) {
     this.stackName = stackName;
     for (const [type, resources] of Object.entries(json.resource ?? {})) {
       const list: SynthesizedResource[] = [];
       for (const [name, raw] of Object.entries(resources)) {
-        const { "//": meta, ...config } = raw;
-        const path = (block(meta)?.metadata as { path?: unknown } | undefined)?.path;
+        const { "//": _meta, ...config } = raw;
         const resource: SynthesizedResource = {
           type,
           name,
           address: `${type}.${name}`,
-          constructPath: typeof path === "string" ? path.replace(/^[^/]+\//, "") : undefined,
+          constructPath: constructPathInStack(raw),
           config,
         };
         list.push(resource);
@@ -109,7 +99,7 @@ export class StackContext {
   }
 }
 
-function environmentOf(json: StackJson, stackName: string, resolve: (v: unknown) => unknown): string | undefined {
+function environmentOf(json: StackDocument, stackName: string, resolve: (v: unknown) => unknown): string | undefined {
   for (const provider of blocks(json.provider?.aws)) {
     for (const defaultTags of blocks(provider.default_tags)) {
       const environment = resolve(block(defaultTags.tags)?.environment);

@@ -2,33 +2,13 @@
  * Reading values of synthesized Terraform JSON: `${...}` references to other resources, and the few
  * expressions the stacks use over variables (`${var.x}`, `${var.x ? "a" : "b"}`), which are evaluated
  * with the variables' defaults. Anything else is reported as an expression the check cannot evaluate.
+ * (References themselves are read by src/terraform/stack-document.ts.)
  */
+import { parseReference } from "../terraform/stack-document";
 
 /** A value that depends on an expression the policy check does not evaluate. */
 export class Unresolved {
   constructor(readonly expression: string) {}
-}
-
-/** A reference to another resource's attribute: `${aws_iam_role.x.arn}` (optionally followed by text, e.g. `:*`). */
-export interface Reference {
-  /** Resource type; data sources are `data.<type>`. */
-  readonly type: string;
-  readonly name: string;
-  readonly attribute: string;
-  /** Text after the reference, e.g. `:*` in a log destination. */
-  readonly suffix: string;
-}
-
-const REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_.[\]"*-]+)\}(.*)$/s;
-
-/** The resource a string refers to, when the string is one reference (plus an optional literal suffix). */
-export function parseReference(value: unknown): Reference | undefined {
-  if (typeof value !== "string") return undefined;
-  const match = REFERENCE.exec(value);
-  if (!match || match[1] === "var" || match[1] === "local") return undefined;
-  const [, type, name, attribute, suffix] = match;
-  if (suffix.includes("${")) return undefined;
-  return { type, name, attribute, suffix };
 }
 
 /** Whether a string holds any Terraform interpolation. */
@@ -82,20 +62,6 @@ function parseLiteral(text: string): { value: unknown } | undefined {
   if (/^-?\d+(\.\d+)?$/.test(text)) return { value: Number(text) };
   if (/^"[^"\\]*"$/.test(text)) return { value: text.slice(1, -1) };
   return undefined;
-}
-
-/** A nested block as a single object: cdktf renders blocks as objects or as one-element lists. */
-export function block(value: unknown): Readonly<Record<string, unknown>> | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first !== null && typeof first === "object" && !Array.isArray(first)
-    ? (first as Record<string, unknown>)
-    : undefined;
-}
-
-/** Every element of a list block (or the one block given as an object). */
-export function blocks(value: unknown): readonly Readonly<Record<string, unknown>>[] {
-  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
-  return list.filter((v): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v));
 }
 
 /** A value for a message: strings quoted, expressions shown as written. */

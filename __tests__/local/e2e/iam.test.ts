@@ -6,7 +6,7 @@
  * events:PutEvents.
  */
 import { itemsOf, order, startPipeline, type RunningPipeline } from "./support";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 
 /** Removes `action` from every statement of the role policies whose address contains `roleHint`. */
 function withoutPermission(document: StackDocument, roleHint: string, action: string): void {

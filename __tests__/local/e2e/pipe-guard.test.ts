@@ -9,7 +9,7 @@
  */
 import { ORDER_CREATED_FILTER } from "../../../src/contracts/outbox";
 import { itemsOf, order, startPipeline, type RunningPipeline } from "./support";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 
 type Config = Record<string, any>;
 const resources = (document: StackDocument, type: string) =>

@@ -5,7 +5,7 @@
  */
 import { DetailType, RulePatterns } from "../../../src/contracts/events";
 import { itemsOf, order, startPipeline, type RunningPipeline } from "./support";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 
 const createdRule = (document: StackDocument) => {
   const rules = document.resource?.aws_cloudwatch_event_rule ?? {};

@@ -10,7 +10,7 @@ import { OrderDriver, type OrderOutcome } from "../../../src/local/orders/order-
 import { pipelineParts, stockCatalogue, type PipelineParts } from "../../../src/local/orders/pipeline";
 import { LocalRuntime, type LocalRuntimeOptions } from "../../../src/local/runtime/runtime";
 import { realBundles, synthPipeline } from "../../support/synth";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 

@@ -1,6 +1,6 @@
 import { StackModelError, readStackModel } from "../../../src/local/runtime/stack-model";
 import { LOCAL_ACCOUNT_ID, TerraformReferences } from "../../../src/local/runtime/terraform/references";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 
 const stackWithRule = (eventPattern: string): StackDocument =>
   ({

@@ -23,7 +23,7 @@ import { resolveVariables } from "../../../src/local/runtime/terraform/variables
 import { findTerraform, runTerraform } from "../../../src/plan/terraform-cli";
 import { VariableArgument, terraformVariableFlags } from "../../../src/terraform/variable-arguments";
 import { fixtureBundles, synthPipeline } from "../../support/synth";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 
 const terraform = findTerraform();
 if (!terraform)

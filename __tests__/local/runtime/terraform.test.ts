@@ -11,7 +11,7 @@ import {
 } from "../../../src/local/runtime/terraform/expression";
 import { ReferenceError, TerraformReferences } from "../../../src/local/runtime/terraform/references";
 import { VariableError, resolveVariables } from "../../../src/local/runtime/terraform/variables";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 
 const account = { accountId: "000000000000", region: "eu-west-1" };
 const noRefs = {

@@ -14,7 +14,7 @@ import {
   terraformVariableFlags,
   variableArguments,
 } from "../../../src/terraform/variable-arguments";
-import type { StackDocument } from "../../../src/local/runtime/terraform/stack";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 
 // The declarations the checks ran against (main.tf of the scratch directory).
 const document: StackDocument = {

@@ -1,5 +1,5 @@
 import { evaluateStack } from "../../../src/policy/evaluate";
-import type { StackJson } from "../../../src/policy/stack-context";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 import type { PolicyRule, Verdict } from "../../../src/policy/types";
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -8,7 +8,7 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
 export function stackJson(
   resources: Resources,
   extra: { variables?: Record<string, unknown>; environmentTag?: string; backend?: Record<string, unknown> } = {},
-): StackJson {
+): StackDocument {
   return {
     resource: resources,
     variable: Object.fromEntries(
@@ -22,7 +22,7 @@ export function stackJson(
 }
 
 /** The rule's verdict on the resource at `address` (or, for a stack rule, on the stack). */
-export function judge(rule: PolicyRule, json: StackJson, address?: string, stackName = "orders-dev"): Verdict {
+export function judge(rule: PolicyRule, json: StackDocument, address?: string, stackName = "orders-dev"): Verdict {
   const target = address ?? (rule.scope === "stack" ? rule.address : undefined);
   const result = evaluateStack(stackName, json, [rule]).find((r) => r.address === target);
   if (!result) throw new Error(`rule ${rule.id} did not judge ${target}`);

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import { DEFAULT_OUTDIR, DEFAULT_STACK } from "../../stacks/synthesis";
 import { VariableArgument, VariableArgumentError, variableArguments } from "../../terraform/variable-arguments";
 import { FaultSpecError, parseFaultSpec } from "../runtime/faults";
 import { IAM_MODES, type IamMode } from "../runtime/iam/authorizer";
@@ -74,8 +75,8 @@ What to submit (default: the sample order of the stack's submit_test_order_comma
                          off allows every call
 
 Which stack, with which variables
-  --stack NAME           Stack under <outdir>/stacks (default orders-dev)
-  --outdir DIR           Where npm run synth wrote the stacks (default cdktf.out)
+  --stack NAME           Stack under <outdir>/stacks (default ${DEFAULT_STACK})
+  --outdir DIR           Where npm run synth wrote the stacks (default ${DEFAULT_OUTDIR})
   --synth                Synthesize first (npm run synth), then run
   --var NAME=VALUE       Set a Terraform variable; repeatable (TF_VAR_<name> works too)
   --var-file FILE        A .tfvars or .tfvars.json file; repeatable. As with terraform, --var and
@@ -214,12 +215,12 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     throw new UsageError(`--time-scale must be a number from 0 to 1, got "${timeScaleText}"`);
   const seedText = str("seed");
   const seed = seedText === undefined ? undefined : positiveInt("--seed", seedText, 0, 0);
-  const stack = str("stack") ?? "orders-dev";
+  const stack = str("stack") ?? DEFAULT_STACK;
   if (!/^[A-Za-z0-9._-]+$/.test(stack))
-    throw new UsageError(`--stack must be a stack name such as orders-dev, got "${stack}"`);
+    throw new UsageError(`--stack must be a stack name such as ${DEFAULT_STACK}, got "${stack}"`);
   return {
     stack,
-    outdir: str("outdir") ?? "cdktf.out",
+    outdir: str("outdir") ?? DEFAULT_OUTDIR,
     variables,
     orders: orderFiles.flatMap(readOrderFile),
     events: list("event").flatMap(readEventFile),

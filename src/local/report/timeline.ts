@@ -1,3 +1,4 @@
+import { functionNameInArn, functionNameOf } from "../../terraform/stack-document";
 import type { OrderOutcome } from "../orders/order-driver";
 import type { ExecutionPath, InvocationRecord, RunRecorder } from "./recorder";
 import type { GraphDefinition, GraphState } from "./state-graph";
@@ -32,10 +33,9 @@ export function functionOfState(state: GraphState & { readonly Parameters?: unkn
       ? resource
       : undefined;
   if (typeof ref !== "string") return undefined;
-  return /:function:([^:]+)/.exec(ref)?.[1] ?? ref;
+  return functionNameOf(ref);
 }
 
-const nameOfArn = (arn: string) => /:function:([^:]+)/.exec(arn)?.[1];
 const short = (arn: string) => arn.split(":").pop() ?? arn;
 /** Slack between the runtime's clock and the state machine library's timestamps, in ms. */
 const SLACK_MS = 3;
@@ -108,7 +108,7 @@ export function orderTimeline(
           start: r.at,
           tone: "ok",
         });
-        const fn = nameOfArn(r.target);
+        const fn = functionNameInArn(r.target);
         const invocation = fn
           ? nearest(
               recorder.invocations,

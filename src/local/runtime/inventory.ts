@@ -1,5 +1,5 @@
 import { Value } from "./terraform/expression";
-import { StackDocument, constructPath } from "./terraform/stack";
+import { StackDocument, constructPath } from "../../terraform/stack-document";
 
 /** Resource types the local runtime runs, and what runs them. */
 const RUNS: Readonly<Record<string, string>> = {
@@ -59,7 +59,7 @@ export function stackInventory(document: StackDocument, resolve: (value: unknown
   for (const [type, resources] of Object.entries(document.resource ?? {})) {
     for (const [name, config] of Object.entries(resources)) {
       const address = `${type}.${name}`;
-      const path = constructPath(config, address);
+      const path = constructPath(config) ?? address;
       if ("count" in config) {
         const count = safely(() => resolve(config.count));
         if (count === 0) {
@@ -94,7 +94,7 @@ export function stackInventory(document: StackDocument, resolve: (value: unknown
       entries.push({
         address,
         type,
-        path: constructPath(config, address),
+        path: constructPath(config) ?? address,
         runs: runs !== undefined,
         how: runs ?? "data source not read by the local runtime",
       });

@@ -21,7 +21,7 @@ import { LocalStateMachine, StartExecutionError } from "./stepfunctions/local-st
 import { TaskBackends } from "./stepfunctions/task-bindings";
 import { validateDefinitions } from "./stepfunctions/validate";
 import { LOCAL_ACCOUNT_ID, TerraformReferences, providerRegion } from "./terraform/references";
-import { StackDocument } from "./terraform/stack";
+import { StackDocument, functionNameOf } from "../../terraform/stack-document";
 import { ResolvedVariables, VariableSources, resolveVariables } from "./terraform/variables";
 import { Trace } from "./trace";
 
@@ -169,10 +169,7 @@ export class LocalRuntime {
       lap("tables");
 
       // The bus and the functions refer to each other (targets, PutEvents); `runtime` ties them.
-      const findFunction = (ref: string) => {
-        const name = /:function:([^:]+)/.exec(ref)?.[1] ?? ref;
-        return functions.get(name);
-      };
+      const findFunction = (ref: string) => functions.get(functionNameOf(ref));
       const stateMachines = new Map<string, LocalStateMachine>();
       const dispatch: TargetDispatcher = async ({ rule, target, payload }) => {
         const machine = stateMachines.get(target.arn);
@@ -376,7 +373,7 @@ export class LocalRuntime {
 
   /** The function with this name or ARN. */
   function(ref: string): LocalFunction {
-    const name = /:function:([^:]+)/.exec(ref)?.[1] ?? ref;
+    const name = functionNameOf(ref);
     const fn = this.functions.get(name);
     if (!fn)
       throw new Error(

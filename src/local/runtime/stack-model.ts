@@ -6,7 +6,7 @@ import { AsyncInvokeSettings } from "./lambda/local-function";
 import { AslMachine } from "./stepfunctions/task-bindings";
 import { Value } from "./terraform/expression";
 import { TerraformReferences } from "./terraform/references";
-import { ResourceConfig, StackDocument, dataOfType, resourcesOfType } from "./terraform/stack";
+import { ResourceConfig, StackDocument, dataOfType, resourcesOfType } from "../../terraform/stack-document";
 
 /** A stack the runtime cannot run as synthesized; the message names the resource and the field. */
 export class StackModelError extends Error {

@@ -5,6 +5,7 @@
  * exceptions it accepted.
  */
 import { isWildcardAction, isWildcardResource } from "../../policy/iam-document";
+import { constructPathInStack } from "../../terraform/stack-document";
 import { HeldPolicy, POLICY_ATTACHMENT_TYPES, PolicyKind, Values, policiesOf } from "./policy-documents";
 import { Statement, StatementChange, diffStatements } from "./statement-diff";
 
@@ -91,18 +92,13 @@ export function actionOf(actions: readonly string[]): Action {
 
 export function reviewMarkdown(input: ReviewInput): string {
   const changes = input.plan.resource_changes ?? [];
-  const constructPath = (address: string): string | undefined => {
-    const dot = address.indexOf(".");
-    const meta = input.stack?.resource?.[address.slice(0, dot)]?.[address.slice(dot + 1)]?.["//"] as
-      { metadata?: { path?: string } } | undefined;
-    return meta?.metadata?.path?.replace(/^[^/]+\//, "");
-  };
   const configOf = (address: string): Values | undefined => {
     const dot = address.indexOf(".");
     return input.stack?.resource?.[address.slice(0, dot)]?.[address.slice(dot + 1)];
   };
   const where = (address: string) => {
-    const p = constructPath(address);
+    const config = configOf(address);
+    const p = config && constructPathInStack(config);
     return `\`${address}\`${p ? ` (${p})` : ""}`;
   };
 

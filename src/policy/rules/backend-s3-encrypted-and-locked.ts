@@ -1,4 +1,5 @@
-import { block, describe } from "../terraform-values";
+import { describe } from "../terraform-values";
+import { block } from "../../terraform/stack-document";
 import { NOT_APPLICABLE, Problem, StackRule, verdictOf } from "../types";
 
 export const backendS3EncryptedAndLocked: StackRule = {

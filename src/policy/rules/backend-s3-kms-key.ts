@@ -1,4 +1,5 @@
-import { block, describe } from "../terraform-values";
+import { describe } from "../terraform-values";
+import { block } from "../../terraform/stack-document";
 import { NOT_APPLICABLE, StackRule, nonCompliant, COMPLIANT } from "../types";
 
 /** What the S3 backend accepts as kms_key_id: a key id, key ARN, alias name or alias ARN (not the AWS-managed aws/s3). */

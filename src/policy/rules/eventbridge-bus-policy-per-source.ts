@@ -6,7 +6,7 @@ import {
   policyDocumentsOf,
   statementName,
 } from "../iam-document";
-import { parseReference } from "../terraform-values";
+import { parseReference } from "../../terraform/stack-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, SynthesizedResource, verdictOf } from "../types";
 import type { StackContext } from "../stack-context";
 

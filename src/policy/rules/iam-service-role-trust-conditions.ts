@@ -1,5 +1,6 @@
 import { conditionValues, parsePolicy } from "../iam-document";
-import { parseReference, withoutInterpolations } from "../terraform-values";
+import { withoutInterpolations } from "../terraform-values";
+import { parseReference } from "../../terraform/stack-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
 
 /**

@@ -1,5 +1,5 @@
 import { bucketCompanions } from "../s3-bucket-companions";
-import { block, blocks } from "../terraform-values";
+import { block, blocks } from "../../terraform/stack-document";
 import { COMPLIANT, NOT_APPLICABLE, ResourceRule, SynthesizedResource, nonCompliant } from "../types";
 import type { StackContext } from "../stack-context";
 

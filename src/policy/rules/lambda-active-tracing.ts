@@ -1,4 +1,5 @@
-import { block, describe } from "../terraform-values";
+import { describe } from "../terraform-values";
+import { block } from "../../terraform/stack-document";
 import { COMPLIANT, ResourceRule, nonCompliant } from "../types";
 
 export const lambdaActiveTracing: ResourceRule = {

@@ -1,4 +1,4 @@
-import { block } from "../terraform-values";
+import { block } from "../../terraform/stack-document";
 import { COMPLIANT, ResourceRule, nonCompliant } from "../types";
 
 export const lambdaInVpc: ResourceRule = {

@@ -1,4 +1,4 @@
-import { block, parseReference } from "../terraform-values";
+import { block, parseReference } from "../../terraform/stack-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, verdictOf } from "../types";
 
 /** Variable names that say the value is a credential. */

@@ -1,4 +1,5 @@
-import { Unresolved, block, describe } from "../terraform-values";
+import { Unresolved, describe } from "../terraform-values";
+import { block } from "../../terraform/stack-document";
 import { COMPLIANT, ResourceRule, nonCompliant } from "../types";
 
 export const lambdaOwnLogGroupWithRetention: ResourceRule = {

@@ -1,5 +1,5 @@
 import { bucketCompanions } from "../s3-bucket-companions";
-import { block } from "../terraform-values";
+import { block } from "../../terraform/stack-document";
 import { COMPLIANT, ResourceRule, nonCompliant } from "../types";
 
 export const s3VersioningEnabled: ResourceRule = {

@@ -8,7 +8,7 @@ import {
 import { readStackPolicies } from "../../../../src/local/runtime/iam/stack-policies";
 import { TerraformReferences } from "../../../../src/local/runtime/terraform/references";
 import type { StackModel } from "../../../../src/local/runtime/stack-model";
-import type { StackDocument } from "../../../../src/local/runtime/terraform/stack";
+import type { StackDocument } from "../../../../src/terraform/stack-document";
 
 const ACCOUNT = { accountId: "000000000000", region: "us-east-1" };
 const ROLE = "arn:aws:iam::000000000000:role/fn";

@@ -1,4 +1,4 @@
-import { ResourceConfig, StackDocument, resourcesOfType } from "../terraform/stack";
+import { ResourceConfig, StackDocument, functionNameOf, resourcesOfType } from "../../../terraform/stack-document";
 import { Policy, PolicyError, parsePolicy } from "./policy";
 import type { StackModel } from "../stack-model";
 import type { TerraformReferences } from "../terraform/references";
@@ -99,7 +99,7 @@ export function readStackPolicies(
   for (const [name, c] of each("aws_lambda_permission")) {
     const where = `aws_lambda_permission.${name}`;
     const fnRef = str(c.function_name, `${where}.function_name`);
-    const fnName = /:function:([^:]+)/.exec(fnRef)?.[1] ?? fnRef;
+    const fnName = functionNameOf(fnRef);
     const fn = model.functions.find((f) => f.name === fnName);
     if (!fn) throw new PolicyError(`${where}.function_name names ${fnRef}, which is not a function of this stack`);
     const qualifier = c.qualifier === undefined ? "" : `:${str(c.qualifier, `${where}.qualifier`)}`;

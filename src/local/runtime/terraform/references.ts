@@ -1,5 +1,5 @@
 import { ExpressionError, UnknownValue, Value, evaluate, indexValue, parseTemplate, toStringValue } from "./expression";
-import { ResourceConfig, StackDocument } from "./stack";
+import { ResourceConfig, StackDocument } from "../../../terraform/stack-document";
 
 /** The account and region local resources live in; ARNs are built from them. */
 export interface LocalAccount {

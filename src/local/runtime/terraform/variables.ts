@@ -13,7 +13,7 @@
 import * as path from "node:path";
 import { VariableArgument } from "../../../terraform/variable-arguments";
 import { ExpressionError, Value, evaluate, parseLiteral, parseTemplate } from "./expression";
-import { StackDocument, VariableDeclaration } from "./stack";
+import { StackDocument, VariableDeclaration } from "../../../terraform/stack-document";
 import { autoLoadedVarFiles, readVarFile } from "./tfvars";
 import { TypeConstraint, convertToType, isPrimitiveOrAny, parseTypeConstraint } from "./variable-types";
 
