@@ -8,8 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { environmentOfStack, synthCommand } from "../stacks/synthesis";
 import { SynthesizedStack, loadSynthesizedStack } from "../terraform/stack-document";
+import { UserInputError } from "../user-input-error";
 import { runAccountPlan } from "./account-plan";
-import { OfflinePlanUnavailable, TerraformStepFailed, VariablesRefused, runOfflinePlan } from "./offline-plan";
+import { OfflinePlanUnavailable, TerraformStepFailed, runOfflinePlan } from "./offline-plan";
 import { CliOptions, HELP, USAGE, UsageError, parsePlanArgs } from "./plan-options";
 import { actionOf, reviewMarkdown } from "./review/review-markdown";
 
@@ -118,7 +119,7 @@ function withoutApplyHint(planText: string): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof VariablesRefused) {
+    if (error instanceof UserInputError) {
       process.stderr.write(`${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ""}`);
       process.exit(2);
     }

@@ -7,6 +7,7 @@ import { findProviderMirror, findTerraform, mirrorOnlyCliConfig } from "./terraf
 import { PlanAndShowResult, PlanJson, TerraformContext, planAndShow, terraformStep } from "./terraform-plan";
 import { checkVariables } from "./variable-check";
 import type { VariableArgument } from "../terraform/variable-arguments";
+import { UserInputError } from "../user-input-error";
 
 export { TerraformStepFailed } from "./terraform-plan";
 
@@ -16,7 +17,7 @@ export class OfflinePlanUnavailable extends Error {
 }
 
 /** Values the stack's variable declarations refuse, as terraform words it; nothing was planned. */
-export class VariablesRefused extends Error {
+export class VariablesRefused extends UserInputError {
   override readonly name = "VariablesRefused";
   constructor(readonly errors: readonly string[]) {
     super(`terraform refused the variable values:\n${errors.map((e) => `  ${e}`).join("\n")}`);

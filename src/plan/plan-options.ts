@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_OUTDIR, DEFAULT_STACK, STACK_NAMES } from "../stacks/synthesis";
 import { VariableArgument, VariableArgumentError, variableArguments } from "../terraform/variable-arguments";
+import { UserInputError } from "../user-input-error";
 
 export const USAGE =
   "usage: npm run plan:offline -- [--stack orders-dev] [--out DIR] [--var-file FILE] [--var name=value] [--no-synth]  (--help for more)";
@@ -30,7 +31,7 @@ local backend and fake keys (override files), providers come from a filesystem m
 archive_file is stood in when the archive provider is missing. Every resource shows as created.`;
 
 /** Bad command-line input: one line, exit status 2. */
-export class UsageError extends Error {
+export class UsageError extends UserInputError {
   override readonly name = "UsageError";
 }
 
@@ -63,7 +64,7 @@ export function parsePlanArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       tokens: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, { cause: error });
   }
   if (parsed.values.help) return "help";
   let inputs: VariableArgument[];

@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { UserInputError } from "../user-input-error";
 
 /** One `--var` or `--var-file` of a command line. */
 export type VariableArgument =
@@ -14,7 +15,7 @@ export type VariableArgument =
   | { readonly kind: "var-file"; readonly file: string };
 
 /** A malformed `--var`, or a `--var-file` that does not exist. */
-export class VariableArgumentError extends Error {
+export class VariableArgumentError extends UserInputError {
   override readonly name = "VariableArgumentError";
 }
 

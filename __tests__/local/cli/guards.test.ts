@@ -4,8 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { reportFailure } from "../../../src/local/cli/failure";
-import { UsageError } from "../../../src/local/cli/options";
+import { UsageError, parseCliOptions } from "../../../src/local/cli/options";
 import { checkOutputFile } from "../../../src/local/cli/output-paths";
+import { StackNotFound } from "../../../src/terraform/stack-document";
+import { VariableArgumentError } from "../../../src/terraform/variable-arguments";
 
 describe("output files, checked before the run", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-out-"));
@@ -38,6 +40,24 @@ describe("reporting a failure", () => {
       code: 2,
       text: expect.stringMatching(/^--orders must be a whole number\nusage: /),
     });
+  });
+
+  it("bad input is known by its class: any UserInputError, whatever its name; a look-alike name is not", () => {
+    const notFound = new StackNotFound('No synthesized stack "orders-x" in cdktf.out/stacks (found: orders-dev).');
+    expect(report(notFound)).toEqual({ code: 2, text: `${notFound.message}\n` });
+    const lookAlike = Object.assign(new Error("from elsewhere"), { name: "UsageError" });
+    expect(report(lookAlike).code).toBe(1);
+  });
+
+  it("a bad --var keeps the error it wraps as its cause", () => {
+    let thrown: unknown;
+    try {
+      parseCliOptions(["--var", "no-equals-sign"]);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as Error).cause).toBeInstanceOf(VariableArgumentError);
   });
 
   it("anything else: one line naming the error, exit status 1, the stack only with --verbose", () => {

@@ -1,19 +1,5 @@
-import { USAGE } from "./options";
-
-/** Errors whose message is the whole story: printed without a stack trace, exit status 2. */
-const INPUT_ERRORS = new Set([
-  "UsageError",
-  "StackNotFound",
-  "VariableError",
-  "StackModelError",
-  "TerraformReferenceError",
-  "ExpressionError",
-  "FaultSpecError",
-  "CatalogueError",
-  "EventFileError",
-  "PipelineShapeError",
-  "UnsupportedTaskError",
-]);
+import { UserInputError } from "../../user-input-error";
+import { USAGE, UsageError } from "./options";
 
 /**
  * Prints why the run ended on stderr and gives the exit status: bad input is its message (and the
@@ -21,12 +7,13 @@ const INPUT_ERRORS = new Set([
  * with the stack trace only when `verbose`.
  */
 export function reportFailure(error: unknown, verbose: boolean, out: NodeJS.WritableStream = process.stderr): number {
-  const e = error instanceof Error ? error : new Error(String(error));
-  if (INPUT_ERRORS.has(e.name)) {
-    out.write(`${e.message}\n`);
-    if (e.name === "UsageError") out.write(`${USAGE}\n`);
+  // Bad input's message is the whole story: printed without a stack trace.
+  if (error instanceof UserInputError) {
+    out.write(`${error.message}\n`);
+    if (error instanceof UsageError) out.write(`${USAGE}\n`);
     return 2;
   }
+  const e = error instanceof Error ? error : new Error(String(error));
   out.write(`npm run local failed: ${oneLine(e)}${verbose ? "" : " (--verbose shows where)"}\n`);
   if (verbose && e.stack) out.write(`${e.stack}\n`);
   return 1;

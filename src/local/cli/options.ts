@@ -5,9 +5,10 @@ import { VariableArgument, VariableArgumentError, variableArguments } from "../.
 import { FaultSpecError, parseFaultSpec } from "../runtime/faults";
 import { IAM_MODES, type IamMode } from "../runtime/iam/authorizer";
 import { readCatalogueFile, readEventFile } from "./input-files";
+import { UserInputError } from "../../user-input-error";
 
 /** Bad command-line input: printed with the usage line, exit status 2. */
-export class UsageError extends Error {
+export class UsageError extends UserInputError {
   override readonly name = "UsageError";
 }
 
@@ -119,7 +120,7 @@ function readOrderFile(file: string): { file: string; order: unknown }[] {
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new UsageError(`--order ${file}: not valid JSON (${(error as Error).message})`);
+    throw new UsageError(`--order ${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const orders = Array.isArray(parsed) ? parsed : [parsed];
   if (orders.length === 0) throw new UsageError(`--order ${file}: the array holds no order`);
@@ -164,7 +165,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       tokens: true,
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
+    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""), { cause: error });
   }
   const str = (k: string) => values[k] as string | undefined;
   const list = (k: string) => (values[k] as string[] | undefined) ?? [];
@@ -196,14 +197,14 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   try {
     variables = variableArguments(tokens);
   } catch (error) {
-    throw new UsageError((error as VariableArgumentError).message);
+    throw new UsageError((error as VariableArgumentError).message, { cause: error });
   }
   let faults: Record<string, number> | undefined;
   if (str("fail") !== undefined) {
     try {
       faults = parseFaultSpec(str("fail") as string);
     } catch (error) {
-      throw new UsageError((error as FaultSpecError).message);
+      throw new UsageError((error as FaultSpecError).message, { cause: error });
     }
   }
   const iam = (str("iam") ?? "enforce") as IamMode;

@@ -3,6 +3,7 @@ import { EnvVar, OrderStatus } from "../../contracts/tables";
 import { serviceOf } from "../runtime/faults";
 import { LocalFunction } from "../runtime/lambda/local-function";
 import { LocalRuntime } from "../runtime/runtime";
+import { UserInputError } from "../../user-input-error";
 
 /** The order pipeline's parts in a running stack, found by what the functions declare. */
 export interface PipelineParts {
@@ -17,7 +18,7 @@ export interface PipelineParts {
 }
 
 /** A stack that lacks what the order pipeline needs; the message says what is missing. */
-class PipelineShapeError extends Error {
+class PipelineShapeError extends UserInputError {
   override readonly name = "PipelineShapeError";
 }
 

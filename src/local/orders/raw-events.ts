@@ -6,6 +6,7 @@
 import * as z from "zod/mini";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "../event-bus";
 import type { LocalRuntime } from "../runtime/runtime";
+import { UserInputError } from "../../user-input-error";
 
 const text = (what: string) =>
   z.string({ error: (i) => (i.input === undefined ? "is required" : `must be a string (${what})`) });
@@ -25,7 +26,7 @@ const EntrySchema = z.strictObject(
 );
 
 /** An event file that is not one entry or an array of entries; the message names the field. */
-export class EventFileError extends Error {
+export class EventFileError extends UserInputError {
   override readonly name = "EventFileError";
 }
 

@@ -5,9 +5,10 @@ import {
   InvocationCaller,
   LambdaServiceError,
 } from "./lambda/local-function";
+import { UserInputError } from "../../user-input-error";
 
 /** A `--fail` value that cannot be used; the message says what is expected. */
-export class FaultSpecError extends Error {
+export class FaultSpecError extends UserInputError {
   override readonly name = "FaultSpecError";
 }
 

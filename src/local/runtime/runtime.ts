@@ -21,13 +21,13 @@ import { LocalStateMachine, StartExecutionError } from "./stepfunctions/local-st
 import { TaskBackends } from "./stepfunctions/task-bindings";
 import { validateDefinitions } from "./stepfunctions/validate";
 import { LOCAL_ACCOUNT_ID, TerraformReferences, providerRegion } from "./terraform/references";
-import { StackDocument, functionNameOf } from "../../terraform/stack-document";
+import { SynthesizedStack, functionNameOf } from "../../terraform/stack-document";
 import { ResolvedVariables, VariableSources, resolveVariables } from "./terraform/variables";
 import { Trace } from "./trace";
 
 export interface LocalRuntimeOptions {
   /** The synthesized stack: its parsed `cdk.tf.json` and its directory (for relative `source_dir`s). */
-  readonly stack: { readonly name: string; readonly directory: string; readonly document: StackDocument };
+  readonly stack: SynthesizedStack;
   /** Where a function's code is, when not at the archive's `source_dir` (tests map it to their bundles). */
   readonly codeDir?: CodeDirLookup;
   /** Variable values: `TF_VAR_*` environment, tfvars files, `--var`s. Default: the declared defaults. */

@@ -7,9 +7,10 @@ import { AslMachine } from "./stepfunctions/task-bindings";
 import { Value } from "./terraform/expression";
 import { TerraformReferences } from "./terraform/references";
 import { ResourceConfig, StackDocument, dataOfType, resourcesOfType } from "../../terraform/stack-document";
+import { UserInputError } from "../../user-input-error";
 
 /** A stack the runtime cannot run as synthesized; the message names the resource and the field. */
-export class StackModelError extends Error {
+export class StackModelError extends UserInputError {
   override readonly name = "StackModelError";
 }
 
@@ -238,14 +239,16 @@ export function readStackModel(
     try {
       pattern = JSON.parse(str(c.event_pattern, `${where}.event_pattern`));
     } catch (error) {
-      throw new StackModelError(`${where}.event_pattern is not valid JSON: ${(error as Error).message}`);
+      throw new StackModelError(`${where}.event_pattern is not valid JSON: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     try {
       compileEventPattern(pattern);
     } catch (error) {
       // EventBridge refuses such a rule (PutRule: InvalidEventPatternException); so does the runtime, at start.
       if (error instanceof EventPatternError)
-        throw new StackModelError(`${where} (rule ${ruleName}): ${error.message}`);
+        throw new StackModelError(`${where} (rule ${ruleName}): ${error.message}`, { cause: error });
       throw error;
     }
     const state = c.state === undefined ? undefined : str(c.state, `${where}.state`);
@@ -368,7 +371,9 @@ export function readStackModel(
     try {
       definition = JSON.parse(str(c.definition, `${where}.definition`)) as AslMachine;
     } catch (error) {
-      throw new StackModelError(`${where}.definition is not valid JSON once resolved: ${(error as Error).message}`);
+      throw new StackModelError(`${where}.definition is not valid JSON once resolved: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     if ((definition as { QueryLanguage?: string }).QueryLanguage === "JSONata") {
       throw new StackModelError(
@@ -445,6 +450,7 @@ function readPipe(
     } catch (error) {
       throw new StackModelError(
         `${where}.source_parameters.filter_criteria.filter[${i}].pattern is not valid JSON: ${(error as Error).message}`,
+        { cause: error },
       );
     }
   });

@@ -3,6 +3,7 @@ import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
 import type { EventsCaller } from "../eventbridge/bus";
 import type { InvocationCaller, InvokeResult } from "../lambda/local-function";
 import type { Retrier } from "./error-handling";
+import { UserInputError } from "../../../user-input-error";
 
 /** An ASL state, as far as binding its Task resources needs. */
 export interface AslState {
@@ -46,7 +47,7 @@ export class TaskError extends Error {
 }
 
 /** A Task resource the local runtime cannot run; the message names the state and the resource. */
-class UnsupportedTaskError extends Error {
+class UnsupportedTaskError extends UserInputError {
   override readonly name = "UnsupportedTaskError";
 }
 

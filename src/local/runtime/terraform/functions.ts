@@ -46,7 +46,9 @@ function compileRegex(pattern: string): RegExp {
   try {
     re = new RegExp(source, flags);
   } catch (error) {
-    throw new ExpressionError(`regex: invalid pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+    throw new ExpressionError(`regex: invalid pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const named = (source.match(/\(\?<[A-Za-z_]/g) ?? []).length;
   const groups = new RegExp(`${source}|`, flags).exec("")?.length ?? 1;

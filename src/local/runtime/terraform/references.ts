@@ -1,5 +1,6 @@
 import { ExpressionError, UnknownValue, Value, evaluate, indexValue, parseTemplate, toStringValue } from "./expression";
 import { ResourceConfig, StackDocument } from "../../../terraform/stack-document";
+import { UserInputError } from "../../../user-input-error";
 
 /** The account and region local resources live in; ARNs are built from them. */
 export interface LocalAccount {
@@ -97,7 +98,7 @@ function busName(a: (attr: string) => string): string {
 }
 
 /** A reference the local runtime cannot resolve; names the reference and why. */
-export class ReferenceError extends Error {
+export class ReferenceError extends UserInputError {
   override readonly name = "TerraformReferenceError";
 }
 
@@ -123,7 +124,7 @@ export class TerraformReferences {
       try {
         return evaluate(parseTemplate(value), { lookup: (t) => this.lookup(t) });
       } catch (error) {
-        if (error instanceof ExpressionError) throw new ReferenceError(`${where}: ${error.message}`);
+        if (error instanceof ExpressionError) throw new ReferenceError(`${where}: ${error.message}`, { cause: error });
         throw error;
       }
     }
@@ -144,7 +145,7 @@ export class TerraformReferences {
     try {
       return toStringValue(v, where);
     } catch (error) {
-      throw new ReferenceError((error as Error).message);
+      throw new ReferenceError((error as Error).message, { cause: error });
     }
   }
 

@@ -8,9 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseTfvars } from "./expression";
 import { Value } from "./values";
+import { UserInputError } from "../../../user-input-error";
 
 /** A variable definition file that cannot be read; the message names the file and the place. */
-class TfvarsError extends Error {
+class TfvarsError extends UserInputError {
   override readonly name = "VariableError";
 }
 
@@ -21,7 +22,7 @@ export function readVarFile(file: string): Record<string, Value> {
   try {
     return file.endsWith(".json") ? parseTfvarsJson(text) : parseTfvars(text);
   } catch (error) {
-    throw new TfvarsError(`${file}: ${(error as Error).message}`);
+    throw new TfvarsError(`${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -3,6 +3,7 @@
  * primitive types (the rules of go-cty's `convert` package, which Terraform uses). Numbers are 64-bit
  * floats here where Terraform keeps 512-bit decimals: the stacks' numbers are small whole numbers.
  */
+import { UserInputError } from "../../../user-input-error";
 
 /** A value only known after apply (e.g. a zip's hash); it poisons whatever uses it. */
 export class UnknownValue {
@@ -15,7 +16,7 @@ export class UnknownValue {
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value } | UnknownValue;
 
 /** A Terraform expression the local runtime cannot read or evaluate. */
-export class ExpressionError extends Error {
+export class ExpressionError extends UserInputError {
   override readonly name = "ExpressionError";
 }
 

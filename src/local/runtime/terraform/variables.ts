@@ -16,9 +16,10 @@ import { ExpressionError, Value, evaluate, parseLiteral, parseTemplate } from ".
 import { StackDocument, VariableDeclaration } from "../../../terraform/stack-document";
 import { autoLoadedVarFiles, readVarFile } from "./tfvars";
 import { TypeConstraint, convertToType, isPrimitiveOrAny, parseTypeConstraint } from "./variable-types";
+import { UserInputError } from "../../../user-input-error";
 
 /** A variable value that is missing, of the wrong type, or refused by the variable's validation. */
-export class VariableError extends Error {
+export class VariableError extends UserInputError {
   override readonly name = "VariableError";
 }
 
@@ -122,7 +123,7 @@ function typeOf(name: string, decl: VariableDeclaration): TypeConstraint {
   try {
     return parseTypeConstraint(decl.type);
   } catch (error) {
-    throw new VariableError(`Variable ${name}: ${(error as Error).message}.`);
+    throw new VariableError(`Variable ${name}: ${(error as Error).message}.`, { cause: error });
   }
 }
 
@@ -132,7 +133,9 @@ function valueOf(name: string, given: Assignment, type: TypeConstraint): Value {
     try {
       value = parseLiteral(value as string);
     } catch (error) {
-      throw new VariableError(`Variable ${name} (from ${given.origin}): ${(error as Error).message}.`);
+      throw new VariableError(`Variable ${name} (from ${given.origin}): ${(error as Error).message}.`, {
+        cause: error,
+      });
     }
   }
   return convert(name, value, type, given.origin);
@@ -142,7 +145,9 @@ function convert(name: string, value: Value, type: TypeConstraint, origin: Varia
   try {
     return convertToType(value, type);
   } catch (error) {
-    throw new VariableError(`Invalid value for variable ${name} (from ${origin}): ${(error as Error).message}.`);
+    throw new VariableError(`Invalid value for variable ${name} (from ${origin}): ${(error as Error).message}.`, {
+      cause: error,
+    });
   }
 }
 
