@@ -132,6 +132,7 @@ describe("OrderPipelineStack (dev)", () => {
       "event_bus_arn",
       "state_machine_arn",
       "orders_table_name",
+      "table_names",
       "function_names",
       "dashboard_url",
       "submit_test_order_command",

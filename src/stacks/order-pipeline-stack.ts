@@ -250,6 +250,11 @@ export class OrderPipelineStack extends TerraformStack {
       "Name of the orders table (status PENDING, COMPLETED or FAILED).",
     );
     output(
+      "table_names",
+      Object.fromEntries(Object.entries(this.tables).map(([name, t]) => [name, t.name])),
+      "Name of each table: orders, inventory (the catalogue and its stock), payments, idempotency.",
+    );
+    output(
       "function_names",
       Object.fromEntries(Object.entries(this.services).map(([name, s]) => [name, s.functionName])),
       "Name of each microservice's function.",

@@ -1,19 +1,18 @@
 import { STOCK_CATALOGUE, seedInventory, type CatalogueProduct } from "../../../handlers/inventory/catalogue";
-import { EnvVar, OrderStatus } from "../../contracts/tables";
-import { serviceOf } from "../runtime/faults";
+import { OrderStatus } from "../../contracts/tables";
 import { LocalFunction } from "../runtime/lambda/local-function";
 import { LocalRuntime } from "../runtime/runtime";
 import { UserInputError } from "../../user-input-error";
 
-/** The order pipeline's parts in a running stack, found by what the functions declare. */
+/** The order pipeline's parts in a running stack, found by the outputs the stack publishes. */
 export interface PipelineParts {
-  /** The Order service: submissions go to it, as `aws lambda invoke` would send them. */
+  /** The Order service (output `function_names.order`): submissions go to it, as `aws lambda invoke` would send them. */
   readonly orderFunction: LocalFunction;
-  /** ORDERS_TABLE_NAME of the Order service. */
+  /** Output `orders_table_name`. */
   readonly ordersTable: string;
-  /** INVENTORY_TABLE_NAME of the Inventory service. */
+  /** Output `table_names.inventory`. */
   readonly inventoryTable: string;
-  /** PAYMENTS_TABLE_NAME of the Payment service. */
+  /** Output `table_names.payments`. */
   readonly paymentsTable: string;
 }
 
@@ -22,25 +21,28 @@ class PipelineShapeError extends UserInputError {
   override readonly name = "PipelineShapeError";
 }
 
-/** Finds the Order service and the tables, from the functions' synthesized environment. */
+/** Finds the Order service and the tables from the stack's outputs, as an operator would (`terraform output`). */
 export function pipelineParts(runtime: LocalRuntime): PipelineParts {
-  const env = (variable: string) => {
-    const fn = runtime.model.functions.find((f) => f.variables[variable] !== undefined);
-    if (!fn)
-      throw new PipelineShapeError(`no function of stack ${runtime.stackName} has ${variable} in its environment`);
-    return { fn, value: fn.variables[variable] as string };
+  const output = (name: string, key?: string): string => {
+    const value = runtime.model.output(name);
+    const picked = key === undefined ? value : isRecord(value) ? value[key] : undefined;
+    if (typeof picked !== "string")
+      throw new PipelineShapeError(
+        `stack ${runtime.stackName} has no output ${key === undefined ? name : `${name}.${key}`} naming ` +
+          `what the orders need: synthesize it again (npm run synth)`,
+      );
+    return picked;
   };
-  const orders = env(EnvVar.ordersTable);
-  const order = [...runtime.functions.values()].find(
-    (f) => serviceOf(f.spec) === "order" && f.spec.environment[EnvVar.catalogueTable] !== undefined,
-  );
   return {
-    orderFunction: order ?? runtime.function(orders.fn.name),
-    ordersTable: orders.value,
-    inventoryTable: env(EnvVar.inventoryTable).value,
-    paymentsTable: env(EnvVar.paymentsTable).value,
+    orderFunction: runtime.function(output("function_names", "order")),
+    ordersTable: output("orders_table_name"),
+    inventoryTable: output("table_names", "inventory"),
+    paymentsTable: output("table_names", "payments"),
   };
 }
+
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
  * Seeds the catalogue's products (names, prices, stock), as a deployment's catalogue would be

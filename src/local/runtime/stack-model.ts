@@ -5,7 +5,7 @@ import { DEFAULT_RETRY_POLICY, RuleSpec, TargetSpec } from "./eventbridge/bus";
 import { AsyncInvokeSettings } from "./lambda/local-function";
 import { AslMachine } from "./stepfunctions/task-bindings";
 import { Value } from "./terraform/expression";
-import { TerraformReferences } from "./terraform/references";
+import { ReferenceError, TerraformReferences } from "./terraform/references";
 import { ResourceConfig, StackDocument, dataOfType, resourcesOfType } from "../../terraform/stack-document";
 import { UserInputError } from "../../user-input-error";
 
@@ -92,6 +92,12 @@ export interface StackModel {
   readonly functions: readonly DeclaredFunction[];
   readonly stateMachines: readonly DeclaredStateMachine[];
   readonly pipes: readonly DeclaredPipe[];
+  /**
+   * An `output` of the stack, evaluated as `terraform output` would show it after apply here: undefined
+   * when the stack declares no such output. Evaluated when asked for, so an output nothing reads never
+   * stops the stack from starting.
+   */
+  readonly output: (name: string) => Value | undefined;
 }
 
 /** Where a function's code is: the archive's `source_dir`, unless the caller maps it elsewhere. */
@@ -405,7 +411,17 @@ export function readStackModel(
     }
   }
 
-  return { tables, queues, buses, rules, functions, stateMachines, pipes };
+  const output = (name: string): Value | undefined => {
+    const declared = document.output?.[name];
+    if (declared === undefined) return undefined;
+    try {
+      return refs.resolve(declared.value, `output.${name}`);
+    } catch (error) {
+      if (error instanceof ReferenceError) throw new StackModelError(`output.${name}: ${error.message}`, { cause: error });
+      throw error;
+    }
+  };
+  return { tables, queues, buses, rules, functions, stateMachines, pipes, output };
 }
 
 /** Pipe settings that change what a pipe does but that the runtime does not emulate. */
