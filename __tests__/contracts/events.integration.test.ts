@@ -15,7 +15,7 @@ import {
 } from "../../src/contracts/events";
 import { matchingPatterns } from "../../src/local/event-pattern";
 import { createLambdaContext } from "../../src/local/lambda-context";
-import { buildOrderWorkflowDefinition } from "../../src/workflow";
+import { buildOrderWorkflowDefinition } from "../../src/workflow/order-workflow";
 import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
 import { orderRequest } from "../support/orders";
 import { INVENTORY_ARN, PAYMENT_ARN, execute, placeOrder, sagaBindings, sagaServices } from "../support/saga";

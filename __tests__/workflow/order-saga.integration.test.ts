@@ -9,7 +9,7 @@ import { SimulatedPaymentGateway } from "../../handlers/payment/gateway";
 import { OrderCompletedDetailSchema, OrderFailedDetailSchema } from "../../src/contracts/events";
 import { InventoryKey, OrderStatus } from "../../src/contracts/tables";
 import { ServiceFault } from "../../src/local/workflow-runner";
-import { buildOrderWorkflowDefinition } from "../../src/workflow";
+import { buildOrderWorkflowDefinition } from "../../src/workflow/order-workflow";
 import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
 import { eventsFor, getItem, orderRequest } from "../support/orders";
 import {

@@ -1,4 +1,0 @@
-export * from "./asl";
-export * from "./names";
-export { Resource } from "./tasks";
-export { buildOrderWorkflowDefinition } from "./order-workflow";
