@@ -3,11 +3,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack } from "cdktf";
 import { buildApp } from "../../src/app";
-import { STATE_BOOTSTRAP_STACK, pipelineStackName } from "../../src/stacks/synthesis";
 import { checkStacks } from "../../src/policy/check";
 import { PolicyViolationError } from "../../src/policy/report";
 import { suppressionLabel } from "../../src/policy/suppression-matching";
 import { SUPPRESSIONS } from "../../src/policy/suppressions";
+import { STATE_BOOTSTRAP_STACK, pipelineStackName } from "../../src/stacks/synthesis";
 import { fixtureBundles } from "../support/synth";
 import type { StackDocument } from "../../src/terraform/stack-document";
 

@@ -3,9 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { buildApp } from "../../src/app";
-import { pipelineStackName } from "../../src/stacks/synthesis";
 import { HandlerBundle, ServiceName } from "../../src/bundling/handler-bundles";
 import { EnvironmentName } from "../../src/config/profiles";
+import { pipelineStackName } from "../../src/stacks/synthesis";
 import type { OrderPipelineStack } from "../../src/stacks/order-pipeline-stack";
 
 export { fixtureBundles, realBundles } from "./bundles";

@@ -2,7 +2,6 @@ import validateAsl from "asl-validator";
 import { BusinessError as BusinessErrors } from "../../src/contracts/errors";
 import { DetailType, EventSource, RulePatterns } from "../../src/contracts/events";
 import { matchesEventPattern } from "../../src/local/event-pattern";
-import type { State, TaskState } from "../../src/workflow/asl";
 import {
   COMPENSATION_STATE_NAMES,
   StateName,
@@ -11,6 +10,7 @@ import {
 } from "../../src/workflow/names";
 import { buildOrderWorkflowDefinition } from "../../src/workflow/order-workflow";
 import { Resource } from "../../src/workflow/tasks";
+import type { State, TaskState } from "../../src/workflow/asl";
 
 const refs = {
   paymentFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:orders-payment",

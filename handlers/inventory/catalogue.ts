@@ -80,7 +80,7 @@ const CatalogueFileSchema = z.strictObject(
 );
 
 /** A catalogue file that breaks the format; the message names each bad field. */
-export class CatalogueError extends Error {
+class CatalogueError extends Error {
   override readonly name = "CatalogueError";
 }
 

@@ -2,12 +2,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { OFFLINE_PROVIDER_SETTINGS } from "../terraform/offline-provider-settings";
 import { STACK_FILE, type StackDocument, readStackDocument } from "../terraform/stack-document";
+import { UserInputError } from "../user-input-error";
 import { StandInResult, standInArchives } from "./archive-stand-in";
 import { findProviderMirror, findTerraform, mirrorOnlyCliConfig } from "./terraform-cli";
 import { PlanAndShowResult, PlanJson, TerraformContext, planAndShow, terraformStep } from "./terraform-plan";
 import { checkVariables } from "./variable-check";
 import type { VariableArgument } from "../terraform/variable-arguments";
-import { UserInputError } from "../user-input-error";
 
 export { TerraformStepFailed } from "./terraform-plan";
 

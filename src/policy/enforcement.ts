@@ -10,6 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
+import { STACK_FILE, type StackDocument, stackDirectory } from "../terraform/stack-document";
 import { PolicyConfiguration, PolicyOutcome, checkStacks } from "./check";
 import { PolicyViolationError, formatFailure, formatSummary } from "./report";
 import { ALL_RULES } from "./rules";
@@ -17,7 +18,6 @@ import { policySarif } from "./sarif";
 import { invalidSuppressions } from "./suppression-matching";
 import { SUPPRESSIONS } from "./suppressions";
 import { SynthWindow } from "./synthesized-json-reuse";
-import { STACK_FILE, type StackDocument, stackDirectory } from "../terraform/stack-document";
 import type { IConstruct } from "constructs";
 
 export interface PolicyOptions extends PolicyConfiguration {
@@ -84,7 +84,11 @@ class PolicyRun {
   validate(stack: TerraformStack): string[] {
     if (this.pending.delete(stack)) return [];
     const started = performance.now();
-    const synthesized = this.stacks.map((s) => ({ stack: s, name: s.node.id, document: s.toTerraform() as StackDocument }));
+    const synthesized = this.stacks.map((s) => ({
+      stack: s,
+      name: s.node.id,
+      document: s.toTerraform() as StackDocument,
+    }));
     const outcome = checkStacks(synthesized, this.options);
     if (!outcome.passed) {
       this.pending.clear();

@@ -3,8 +3,8 @@
  * references (`${aws_sqs_queue.x.arn}`), which name one specific resource. Statements are normalized
  * (string-or-list fields become lists) so rules can read them one way.
  */
-import { withoutInterpolations } from "./terraform-values";
 import { blocks } from "../terraform/stack-document";
+import { withoutInterpolations } from "./terraform-values";
 import type { StackContext } from "./stack-context";
 import type { Problem, SynthesizedResource } from "./types";
 

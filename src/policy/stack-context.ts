@@ -3,8 +3,15 @@
  * environment the stack deploys, and parsed JSON documents (policies, definitions, dashboards) shared
  * between rules so each document is parsed once.
  */
+import {
+  Reference,
+  StackDocument,
+  block,
+  blocks,
+  constructPathInStack,
+  parseReference,
+} from "../terraform/stack-document";
 import { resolveWithDefaults } from "./terraform-values";
-import { Reference, StackDocument, block, blocks, constructPathInStack, parseReference } from "../terraform/stack-document";
 import type { SynthesizedResource } from "./types";
 
 /** Environments whose stacks hold production data. */

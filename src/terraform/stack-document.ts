@@ -33,7 +33,7 @@ export interface VariableDeclaration {
 }
 
 /** An `output` block: its value is an expression over the stack's resources. */
-export interface OutputDeclaration {
+interface OutputDeclaration {
   readonly value?: unknown;
   readonly description?: string;
   readonly sensitive?: boolean;
@@ -86,7 +86,8 @@ export function loadSynthesizedStack(
         `Pick one with --stack, or synthesize it (ORDERS_ENVIRONMENTS=... npm run synth).`,
 ): SynthesizedStack {
   const directory = path.resolve(stackDirectory(outdir, name));
-  if (!fs.existsSync(path.join(directory, STACK_FILE))) throw new StackNotFound(notFound(listSynthesizedStacks(outdir)));
+  if (!fs.existsSync(path.join(directory, STACK_FILE)))
+    throw new StackNotFound(notFound(listSynthesizedStacks(outdir)));
   return { name, directory, document: readStackDocument(directory) };
 }
 

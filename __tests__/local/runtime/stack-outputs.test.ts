@@ -10,7 +10,14 @@ import type { StackDocument } from "../../../src/terraform/stack-document";
 const document = {
   variable: { prefix: { type: "string", default: "shop" } },
   resource: {
-    aws_dynamodb_table: { inventory: { name: "${var.prefix}-inventory", hash_key: "productId", billing_mode: "PAY_PER_REQUEST", attribute: [{ name: "productId", type: "S" }] } },
+    aws_dynamodb_table: {
+      inventory: {
+        name: "${var.prefix}-inventory",
+        hash_key: "productId",
+        billing_mode: "PAY_PER_REQUEST",
+        attribute: [{ name: "productId", type: "S" }],
+      },
+    },
   },
   output: {
     table_names: { value: { inventory: "${aws_dynamodb_table.inventory.name}" } },
@@ -34,6 +41,8 @@ describe("stack outputs", () => {
   test("an output the stack does not declare is undefined; one that cannot be evaluated fails only when read", () => {
     expect(model.output("nothing")).toBeUndefined();
     expect(() => model.output("broken")).toThrow(StackModelError);
-    expect(() => model.output("broken")).toThrow("output.broken: aws_sqs_queue.nowhere is not a resource of this stack");
+    expect(() => model.output("broken")).toThrow(
+      "output.broken: aws_sqs_queue.nowhere is not a resource of this stack",
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { evaluateStack } from "../../../src/policy/evaluate";
-import type { StackDocument } from "../../../src/terraform/stack-document";
 import type { PolicyRule, Verdict } from "../../../src/policy/types";
+import type { StackDocument } from "../../../src/terraform/stack-document";
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 

@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_OUTDIR, DEFAULT_STACK } from "../../stacks/synthesis";
 import { VariableArgument, VariableArgumentError, variableArguments } from "../../terraform/variable-arguments";
+import { UserInputError } from "../../user-input-error";
 import { FaultSpecError, parseFaultSpec } from "../runtime/faults";
 import { IAM_MODES, type IamMode } from "../runtime/iam/authorizer";
 import { readCatalogueFile, readEventFile } from "./input-files";
-import { UserInputError } from "../../user-input-error";
 
 /** Bad command-line input: printed with the usage line, exit status 2. */
 export class UsageError extends UserInputError {

@@ -1,8 +1,8 @@
 import { STOCK_CATALOGUE, seedInventory, type CatalogueProduct } from "../../../handlers/inventory/catalogue";
 import { OrderStatus } from "../../contracts/tables";
+import { UserInputError } from "../../user-input-error";
 import { LocalFunction } from "../runtime/lambda/local-function";
 import { LocalRuntime } from "../runtime/runtime";
-import { UserInputError } from "../../user-input-error";
 
 /** The order pipeline's parts in a running stack, found by the outputs the stack publishes. */
 export interface PipelineParts {

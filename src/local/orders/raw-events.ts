@@ -4,9 +4,9 @@
  * could, to try a rule or to see what a forged event does.
  */
 import * as z from "zod/mini";
+import { UserInputError } from "../../user-input-error";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "../event-bus";
 import type { LocalRuntime } from "../runtime/runtime";
-import { UserInputError } from "../../user-input-error";
 
 const text = (what: string) =>
   z.string({ error: (i) => (i.input === undefined ? "is required" : `must be a string (${what})`) });

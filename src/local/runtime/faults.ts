@@ -1,3 +1,4 @@
+import { UserInputError } from "../../user-input-error";
 import {
   FaultDecider,
   FunctionSpec,
@@ -5,7 +6,6 @@ import {
   InvocationCaller,
   LambdaServiceError,
 } from "./lambda/local-function";
-import { UserInputError } from "../../user-input-error";
 
 /** A `--fail` value that cannot be used; the message says what is expected. */
 export class FaultSpecError extends UserInputError {
@@ -35,7 +35,7 @@ export function parseFaultSpec(text: string): Record<string, number> {
 }
 
 /** The service a function belongs to, for `--fail`: its Powertools service name, or its name's last part. */
-export function serviceOf(fn: Pick<FunctionSpec, "name" | "environment">): string {
+function serviceOf(fn: Pick<FunctionSpec, "name" | "environment">): string {
   return fn.environment.POWERTOOLS_SERVICE_NAME ?? fn.name.split("-").pop() ?? fn.name;
 }
 

@@ -1,5 +1,5 @@
-import { Value } from "./terraform/expression";
 import { StackDocument, constructPath } from "../../terraform/stack-document";
+import { Value } from "./terraform/expression";
 
 /** Resource types the local runtime runs, and what runs them. */
 const RUNS: Readonly<Record<string, string>> = {

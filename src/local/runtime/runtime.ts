@@ -1,4 +1,5 @@
 import { BusinessError } from "../../contracts/errors";
+import { SynthesizedStack, functionNameOf } from "../../terraform/stack-document";
 import { startLocalEventBridge, type LocalEventBridge as PutEventsEndpoint } from "../event-bus";
 import { type CompiledPattern, compileEventPattern, matches } from "../event-pattern";
 import { Activity } from "./activity";
@@ -21,7 +22,6 @@ import { LocalStateMachine, StartExecutionError } from "./stepfunctions/local-st
 import { TaskBackends } from "./stepfunctions/task-bindings";
 import { validateDefinitions } from "./stepfunctions/validate";
 import { LOCAL_ACCOUNT_ID, TerraformReferences, providerRegion } from "./terraform/references";
-import { SynthesizedStack, functionNameOf } from "../../terraform/stack-document";
 import { ResolvedVariables, VariableSources, resolveVariables } from "./terraform/variables";
 import { Trace } from "./trace";
 

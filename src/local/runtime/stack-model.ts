@@ -1,4 +1,6 @@
 import * as path from "node:path";
+import { ResourceConfig, StackDocument, dataOfType, resourcesOfType } from "../../terraform/stack-document";
+import { UserInputError } from "../../user-input-error";
 import { EventPatternError, compileEventPattern } from "../event-pattern";
 import { StreamViewType, TableSpec } from "./dynamodb/local-tables";
 import { DEFAULT_RETRY_POLICY, RuleSpec, TargetSpec } from "./eventbridge/bus";
@@ -6,8 +8,6 @@ import { AsyncInvokeSettings } from "./lambda/local-function";
 import { AslMachine } from "./stepfunctions/task-bindings";
 import { Value } from "./terraform/expression";
 import { ReferenceError, TerraformReferences } from "./terraform/references";
-import { ResourceConfig, StackDocument, dataOfType, resourcesOfType } from "../../terraform/stack-document";
-import { UserInputError } from "../../user-input-error";
 
 /** A stack the runtime cannot run as synthesized; the message names the resource and the field. */
 export class StackModelError extends UserInputError {
@@ -417,7 +417,8 @@ export function readStackModel(
     try {
       return refs.resolve(declared.value, `output.${name}`);
     } catch (error) {
-      if (error instanceof ReferenceError) throw new StackModelError(`output.${name}: ${error.message}`, { cause: error });
+      if (error instanceof ReferenceError)
+        throw new StackModelError(`output.${name}: ${error.message}`, { cause: error });
       throw error;
     }
   };

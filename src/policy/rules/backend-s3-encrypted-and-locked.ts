@@ -1,5 +1,5 @@
-import { describe } from "../terraform-values";
 import { block } from "../../terraform/stack-document";
+import { describe } from "../terraform-values";
 import { NOT_APPLICABLE, Problem, StackRule, verdictOf } from "../types";
 
 export const backendS3EncryptedAndLocked: StackRule = {

@@ -1,5 +1,5 @@
-import { describe } from "../terraform-values";
 import { block } from "../../terraform/stack-document";
+import { describe } from "../terraform-values";
 import { NOT_APPLICABLE, StackRule, nonCompliant, COMPLIANT } from "../types";
 
 /** What the S3 backend accepts as kms_key_id: a key id, key ARN, alias name or alias ARN (not the AWS-managed aws/s3). */

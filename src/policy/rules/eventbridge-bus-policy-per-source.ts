@@ -1,3 +1,4 @@
+import { parseReference } from "../../terraform/stack-document";
 import {
   PolicyStatementView,
   actionMatches,
@@ -6,7 +7,6 @@ import {
   policyDocumentsOf,
   statementName,
 } from "../iam-document";
-import { parseReference } from "../../terraform/stack-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, SynthesizedResource, verdictOf } from "../types";
 import type { StackContext } from "../stack-context";
 

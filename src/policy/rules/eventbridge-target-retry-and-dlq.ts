@@ -1,5 +1,5 @@
-import { describe } from "../terraform-values";
 import { block } from "../../terraform/stack-document";
+import { describe } from "../terraform-values";
 import { Problem, ResourceRule, verdictOf } from "../types";
 
 export const eventbridgeTargetRetryAndDlq: ResourceRule = {

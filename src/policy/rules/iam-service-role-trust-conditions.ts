@@ -1,6 +1,6 @@
+import { parseReference } from "../../terraform/stack-document";
 import { conditionValues, parsePolicy } from "../iam-document";
 import { withoutInterpolations } from "../terraform-values";
-import { parseReference } from "../../terraform/stack-document";
 import { NOT_APPLICABLE, Problem, ResourceRule, nonCompliant, verdictOf } from "../types";
 
 /**

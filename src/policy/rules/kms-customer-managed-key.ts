@@ -1,5 +1,5 @@
-import { bucketCompanions } from "../s3-bucket-companions";
 import { block, blocks } from "../../terraform/stack-document";
+import { bucketCompanions } from "../s3-bucket-companions";
 import { COMPLIANT, NOT_APPLICABLE, ResourceRule, SynthesizedResource, nonCompliant } from "../types";
 import type { StackContext } from "../stack-context";
 

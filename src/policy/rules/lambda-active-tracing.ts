@@ -1,5 +1,5 @@
-import { describe } from "../terraform-values";
 import { block } from "../../terraform/stack-document";
+import { describe } from "../terraform-values";
 import { COMPLIANT, ResourceRule, nonCompliant } from "../types";
 
 export const lambdaActiveTracing: ResourceRule = {

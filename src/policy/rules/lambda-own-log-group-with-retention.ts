@@ -1,5 +1,5 @@
-import { Unresolved, describe } from "../terraform-values";
 import { block } from "../../terraform/stack-document";
+import { Unresolved, describe } from "../terraform-values";
 import { COMPLIANT, ResourceRule, nonCompliant } from "../types";
 
 export const lambdaOwnLogGroupWithRetention: ResourceRule = {

@@ -1,6 +1,6 @@
 import { PAYMENT_GATEWAY_ENV, PAYMENT_SIMULATOR_OPT_IN_TAG, SIMULATED_PAYMENT_GATEWAY } from "../../config/app-config";
-import { describe } from "../terraform-values";
 import { block } from "../../terraform/stack-document";
+import { describe } from "../terraform-values";
 import { COMPLIANT, NOT_APPLICABLE, ResourceRule, nonCompliant } from "../types";
 
 export const paymentSimulatorNotInProd: ResourceRule = {

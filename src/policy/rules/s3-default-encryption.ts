@@ -1,5 +1,5 @@
-import { bucketCompanions } from "../s3-bucket-companions";
 import { block, blocks } from "../../terraform/stack-document";
+import { bucketCompanions } from "../s3-bucket-companions";
 import { COMPLIANT, ResourceRule, nonCompliant } from "../types";
 
 const ALGORITHMS = ["aws:kms", "aws:kms:dsse", "AES256"];

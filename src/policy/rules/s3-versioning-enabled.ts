@@ -1,5 +1,5 @@
-import { bucketCompanions } from "../s3-bucket-companions";
 import { block } from "../../terraform/stack-document";
+import { bucketCompanions } from "../s3-bucket-companions";
 import { COMPLIANT, ResourceRule, nonCompliant } from "../types";
 
 export const s3VersioningEnabled: ResourceRule = {

@@ -1,5 +1,5 @@
-import { describe } from "../terraform-values";
 import { block } from "../../terraform/stack-document";
+import { describe } from "../terraform-values";
 import { Problem, ResourceRule, verdictOf } from "../types";
 
 /** Step Functions can only deliver logs to groups under this prefix without a size-limited resource policy. */

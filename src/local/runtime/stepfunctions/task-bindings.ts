@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { UserInputError } from "../../../user-input-error";
 import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
 import type { EventsCaller } from "../eventbridge/bus";
 import type { InvocationCaller, InvokeResult } from "../lambda/local-function";
 import type { Retrier } from "./error-handling";
-import { UserInputError } from "../../../user-input-error";
 
 /** An ASL state, as far as binding its Task resources needs. */
 export interface AslState {

@@ -847,7 +847,8 @@ export function parseTfvars(text: string): Record<string, Value> {
         noFunctions: "function calls are not allowed in a tfvars file",
       });
     } catch (error) {
-      if (error instanceof ExpressionError) throw new ExpressionError(`${line}: ${name}: ${error.message}`, { cause: error });
+      if (error instanceof ExpressionError)
+        throw new ExpressionError(`${line}: ${name}: ${error.message}`, { cause: error });
       throw error;
     }
   }

@@ -1,6 +1,6 @@
-import { ExpressionError, UnknownValue, Value, evaluate, indexValue, parseTemplate, toStringValue } from "./expression";
 import { ResourceConfig, StackDocument } from "../../../terraform/stack-document";
 import { UserInputError } from "../../../user-input-error";
+import { ExpressionError, UnknownValue, Value, evaluate, indexValue, parseTemplate, toStringValue } from "./expression";
 
 /** The account and region local resources live in; ARNs are built from them. */
 export interface LocalAccount {

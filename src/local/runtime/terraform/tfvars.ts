@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { UserInputError } from "../../../user-input-error";
 import { parseTfvars } from "./expression";
 import { Value } from "./values";
-import { UserInputError } from "../../../user-input-error";
 
 /** A variable definition file that cannot be read; the message names the file and the place. */
 class TfvarsError extends UserInputError {

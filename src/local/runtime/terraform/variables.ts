@@ -11,12 +11,12 @@
  * - each value converted to the declared type, then checked by every `validation` block.
  */
 import * as path from "node:path";
-import { VariableArgument } from "../../../terraform/variable-arguments";
-import { ExpressionError, Value, evaluate, parseLiteral, parseTemplate } from "./expression";
 import { StackDocument, VariableDeclaration } from "../../../terraform/stack-document";
+import { VariableArgument } from "../../../terraform/variable-arguments";
+import { UserInputError } from "../../../user-input-error";
+import { ExpressionError, Value, evaluate, parseLiteral, parseTemplate } from "./expression";
 import { autoLoadedVarFiles, readVarFile } from "./tfvars";
 import { TypeConstraint, convertToType, isPrimitiveOrAny, parseTypeConstraint } from "./variable-types";
-import { UserInputError } from "../../../user-input-error";
 
 /** A variable value that is missing, of the wrong type, or refused by the variable's validation. */
 export class VariableError extends UserInputError {
