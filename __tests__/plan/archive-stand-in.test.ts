@@ -61,7 +61,7 @@ describe("archive_file stand-in", () => {
     };
     const { stack: out, archives } = await standInArchives(stack, stackDir);
     expect(archives).toHaveLength(1);
-    const fn = (out.resource as Record<string, Record<string, Record<string, unknown>>>).aws_lambda_function.fn;
+    const fn = out.resource?.aws_lambda_function?.fn;
     expect(fn).toEqual({ filename: "dist/fn.zip", source_code_hash: archives[0]?.outputs.output_base64sha256 });
     expect(out.data).toBeUndefined();
     expect(out.terraform?.required_providers).toEqual({ aws: { source: "aws" } });

@@ -112,9 +112,8 @@ describe("the policy result as SARIF", () => {
       stackFileUri: "cdktf.out/stacks/orders-dev/cdk.tf.json",
     });
     expectValidSarif(log);
-    const rules = (
-      log.runs as { tool: { driver: { rules: { id: string; properties: { mirrors: string[] } }[] } } }[]
-    )[0].tool.driver.rules;
+    const [run] = log.runs as { tool: { driver: { rules: { id: string; properties: { mirrors: string[] } }[] } } }[];
+    const rules = run?.tool.driver.rules ?? [];
     expect(rules.map((r) => r.id)).toEqual(ALL_RULES.map((r) => r.id));
     expect(rules.find((r) => r.id === "sqs-encrypted-at-rest")?.properties.mirrors).toEqual([
       "CKV_AWS_27",

@@ -37,7 +37,7 @@ describe("StateBucketStack (bootstrap)", () => {
 
   test("versioned, encrypted by default with its own rotating key under the alias the backends name, with every public access block on", () => {
     expect(text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
-    const key = Object.keys(json.resource.aws_kms_key)[0];
+    const [key = ""] = Object.keys(json.resource.aws_kms_key);
     expect(json.resource.aws_kms_key[key]).toMatchObject({
       enable_key_rotation: true,
       lifecycle: { prevent_destroy: true },

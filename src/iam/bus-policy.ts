@@ -13,7 +13,7 @@ export function ownershipSid(source: string): string {
   return `OnlyOwnerPublishes${source
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join("")}`;
 }
 

@@ -15,8 +15,9 @@ export function formatFailure(outcome: PolicyOutcome): string {
     const key = `${v.rule.id}\u0000${v.stackName}\u0000${v.address}`;
     byRuleAndResource.set(key, [...(byRuleAndResource.get(key) ?? []), v]);
   }
-  for (const group of byRuleAndResource.values()) {
-    const [first] = group;
+  for (const [first, ...rest] of byRuleAndResource.values()) {
+    if (!first) continue;
+    const group = [first, ...rest];
     const where = first.constructPath ? ` (${first.constructPath})` : "";
     lines.push(`  [${first.rule.id}] ${first.stackName} ${first.address}${where}`);
     for (const v of group) lines.push(`    ${v.problem.message}`);

@@ -45,11 +45,13 @@ const CONDITIONAL = /^\$\{\(?var\.([A-Za-z0-9_-]+)\)? \? (.+) : (.+)\}$/s;
  */
 export function resolveWithDefaults(value: unknown, defaults: ReadonlyMap<string, unknown>): unknown {
   if (typeof value !== "string" || !hasInterpolation(value) || parseReference(value) !== undefined) return value;
-  const variable = VARIABLE.exec(value);
-  if (variable) return defaults.has(variable[1]) ? defaults.get(variable[1]) : new Unresolved(value);
+  const [, variable] = VARIABLE.exec(value) ?? [];
+  if (variable !== undefined) return defaults.has(variable) ? defaults.get(variable) : new Unresolved(value);
   const conditional = CONDITIONAL.exec(value);
-  if (conditional && defaults.has(conditional[1])) {
-    const chosen = defaults.get(conditional[1]) === true ? conditional[2] : conditional[3];
+  // The three groups of CONDITIONAL take part in every match.
+  const [, condition = "", whenTrue = "", whenFalse = ""] = conditional ?? [];
+  if (conditional && defaults.has(condition)) {
+    const chosen = defaults.get(condition) === true ? whenTrue : whenFalse;
     const literal = parseLiteral(chosen.trim());
     if (literal !== undefined) return literal.value;
   }

@@ -160,7 +160,8 @@ export function parseReference(value: unknown): Reference | undefined {
   if (typeof value !== "string") return undefined;
   const match = REFERENCE.exec(value);
   if (!match || match[1] === "var" || match[1] === "local") return undefined;
-  const [, type, name, attribute, suffix] = match;
+  // Every group of REFERENCE takes part in a match.
+  const [, type = "", name = "", attribute = "", suffix = ""] = match;
   if (suffix.includes("${")) return undefined;
   return { type, name, attribute, suffix };
 }

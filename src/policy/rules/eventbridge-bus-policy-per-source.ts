@@ -78,7 +78,7 @@ export const eventbridgeBusPolicyPerSource: ResourceRule = {
         for (const source of conditionValues(s, /^StringEquals$/i, "events:source")) {
           owners.set(source, [
             ...(owners.get(source) ?? []),
-            ...(exempt.length === 1 ? [principalOf(exempt[0])] : [`(${exempt.length} principals)`]),
+            ...(exempt.length === 1 && exempt[0] !== undefined ? [principalOf(exempt[0])] : [`(${exempt.length} principals)`]),
           ]);
         }
       }
@@ -120,7 +120,7 @@ export const eventbridgeBusPolicyPerSource: ResourceRule = {
           message: `no bus policy denies source "${source}" to every principal but its owner`,
           subject: source,
         });
-      else if (owner.length > 1 || owner[0].startsWith("(")) {
+      else if (owner.length > 1 || owner[0]?.startsWith("(")) {
         problems.push({
           message: `source "${source}" is reserved for ${owner.join(", ")}, not one owner`,
           subject: source,
@@ -130,9 +130,10 @@ export const eventbridgeBusPolicyPerSource: ResourceRule = {
     for (const grant of grants) {
       for (const source of grant.sources) {
         const owner = owners.get(source);
-        if (owner && owner.length === 1 && !owner[0].startsWith("(") && owner[0] !== grant.holder) {
+        const [only] = owner ?? [];
+        if (owner?.length === 1 && only !== undefined && !only.startsWith("(") && only !== grant.holder) {
           problems.push({
-            message: `${grant.where} lets ${grant.holder ?? "a principal that is not a role"} publish "${source}", which the bus policy reserves for ${owner[0]}`,
+            message: `${grant.where} lets ${grant.holder ?? "a principal that is not a role"} publish "${source}", which the bus policy reserves for ${only}`,
             subject: grant.where,
           });
         }

@@ -34,11 +34,12 @@ export const iamServiceRoleTrustConditions: ResourceRule = {
     const problems: Problem[] = [];
     let applies = false;
     for (const statement of trust.statements.filter((s) => s.effect === "Allow")) {
-      for (const principal of statement.principals.filter((p) => p.kind === "Service" && SOURCE_OF[p.value])) {
-        applies = true;
+      for (const principal of statement.principals.filter((p) => p.kind === "Service")) {
         const source = SOURCE_OF[principal.value];
+        if (!source) continue;
+        applies = true;
         const accounts = conditionValues(statement, /^StringEquals$/i, "aws:SourceAccount");
-        if (accounts.length !== 1 || withoutInterpolations(accounts[0]) === "*") {
+        if (accounts.length !== 1 || withoutInterpolations(accounts[0] ?? "") === "*") {
           problems.push({
             message: `trusts ${principal.value} without aws:SourceAccount naming one account (StringEquals)`,
             subject: "aws:SourceAccount",
@@ -52,7 +53,7 @@ export const iamServiceRoleTrustConditions: ResourceRule = {
           const parts = withoutInterpolations(arn).split(":");
           return parts[0] === "arn" && parts[2] === source.arnService && !parts.slice(3).join(":").includes("*");
         };
-        if (arns.length !== 1 || !namesOneSource(arns[0])) {
+        if (arns.length !== 1 || !namesOneSource(arns[0] ?? "")) {
           problems.push({
             message: `trusts ${principal.value} without aws:SourceArn naming one ${source.what} (ArnEquals), found ${arns.length === 0 ? "none" : JSON.stringify(arns)}`,
             subject: "aws:SourceArn",

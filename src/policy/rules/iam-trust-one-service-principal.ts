@@ -18,7 +18,7 @@ export const iamTrustOneServicePrincipal: ResourceRule = {
     if (principals.length !== 1)
       return nonCompliant(`is trusted by ${principals.length} principals (${names.join(", ") || "none"}), not one`);
     const [only] = principals;
-    return only.kind === "Service" && /^[a-z0-9.-]+\.amazonaws\.com$/.test(only.value)
+    return only?.kind === "Service" && /^[a-z0-9.-]+\.amazonaws\.com$/.test(only.value)
       ? COMPLIANT
       : nonCompliant(`is trusted by ${names[0]}, not an AWS service principal`);
   },

@@ -61,7 +61,9 @@ export const kmsCustomerManagedKey: ResourceRule = {
   ],
   resourceTypes: Object.keys(KEY_OF),
   check(resource, stack) {
-    const { applies, key, argument } = KEY_OF[resource.type](resource, stack);
+    const keyOf = KEY_OF[resource.type];
+    if (!keyOf) return NOT_APPLICABLE;
+    const { applies, key, argument } = keyOf(resource, stack);
     if (!applies) return NOT_APPLICABLE;
     return isCustomerKey(key, stack) ? COMPLIANT : nonCompliant(`${argument} names no customer-managed key`);
   },

@@ -19,9 +19,10 @@ export const sfnBusinessErrorsNotRetried: ResourceRule = {
         const retry = state.Retry ?? [];
         for (const error of BUSINESS_ERRORS) {
           const index = retry.findIndex((r) => errorMatches(r.ErrorEquals, error));
-          if (index >= 0 && maxAttempts(retry[index]) > 0) {
+          const retrier = retry[index];
+          if (retrier !== undefined && maxAttempts(retrier) > 0) {
             problems.push({
-              message: `${path} retries ${error} (Retry[${index}] on ${JSON.stringify(retry[index].ErrorEquals ?? [])})`,
+              message: `${path} retries ${error} (Retry[${index}] on ${JSON.stringify(retrier.ErrorEquals ?? [])})`,
               subject: path,
             });
           }

@@ -1,5 +1,5 @@
 import { deniesInsecureTransport, parsePolicy } from "../iam-document";
-import { COMPLIANT, ResourceRule, SynthesizedResource, nonCompliant } from "../types";
+import { COMPLIANT, NOT_APPLICABLE, ResourceRule, SynthesizedResource, nonCompliant } from "../types";
 import type { StackContext } from "../stack-context";
 
 /** Per resource type: the service prefix, and the companion resource that holds its policy and how it names it. */
@@ -25,6 +25,7 @@ const POLICY_HOLDERS: Readonly<
 
 function policiesOf(resource: SynthesizedResource, stack: StackContext): unknown[] {
   const holder = POLICY_HOLDERS[resource.type];
+  if (!holder) return [];
   const companions = stack.resources(holder.companion).filter((p) => {
     const ref = stack.referenced(p.config[holder.argument], resource.type);
     return ref !== undefined && ref.name === resource.name && holder.attributes.includes(ref.reference.attribute);
@@ -42,7 +43,9 @@ export const tlsOnlyResourcePolicies: ResourceRule = {
   mirrors: ["AwsSolutions-SQS4", "AwsSolutions-SNS3"],
   resourceTypes: Object.keys(POLICY_HOLDERS),
   check(resource, stack) {
-    const { service } = POLICY_HOLDERS[resource.type];
+    const holder = POLICY_HOLDERS[resource.type];
+    if (!holder) return NOT_APPLICABLE;
+    const { service } = holder;
     const arn = `\${${resource.type}.${resource.name}.arn}`;
     const found = policiesOf(resource, stack).some((text) => {
       const policy = parsePolicy(stack, text);
