@@ -5,7 +5,7 @@
  * exceptions it accepted.
  */
 import { isWildcardAction, isWildcardResource } from "../../policy/iam-document";
-import { constructPathInStack } from "../../terraform/stack-document";
+import { type StackDocument, constructPathInStack } from "../../terraform/stack-document";
 import { HeldPolicy, POLICY_ATTACHMENT_TYPES, PolicyKind, Values, policiesOf } from "./policy-documents";
 import { Statement, StatementChange, diffStatements } from "./statement-diff";
 
@@ -50,7 +50,7 @@ export interface ReviewInput {
   readonly stackName: string;
   readonly plan: ReviewedPlan;
   /** The planned cdk.tf.json: construct paths, and policies as configured where values are known only at apply. */
-  readonly stack?: { readonly resource?: Readonly<Record<string, Readonly<Record<string, Values>>>> };
+  readonly stack?: Pick<StackDocument, "resource">;
   /** The synth's policy.sarif of the stack. Default: the section says it is missing. */
   readonly sarif?: ReviewedSarif;
   /** One line saying how the plan was made (offline, against the account). */
