@@ -78,7 +78,9 @@ export const eventbridgeBusPolicyPerSource: ResourceRule = {
         for (const source of conditionValues(s, /^StringEquals$/i, "events:source")) {
           owners.set(source, [
             ...(owners.get(source) ?? []),
-            ...(exempt.length === 1 && exempt[0] !== undefined ? [principalOf(exempt[0])] : [`(${exempt.length} principals)`]),
+            ...(exempt.length === 1 && exempt[0] !== undefined
+              ? [principalOf(exempt[0])]
+              : [`(${exempt.length} principals)`]),
           ]);
         }
       }
