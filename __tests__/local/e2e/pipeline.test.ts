@@ -496,8 +496,8 @@ describe("npm run local --replay: the run's archive replayed through the rules",
   it("replayed Order Created events start sagas that ClaimOrder refuses: no second charge, reservation or notification", async () => {
     const { runtime, parts } = pipeline;
     // Event times have whole seconds: the window starts on a fresh second, so it holds this test's events only.
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
-    const from = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
+    const from = new Date(Math.floor(Date.now() / 1000) * 1000);
     const completed = await pipeline.submit(order({ customerId: "cust-replay", idempotencyKey: "replay-1" }));
     const declined = await pipeline.submit(order({ customerId: "declined-replay", idempotencyKey: "replay-2" }));
     expect([completed.status, declined.status]).toEqual(["COMPLETED", "FAILED"]);
