@@ -56,8 +56,7 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
       {
         // CreateArchive: RetentionDays is an Integer, minimum 0, no maximum; 0 means indefinitely.
         condition: `var.event_archive_retention_days >= 0 && ${wholeNumber("var.event_archive_retention_days")}`,
-        errorMessage:
-          "event_archive_retention_days must be a whole number of days, 0 (keep indefinitely) or more.",
+        errorMessage: "event_archive_retention_days must be a whole number of days, 0 (keep indefinitely) or more.",
       },
     ],
   },

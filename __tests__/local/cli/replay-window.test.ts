@@ -21,13 +21,14 @@ describe("npm run local --replay", () => {
       ["--replay", "--replay-from", "yesterday"],
       '--replay-from must be an ISO 8601 time with a zone, such as 2026-12-02T10:00:00Z, got "yesterday"',
     ],
-    [["--replay", "--replay-to", "2026-12-02T10:00:00"], '--replay-to must be an ISO 8601 time with a zone'],
-    [["--replay", "--replay-from", "2026-02-30T10:00:00Z"], '--replay-from must be an ISO 8601 time'],
-    [["--replay", "--replay-from", "2026-12-02T25:00:00Z"], '--replay-from must be an ISO 8601 time'],
+    [["--replay", "--replay-to", "2026-12-02T10:00:00"], "--replay-to must be an ISO 8601 time with a zone"],
+    [["--replay", "--replay-from", "2026-02-30T10:00:00Z"], "--replay-from must be an ISO 8601 time"],
+    [["--replay", "--replay-from", "2026-12-02T25:00:00Z"], "--replay-from must be an ISO 8601 time"],
     [
       ["--replay", "--replay-from", "2026-12-02T10:00:00Z", "--replay-to", "2026-12-02T10:00:00Z"],
       "--replay-from (2026-12-02T10:00:00Z) must be before --replay-to (2026-12-02T10:00:00Z)",
     ],
+    [["--replay", "--replay-from", "2999-01-01T00:00:00Z"], "--replay-from (2999-01-01T00:00:00Z) is in the future"],
     [["--replay=yes"], "--replay"],
   ])("refuses %j in one line naming the option", (argv, message) => {
     expect(() => parseCliOptions(argv)).toThrow(UsageError);

@@ -521,7 +521,9 @@ describe("npm run local --replay: the run's archive replayed through the rules",
     expect(outcome?.replayed).toEqual({ "Order Created": 2, "Order Completed": 1, "Order Failed": 1 });
     // Each replayed Order Created started an execution (EventBridge starts one per delivery) ...
     const replayedRuns = runtime.executions().slice(executionsBefore);
-    expect(replayedRuns.map((e) => [(e.input as { detail: { orderId: string } }).detail.orderId, e.status]).sort()).toEqual(
+    expect(
+      replayedRuns.map((e) => [(e.input as { detail: { orderId: string } }).detail.orderId, e.status]).sort(),
+    ).toEqual(
       [
         [completed.orderId, "SUCCEEDED"],
         [declined.orderId, "SUCCEEDED"],

@@ -27,7 +27,13 @@ const rule = (name: string, detailType: string): RuleSpec => ({
   busName: "orders",
   pattern: { "detail-type": [detailType] },
   enabled: true,
-  targets: [{ id: "t", arn: `arn:aws:sqs:us-east-1:000000000000:${name}`, retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 } }],
+  targets: [
+    {
+      id: "t",
+      arn: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+      retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
+    },
+  ],
 });
 
 function busWithArchive(spec: ArchiveSpec = ARCHIVE, now: () => number = Date.now) {
@@ -44,7 +50,8 @@ function busWithArchive(spec: ArchiveSpec = ARCHIVE, now: () => number = Date.no
     busNames: ["orders"],
     rules: [rule("created", "Order Created"), rule("outcome", "Order Completed")],
     matcher,
-    dispatch: async ({ rule: r, payload }) => void delivered.push({ rule: r.name, event: payload as Record<string, unknown> }),
+    dispatch: async ({ rule: r, payload }) =>
+      void delivered.push({ rule: r.name, event: payload as Record<string, unknown> }),
     queues: new LocalQueues(),
     account: { accountId: "000000000000", region: "us-east-1" },
     clock: new Clock(0),
@@ -68,7 +75,15 @@ function busWithArchive(spec: ArchiveSpec = ARCHIVE, now: () => number = Date.no
 }
 
 const put = (bus: LocalEventBridge, time: string, detailType = "Order Created", source = "orders.order-service") =>
-  bus.putEvents([{ Source: source, DetailType: detailType, Detail: `{"at":"${time}"}`, EventBusName: "orders", Time: new Date(time) }]);
+  bus.putEvents([
+    {
+      Source: source,
+      DetailType: detailType,
+      Detail: `{"at":"${time}"}`,
+      EventBusName: "orders",
+      Time: new Date(time),
+    },
+  ]);
 
 describe("the local event archive", () => {
   it("keeps what its pattern matches on its bus, and never a replayed event", async () => {
@@ -150,6 +165,8 @@ describe("the local event archive", () => {
       /is not the archive's event bus/,
     );
     replay({ replayName: "once" });
-    expect(() => replay({ replayName: "once" })).toThrow(expect.objectContaining({ name: "ResourceAlreadyExistsException" }));
+    expect(() => replay({ replayName: "once" })).toThrow(
+      expect.objectContaining({ name: "ResourceAlreadyExistsException" }),
+    );
   });
 });

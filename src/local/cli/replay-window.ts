@@ -15,6 +15,7 @@ export function replayOption(
   replay: boolean,
   fromText: string | undefined,
   toText: string | undefined,
+  now: number = Date.now(),
 ): { readonly option?: ReplayOption; readonly problem?: string } {
   for (const [name, text] of [
     ["--replay-from", fromText],
@@ -36,6 +37,9 @@ export function replayOption(
   if (typeof to === "string") return { problem: to };
   if (from && to && from.getTime() >= to.getTime())
     return { problem: `--replay-from (${fromText}) must be before --replay-to (${toText})` };
+  // Without --replay-to the window ends when the replay starts, after the run.
+  if (from && !to && from.getTime() > now)
+    return { problem: `--replay-from (${fromText}) is in the future: the run's events are all older` };
   return { option: { ...(from ? { from } : {}), ...(to ? { to } : {}) } };
 }
 

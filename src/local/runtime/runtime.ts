@@ -412,7 +412,7 @@ export class LocalRuntime {
 
   /**
    * StartReplay: puts the archived events of the window back on their bus (deliveries run asynchronously;
-   * `idle()` waits for them). Throws ReplayError as EventBridge refuses a request.
+   * `idle()` waits for them). Throws, with EventBridge's error name, what StartReplay refuses.
    */
   replay(request: ReplayRequest): ReplayRecord {
     return this.archives.startReplay(request, (bus, event, name, ruleArns) =>

@@ -36,7 +36,7 @@ export interface ReplayRecord {
 }
 
 /** StartReplay refused the request; `name` is the error code EventBridge answers with. */
-export class ReplayError extends Error {
+class ReplayError extends Error {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
