@@ -80,6 +80,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const t0 = Date.now();
   const stack = loadSynthesizedStack(options.outdir, options.stack);
   const stackFile = path.relative(process.cwd(), path.join(stack.directory, "cdk.tf.json"));
+  if (options.replay && Object.keys(stack.document.resource?.aws_cloudwatch_event_archive ?? {}).length === 0)
+    throw new UsageError(`--replay: stack ${options.stack} declares no aws_cloudwatch_event_archive to replay from`);
   const stale = staleness(stack.directory);
   if (stale)
     process.stderr.write(
@@ -107,10 +109,6 @@ async function main(argv: readonly string[]): Promise<number> {
     // The Order function is warmed first (below); the others start while the first order runs.
     warm: "none",
   });
-  if (options.replay && runtime.archives.specs.length === 0) {
-    await runtime.stop();
-    throw new UsageError(`--replay: stack ${options.stack} declares no aws_cloudwatch_event_archive to replay from`);
-  }
   const interrupt = new Interrupt();
   const recorder = options.report !== undefined ? new RunRecorder(runtime.trace) : undefined;
   try {
