@@ -61,6 +61,9 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ["a 22-character project name", { project_name: "a123456789012345678901" }],
     ["retention of 1 day", { log_retention_days: "1" }],
     ["retention of 10 years", { log_retention_days: "3653" }],
+    // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html: RetentionDays, minimum 0 (indefinitely).
+    ["an archive kept indefinitely", { event_archive_retention_days: "0" }],
+    ["an archive kept 400 days", { event_archive_retention_days: "400" }],
     ["the smallest memory", { lambda_memory_size: "128" }],
     ["the largest memory", { lambda_memory_size: "10240" }],
     ["provisioned capacity on both", { dynamodb_read_capacity: "5", dynamodb_write_capacity: "10" }],
@@ -86,6 +89,16 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ],
     ["retention CloudWatch does not offer", { log_retention_days: "10" }, "log_retention_days must be one of"],
     ["retention 0 (never expire)", { log_retention_days: "0" }, "log_retention_days must be one of"],
+    [
+      "a negative archive retention",
+      { event_archive_retention_days: "-1" },
+      "event_archive_retention_days must be a whole number of days, 0 (keep indefinitely) or more",
+    ],
+    [
+      "a fractional archive retention",
+      { event_archive_retention_days: "1.5" },
+      "event_archive_retention_days must be a whole number of days",
+    ],
     [
       "memory below 128 MB",
       { lambda_memory_size: "64" },

@@ -1,12 +1,13 @@
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { CloudwatchEventArchive } from "@cdktf/provider-aws/lib/cloudwatch-event-archive";
 import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { RulePatterns } from "../../src/contracts/events";
+import { ArchivePattern, EventSource, RulePatterns } from "../../src/contracts/events";
 import { ORDER_CREATED_FILTER, ORDER_CREATED_INPUT_TEMPLATE } from "../../src/contracts/outbox";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../src/iam/policy-document";
 import { fixtureBundles } from "../support/bundles";
@@ -82,6 +83,25 @@ describe("OrderPipelineStack (dev)", () => {
     expect(synthesized).toHaveResourceWithProperties(SfnStateMachine, { type: "STANDARD" });
     expect(synthesized).toHaveResource(CloudwatchDashboard);
     expect(synthesized).toHaveResource(SnsTopic);
+  });
+
+  test("archives the bus's events of the project's sources, for event_archive_retention_days, for StartReplay", () => {
+    // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html: RetentionDays 0 keeps
+    // events indefinitely; without a pattern every event but replayed ones would be archived.
+    const [busId] = Object.keys(resourcesOf(json, "aws_cloudwatch_event_bus"));
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventArchive, {
+      name: "${var.project_name}-dev-orders-archive",
+      event_source_arn: `\${aws_cloudwatch_event_bus.${busId}.arn}`,
+      retention_days: "${var.event_archive_retention_days}",
+      event_pattern: JSON.stringify(ArchivePattern),
+    });
+    expect(JSON.parse(JSON.stringify(ArchivePattern))).toEqual({
+      source: [EventSource.orderService, EventSource.orderWorkflow],
+    });
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_event_archive"))).toHaveLength(1);
+    expect((json.output as Record<string, { value: string }>).event_archive_arn?.value).toMatch(
+      /^\$\{aws_cloudwatch_event_archive\.event-bus_archive_[0-9A-F]+\.arn\}$/,
+    );
   });
 
   test("every function: nodejs22.x, tracing and memory from the variables, JSON logs, table names in its environment; Order is not told the bus", () => {

@@ -9,6 +9,8 @@ export interface EnvironmentProfile {
   readonly projectName: string;
   /** Default of `log_retention_days`. */
   readonly logRetentionDays: number;
+  /** Default of `event_archive_retention_days`; 0 keeps archived events indefinitely. */
+  readonly eventArchiveRetentionDays: number;
   /** Default of `lambda_memory_size`, in MB. */
   readonly lambdaMemorySize: number;
   /** Default of `dynamodb_read_capacity`; 0 means on-demand. */
@@ -35,6 +37,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     name: "dev",
     projectName: "orders",
     logRetentionDays: 7,
+    eventArchiveRetentionDays: 7,
     lambdaMemorySize: 256,
     dynamodbReadCapacity: 0,
     dynamodbWriteCapacity: 0,
@@ -47,6 +50,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     name: "staging",
     projectName: "orders",
     logRetentionDays: 30,
+    eventArchiveRetentionDays: 30,
     lambdaMemorySize: 512,
     dynamodbReadCapacity: 0,
     dynamodbWriteCapacity: 0,
@@ -59,6 +63,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     name: "prod",
     projectName: "orders",
     logRetentionDays: 90,
+    eventArchiveRetentionDays: 90,
     lambdaMemorySize: 1024,
     dynamodbReadCapacity: 5,
     dynamodbWriteCapacity: 5,

@@ -47,6 +47,20 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
     ],
   },
   {
+    name: "event_archive_retention_days",
+    type: "number",
+    description:
+      "Days the bus's archive keeps events for replay; 0 keeps them indefinitely (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html).",
+    defaultFrom: "eventArchiveRetentionDays",
+    validations: [
+      {
+        // CreateArchive: RetentionDays is an Integer, minimum 0, no maximum; 0 means indefinitely.
+        condition: `var.event_archive_retention_days >= 0 && ${wholeNumber("var.event_archive_retention_days")}`,
+        errorMessage: "event_archive_retention_days must be a whole number of days, 0 (keep indefinitely) or more.",
+      },
+    ],
+  },
+  {
     name: "lambda_memory_size",
     type: "number",
     description: "Memory of each function in MB (CPU scales with it).",

@@ -7,6 +7,7 @@ import { VARIABLE_SPECS, VariableSpec } from "./variable-specs";
 export class PipelineVariables extends Construct {
   readonly projectName: string;
   readonly logRetentionDays: number;
+  readonly eventArchiveRetentionDays: number;
   readonly lambdaMemorySize: number;
   readonly dynamodbReadCapacity: number;
   readonly dynamodbWriteCapacity: number;
@@ -19,6 +20,7 @@ export class PipelineVariables extends Construct {
     const get = (name: string) => declared.get(name) as TerraformVariable;
     this.projectName = get("project_name").stringValue;
     this.logRetentionDays = get("log_retention_days").numberValue;
+    this.eventArchiveRetentionDays = get("event_archive_retention_days").numberValue;
     this.lambdaMemorySize = get("lambda_memory_size").numberValue;
     this.dynamodbReadCapacity = get("dynamodb_read_capacity").numberValue;
     this.dynamodbWriteCapacity = get("dynamodb_write_capacity").numberValue;

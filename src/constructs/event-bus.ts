@@ -1,3 +1,4 @@
+import { CloudwatchEventArchive } from "@cdktf/provider-aws/lib/cloudwatch-event-archive";
 import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus";
 import { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
 import { Construct } from "constructs";
@@ -7,6 +8,8 @@ import { PolicyStatement, allow } from "../iam/policy-document";
 export interface OrderEventBusProps {
   /** The bus's name. */
   readonly busName: string;
+  /** An archive of the events matching `pattern`, kept `retentionDays` (0: indefinitely). Default: none. */
+  readonly archive?: { readonly retentionDays: number; readonly pattern: object };
 }
 
 /**
@@ -15,12 +18,27 @@ export interface OrderEventBusProps {
  */
 export class OrderEventBus extends Construct {
   readonly bus: CloudwatchEventBus;
+  /**
+   * The archive StartReplay replays from (README: "Replaying archived events"). Encrypted with an AWS owned
+   * key: provider 5.100.0's aws_cloudwatch_event_archive has no kms_key_identifier, and the bus itself uses
+   * the AWS owned key too.
+   */
+  readonly archive?: CloudwatchEventArchive;
   /** The source-ownership policy, once `restrictSources` is called. */
   policy?: CloudwatchEventBusPolicy;
 
   constructor(scope: Construct, id: string, props: OrderEventBusProps) {
     super(scope, id);
     this.bus = new CloudwatchEventBus(this, "bus", { name: props.busName });
+    if (props.archive) {
+      this.archive = new CloudwatchEventArchive(this, "archive", {
+        name: `${props.busName}-archive`,
+        description: "Events of this project's sources, for StartReplay",
+        eventSourceArn: this.bus.arn,
+        eventPattern: JSON.stringify(props.archive.pattern),
+        retentionDays: props.archive.retentionDays,
+      });
+    }
   }
 
   get name(): string {

@@ -49,6 +49,12 @@ export const RulePatterns = {
   },
 } as const satisfies Record<string, EventPattern>;
 
+/**
+ * What the bus's archive keeps: the events of this project's sources, the only ones its rules act on. An
+ * event another principal of the account puts under a foreign source is neither routed nor archived.
+ */
+export const ArchivePattern = { source: Object.values(EventSource) } as const;
+
 /* ------------------------------------------------------------------------------------
  * Event details: one zod schema per event. Producers build entries with
  * `buildPutEventsEntry` (which validates), consumers read them with `parseEvent`.

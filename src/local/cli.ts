@@ -13,6 +13,8 @@ import { reportFailure } from "./cli/failure";
 import { INTERRUPTED_EXIT_STATUS, Interrupt } from "./cli/interrupt";
 import { HELP, UsageError, parseCliOptions, type CliOptions } from "./cli/options";
 import { checkOutputFile } from "./cli/output-paths";
+import { replayLines } from "./cli/replay-report";
+import { replayWindow } from "./cli/replay-window";
 import {
   Progress,
   eventPath,
@@ -26,6 +28,7 @@ import { generateOrders, runOrders, stockFor, summarize } from "./orders/load";
 import { OrderDriver, OrderOutcome } from "./orders/order-driver";
 import { pipelineParts, stockCatalogue } from "./orders/pipeline";
 import { putRawEvents, type RawEventOutcome } from "./orders/raw-events";
+import { replayArchives, type ReplayOutcome } from "./orders/replay";
 import { RunRecorder } from "./report/recorder";
 import { reportPage, writeReport } from "./report/report";
 import { seededRandom } from "./runtime/clock";
@@ -62,6 +65,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const t0 = Date.now();
   const stack = loadSynthesizedStack(options.outdir, options.stack);
   const stackFile = path.relative(process.cwd(), path.join(stack.directory, STACK_FILE));
+  if (options.replay && Object.keys(stack.document.resource?.aws_cloudwatch_event_archive ?? {}).length === 0)
+    throw new UsageError(`--replay: stack ${options.stack} declares no aws_cloudwatch_event_archive to replay from`);
   const stale = newestInputSince(fs.statSync(path.join(stack.directory, STACK_FILE)).mtimeMs);
   if (stale)
     process.stderr.write(
@@ -198,6 +203,7 @@ async function main(argv: readonly string[]): Promise<number> {
         for (const line of eventPath(runtime.trace.since(outcome.traceFrom), outcome)) say(`  ${line}`);
       }
     };
+    const runStart = Date.now();
     await Promise.race([submitAll().then(putEvents), interrupt.interrupted]);
     const interrupted = interrupt.aborted;
     if (interrupted) stopping = true;
@@ -225,6 +231,14 @@ async function main(argv: readonly string[]): Promise<number> {
       .map(([name, n]) => [name, n - (deadLettersBefore.get(name) ?? 0)] as const)
       .filter(([, n]) => n > 0);
     if (dlq.length > 0) say(`Dead-letter queues: ${dlq.map(([name, n]) => `${name} ${n}`).join(", ")}`);
+    // After the run's own work has ended: a replay's effects are then its own.
+    let replays: ReplayOutcome[] | undefined;
+    if (options.replay && !interrupted) {
+      const window = replayWindow(options.replay, runStart, Date.now());
+      replays = await replayArchives(runtime, parts, window, options.timeoutSeconds * 1000);
+      say("");
+      for (const line of replayLines(replays)) say(line);
+    }
     if (options.stateOut) {
       fs.mkdirSync(path.dirname(path.resolve(options.stateOut)), { recursive: true });
       fs.writeFileSync(options.stateOut, `${JSON.stringify(await runtime.snapshot(), null, 2)}\n`);
@@ -238,7 +252,10 @@ async function main(argv: readonly string[]): Promise<number> {
       );
       say(`Report written to ${options.report}`);
     }
-    if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, summary, events), null, 2)}\n`);
+    if (options.json) {
+      const document = jsonDocument(outcomes, summary, events);
+      process.stdout.write(`${JSON.stringify(replays ? { ...document, replay: replays } : document, null, 2)}\n`);
+    }
     if (interrupted) return INTERRUPTED_EXIT_STATUS;
     const stuck = [...run.warmup, ...outcomes].filter((o) => o.error && STUCK.has(o.error.name));
     if (stuck.length > 0) {

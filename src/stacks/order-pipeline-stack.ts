@@ -20,7 +20,7 @@ import { Monitoring } from "../constructs/monitoring";
 import { OrderOutbox } from "../constructs/order-outbox";
 import { OrderWorkflow } from "../constructs/order-workflow";
 import { useS3StateBackend } from "../constructs/state-backend";
-import { EventContracts, EventSource, EventSourceName, RulePatterns } from "../contracts/events";
+import { ArchivePattern, EventContracts, EventSource, EventSourceName, RulePatterns } from "../contracts/events";
 import { EnvVar, InventoryKey, Tables, TableName } from "../contracts/tables";
 import { PolicyStatement } from "../iam/policy-document";
 import { SAMPLE_ORDER } from "./sample-order";
@@ -83,7 +83,10 @@ export class OrderPipelineStack extends TerraformStack {
     new ArchiveProvider(this, "archive");
 
     const prefix = `${vars.projectName}-${profile.name}`;
-    this.bus = new OrderEventBus(this, "event-bus", { busName: `${prefix}-orders` });
+    this.bus = new OrderEventBus(this, "event-bus", {
+      busName: `${prefix}-orders`,
+      archive: { retentionDays: vars.eventArchiveRetentionDays, pattern: ArchivePattern },
+    });
     const { partition, accountId } = arnPartsOf(this, this.bus.arn);
 
     const table = (name: TableName, stream?: "NEW_IMAGE") =>
@@ -243,6 +246,11 @@ export class OrderPipelineStack extends TerraformStack {
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     output("event_bus_name", this.bus.name, "Name of the custom event bus the services publish to.");
     output("event_bus_arn", this.bus.arn, "ARN of the custom event bus.");
+    output(
+      "event_archive_arn",
+      this.bus.archive?.arn,
+      "ARN of the bus's archive: the EventSourceArn of a StartReplay (README: Replaying archived events).",
+    );
     output("state_machine_arn", this.workflow.arn, "ARN of the order saga state machine.");
     output(
       "orders_table_name",

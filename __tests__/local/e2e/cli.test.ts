@@ -59,7 +59,7 @@ function expectUsageError(result: SpawnSyncReturns<string>, message: RegExp): vo
   expect(result.stderr).not.toMatch(STACK_TRACE);
 }
 
-describe("npm run local --synth --json, a load with a warm-up over a --catalogue, then an --event", () => {
+describe("npm run local --synth --json, a load with a warm-up over a --catalogue, then an --event, then --replay", () => {
   const stateFile = path.join(dir, "state.json");
   const write = (name: string, content: unknown) => {
     const file = path.join(dir, name);
@@ -107,6 +107,7 @@ describe("npm run local --synth --json, a load with a warm-up over a --catalogue
       stateFile,
       "--logs",
       path.join(dir, "functions.log"),
+      "--replay",
     ]);
   }, 120_000);
 
@@ -119,7 +120,7 @@ describe("npm run local --synth --json, a load with a warm-up over a --catalogue
       orders: { orderId: string; status: string; error: unknown }[];
       summary: Record<string, unknown>;
     };
-    expect(Object.keys(document)).toEqual(["orders", "summary", "events"]);
+    expect(Object.keys(document)).toEqual(["orders", "summary", "events", "replay"]);
     expect(document.orders).toHaveLength(12);
     for (const order of document.orders)
       expect(order).toEqual({ orderId: expect.stringMatching(/^ord_[0-9a-f]{32}$/), status: "COMPLETED", error: null });
@@ -146,6 +147,24 @@ describe("npm run local --synth --json, a load with a warm-up over a --catalogue
     expect(run.stderr).toMatch(/Event 1 of 1 \(.*forged\.json\): "Order Failed" from orders\.order-workflow/);
     // A load run keeps no trace, so the event's path is not shown; its refusal is counted.
     expect(run.stderr).toContain("Dead-letter queues: orders-dev-notification-failures 1");
+  });
+
+  test("--replay put the run's archive back through the rules: every saga refused as a duplicate, nothing charged or notified twice", () => {
+    const [replay, ...others] = (JSON.parse(run.stdout) as { replay: Record<string, unknown>[] }).replay;
+    expect(others).toEqual([]);
+    // 16 orders (the warm-up's too) and the forged outcome, all of the project's sources: the archive's pattern.
+    expect(replay).toMatchObject({
+      archive: "orders-dev-orders-archive",
+      replayed: { "Order Created": 16, "Order Completed": 16, "Order Failed": 1 },
+      before: { executions: 16, payments: 16, notifications: 16, deadLetters: 1 },
+      // The forged Order Failed is refused again, and ends in the failures queue again.
+      after: { executions: 32, payments: 16, notifications: 16, deadLetters: 2 },
+      executionsRefusedAsDuplicates: 16,
+    });
+    expect(run.stderr).toMatch(
+      /Replay local-orders-dev-orders-archive-\w+ of archive orders-dev-orders-archive, events from \S+ to \S+: 33 replayed/,
+    );
+    expect(run.stderr).toContain("payments 16 -> 16 (unchanged); notifications 16 -> 16 (unchanged)");
   });
 
   test("a variable that fails its validation: its error_message, exit status 2, no stack trace", () => {
@@ -191,6 +210,11 @@ describe("bad input: a message naming the problem, exit status 2, nothing on std
       "a stack that was not synthesized",
       ["--stack", "orders-nowhere", "--outdir", outdirWithStack],
       /No synthesized stack "orders-nowhere" .*\(found: orders-dev\)/,
+    ],
+    [
+      "--replay of a stack without an archive",
+      ["--replay", "--outdir", outdirWithStack],
+      /--replay: stack orders-dev declares no aws_cloudwatch_event_archive to replay from/,
     ],
     [
       "--state-out into a directory, refused before the run",

@@ -7,6 +7,7 @@ import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "../../../handlers/shared/aws";
 import { DetailType, EventSource, OrderCreatedDetailSchema, RulePatterns } from "../../../src/contracts/events";
 import { putRawEvents } from "../../../src/local/orders/raw-events";
+import { replayArchives } from "../../../src/local/orders/replay";
 import { Authorizer } from "../../../src/local/runtime/iam/authorizer";
 import { StateName } from "../../../src/workflow/names";
 import { itemsOf, order, startPipeline, stockOf, type RunningPipeline } from "./support";
@@ -488,5 +489,59 @@ describe("npm run local: the attacks of a principal allowed to put events or pla
       status: "REJECTED",
       error: { name: "ValidationError", message: expect.stringMatching(/nested deeper than 8 levels/) },
     });
+  });
+});
+
+describe("npm run local --replay: the run's archive replayed through the rules", () => {
+  it("replayed Order Created events start sagas that ClaimOrder refuses: no second charge, reservation or notification", async () => {
+    const { runtime, parts } = pipeline;
+    // Event times have whole seconds: the window starts on a fresh second, so it holds this test's events only.
+    await new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
+    const from = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const completed = await pipeline.submit(order({ customerId: "cust-replay", idempotencyKey: "replay-1" }));
+    const declined = await pipeline.submit(order({ customerId: "declined-replay", idempotencyKey: "replay-2" }));
+    expect([completed.status, declined.status]).toEqual(["COMPLETED", "FAILED"]);
+    const to = new Date(Math.ceil((Date.now() + 1) / 1000) * 1000);
+    const tables = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          (["orders", "inventory", "payments", "idempotency"] as const).map(
+            async (t) => [t, await itemsOf(runtime, t)] as const,
+          ),
+        ),
+      );
+    const before = await tables();
+    const executionsBefore = runtime.executions().length;
+    const traceFrom = runtime.trace.records.length;
+
+    const [outcome, ...others] = await replayArchives(runtime, parts, { from, to }, 30_000);
+
+    expect(others).toEqual([]);
+    // The archive keeps both sources' events (its pattern), so all four are replayed.
+    expect(outcome?.replayed).toEqual({ "Order Created": 2, "Order Completed": 1, "Order Failed": 1 });
+    // Each replayed Order Created started an execution (EventBridge starts one per delivery) ...
+    const replayedRuns = runtime.executions().slice(executionsBefore);
+    expect(
+      replayedRuns.map((e) => [(e.input as { detail: { orderId: string } }).detail.orderId, e.status]).sort(),
+    ).toEqual(
+      [
+        [completed.orderId, "SUCCEEDED"],
+        [declined.orderId, "SUCCEEDED"],
+      ].sort(),
+    );
+    // ... carrying replay-name (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-archive.html), and
+    // refused at its first state: the order is no longer PENDING.
+    for (const run of replayedRuns) {
+      expect((run.input as Record<string, unknown>)["replay-name"]).toBe(outcome?.replayName);
+      const states = runtime.trace
+        .since(traceFrom)
+        .filter((r) => r.kind === "state" && r.event === "entered" && r.executionArn === run.executionArn)
+        .map((r) => (r as { state: string }).state);
+      expect(states).toEqual([StateName.claimOrder, StateName.duplicateIgnored]);
+    }
+    expect(outcome?.executionsRefusedAsDuplicates).toBe(2);
+    // Nothing charged, reserved, recorded or notified twice: every table as it was.
+    expect(await tables()).toEqual(before);
+    expect(outcome?.after).toEqual({ ...outcome?.before, executions: outcome!.before.executions + 2 });
   });
 });

@@ -6,6 +6,7 @@ import { UserInputError } from "../../user-input-error";
 import { FaultSpecError, parseFaultSpec } from "../runtime/faults";
 import { IAM_MODES, type IamMode } from "../runtime/iam/authorizer";
 import { readCatalogueFile, readEventFile } from "./input-files";
+import { type ReplayOption, replayOption } from "./replay-window";
 
 /** Bad command-line input: printed with the usage line, exit status 2. */
 export class UsageError extends UserInputError {
@@ -31,6 +32,8 @@ export interface CliOptions {
     readonly warmup: number;
   };
   readonly faults?: Readonly<Record<string, number>>;
+  /** `--replay [--replay-from T] [--replay-to T]`: once the run's orders end, its archive is replayed. */
+  readonly replay?: ReplayOption;
   /** `--iam`: enforce (default), warn or off. */
   readonly iam: IamMode;
   readonly json: boolean;
@@ -74,6 +77,15 @@ What to submit (default: the sample order of the stack's submit_test_order_comma
                          error where the calling state catches one, the rest as transient errors
   --iam MODE             IAM: enforce (default) denies what AWS would deny, warn only reports it,
                          off allows every call
+  --replay               Once the run's orders and events have ended, replay the bus's archive
+                         (what it kept of this run, by its event pattern) through the rules, as
+                         StartReplay does: each event again, with "replay-name"; then show what the
+                         replay started: executions (the saga refuses an order no longer PENDING),
+                         payments, notifications, dead letters, before and after. Unlike AWS: no
+                         10-minute archiving delay, no pacing by the minute, events in time order
+  --replay-from TIME     Replay events from this time on (ISO 8601 with a zone, such as
+                         2026-12-02T10:00:00Z; default: the run's start)
+  --replay-to TIME       ... and before this time (default: when the replay starts)
 
 Which stack, with which variables
   --stack NAME           Stack under <outdir>/stacks (default ${DEFAULT_STACK})
@@ -87,7 +99,9 @@ Which stack, with which variables
 Output
   --json                 Print exactly one JSON document on stdout (progress goes to stderr):
                          { orders: [{ orderId, status, error }], summary: { submitted, completed,
-                         failed, rejected, throughputPerSecond, latencyMs: { p50, p95, p99 } } }
+                         failed, rejected, throughputPerSecond, latencyMs: { p50, p95, p99 } } },
+                         with --replay also replay: [{ replayName, archive, window, replayed,
+                         before, after, executionsRefusedAsDuplicates }]
   --state-out FILE       Write every table's items and every queue's messages as JSON
   --report FILE          Write one self-contained HTML page of the run: the state machine with
                          the path each order took (counts per transition), one order's timeline
@@ -148,6 +162,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         warmup: { type: "string" },
         fail: { type: "string" },
         iam: { type: "string" },
+        replay: { type: "boolean" },
+        "replay-from": { type: "string" },
+        "replay-to": { type: "string" },
         json: { type: "boolean" },
         "state-out": { type: "string" },
         report: { type: "string" },
@@ -207,6 +224,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       throw new UsageError((error as FaultSpecError).message, { cause: error });
     }
   }
+  const replay = replayOption(values.replay === true, str("replay-from"), str("replay-to"));
+  if (replay.problem) throw new UsageError(replay.problem);
   const iam = (str("iam") ?? "enforce") as IamMode;
   if (!IAM_MODES.includes(iam))
     throw new UsageError(`--iam must be one of ${IAM_MODES.join(", ")}, got "${str("iam")}"`);
@@ -236,6 +255,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         }
       : {}),
     ...(faults ? { faults } : {}),
+    ...(replay.option ? { replay: replay.option } : {}),
     iam,
     json: values.json === true,
     ...(str("state-out") !== undefined ? { stateOut: str("state-out") } : {}),

@@ -10,6 +10,7 @@ const RUNS: Readonly<Record<string, string>> = {
   aws_cloudwatch_event_bus: "local bus, reachable through a local PutEvents endpoint",
   aws_cloudwatch_event_rule: "rule on the local bus, matching its event_pattern",
   aws_cloudwatch_event_target: "delivery with the retry policy and dead-letter queue",
+  aws_cloudwatch_event_archive: "keeps the events its pattern matches, for --replay (in memory, for the run)",
   aws_lambda_function: "the synthesized bundle in a worker thread, with its environment",
   aws_lambda_function_event_invoke_config: "asynchronous retries and on-failure destination",
   aws_lambda_permission: "enforced (--iam): a statement of the function's resource-based policy",

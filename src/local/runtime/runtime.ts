@@ -7,6 +7,7 @@ import { Clock, seededRandom } from "./clock";
 import { DynaliteServer, startDynalite } from "./dynamodb/dynalite-server";
 import { LocalTables } from "./dynamodb/local-tables";
 import { LocalStreams } from "./dynamodb/streams";
+import { LocalArchives, ReplayRecord, ReplayRequest } from "./eventbridge/archive";
 import { DeliveryError, LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
 import { checkFaultTargets, faultInjector } from "./faults";
 import { Authorizer, IamMode, NOT_EVALUATED } from "./iam/authorizer";
@@ -91,6 +92,8 @@ export class LocalRuntime {
     readonly pipes: ReadonlyMap<string, LocalPipe>,
     /** What of the stack's streams and pipes is not emulated, for the start-up report. */
     readonly notEmulated: readonly string[],
+    /** The buses' archives: what they keep, and the replays run from them. */
+    readonly archives: LocalArchives,
   ) {}
 
   /**
@@ -207,9 +210,17 @@ export class LocalRuntime {
           false,
         );
       };
-      const compiledPatterns = new Map<unknown, CompiledPattern>(
-        model.rules.map((r) => [r.pattern, compileEventPattern(r.pattern)]),
-      );
+      const compiledPatterns = new Map<unknown, CompiledPattern>([
+        ...model.rules.map((r): [unknown, CompiledPattern] => [r.pattern, compileEventPattern(r.pattern)]),
+        ...model.archives.flatMap((a): [unknown, CompiledPattern][] =>
+          a.pattern === undefined ? [] : [[a.pattern, compileEventPattern(a.pattern)]],
+        ),
+      ]);
+      const archives = new LocalArchives(model.archives, {
+        matcher: (pattern, event) => matches(compiledPatterns.get(pattern) ?? compileEventPattern(pattern), event),
+        account: { accountId: LOCAL_ACCOUNT_ID, region },
+        busArn: (name) => model.buses.find((b) => b.name === name)?.arn ?? name,
+      });
       const bus = new LocalEventBridge({
         busNames: model.buses.map((b) => b.name),
         rules: model.rules,
@@ -222,6 +233,7 @@ export class LocalRuntime {
         trace,
         activity,
         ...(iamOn ? { authorize: iam.putEvents, authorizeDeadLetter: iam.deadLetter } : {}),
+        archive: (busName, event) => archives.offer(busName, event),
       });
       for (const spec of model.pipes) {
         const busName = model.buses.find((b) => b.arn === spec.targetArn)?.name as string;
@@ -358,6 +370,7 @@ export class LocalRuntime {
         streams,
         pipes,
         notEmulatedOfStreams(model),
+        archives,
       );
     } catch (error) {
       for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -392,6 +405,16 @@ export class LocalRuntime {
     return [...this.stateMachines.values()]
       .flatMap((sm) => [...sm.executions.values()])
       .sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
+  }
+
+  /**
+   * StartReplay: puts the archived events of the window back on their bus (deliveries run asynchronously;
+   * `idle()` waits for them). Throws, with EventBridge's error name, what StartReplay refuses.
+   */
+  replay(request: ReplayRequest): ReplayRecord {
+    return this.archives.startReplay(request, (bus, event, name, ruleArns) =>
+      this.bus.replay(bus, event, name, ruleArns),
+    );
   }
 
   /** Resolves once nothing is in flight: deliveries, retries, asynchronous invocations, executions. */

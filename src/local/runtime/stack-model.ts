@@ -3,6 +3,7 @@ import { ResourceConfig, StackDocument, dataOfType, resourcesOfType } from "../.
 import { UserInputError } from "../../user-input-error";
 import { EventPatternError, compileEventPattern } from "../event-pattern";
 import { StreamViewType, TableSpec } from "./dynamodb/local-tables";
+import { ArchiveSpec } from "./eventbridge/archive";
 import { DEFAULT_RETRY_POLICY, RuleSpec, TargetSpec } from "./eventbridge/bus";
 import { AsyncInvokeSettings } from "./lambda/local-function";
 import { AslMachine } from "./stepfunctions/task-bindings";
@@ -89,6 +90,7 @@ export interface StackModel {
   readonly queues: readonly DeclaredQueue[];
   readonly buses: readonly DeclaredBus[];
   readonly rules: readonly RuleSpec[];
+  readonly archives: readonly ArchiveSpec[];
   readonly functions: readonly DeclaredFunction[];
   readonly stateMachines: readonly DeclaredStateMachine[];
   readonly pipes: readonly DeclaredPipe[];
@@ -279,6 +281,30 @@ export function readStackModel(
       throw new StackModelError(`an aws_cloudwatch_event_target names rule ${key}, which the stack does not declare`);
   }
 
+  const eventArchives = each("aws_cloudwatch_event_archive").map(([name, c]): ArchiveSpec => {
+    const where = `aws_cloudwatch_event_archive.${name}`;
+    const sourceArn = str(c.event_source_arn, `${where}.event_source_arn`);
+    const bus = buses.find((b) => b.arn === sourceArn);
+    if (!bus) throw new StackModelError(`${where}: event_source_arn ${sourceArn} is not a bus of the stack`);
+    let pattern: unknown;
+    if (c.event_pattern !== undefined) {
+      try {
+        pattern = JSON.parse(str(c.event_pattern, `${where}.event_pattern`));
+        compileEventPattern(pattern);
+      } catch (error) {
+        throw new StackModelError(`${where}.event_pattern: ${(error as Error).message}`);
+      }
+    }
+    return {
+      name: str(c.name, `${where}.name`),
+      arn: str(refs.attribute("aws_cloudwatch_event_archive", name, "arn"), `${where}.arn`),
+      busName: bus.name,
+      ...(pattern !== undefined ? { pattern } : {}),
+      retentionDays:
+        c.retention_days === undefined ? 0 : num(refs.resolve(c.retention_days), `${where}.retention_days`),
+    };
+  });
+
   const asyncConfigs = new Map<string, AsyncInvokeSettings>();
   for (const [name, c] of each("aws_lambda_function_event_invoke_config")) {
     const where = `aws_lambda_function_event_invoke_config.${name}`;
@@ -422,7 +448,7 @@ export function readStackModel(
       throw error;
     }
   };
-  return { tables, queues, buses, rules, functions, stateMachines, pipes, output };
+  return { tables, queues, buses, rules, archives: eventArchives, functions, stateMachines, pipes, output };
 }
 
 /** Pipe settings that change what a pipe does but that the runtime does not emulate. */

@@ -17,6 +17,13 @@ export type TraceRecord = { readonly at: number } & (
       readonly message: string;
     }
   | { readonly kind: "event-unmatched"; readonly eventId: string; readonly bus: string; readonly detailType: string }
+  | {
+      readonly kind: "event-replayed";
+      readonly eventId: string;
+      readonly bus: string;
+      readonly replayName: string;
+      readonly detailType: string;
+    }
   | { readonly kind: "rule-matched"; readonly eventId: string; readonly rule: string; readonly target: string }
   | {
       readonly kind: "delivery-failed";

@@ -94,6 +94,8 @@ export interface LocalEventBridgeOptions {
   readonly authorize?: PutEventsAuthorizer;
   /** IAM for sending a rule's failed event to its dead-letter queue (the queue policy): the denial message, or undefined. */
   readonly authorizeDeadLetter?: (rule: RuleSpec, queueArn: string) => string | undefined;
+  /** Told of every event PutEvents accepts (never of a replayed one): the bus's archives. */
+  readonly archive?: (bus: string, event: EventBridgeEnvelope) => void;
 }
 
 /** The largest PutEvents entry EventBridge accepts. */
@@ -131,6 +133,7 @@ export class LocalEventBridge {
     failedAttempts: 0,
     deadLettered: 0,
     dropped: 0,
+    replayed: 0,
   };
 
   constructor(private readonly options: LocalEventBridgeOptions) {
@@ -216,6 +219,7 @@ export class LocalEventBridge {
         detailType: event["detail-type"],
         detail: event.detail,
       });
+      this.options.archive?.(bus, event);
       this.route(bus, event);
     }
     return { Entries: results, FailedEntryCount: results.filter((r) => r.ErrorCode).length };
@@ -272,8 +276,19 @@ export class LocalEventBridge {
     return (this.rulesByBus.get(bus) ?? []).filter((rule) => rule.enabled && this.options.matcher(rule.pattern, event));
   }
 
-  private route(bus: string, event: EventBridgeEnvelope): void {
-    const rules = this.matchingRules(bus, event);
+  /**
+   * An archived event put back on its bus by a replay: marked with `replay-name`, routed to the matching
+   * rules (of `ruleArns` only, when given: StartReplay's FilterArns), not archived again.
+   */
+  replay(bus: string, event: EventBridgeEnvelope, replayName: string, ruleArns?: readonly string[]): void {
+    const replayed = { ...event, "replay-name": replayName } as EventBridgeEnvelope;
+    this.stats.replayed++;
+    this.trace.emit({ kind: "event-replayed", eventId: event.id, bus, replayName, detailType: event["detail-type"] });
+    this.route(bus, replayed, ruleArns);
+  }
+
+  private route(bus: string, event: EventBridgeEnvelope, ruleArns?: readonly string[]): void {
+    const rules = this.matchingRules(bus, event).filter((r) => !ruleArns || ruleArns.includes(r.arn));
     if (rules.length === 0) {
       this.stats.unmatched++;
       this.trace.emit({ kind: "event-unmatched", eventId: event.id, bus, detailType: event["detail-type"] });

@@ -28,6 +28,10 @@ const COMPUTED: Record<string, Record<string, Attributes>> = {
     arn: (a, acc) => arn("events", acc, `event-bus/${a("name")}`),
     id: (a) => a("name"),
   },
+  aws_cloudwatch_event_archive: {
+    arn: (a, acc) => arn("events", acc, `archive/${a("name")}`),
+    id: (a) => a("name"),
+  },
   aws_cloudwatch_event_rule: {
     arn: (a, acc) => {
       const bus = busName(a);
