@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { BusinessError } from "../contracts/errors";
 import { SAMPLE_ORDER } from "../stacks/sample-order";
 import { reportFailure } from "./cli/failure";
 import { INTERRUPTED_EXIT_STATUS, Interrupt } from "./cli/interrupt";
@@ -94,6 +95,7 @@ async function main(argv: readonly string[]): Promise<number> {
     timeScale: options.timeScale,
     seed: Math.floor(random() * 2 ** 31),
     ...(options.faults ? { faults: options.faults } : {}),
+    businessErrors: Object.values(BusinessError),
     iam: options.iam,
     maxSandboxes: options.maxSandboxes,
     logFile,

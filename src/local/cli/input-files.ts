@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import { CatalogueError, parseCatalogue, type CatalogueProduct } from "../../../handlers/inventory/catalogue";
 import { EventFileError, parseEventEntries } from "../orders/raw-events";
-import type { PutEventsRequestEntry } from "../event-bus";
+import type { PutEventsRequestEntry } from "../runtime/eventbridge/put-events";
 
 function readJson(option: string, file: string, errorOf: (message: string) => Error): unknown {
   if (!fs.existsSync(file)) throw errorOf(`${option} ${file}: no such file`);

@@ -4,7 +4,7 @@
  * could, to try a rule or to see what a forged event does.
  */
 import * as z from "zod/mini";
-import type { PutEventsRequestEntry, PutEventsResultEntry } from "../event-bus";
+import type { PutEventsRequestEntry, PutEventsResultEntry } from "../runtime/eventbridge/put-events";
 import type { LocalRuntime } from "../runtime/runtime";
 
 const text = (what: string) =>
