@@ -14,15 +14,15 @@ import {
   type EventKind,
 } from "../../src/contracts/events";
 import { matchingPatterns } from "../../src/local/event-pattern";
-import { createLambdaContext } from "../../src/local/lambda-context";
+import { createLambdaContext } from "../support/lambda";
 import { buildOrderWorkflowDefinition } from "../../src/workflow";
 import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
 import { orderRequest } from "../support/orders";
 import { INVENTORY_ARN, PAYMENT_ARN, execute, placeOrder, sagaBindings, sagaServices } from "../support/saga";
 import { synthesizedWorkflow } from "../support/synth-definition";
-import type { RecordedEvent } from "../../src/local/event-bus";
-import type { LocalServices } from "../../src/local/services";
-import type { AnyDefinition } from "../../src/local/workflow-runner";
+import type { RecordedEvent } from "../support/recording-bus";
+import type { LocalServices } from "../support/services";
+import type { AnyDefinition } from "../support/workflow-runner";
 
 let aws: LocalAws;
 let services: LocalServices;

@@ -11,7 +11,7 @@ import { Activity } from "../../../../src/local/runtime/activity";
 import { Clock } from "../../../../src/local/runtime/clock";
 import { LocalPipe } from "../../../../src/local/runtime/pipes/local-pipe";
 import { Trace } from "../../../../src/local/runtime/trace";
-import type { PutEventsRequestEntry, PutEventsResult } from "../../../../src/local/event-bus";
+import type { PutEventsRequestEntry, PutEventsResult } from "../../../../src/local/runtime/eventbridge/put-events";
 import type { StreamRecord } from "../../../../src/local/runtime/dynamodb/streams";
 import type { DeclaredPipe } from "../../../../src/local/runtime/stack-model";
 

@@ -236,7 +236,8 @@ export class LocalEventBridge {
   }
 
   private envelope(entry: PutEventsRequestEntry): EventBridgeEnvelope {
-    const time = entry.Time ? new Date(entry.Time) : new Date();
+    const time =
+      typeof entry.Time === "number" ? new Date(entry.Time * 1000) : entry.Time ? new Date(entry.Time) : new Date();
     return {
       version: "0",
       id: randomUUID(),

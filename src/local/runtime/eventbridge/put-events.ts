@@ -7,7 +7,8 @@ export interface PutEventsRequestEntry {
   readonly Detail?: string;
   readonly EventBusName?: string;
   readonly Resources?: readonly string[];
-  readonly Time?: string | Date;
+  /** Over the JSON protocol a number: seconds since the epoch (the SDK sends a Date so). */
+  readonly Time?: string | number | Date;
 }
 
 export interface PutEventsResultEntry {

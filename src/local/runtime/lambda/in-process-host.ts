@@ -26,6 +26,37 @@ export interface LambdaContext {
   fail(error: unknown): void;
 }
 
+/**
+ * The context of one invocation of `spec`, as the worker sandbox builds it (sandbox-source.ts):
+ * `getRemainingTimeInMillis` counts down to `deadline`; `done`, `succeed` and `fail` answer it.
+ */
+export function lambdaContext(
+  spec: Pick<FunctionSpec, "name" | "arn" | "memoryMb" | "logGroupName">,
+  invocation: {
+    readonly requestId: string;
+    readonly deadline: number;
+    readonly logStreamName: string;
+    readonly succeed: (result: unknown) => void;
+    readonly fail: (error: unknown) => void;
+  },
+): LambdaContext {
+  const { succeed, fail } = invocation;
+  return {
+    functionName: spec.name,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: spec.arn,
+    memoryLimitInMB: String(spec.memoryMb),
+    awsRequestId: invocation.requestId,
+    logGroupName: spec.logGroupName,
+    logStreamName: invocation.logStreamName,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, invocation.deadline - Date.now()),
+    done: (err, res) => (err ? fail(err) : succeed(res)),
+    succeed,
+    fail,
+  };
+}
+
 /** Finds a function's handler; called in the function's environment, once per instance. */
 export type HandlerLoader = (spec: FunctionSpec) => LambdaHandler;
 
@@ -109,20 +140,13 @@ class InProcessInstance implements FunctionInstance {
         this.dead = true;
         this.onDeath(this);
       }, timeoutMs);
-      const context: LambdaContext = {
-        functionName: this.spec.name,
-        functionVersion: "$LATEST",
-        invokedFunctionArn: this.spec.arn,
-        memoryLimitInMB: String(this.spec.memoryMb),
-        awsRequestId: requestId,
-        logGroupName: this.spec.logGroupName,
+      const context = lambdaContext(this.spec, {
+        requestId,
+        deadline,
         logStreamName: this.logStreamName,
-        callbackWaitsForEmptyEventLoop: true,
-        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-        done: (err, res) => (err ? fail(err) : succeed(res)),
         succeed,
         fail,
-      };
+      });
       withEnvironment(this.environment, () => {
         try {
           const event = JSON.parse(eventJson) as unknown;
