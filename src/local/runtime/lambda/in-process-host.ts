@@ -1,5 +1,7 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { withEnvironment } from "./scoped-environment";
+import { nodeRequire } from "./node-loader";
+import { inScope, type FunctionScope } from "./scoped-environment";
 import type { FunctionHost, FunctionInstance, InstanceOutcome } from "./function-host";
 import type { FunctionErrorPayload, FunctionSpec } from "./local-function";
 
@@ -65,7 +67,11 @@ export const requireHandler: HandlerLoader = (spec) => {
   const dot = spec.handler.lastIndexOf(".");
   const moduleName = dot > 0 ? spec.handler.slice(0, dot) : spec.handler;
   const exportName = dot > 0 ? spec.handler.slice(dot + 1) : "handler";
-  const mod = require(path.join(spec.codeDir, moduleName)) as Record<string, unknown>;
+  // Node's own require, as Lambda's runtime loads the module (not a test runner's module registry).
+  const mod = nodeRequire(path.join(spec.codeDir, "index.js"))(path.join(spec.codeDir, moduleName)) as Record<
+    string,
+    unknown
+  >;
   const fn = mod[exportName];
   if (typeof fn !== "function")
     throw Object.assign(new Error(`${moduleName}.${exportName} is undefined or not exported`), {
@@ -82,24 +88,42 @@ function errorOf(e: unknown, fallbackType = "Error"): FunctionErrorPayload {
   return { errorType, errorMessage, trace };
 }
 
+/**
+ * A function's output as the sandbox writes it: each line prefixed with the function name, appended
+ * to the log file and echoed to stderr when asked, discarded otherwise.
+ */
+function functionLog(name: string, logs: { readonly logFile?: string; readonly echoLogs?: boolean }) {
+  return (text: string) => {
+    if (!logs.logFile && !logs.echoLogs) return;
+    const lines = text
+      .split("\n")
+      .filter((line) => line)
+      .map((line) => `${name} ${line}\n`)
+      .join("");
+    if (logs.logFile) fs.appendFile(logs.logFile, lines, () => undefined);
+    if (logs.echoLogs) fs.write(2, lines, () => undefined);
+  };
+}
+
 /** One instance: the handler loaded in this process, run in the function's environment. */
 class InProcessInstance implements FunctionInstance {
   readonly ready: Promise<void>;
   busy = false;
   dead = false;
-  private readonly environment: Record<string, string>;
+  private readonly scope: FunctionScope;
   private handler?: LambdaHandler;
   private initError?: FunctionErrorPayload;
   private readonly logStreamName = `local/[$LATEST]${Math.random().toString(16).slice(2)}`;
 
   constructor(
     private readonly spec: FunctionSpec,
+    logs: { readonly logFile?: string; readonly echoLogs?: boolean },
     load: HandlerLoader,
     private readonly onDeath: (instance: FunctionInstance) => void,
   ) {
-    this.environment = { ...spec.environment };
+    this.scope = { environment: { ...spec.environment }, log: functionLog(spec.name, logs) };
     try {
-      this.handler = withEnvironment(this.environment, () => load(spec));
+      this.handler = inScope(this.scope, () => load(spec));
     } catch (error) {
       this.initError = errorOf(error);
     }
@@ -147,7 +171,7 @@ class InProcessInstance implements FunctionInstance {
         succeed,
         fail,
       });
-      withEnvironment(this.environment, () => {
+      inScope(this.scope, () => {
         try {
           const event = JSON.parse(eventJson) as unknown;
           if (handler.length >= 3) {
@@ -169,12 +193,13 @@ class InProcessInstance implements FunctionInstance {
 
 /**
  * The in-process host: each instance calls the function's handler in this process, with the context a
- * sandbox gives it and, while its code runs, its own environment as `process.env` (see
- * scoped-environment.ts). No thread to start and the code loaded once, so it suits fast tests; its
- * isolation is weaker than a sandbox's: instances of a function share its module (and globals), a
- * timed-out invocation is answered but keeps running, and the code's output goes to this process's
- * own stdout. `load` finds the handler: by default the deployed bundle, as the sandbox loads it.
+ * sandbox gives it and, while its code runs, its own environment as `process.env` and its output to
+ * the function's log (see scoped-environment.ts). No thread to start, so it suits fast tests; its
+ * isolation is weaker than a sandbox's: a module is loaded once per process, so instances of a
+ * function (and functions of the same code) share it and its globals, and a timed-out invocation is
+ * answered but keeps running. `load` finds the handler: by default the deployed bundle, as the
+ * sandbox loads it.
  */
 export function inProcessHost(load: HandlerLoader = requireHandler): FunctionHost {
-  return (spec, _logs, onDeath) => new InProcessInstance(spec, load, onDeath);
+  return (spec, logs, onDeath) => new InProcessInstance(spec, logs, load, onDeath);
 }
