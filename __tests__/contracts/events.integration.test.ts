@@ -20,7 +20,12 @@ import { orderRequest } from "../support/orders";
 
 /** An event the bus accepted, as far as its contract speaks of it. */
 interface EmittedEvent {
-  readonly event: { readonly id: string; readonly source: string; readonly "detail-type": string; readonly detail: unknown };
+  readonly event: {
+    readonly id: string;
+    readonly source: string;
+    readonly "detail-type": string;
+    readonly detail: unknown;
+  };
 }
 
 let pipeline: RunningPipeline;

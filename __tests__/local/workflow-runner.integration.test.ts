@@ -1,7 +1,7 @@
 import "../support/powertools-env";
-import { runWorkflow, ServiceFault, type AnyDefinition } from "../support/workflow-runner";
 import { startLocalAws, type LocalAws } from "../support/local-aws";
 import { RecordingBus } from "../support/recording-bus";
+import { runWorkflow, ServiceFault, type AnyDefinition } from "../support/workflow-runner";
 
 const FN = "arn:aws:lambda:us-east-1:123456789012:function:echo";
 let aws: LocalAws;

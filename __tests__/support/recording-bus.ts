@@ -97,11 +97,10 @@ export class RecordingBus {
     }
     await this.activity.idle();
     const results = [...answered.Entries];
-    const merged = entries.map(
-      (_, index): PutEventsResultEntry =>
-        failed(index)
-          ? { ErrorCode: fault!.entries!.errorCode, ErrorMessage: fault!.entries!.errorMessage ?? "injected failure" }
-          : (results.shift() as PutEventsResultEntry),
+    const merged = entries.map((_, index): PutEventsResultEntry =>
+      failed(index)
+        ? { ErrorCode: fault!.entries!.errorCode, ErrorMessage: fault!.entries!.errorMessage ?? "injected failure" }
+        : (results.shift() as PutEventsResultEntry),
     );
     this.calls.push({ entries });
     return { Entries: merged, FailedEntryCount: merged.filter((r) => r.ErrorCode).length };

@@ -6,6 +6,8 @@ import { GetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ORDER_CREATED_FILTER, ORDER_CREATED_INPUT_TEMPLATE, ORDER_CREATED_TARGET } from "../../src/contracts/outbox";
 import { matchesEventPattern } from "../../src/local/event-pattern";
 import { renderInputTemplate } from "../../src/local/runtime/pipes/input-template";
+import { BUS_NAME, type LocalAws } from "./local-aws";
+import { eventsFor } from "./orders";
 import { createLocalServices, type LocalServices } from "./services";
 import {
   runWorkflow,
@@ -15,8 +17,6 @@ import {
   type LocalFunctionHandler,
   type WorkflowBindings,
 } from "./workflow-runner";
-import { BUS_NAME, type LocalAws } from "./local-aws";
-import { eventsFor } from "./orders";
 import type { OrderView } from "../../handlers/order";
 import type { EventBridgeEnvelope } from "../../src/contracts/events";
 

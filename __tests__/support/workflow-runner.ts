@@ -188,9 +188,13 @@ function backendsOf(bindings: WorkflowBindings, functionTimeoutMs: number): Task
     const fn = bindings.functions?.[ref] ?? bindings.functions?.[functionNameOf(ref)];
     // What Lambda answers for a function that does not exist.
     if (!fn)
-      throw new AwsServiceError("ResourceNotFoundException", `Function not found: ${ref} (no local function bound to it)`, {
-        statusCode: 404,
-      });
+      throw new AwsServiceError(
+        "ResourceNotFoundException",
+        `Function not found: ${ref} (no local function bound to it)`,
+        {
+          statusCode: 404,
+        },
+      );
     return localFunctionOf(ref, fn);
   };
   const invoke = async (ref: string, payload: unknown) => {

@@ -115,7 +115,14 @@ describe("the in-process Lambda host", () => {
     const logs: string[] = [];
     for (const host of [workerHost, inProcessHost()]) {
       const logFile = path.join(code, `${logs.length}.log`);
-      const fn = new LocalFunction(spec(), { queues: new LocalQueues(), clock: new Clock(0), trace, activity, host, logFile });
+      const fn = new LocalFunction(spec(), {
+        queues: new LocalQueues(),
+        clock: new Clock(0),
+        trace,
+        activity,
+        host,
+        logFile,
+      });
       fns.push(fn);
       await fn.invoke({ log: "line one\nline two" });
       await fn.stop();

@@ -1,7 +1,7 @@
 import { isApiRequest } from "../../../handlers/shared/api";
 import { OrderStatus } from "../../contracts/tables";
-import { AwsServiceError } from "../runtime/service-error";
 import { LocalRuntime } from "../runtime/runtime";
+import { AwsServiceError } from "../runtime/service-error";
 import { TraceRecord } from "../runtime/trace";
 import { OrderReader, PipelineParts, StoredOrder, isFinal } from "./pipeline";
 

@@ -88,13 +88,17 @@ export function faultInjector(options: FaultInjectionOptions): FaultDecider {
       ] as [string, number];
       return {
         kind: "transient",
-        serviceError: new AwsServiceError(name, `Rate exceeded or service unavailable: ${message}`, { statusCode: status }),
+        serviceError: new AwsServiceError(name, `Rate exceeded or service unavailable: ${message}`, {
+          statusCode: status,
+        }),
       };
     }
     const [name, status] = SERVICE_ERRORS[rotate++ % SERVICE_ERRORS.length] as [string, number];
     return {
       kind: "transient",
-      serviceError: new AwsServiceError(name, `Rate exceeded or service unavailable: ${message}`, { statusCode: status }),
+      serviceError: new AwsServiceError(name, `Rate exceeded or service unavailable: ${message}`, {
+        statusCode: status,
+      }),
     };
   };
 }

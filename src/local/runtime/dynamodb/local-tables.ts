@@ -109,8 +109,7 @@ export class LocalTables {
 
   /** A DynamoDB API call with the request as the API takes it; errors carry DynamoDB's exception names. */
   async call(action: string, request: unknown): Promise<Record<string, unknown>> {
-    if (!ACTIONS.has(action))
-      throw new AwsServiceError("ValidationException", `${action} is not supported locally`);
+    if (!ACTIONS.has(action)) throw new AwsServiceError("ValidationException", `${action} is not supported locally`);
     return this.json.call(action, request);
   }
 

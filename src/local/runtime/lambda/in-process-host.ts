@@ -6,7 +6,7 @@ import type { FunctionHost, FunctionInstance, InstanceOutcome } from "./function
 import type { FunctionErrorPayload, FunctionSpec } from "./local-function";
 
 /** A Lambda handler as a Node.js module exports it: promise-returning, or callback-style with three parameters. */
-export type LambdaHandler = (
+type LambdaHandler = (
   event: unknown,
   context: LambdaContext,
   callback?: (error: unknown, result?: unknown) => void,
@@ -63,7 +63,7 @@ export function lambdaContext(
 export type HandlerLoader = (spec: FunctionSpec) => LambdaHandler;
 
 /** The deployed bundle's handler: `handler` (`index.handler`) resolved in the code directory, as the sandbox does. */
-export const requireHandler: HandlerLoader = (spec) => {
+const requireHandler: HandlerLoader = (spec) => {
   const dot = spec.handler.lastIndexOf(".");
   const moduleName = dot > 0 ? spec.handler.slice(0, dot) : spec.handler;
   const exportName = dot > 0 ? spec.handler.slice(dot + 1) : "handler";
@@ -82,7 +82,8 @@ export const requireHandler: HandlerLoader = (spec) => {
 
 function errorOf(e: unknown, fallbackType = "Error"): FunctionErrorPayload {
   const error = e as { name?: unknown; message?: unknown; stack?: unknown } | null;
-  const errorType = (error && typeof error === "object" && typeof error.name === "string" && error.name) || fallbackType;
+  const errorType =
+    (error && typeof error === "object" && typeof error.name === "string" && error.name) || fallbackType;
   const errorMessage = error && typeof error === "object" && "message" in error ? String(error.message) : String(e);
   const trace = error && typeof error.stack === "string" ? error.stack.split("\n") : [];
   return { errorType, errorMessage, trace };

@@ -5,8 +5,8 @@ import { AwsServiceError } from "../service-error";
 import { LocalQueues } from "../sqs/queues";
 import { Trace } from "../trace";
 import { type FunctionHost, type FunctionInstance } from "./function-host";
-import { workerHost } from "./worker-host";
 import { toJsonText } from "./json-text";
+import { workerHost } from "./worker-host";
 
 /** What the runtime knows of one synthesized `aws_lambda_function`. */
 export interface FunctionSpec {
@@ -183,7 +183,8 @@ export class LocalFunction {
     caller: InvocationCaller,
     invocationType: "RequestResponse" | "Event",
   ): Promise<InvokeResult> {
-    if (this.stopped) throw new AwsServiceError("ServiceException", "the local runtime is stopping", { statusCode: 500 });
+    if (this.stopped)
+      throw new AwsServiceError("ServiceException", "the local runtime is stopping", { statusCode: 500 });
     const requestId = randomUUID();
     const eventJson = toJsonText(event);
     const limit = invocationType === "Event" ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
@@ -293,7 +294,8 @@ export class LocalFunction {
         { statusCode: 413 },
       );
     }
-    if (this.stopped) throw new AwsServiceError("ServiceException", "the local runtime is stopping", { statusCode: 500 });
+    if (this.stopped)
+      throw new AwsServiceError("ServiceException", "the local runtime is stopping", { statusCode: 500 });
     void this.options.activity.track(this.runAsync(event, caller));
   }
 

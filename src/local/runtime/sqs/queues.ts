@@ -52,8 +52,7 @@ export class LocalQueues {
   /** SendMessage: throws `QueueDoesNotExist` or `InvalidParameterValue` as SQS would answer. */
   send(queueRef: string, body: string, attributes: Record<string, string> = {}): QueueMessage {
     const queue = this.find(queueRef);
-    if (!queue)
-      throw new AwsServiceError("QueueDoesNotExist", `The specified queue does not exist: ${queueRef}`);
+    if (!queue) throw new AwsServiceError("QueueDoesNotExist", `The specified queue does not exist: ${queueRef}`);
     const size = Buffer.byteLength(body, "utf8");
     if (size > MAX_MESSAGE_BYTES) {
       throw new AwsServiceError(

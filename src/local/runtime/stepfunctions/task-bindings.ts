@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { PutEventsRequestEntry, PutEventsResult } from "../eventbridge/put-events";
 import type { EventsCaller } from "../eventbridge/bus";
+import type { PutEventsRequestEntry, PutEventsResult } from "../eventbridge/put-events";
 import type { InvocationCaller, InvokeResult } from "../lambda/local-function";
 import type { Retrier } from "./error-handling";
 
