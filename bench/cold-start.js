@@ -36,15 +36,18 @@ const SDK_CLIENTS = {
   notification: [["@aws-sdk/client-dynamodb", "DynamoDBClient"]],
 };
 
-/** The project's local stand-ins (TypeScript under src/local), compiled once with esbuild. */
+/** The local runtime's DynamoDB and EventBridge (TypeScript under src/local/runtime), compiled once with esbuild. */
 function loadLocalHelpers() {
   const outfile = path.join(root, ".build", "bench", "local-helpers.js");
   esbuild.buildSync({
     absWorkingDir: root,
     stdin: {
       contents: [
-        'export { startLocalDynamoDB, createTables, localTableNames } from "./src/local/dynamodb";',
-        'export { LocalEventBus, startLocalEventBridge } from "./src/local/event-bus";',
+        'export { startDynalite } from "./src/local/runtime/dynamodb/dynalite-server";',
+        'export { LocalEventBridge } from "./src/local/runtime/eventbridge/bus";',
+        'export { startPutEventsEndpoint } from "./src/local/runtime/eventbridge/endpoint";',
+        'export { LocalQueues } from "./src/local/runtime/sqs/queues";',
+        'export { Tables } from "./src/contracts/tables";',
         'export { seedInventory } from "./handlers/inventory/catalogue";',
       ].join("\n"),
       resolveDir: root,
@@ -59,6 +62,27 @@ function loadLocalHelpers() {
     logLevel: "error",
   });
   return require(outfile);
+}
+
+/** Creates every table of the contract (on-demand, string keys). */
+async function createTables(client, schemas, names) {
+  const { CreateTableCommand } = require("@aws-sdk/client-dynamodb");
+  for (const [logical, schema] of Object.entries(schemas)) {
+    const keys = [{ AttributeName: schema.partitionKey, KeyType: "HASH" }];
+    const attributes = [{ AttributeName: schema.partitionKey, AttributeType: "S" }];
+    if (schema.sortKey) {
+      keys.push({ AttributeName: schema.sortKey, KeyType: "RANGE" });
+      attributes.push({ AttributeName: schema.sortKey, AttributeType: "S" });
+    }
+    await client.send(
+      new CreateTableCommand({
+        TableName: names[logical],
+        KeySchema: keys,
+        AttributeDefinitions: attributes,
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+  }
 }
 
 let seq = 0;
@@ -191,12 +215,19 @@ async function measureColdStarts({ bundleDir, runs = 5, names = Object.keys(SDK_
   const present = names.filter((name) => fs.existsSync(path.join(bundleDir, name, "index.js")));
   if (present.length === 0) return [];
   const local = loadLocalHelpers();
-  const ddb = await local.startLocalDynamoDB();
-  const bus = new local.LocalEventBus({ busNames: [BUS] });
-  const eventBridge = await local.startLocalEventBridge(bus);
-  const tables = local.localTableNames("bench");
+  const ddb = await local.startDynalite("us-east-1");
+  const bus = new local.LocalEventBridge({
+    busNames: [BUS],
+    rules: [],
+    matcher: () => false,
+    dispatch: async () => undefined,
+    queues: new local.LocalQueues(),
+    account: { accountId: "000000000000", region: "us-east-1" },
+  });
+  const eventBridge = await local.startPutEventsEndpoint((entries, caller) => bus.putEvents(entries, caller));
+  const tables = Object.fromEntries(Object.keys(local.Tables).map((name) => [name, `bench-${name}`]));
   try {
-    await local.createTables(ddb.client, tables);
+    await createTables(ddb.client, local.Tables, tables);
     const env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

@@ -1,7 +1,8 @@
 /**
- * Event contracts: every event the services and the workflow actually emit (captured on
- * the local bus while real orders run through the saga) matches exactly the rules meant
- * to receive it, and no other, and its detail parses with its schema.
+ * Event contracts: every event the services and the workflow actually emit (captured on the bus of
+ * the local runtime while real orders run through the synthesized stack, the functions on the
+ * in-process host) matches exactly the rules meant to receive it, and no other, and its detail
+ * parses with its schema.
  */
 import {
   EventContractError,
@@ -14,29 +15,29 @@ import {
   type EventKind,
 } from "../../src/contracts/events";
 import { matchingPatterns } from "../../src/local/event-pattern";
-import { createLambdaContext } from "../../src/local/lambda-context";
-import { buildOrderWorkflowDefinition } from "../../src/workflow/order-workflow";
-import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
+import { startPipeline, type RunningPipeline } from "../local/e2e/support";
 import { orderRequest } from "../support/orders";
-import { INVENTORY_ARN, PAYMENT_ARN, execute, placeOrder, sagaBindings, sagaServices } from "../support/saga";
-import { synthesizedWorkflow } from "../support/synth-definition";
-import type { RecordedEvent } from "../../src/local/event-bus";
-import type { LocalServices } from "../../src/local/services";
-import type { AnyDefinition } from "../../src/local/workflow-runner";
 
-let aws: LocalAws;
-let services: LocalServices;
-let emitted: RecordedEvent[];
+/** An event the bus accepted, as far as its contract speaks of it. */
+interface EmittedEvent {
+  readonly event: {
+    readonly id: string;
+    readonly source: string;
+    readonly "detail-type": string;
+    readonly detail: unknown;
+  };
+}
+
+let pipeline: RunningPipeline;
+let emitted: EmittedEvent[];
 
 beforeAll(async () => {
-  aws = await startLocalAws("contracts");
-  services = sagaServices(aws);
-  const definition = buildOrderWorkflowDefinition({
-    paymentFunctionArn: PAYMENT_ARN,
-    inventoryFunctionArn: INVENTORY_ARN,
-    ordersTableName: aws.tables.orders,
-    eventBusName: BUS_NAME,
-  }) as unknown as AnyDefinition;
+  pipeline = await startPipeline({ lambdaHost: "in-process" });
+  const accepted: EmittedEvent[] = [];
+  pipeline.runtime.trace.subscribe((r) => {
+    if (r.kind === "event-accepted")
+      accepted.push({ event: { id: r.eventId, source: r.source, "detail-type": r.detailType, detail: r.detail } });
+  });
   const requests = [
     orderRequest({ customerId: "happy" }),
     orderRequest({ customerId: "declined-customer" }),
@@ -46,13 +47,10 @@ beforeAll(async () => {
       totalAmount: 499.95,
     }),
   ];
-  for (const request of requests) {
-    const { event } = await placeOrder(aws, services, request);
-    await execute(definition, event, sagaBindings(aws, services));
-  }
-  emitted = [...aws.bus.events];
-});
-afterAll(() => aws.close());
+  for (const request of requests) await pipeline.submit(request);
+  emitted = accepted;
+}, 120_000);
+afterAll(() => pipeline?.stop());
 
 describe("emitted events", () => {
   test("the run emitted every kind of event in the contracts", () => {
@@ -72,12 +70,10 @@ describe("emitted events", () => {
   });
 
   test("each event matches exactly the intended rules of the synthesized stack, too", () => {
-    const { rulePatterns } = synthesizedWorkflow({
-      paymentFunctionArn: PAYMENT_ARN,
-      inventoryFunctionArn: INVENTORY_ARN,
-      tables: aws.tables,
-      eventBusName: BUS_NAME,
-    });
+    // The stack's rules, as synthesized and as the runtime runs them.
+    const rulePatterns = Object.fromEntries(
+      pipeline.runtime.bus.rules.map((rule) => [rule.name, rule.pattern as Record<string, unknown>]),
+    );
     // Which contract pattern each synthesized rule is.
     const ruleFor = Object.fromEntries(
       Object.entries(rulePatterns).map(([id, pattern]) => {
@@ -100,12 +96,11 @@ describe("emitted events", () => {
   test("the Notification service accepts every outcome event the workflow emits", async () => {
     const outcomes = emitted.filter((e) => e.event.source === "orders.order-workflow");
     expect(outcomes.length).toBeGreaterThanOrEqual(3);
+    const notification = [...pipeline.runtime.functions.keys()].find((name) => name.endsWith("-notification"))!;
     for (const { event } of outcomes) {
-      await expect(
-        services.notification(event, createLambdaContext({ functionName: "notification" })),
-      ).resolves.toMatchObject({
-        orderId: (event.detail as { orderId: string }).orderId,
-      });
+      const result = await pipeline.runtime.invoke(notification, event);
+      expect(result.functionError).toBeUndefined();
+      expect(result.payload).toMatchObject({ orderId: (event.detail as { orderId: string }).orderId });
     }
   });
 

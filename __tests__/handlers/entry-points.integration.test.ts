@@ -9,7 +9,7 @@ import { handler as notificationHandler } from "../../handlers/notification";
 import { handler as orderHandler } from "../../handlers/order";
 import { handler as paymentHandler } from "../../handlers/payment";
 import { EnvVar } from "../../src/contracts/tables";
-import { createLambdaContext } from "../../src/local/lambda-context";
+import { createLambdaContext } from "../support/lambda";
 import { startLocalAws, type LocalAws } from "../support/local-aws";
 import { eventsFor, getItem } from "../support/orders";
 

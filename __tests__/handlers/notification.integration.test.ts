@@ -8,7 +8,7 @@ import {
 import { LogChannel } from "../../handlers/notification/channels";
 import { OutcomeMismatch } from "../../handlers/shared/errors";
 import { EventContractError, type EventBridgeEnvelope } from "../../src/contracts/events";
-import { createLambdaContext } from "../../src/local/lambda-context";
+import { createLambdaContext } from "../support/lambda";
 import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 
 let aws: LocalAws;

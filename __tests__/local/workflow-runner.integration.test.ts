@@ -1,7 +1,7 @@
 import "../support/powertools-env";
-import { LocalEventBus } from "../../src/local/event-bus";
-import { runWorkflow, ServiceFault, type AnyDefinition } from "../../src/local/workflow-runner";
 import { startLocalAws, type LocalAws } from "../support/local-aws";
+import { RecordingBus } from "../support/recording-bus";
+import { runWorkflow, ServiceFault, type AnyDefinition } from "../support/workflow-runner";
 
 const FN = "arn:aws:lambda:us-east-1:123456789012:function:echo";
 let aws: LocalAws;
@@ -147,7 +147,7 @@ describe("local workflow runner", () => {
   });
 
   test("events:putEvents sends to the sink with the execution's resources; FailedEntryCount > 0 is EventBridge.FailedEntry", async () => {
-    const bus = new LocalEventBus();
+    const bus = new RecordingBus({ busNames: ["b"] });
     const definition = single({
       Type: "Task",
       Resource: "arn:aws:states:::events:putEvents",

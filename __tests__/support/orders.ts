@@ -1,6 +1,6 @@
 /** Helpers for tests that read the local tables and the local bus. */
 import { ScanCommand, GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { LocalEventBus } from "../../src/local/event-bus";
+import type { RecordingBus } from "./recording-bus";
 
 export async function countItems(db: DynamoDBDocumentClient, tableName: string): Promise<number> {
   const result = await db.send(new ScanCommand({ TableName: tableName, Select: "COUNT" }));
@@ -17,7 +17,7 @@ export async function getItem<T = Record<string, unknown>>(
 }
 
 /** The events on the bus about one order. */
-export function eventsFor(bus: LocalEventBus, orderId: string) {
+export function eventsFor(bus: RecordingBus, orderId: string) {
   return bus.events.filter((e) => (e.event.detail as { orderId?: string }).orderId === orderId);
 }
 

@@ -6,17 +6,17 @@ import { GetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ORDER_CREATED_FILTER, ORDER_CREATED_INPUT_TEMPLATE, ORDER_CREATED_TARGET } from "../../src/contracts/outbox";
 import { matchesEventPattern } from "../../src/local/event-pattern";
 import { renderInputTemplate } from "../../src/local/runtime/pipes/input-template";
-import { createLocalServices, type LocalServices } from "../../src/local/services";
+import { BUS_NAME, type LocalAws } from "./local-aws";
+import { eventsFor } from "./orders";
+import { createLocalServices, type LocalServices } from "./services";
 import {
   runWorkflow,
   ServiceFault,
   type AnyDefinition,
   type ExecutionResult,
-  type LocalFunction,
+  type LocalFunctionHandler,
   type WorkflowBindings,
-} from "../../src/local/workflow-runner";
-import { BUS_NAME, type LocalAws } from "./local-aws";
-import { eventsFor } from "./orders";
+} from "./workflow-runner";
 import type { OrderView } from "../../handlers/order";
 import type { EventBridgeEnvelope } from "../../src/contracts/events";
 
@@ -28,8 +28,8 @@ export function sagaServices(aws: LocalAws): LocalServices {
 }
 
 export interface BindingOverrides {
-  readonly payment?: LocalFunction;
-  readonly inventory?: LocalFunction;
+  readonly payment?: LocalFunctionHandler;
+  readonly inventory?: LocalFunctionHandler;
   readonly dynamodb?: DynamoDBClient;
 }
 
@@ -40,8 +40,8 @@ export function sagaBindings(
 ): WorkflowBindings {
   return {
     functions: {
-      [PAYMENT_ARN]: overrides.payment ?? (services.payment as LocalFunction),
-      [INVENTORY_ARN]: overrides.inventory ?? (services.inventory as LocalFunction),
+      [PAYMENT_ARN]: overrides.payment ?? (services.payment as LocalFunctionHandler),
+      [INVENTORY_ARN]: overrides.inventory ?? (services.inventory as LocalFunctionHandler),
     },
     dynamodb: overrides.dynamodb ?? aws.dynamodb,
     events: aws.bus,
@@ -95,10 +95,10 @@ export function execute(
  * before it answers normally. `calls` counts the calls `when` selected.
  */
 export function failing(
-  fn: LocalFunction,
+  fn: LocalFunctionHandler,
   errors: readonly Error[],
   when: (event: Record<string, unknown>) => boolean = () => true,
-): LocalFunction & { calls: number } {
+): LocalFunctionHandler & { calls: number } {
   const queue = [...errors];
   const wrapped = (async (event, context) => {
     if (when(event as Record<string, unknown>)) {
@@ -107,7 +107,7 @@ export function failing(
       if (error) throw error;
     }
     return fn(event, context);
-  }) as LocalFunction & { calls: number };
+  }) as LocalFunctionHandler & { calls: number };
   wrapped.calls = 0;
   return wrapped;
 }

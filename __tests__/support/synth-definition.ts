@@ -4,7 +4,7 @@
  * Terraform would deploy.
  */
 import { fixtureBundles, resourcesOf, synthPipeline } from "./synth";
-import type { AnyDefinition } from "../../src/local/workflow-runner";
+import type { AnyDefinition } from "./workflow-runner";
 
 export interface LocalNames {
   readonly paymentFunctionArn: string;

@@ -8,7 +8,6 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { SimulatedPaymentGateway } from "../../handlers/payment/gateway";
 import { OrderCompletedDetailSchema, OrderFailedDetailSchema } from "../../src/contracts/events";
 import { InventoryKey, OrderStatus } from "../../src/contracts/tables";
-import { ServiceFault } from "../../src/local/workflow-runner";
 import { buildOrderWorkflowDefinition } from "../../src/workflow/order-workflow";
 import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
 import { eventsFor, getItem, orderRequest } from "../support/orders";
@@ -25,8 +24,9 @@ import {
   sagaServices,
 } from "../support/saga";
 import { synthesizedWorkflow } from "../support/synth-definition";
-import type { LocalServices } from "../../src/local/services";
-import type { AnyDefinition, ExecutionResult } from "../../src/local/workflow-runner";
+import { ServiceFault } from "../support/workflow-runner";
+import type { LocalServices } from "../support/services";
+import type { AnyDefinition, ExecutionResult } from "../support/workflow-runner";
 import type { Context } from "aws-lambda";
 
 let aws: LocalAws;

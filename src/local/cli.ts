@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { BusinessError } from "../contracts/errors";
 import { SAMPLE_ORDER } from "../stacks/sample-order";
 import { environmentOfStack, newestInputSince, synthCommand } from "../stacks/synthesis";
 import { STACK_FILE, loadSynthesizedStack } from "../terraform/stack-document";
@@ -84,6 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
     timeScale: options.timeScale,
     seed: Math.floor(random() * 2 ** 31),
     ...(options.faults ? { faults: options.faults } : {}),
+    businessErrors: Object.values(BusinessError),
     iam: options.iam,
     maxSandboxes: options.maxSandboxes,
     logFile,

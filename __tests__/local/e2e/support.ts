@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { BusinessError } from "../../../src/contracts/errors";
 import { OrderDriver, type OrderOutcome } from "../../../src/local/orders/order-driver";
 import { pipelineParts, stockCatalogue, type PipelineParts } from "../../../src/local/orders/pipeline";
 import { LocalRuntime, type LocalRuntimeOptions } from "../../../src/local/runtime/runtime";
@@ -48,6 +49,7 @@ export async function startPipeline(
     stack: { name: "orders-dev", directory: fs.mkdtempSync(path.join(os.tmpdir(), "orders-local-")), document },
     codeDir,
     seed: 1234,
+    businessErrors: Object.values(BusinessError),
     ...options,
   });
   const parts = pipelineParts(runtime);

@@ -2,12 +2,12 @@ import { matchesEventPattern } from "../../../src/local/event-pattern";
 import { Activity } from "../../../src/local/runtime/activity";
 import { Clock } from "../../../src/local/runtime/clock";
 import {
-  DeliveryError,
   LocalEventBridge,
   LocalEventBridgeOptions,
   RuleSpec,
   TargetDispatcher,
 } from "../../../src/local/runtime/eventbridge/bus";
+import { AwsServiceError } from "../../../src/local/runtime/service-error";
 import { LocalQueues } from "../../../src/local/runtime/sqs/queues";
 import { Trace } from "../../../src/local/runtime/trace";
 
@@ -113,7 +113,7 @@ describe("the local event bus", () => {
 
   it("retries a failing target as its retry policy allows, then dead-letters the event with EventBridge's attributes", async () => {
     const dispatch = jest.fn(async () => {
-      throw new DeliveryError("ThrottlingException", "slow down", true);
+      throw new AwsServiceError("ThrottlingException", "slow down", { retryable: true });
     });
     const { bus, queues, activity } = busWith(dispatch);
     await bus.putEvents([entry()]);
@@ -134,7 +134,7 @@ describe("the local event bus", () => {
 
   it("stops retrying when the event is older than the maximum age, counted in nominal time", async () => {
     const dispatch = jest.fn(async () => {
-      throw new DeliveryError("InternalException", "down", true);
+      throw new AwsServiceError("InternalException", "down", { retryable: true });
     });
     const targets = [{ ...rule().targets[0]!, retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeSeconds: 60 } }];
     const { bus, queues, activity } = busWith(dispatch, [rule({ targets })]);
@@ -149,7 +149,7 @@ describe("the local event bus", () => {
 
   it("dead-letters at once what EventBridge does not retry, and drops (traced) when there is no queue", async () => {
     const dispatch = jest.fn(async () => {
-      throw new DeliveryError("AccessDeniedException", "no permission", false);
+      throw new AwsServiceError("AccessDeniedException", "no permission", { retryable: false });
     });
     const noDlq = [{ ...rule().targets[0]!, deadLetterArn: undefined }];
     const { bus, queues, activity, trace } = busWith(dispatch, [rule(), rule({ name: "second", targets: noDlq })]);
@@ -196,7 +196,7 @@ describe("the local event bus", () => {
       const { bus } = busWith(async () => undefined, [rule()], { authorize });
       await expect(bus.putEvents([entry({ Source: "x" }), entry({ Source: "y" })])).rejects.toMatchObject({
         name: "AccessDeniedException",
-        status: 400,
+        statusCode: 400,
         message: "not authorized for x",
       });
     });
@@ -204,7 +204,7 @@ describe("the local event bus", () => {
     it("drops a dead letter the queue policy refuses, and says why", async () => {
       const { bus, queues, activity, trace } = busWith(
         async () => {
-          throw new DeliveryError("AccessDeniedException", "no", false);
+          throw new AwsServiceError("AccessDeniedException", "no", { retryable: false });
         },
         [rule()],
         { authorizeDeadLetter: () => "events.amazonaws.com may not send to the queue" },

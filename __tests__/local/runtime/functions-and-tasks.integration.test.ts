@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Activity } from "../../../src/local/runtime/activity";
 import { Clock } from "../../../src/local/runtime/clock";
-import { LambdaServiceError, LocalFunction, type FunctionSpec } from "../../../src/local/runtime/lambda/local-function";
+import { LocalFunction, type FunctionSpec } from "../../../src/local/runtime/lambda/local-function";
+import { AwsServiceError } from "../../../src/local/runtime/service-error";
 import { LocalQueues } from "../../../src/local/runtime/sqs/queues";
 import { LocalStateMachine } from "../../../src/local/runtime/stepfunctions/local-state-machine";
 import { Trace } from "../../../src/local/runtime/trace";
@@ -95,7 +96,7 @@ describe("a local function", () => {
   });
 
   it("refuses payloads over Lambda's limits before running anything", async () => {
-    await expect(make().invoke({ big: "x".repeat(6 * 1024 * 1024) })).rejects.toBeInstanceOf(LambdaServiceError);
+    await expect(make().invoke({ big: "x".repeat(6 * 1024 * 1024) })).rejects.toBeInstanceOf(AwsServiceError);
     expect(() => make().invokeAsync({ big: "x".repeat(300 * 1024) }, { kind: "client" })).toThrow(
       /RequestEntityTooLarge|smaller than 262144/,
     );
@@ -185,7 +186,7 @@ describe("a local state machine", () => {
     let n = 0;
     const flaky = make({}, () =>
       n++ < 2
-        ? { kind: "transient", serviceError: new LambdaServiceError("ServiceException", "down", 500) }
+        ? { kind: "transient", serviceError: new AwsServiceError("ServiceException", "down", { statusCode: 500 }) }
         : undefined,
     );
     const sm = machine(

@@ -1,6 +1,7 @@
 import { Activity } from "../../../src/local/runtime/activity";
 import { Clock } from "../../../src/local/runtime/clock";
-import { LocalStateMachine, StartExecutionError } from "../../../src/local/runtime/stepfunctions/local-state-machine";
+import { AwsServiceError } from "../../../src/local/runtime/service-error";
+import { LocalStateMachine } from "../../../src/local/runtime/stepfunctions/local-state-machine";
 import { Trace } from "../../../src/local/runtime/trace";
 import type { TaskBackends } from "../../../src/local/runtime/stepfunctions/task-bindings";
 
@@ -89,6 +90,6 @@ describe("the runtime's state machine", () => {
       () => big,
     );
     expect(await sm.startExecution({}).done).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded" });
-    expect(() => sm.startExecution({ big })).toThrow(StartExecutionError);
+    expect(() => sm.startExecution({ big })).toThrow(AwsServiceError);
   });
 });

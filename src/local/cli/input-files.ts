@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { parseCatalogue, type CatalogueProduct } from "../../../handlers/inventory/catalogue";
 import { UserInputError } from "../../user-input-error";
 import { EventFileError, parseEventEntries } from "../orders/raw-events";
-import type { PutEventsRequestEntry } from "../event-bus";
+import type { PutEventsRequestEntry } from "../runtime/eventbridge/put-events";
 
 /** A `--catalogue` file that cannot be used; the message names the file and the field. */
 class CatalogueFileError extends UserInputError {

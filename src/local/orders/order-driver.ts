@@ -1,7 +1,7 @@
 import { isApiRequest } from "../../../handlers/shared/api";
 import { OrderStatus } from "../../contracts/tables";
-import { LambdaServiceError } from "../runtime/lambda/local-function";
 import { LocalRuntime } from "../runtime/runtime";
+import { AwsServiceError } from "../runtime/service-error";
 import { TraceRecord } from "../runtime/trace";
 import { OrderReader, PipelineParts, StoredOrder, isFinal } from "./pipeline";
 
@@ -128,8 +128,8 @@ export class OrderDriver {
         lastError = answer.error;
       } catch (error) {
         const e = error as Error;
-        lastError = { name: error instanceof LambdaServiceError ? `Lambda.${e.name}` : e.name, message: e.message };
-        if (error instanceof LambdaServiceError && error.statusCode === 413)
+        lastError = { name: error instanceof AwsServiceError ? `Lambda.${e.name}` : e.name, message: e.message };
+        if (error instanceof AwsServiceError && error.statusCode === 413)
           return outcome(null, "REJECTED", lastError, attempts);
       }
       // The client's own back-off (50, 100, 200, 400 ms), real time, then the same request again (the

@@ -5,7 +5,7 @@
  */
 import * as z from "zod/mini";
 import { UserInputError } from "../../user-input-error";
-import type { PutEventsRequestEntry, PutEventsResultEntry } from "../event-bus";
+import type { PutEventsRequestEntry, PutEventsResultEntry } from "../runtime/eventbridge/put-events";
 import type { LocalRuntime } from "../runtime/runtime";
 
 const text = (what: string) =>

@@ -1,11 +1,6 @@
 import { UserInputError } from "../../user-input-error";
-import {
-  FaultDecider,
-  FunctionSpec,
-  InjectedFault,
-  InvocationCaller,
-  LambdaServiceError,
-} from "./lambda/local-function";
+import { FaultDecider, FunctionSpec, InjectedFault, InvocationCaller } from "./lambda/local-function";
+import { AwsServiceError } from "./service-error";
 
 /** A `--fail` value that cannot be used; the message says what is expected. */
 export class FaultSpecError extends UserInputError {
@@ -94,13 +89,17 @@ export function faultInjector(options: FaultInjectionOptions): FaultDecider {
       ] as [string, number];
       return {
         kind: "transient",
-        serviceError: new LambdaServiceError(name, `Rate exceeded or service unavailable: ${message}`, status),
+        serviceError: new AwsServiceError(name, `Rate exceeded or service unavailable: ${message}`, {
+          statusCode: status,
+        }),
       };
     }
     const [name, status] = SERVICE_ERRORS[rotate++ % SERVICE_ERRORS.length] as [string, number];
     return {
       kind: "transient",
-      serviceError: new LambdaServiceError(name, `Rate exceeded or service unavailable: ${message}`, status),
+      serviceError: new AwsServiceError(name, `Rate exceeded or service unavailable: ${message}`, {
+        statusCode: status,
+      }),
     };
   };
 }

@@ -1,6 +1,4 @@
-import { BusinessError } from "../../contracts/errors";
 import { SynthesizedStack, functionNameOf } from "../../terraform/stack-document";
-import { startLocalEventBridge, type LocalEventBridge as PutEventsEndpoint } from "../event-bus";
 import { type CompiledPattern, compileEventPattern, matches } from "../event-pattern";
 import { Activity } from "./activity";
 import { Clock, seededRandom } from "./clock";
@@ -8,18 +6,21 @@ import { DynaliteServer, startDynalite } from "./dynamodb/dynalite-server";
 import { LocalTables } from "./dynamodb/local-tables";
 import { LocalStreams } from "./dynamodb/streams";
 import { LocalArchives, ReplayRecord, ReplayRequest } from "./eventbridge/archive";
-import { DeliveryError, LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
+import { LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
+import { PutEventsEndpoint, startPutEventsEndpoint } from "./eventbridge/endpoint";
 import { checkFaultTargets, faultInjector } from "./faults";
 import { Authorizer, IamMode, NOT_EVALUATED } from "./iam/authorizer";
 import { RuntimeIam } from "./iam/runtime-iam";
 import { readStackPolicies } from "./iam/stack-policies";
 import { InventoryEntry, stackInventory } from "./inventory";
 import { functionEnvironment, workerExecArgv } from "./lambda/environment";
-import { InvocationCaller, InvokeResult, LambdaServiceError, LocalFunction } from "./lambda/local-function";
+import { inProcessHost } from "./lambda/in-process-host";
+import { InvocationCaller, InvokeResult, LocalFunction } from "./lambda/local-function";
 import { LocalPipe } from "./pipes/local-pipe";
+import { AwsServiceError } from "./service-error";
 import { LocalQueues } from "./sqs/queues";
 import { CodeDirLookup, StackModel, StackModelError, readStackModel } from "./stack-model";
-import { LocalStateMachine, StartExecutionError } from "./stepfunctions/local-state-machine";
+import { LocalStateMachine } from "./stepfunctions/local-state-machine";
 import { TaskBackends } from "./stepfunctions/task-bindings";
 import { validateDefinitions } from "./stepfunctions/validate";
 import { LOCAL_ACCOUNT_ID, TerraformReferences, providerRegion } from "./terraform/references";
@@ -39,8 +40,19 @@ export interface LocalRuntimeOptions {
   readonly seed?: number;
   /** Failure rates by service (`--fail`). */
   readonly faults?: Readonly<Record<string, number>>;
+  /**
+   * The app's business error names (a declined payment, no stock): a `--fail` fault may answer a
+   * state that catches one of them with it. Default: none.
+   */
+  readonly businessErrors?: readonly string[];
   /** Sandboxes per function at most. Default 2. */
   readonly maxSandboxes?: number;
+  /**
+   * Where the functions' bundles run: each sandbox a worker thread ("worker", the default, what
+   * `npm run local` uses), or called in this process with the same environment and context
+   * ("in-process": faster to start, weaker isolation; see lambda/in-process-host.ts).
+   */
+  readonly lambdaHost?: "worker" | "in-process";
   /** File the functions' output is appended to. Default: discarded. */
   readonly logFile?: string;
   /** Also write the functions' output to stderr. */
@@ -178,12 +190,16 @@ export class LocalRuntime {
         const machine = stateMachines.get(target.arn);
         if (machine) {
           const denied = iamOn ? iam.startExecutionFromRule(rule, target, machine.spec.arn) : undefined;
-          if (denied) throw new DeliveryError("AccessDeniedException", denied, false);
+          if (denied) throw new AwsServiceError("AccessDeniedException", denied, { retryable: false });
           try {
             machine.startExecution(payload);
           } catch (error) {
             const e = error as Error;
-            throw new DeliveryError(e.name, e.message, !(error instanceof StartExecutionError));
+            // StartExecution's own refusals are final; anything else is retried.
+            throw new AwsServiceError(e.name, e.message, {
+              retryable: !(error instanceof AwsServiceError),
+              cause: error,
+            });
           }
           return;
         }
@@ -191,23 +207,23 @@ export class LocalRuntime {
         if (fn) {
           const denied = iamOn ? iam.invokeFromRule(rule, fn.spec.arn) : undefined;
           // Permission errors are not retried: the event goes to the dead-letter queue at once.
-          if (denied) throw new DeliveryError("AccessDeniedException", denied, false);
-          try {
-            fn.invokeAsync(payload, { kind: "event-bridge", rule: rule.name });
-          } catch (error) {
-            const e = error as LambdaServiceError;
-            throw new DeliveryError(e.name, e.message, e.statusCode >= 429);
-          }
+          if (denied) throw new AwsServiceError("AccessDeniedException", denied, { retryable: false });
+          fn.invokeAsync(payload, { kind: "event-bridge", rule: rule.name });
           return;
         }
         if (queues.find(target.arn)) {
-          queues.send(target.arn, JSON.stringify(payload));
+          try {
+            queues.send(target.arn, JSON.stringify(payload));
+          } catch (error) {
+            // A queue's refusal is retried like any failure of a target.
+            throw new AwsServiceError("InternalException", (error as Error).message, { retryable: true, cause: error });
+          }
           return;
         }
-        throw new DeliveryError(
+        throw new AwsServiceError(
           "ResourceNotFoundException",
           `target ${target.arn} is not a resource the local runtime runs`,
-          false,
+          { retryable: false },
         );
       };
       const compiledPatterns = new Map<unknown, CompiledPattern>([
@@ -256,15 +272,16 @@ export class LocalRuntime {
         pipes.set(spec.name, pipe);
         streams.subscribe(spec.sourceArn, (record) => pipe.receive(record));
       }
-      endpoint = await startLocalEventBridge(bus);
+      endpoint = await startPutEventsEndpoint((entries, caller) => bus.putEvents(entries, caller));
       closers.push(() => (endpoint as PutEventsEndpoint).close());
       const endpoints = { dynamodb: dynamo.endpoint, eventbridge: endpoint.endpoint };
       lap("bus");
 
       const faults =
         options.faults && Object.keys(options.faults).length > 0
-          ? faultInjector({ rates: options.faults, businessErrors: Object.values(BusinessError), random })
+          ? faultInjector({ rates: options.faults, businessErrors: options.businessErrors ?? [], random })
           : undefined;
+      const host = options.lambdaHost === "in-process" ? inProcessHost() : undefined;
       for (const fn of model.functions) {
         const environment = functionEnvironment(fn, region, endpoints);
         functions.set(
@@ -291,6 +308,7 @@ export class LocalRuntime {
               faults,
               logFile: options.logFile,
               echoLogs: options.echoLogs,
+              ...(host ? { host } : {}),
               ...(iamOn ? { authorizeSend: iam.functionSend(fn.name) } : {}),
             },
           ),
@@ -307,13 +325,14 @@ export class LocalRuntime {
           const fn = findFunction(ref);
           if (!fn)
             return Promise.reject(
-              new LambdaServiceError("ResourceNotFoundException", `Function not found: ${ref}`, 404),
+              new AwsServiceError("ResourceNotFoundException", `Function not found: ${ref}`, { statusCode: 404 }),
             );
           return fn.invoke(payload, caller);
         },
         invokeFunctionAsync: (ref, payload, caller) => {
           const fn = findFunction(ref);
-          if (!fn) throw new LambdaServiceError("ResourceNotFoundException", `Function not found: ${ref}`, 404);
+          if (!fn)
+            throw new AwsServiceError("ResourceNotFoundException", `Function not found: ${ref}`, { statusCode: 404 });
           fn.invokeAsync(payload, caller);
         },
         dynamodb: (action, request) => tables.call(action, request),

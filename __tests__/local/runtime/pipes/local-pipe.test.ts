@@ -11,8 +11,8 @@ import { Activity } from "../../../../src/local/runtime/activity";
 import { Clock } from "../../../../src/local/runtime/clock";
 import { LocalPipe } from "../../../../src/local/runtime/pipes/local-pipe";
 import { Trace } from "../../../../src/local/runtime/trace";
-import type { PutEventsRequestEntry, PutEventsResult } from "../../../../src/local/event-bus";
 import type { StreamRecord } from "../../../../src/local/runtime/dynamodb/streams";
+import type { PutEventsRequestEntry, PutEventsResult } from "../../../../src/local/runtime/eventbridge/put-events";
 import type { DeclaredPipe } from "../../../../src/local/runtime/stack-model";
 
 const STREAM = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/1970-01-01T00:00:00.000";

@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import { AwsServiceError } from "../service-error";
 
 /** A DynamoDB attribute value, as the API's JSON carries it. */
 export type AttributeValue =
@@ -12,18 +13,6 @@ export type AttributeValue =
   | { SS: string[] }
   | { NS: string[] }
   | { BS: string[] };
-
-/** An error answered by DynamoDB; `name` is its exception name (ConditionalCheckFailedException, ...). */
-export class DynamoDBError extends Error {
-  constructor(
-    name: string,
-    message: string,
-    readonly statusCode: number,
-  ) {
-    super(message);
-    this.name = name;
-  }
-}
 
 /**
  * The runtime's own DynamoDB client: the JSON protocol spoken directly (`X-Amz-Target:
@@ -72,20 +61,18 @@ export class DynamoDBJsonClient {
               parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
             } catch {
               return reject(
-                new DynamoDBError(
-                  "InternalServerError",
-                  `unreadable answer: ${text.slice(0, 200)}`,
-                  res.statusCode ?? 500,
-                ),
+                new AwsServiceError("InternalServerError", `unreadable answer: ${text.slice(0, 200)}`, {
+                  statusCode: res.statusCode ?? 500,
+                }),
               );
             }
             if ((res.statusCode ?? 500) >= 300) {
               const type = String(parsed.__type ?? "InternalServerError");
               return reject(
-                new DynamoDBError(
+                new AwsServiceError(
                   type.slice(type.lastIndexOf("#") + 1),
                   String(parsed.message ?? parsed.Message ?? text),
-                  res.statusCode ?? 500,
+                  { statusCode: res.statusCode ?? 500 },
                 ),
               );
             }

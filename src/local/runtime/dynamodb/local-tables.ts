@@ -1,3 +1,4 @@
+import { AwsServiceError } from "../service-error";
 import { AttributeValue, DynamoDBJsonClient, unmarshallItem } from "./json-client";
 import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
@@ -108,8 +109,7 @@ export class LocalTables {
 
   /** A DynamoDB API call with the request as the API takes it; errors carry DynamoDB's exception names. */
   async call(action: string, request: unknown): Promise<Record<string, unknown>> {
-    if (!ACTIONS.has(action))
-      throw Object.assign(new Error(`${action} is not supported locally`), { name: "ValidationException" });
+    if (!ACTIONS.has(action)) throw new AwsServiceError("ValidationException", `${action} is not supported locally`);
     return this.json.call(action, request);
   }
 

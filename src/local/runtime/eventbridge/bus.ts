@@ -1,17 +1,12 @@
 import { randomUUID } from "node:crypto";
-import {
-  PutEventsRequestError,
-  type PutEventsCaller,
-  type PutEventsRequestEntry,
-  type PutEventsResult,
-  type PutEventsResultEntry,
-} from "../../event-bus";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
+import { AwsServiceError } from "../service-error";
 import { LocalQueues } from "../sqs/queues";
 import { Trace } from "../trace";
 import type { EventBridgeEnvelope } from "../../../contracts/events";
 import type { Principal } from "../iam/evaluate";
+import type { PutEventsCaller, PutEventsRequestEntry, PutEventsResult, PutEventsResultEntry } from "./put-events";
 
 /** Decides whether an event matches a rule's pattern (EventBridge semantics). */
 type EventPatternMatcher = (pattern: unknown, event: unknown) => boolean;
@@ -48,19 +43,11 @@ export interface RuleSpec {
   readonly targets: readonly TargetSpec[];
 }
 
-/** Why a delivery to a target failed; EventBridge retries only retryable failures. */
-export class DeliveryError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
-
-/** Delivers an event (or the part `input`/`input_path` selects) to a target; throws DeliveryError. */
+/**
+ * Delivers an event (or the part `input`/`input_path` selects) to a target. A failed delivery throws
+ * an AwsServiceError (EventBridge retries only retryable ones); any other error counts as a
+ * retryable InternalException.
+ */
 export type TargetDispatcher = (delivery: {
   readonly rule: RuleSpec;
   readonly target: TargetSpec;
@@ -170,14 +157,10 @@ export class LocalEventBridge {
    */
   async putEvents(entries: readonly PutEventsRequestEntry[], caller?: EventsCaller): Promise<PutEventsResult> {
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
-      throw Object.assign(
-        new Error(
-          "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
-        ),
-        {
-          name: "ValidationException",
-          status: 400,
-        },
+      throw new AwsServiceError(
+        "ValidationException",
+        "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
+        { statusCode: 400 },
       );
     }
     const accepted: { bus: string; event: EventBridgeEnvelope }[] = [];
@@ -208,7 +191,7 @@ export class LocalEventBridge {
       return { EventId: event.id };
     });
     if (denials.length === entries.length)
-      throw new PutEventsRequestError("AccessDeniedException", denials[0] as string, 400);
+      throw new AwsServiceError("AccessDeniedException", denials[0] as string, { statusCode: 400 });
     for (const { bus, event } of accepted) {
       this.stats.accepted++;
       this.trace.emit({
@@ -257,7 +240,8 @@ export class LocalEventBridge {
   }
 
   private envelope(entry: PutEventsRequestEntry): EventBridgeEnvelope {
-    const time = entry.Time ? new Date(entry.Time) : new Date();
+    const time =
+      typeof entry.Time === "number" ? new Date(entry.Time * 1000) : entry.Time ? new Date(entry.Time) : new Date();
     return {
       version: "0",
       id: randomUUID(),
@@ -315,7 +299,7 @@ export class LocalEventBridge {
         rule,
         target,
         event,
-        new DeliveryError("InvalidInput", (error as Error).message, false),
+        new AwsServiceError("InvalidInput", (error as Error).message, { retryable: false, cause: error }),
         0,
         "NonRetryable",
       );
@@ -336,9 +320,12 @@ export class LocalEventBridge {
         return;
       } catch (raw) {
         const error =
-          raw instanceof DeliveryError
+          raw instanceof AwsServiceError
             ? raw
-            : new DeliveryError("InternalException", (raw as Error)?.message ?? String(raw), true);
+            : new AwsServiceError("InternalException", (raw as Error)?.message ?? String(raw), {
+                retryable: true,
+                cause: raw,
+              });
         this.stats.failedAttempts++;
         const retriesUsed = attempt - 1;
         const delay = retryDelayMs(attempt, this.random);
@@ -355,7 +342,7 @@ export class LocalEventBridge {
           rule: rule.name,
           target: target.arn,
           attempt,
-          errorCode: error.code,
+          errorCode: error.name,
           message: error.message,
           willRetry: exhausted === undefined,
         });
@@ -373,11 +360,11 @@ export class LocalEventBridge {
     rule: RuleSpec,
     target: TargetSpec,
     event: EventBridgeEnvelope,
-    error: DeliveryError,
+    error: AwsServiceError,
     retries: number,
     condition: string,
   ): Promise<void> {
-    const reason = `${error.code}: ${error.message} (${condition}, ${retries} retries)`;
+    const reason = `${error.name}: ${error.message} (${condition}, ${retries} retries)`;
     if (!target.deadLetterArn) {
       this.stats.dropped++;
       this.trace.emit({
@@ -394,7 +381,7 @@ export class LocalEventBridge {
       this.options.queues.send(target.deadLetterArn, JSON.stringify(event), {
         RULE_ARN: rule.arn,
         TARGET_ARN: target.arn,
-        ERROR_CODE: error.code,
+        ERROR_CODE: error.name,
         ERROR_MESSAGE: error.message,
         EXHAUSTED_RETRY_CONDITION: condition,
         RETRY_ATTEMPTS: String(retries),

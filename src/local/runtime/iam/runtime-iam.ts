@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { DynamoDBError } from "../dynamodb/json-client";
 import { functionAccessKeyId } from "../lambda/environment";
-import { LambdaServiceError } from "../lambda/local-function";
+import { AwsServiceError } from "../service-error";
 import { Authorizer, randomSessionName } from "./authorizer";
 import {
   dynamoDbPermissions,
@@ -218,10 +217,10 @@ export class RuntimeIam {
     const lambdaDenied = (ref: string) => {
       const message = this.check(principal, [{ action: "lambda:InvokeFunction", resource: functionArn(ref) }]);
       return message
-        ? new LambdaServiceError(
+        ? new AwsServiceError(
             "AWSLambdaException",
             `${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`,
-            403,
+            { statusCode: 403 },
           )
         : undefined;
     };
@@ -241,14 +240,14 @@ export class RuntimeIam {
           dynamoDbPermissions(operation, dynamoDbTableRefs(operation, request), this.account),
         );
         return message
-          ? Promise.reject(new DynamoDBError("AccessDeniedException", message, 400))
+          ? Promise.reject(new AwsServiceError("AccessDeniedException", message, { statusCode: 400 }))
           : backends.dynamodb(operation, request);
       },
       putEvents: (entries) => backends.putEvents(entries, { principal }),
       sqsSendMessage: (queueUrl, body) => {
         const queue = this.model.queues.find((q) => q.url === queueUrl || q.arn === queueUrl);
         const message = this.check(principal, [{ action: "sqs:SendMessage", resource: queue?.arn ?? queueUrl }]);
-        if (message) throw Object.assign(new Error(message), { name: "AccessDenied" });
+        if (message) throw new AwsServiceError("AccessDenied", message, { statusCode: 403 });
         return backends.sqsSendMessage(queueUrl, body);
       },
     };

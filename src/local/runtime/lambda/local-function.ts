@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { Worker } from "node:worker_threads";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
+import { AwsServiceError } from "../service-error";
 import { LocalQueues } from "../sqs/queues";
 import { Trace } from "../trace";
+import { type FunctionHost, type FunctionInstance } from "./function-host";
 import { toJsonText } from "./json-text";
-import { SANDBOX_SOURCE } from "./sandbox-source";
+import { workerHost } from "./worker-host";
 
 /** What the runtime knows of one synthesized `aws_lambda_function`. */
 export interface FunctionSpec {
@@ -38,7 +39,7 @@ export interface AsyncInvokeSettings {
 }
 
 /** How Lambda reports a function error. */
-interface FunctionErrorPayload {
+export interface FunctionErrorPayload {
   readonly errorType: string;
   readonly errorMessage: string;
   readonly trace: readonly string[];
@@ -51,18 +52,6 @@ export interface InvokeResult {
   /** Set when the function failed ("Unhandled" on AWS); `payload` is then the FunctionErrorPayload. */
   readonly functionError?: FunctionErrorPayload;
   readonly durationMs: number;
-}
-
-/** A failure of the Lambda service itself (the code did not run): Invoke throws it. */
-export class LambdaServiceError extends Error {
-  constructor(
-    name: string,
-    message: string,
-    readonly statusCode: number,
-  ) {
-    super(message);
-    this.name = name;
-  }
 }
 
 /** Who is invoking, so faults can be injected where a real failure of that kind is possible. */
@@ -83,7 +72,7 @@ export type InjectedFault =
   | { readonly kind: "business"; readonly error: FunctionErrorPayload }
   /** The code runs (its writes happen), then the sandbox is killed before it answers. */
   | { readonly kind: "crash"; readonly message: string }
-  | { readonly kind: "transient"; readonly serviceError?: LambdaServiceError; readonly error?: FunctionErrorPayload };
+  | { readonly kind: "transient"; readonly serviceError?: AwsServiceError; readonly error?: FunctionErrorPayload };
 
 export type FaultDecider = (
   fn: FunctionSpec,
@@ -105,134 +94,24 @@ export interface LocalFunctionOptions {
   readonly echoLogs?: boolean;
   /** IAM for sending to a destination or dead-letter queue as the function's role: the denial message, or undefined. */
   readonly authorizeSend?: (queueArn: string) => string | undefined;
+  /** Where the code runs: worker-thread sandboxes (the default) or in this process (see function-host.ts). */
+  readonly host?: FunctionHost;
 }
 
 /** Lambda's limits on a payload. */
 const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
 
-interface Pending {
-  readonly resolve: (r: { payload?: string; error?: FunctionErrorPayload }) => void;
-}
-
-/** One sandbox: a worker thread that has loaded the function's code. */
-class Sandbox {
-  readonly worker: Worker;
-  readonly ready: Promise<void>;
-  busy = false;
-  dead = false;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private initError?: FunctionErrorPayload;
-
-  constructor(
-    private readonly spec: FunctionSpec,
-    logs: { readonly logFile?: string; readonly echoLogs?: boolean },
-    private readonly onDeath: (sandbox: Sandbox) => void,
-  ) {
-    this.worker = new Worker(SANDBOX_SOURCE, {
-      eval: true,
-      env: { ...spec.environment },
-      execArgv: [...spec.execArgv],
-      workerData: {
-        logFile: logs.logFile,
-        echoLogs: logs.echoLogs === true,
-        codeDir: spec.codeDir,
-        handler: spec.handler,
-        functionName: spec.name,
-        functionArn: spec.arn,
-        memoryMb: spec.memoryMb,
-        logGroupName: spec.logGroupName,
-        logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, "")}`,
-      },
-    });
-    this.ready = new Promise((resolve) => {
-      this.worker.on(
-        "message",
-        (msg: { type: string; id?: number; payload?: string; error?: FunctionErrorPayload }) => {
-          if (msg.type === "ready") resolve();
-          else if (msg.type === "init-error") {
-            this.initError = msg.error;
-            resolve();
-          } else if (msg.type === "result" && msg.id !== undefined) {
-            const p = this.pending.get(msg.id);
-            this.pending.delete(msg.id);
-            p?.resolve({ payload: msg.payload, error: msg.error });
-          }
-        },
-      );
-    });
-    const die = (error: FunctionErrorPayload) => {
-      if (this.dead) return;
-      this.dead = true;
-      for (const p of this.pending.values()) p.resolve({ error });
-      this.pending.clear();
-      this.onDeath(this);
-    };
-    this.worker.on("error", (e) =>
-      die({
-        errorType: "Runtime.ExitError",
-        errorMessage: `RequestId: the sandbox crashed: ${e.message}`,
-        trace: (e.stack ?? "").split("\n"),
-      }),
-    );
-    this.worker.on("exit", (code) =>
-      die({ errorType: "Runtime.ExitError", errorMessage: `the sandbox exited with code ${code}`, trace: [] }),
-    );
-  }
-
-  /** Lets the sandbox exit on its own (its output flushed), or ends it after a second. */
-  async stop(): Promise<void> {
-    if (this.dead) return;
-    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-    this.worker.postMessage({ type: "stop" });
-    const timer = setTimeout(() => void this.worker.terminate(), 1000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  /** Runs one invocation; resolves with the JSON payload or the error. */
-  async run(requestId: string, eventJson: string): Promise<{ payload?: string; error?: FunctionErrorPayload }> {
-    await this.ready;
-    if (this.initError) return { error: this.initError };
-    if (this.dead) return { error: { errorType: "Runtime.ExitError", errorMessage: "the sandbox is gone", trace: [] } };
-    const id = this.nextId++;
-    const timeoutMs = this.spec.timeoutSeconds * 1000;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        if (!this.pending.has(id)) return;
-        this.pending.delete(id);
-        resolve({
-          error: {
-            errorType: "Sandbox.Timedout",
-            errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
-            trace: [],
-          },
-        });
-        // Lambda ends a timed-out sandbox; so does the runtime (a new one starts on demand).
-        void this.worker.terminate();
-      }, timeoutMs);
-      this.pending.set(id, {
-        resolve: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-      });
-      this.worker.postMessage({ type: "invoke", id, requestId, event: eventJson, deadline: Date.now() + timeoutMs });
-    });
-  }
-}
-
 /**
- * One Lambda function, run from its synthesized bundle: a pool of sandboxes (worker threads, each with
- * the function's own `process.env`), one invocation at a time each; a new sandbox (a cold start) when
+ * One Lambda function, run from its synthesized bundle: a pool of sandboxes (by default worker
+ * threads, each with the function's own `process.env`; see function-host.ts), one invocation at a time each; a new sandbox (a cold start) when
  * all are busy, up to `maxSandboxes`, then invocations wait. Synchronous invocations answer like
  * Invoke (payload, or function error); asynchronous ones are retried after function errors as the
  * function's event invoke config says, then sent to its on-failure destination or dead-letter queue.
  */
 export class LocalFunction {
-  private readonly sandboxes: Sandbox[] = [];
-  private readonly waiting: ((s: Sandbox) => void)[] = [];
+  private readonly sandboxes: FunctionInstance[] = [];
+  private readonly waiting: ((s: FunctionInstance) => void)[] = [];
   private readonly maxSandboxes: number;
   private stopped = false;
   readonly stats = { invocations: 0, errors: 0, injected: 0, coldStarts: 0, asyncFailures: 0 };
@@ -250,9 +129,9 @@ export class LocalFunction {
     await this.sandboxes[0]?.ready;
   }
 
-  private spawn(): Sandbox {
+  private spawn(): FunctionInstance {
     this.stats.coldStarts++;
-    const sandbox = new Sandbox(
+    const sandbox = (this.options.host ?? workerHost)(
       this.spec,
       { logFile: this.options.logFile, echoLogs: this.options.echoLogs },
       (dead) => {
@@ -265,7 +144,7 @@ export class LocalFunction {
     return sandbox;
   }
 
-  private acquire(): Promise<Sandbox> {
+  private acquire(): Promise<FunctionInstance> {
     const idle = this.sandboxes.find((s) => !s.busy && !s.dead);
     if (idle) {
       idle.busy = true;
@@ -284,7 +163,7 @@ export class LocalFunction {
     );
   }
 
-  private release(sandbox: Sandbox): void {
+  private release(sandbox: FunctionInstance): void {
     sandbox.busy = false;
     if (sandbox.dead) return;
     const next = this.waiting.shift();
@@ -292,7 +171,7 @@ export class LocalFunction {
   }
 
   /**
-   * Invoke (RequestResponse). Throws LambdaServiceError when Lambda itself refuses (payload too large,
+   * Invoke (RequestResponse). Throws an AwsServiceError when Lambda itself refuses (payload too large,
    * an injected transient fault); a function error is returned, as the Invoke API returns it.
    */
   async invoke(event: unknown, caller: InvocationCaller = { kind: "client" }): Promise<InvokeResult> {
@@ -304,16 +183,17 @@ export class LocalFunction {
     caller: InvocationCaller,
     invocationType: "RequestResponse" | "Event",
   ): Promise<InvokeResult> {
-    if (this.stopped) throw new LambdaServiceError("ServiceException", "the local runtime is stopping", 500);
+    if (this.stopped)
+      throw new AwsServiceError("ServiceException", "the local runtime is stopping", { statusCode: 500 });
     const requestId = randomUUID();
     const eventJson = toJsonText(event);
     const limit = invocationType === "Event" ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
     const size = Buffer.byteLength(eventJson, "utf8");
     if (size > limit) {
-      throw new LambdaServiceError(
+      throw new AwsServiceError(
         "RequestEntityTooLargeException",
         `Request must be smaller than ${limit} bytes for the ${invocationType} invocation type (got ${size})`,
-        413,
+        { statusCode: 413 },
       );
     }
     this.stats.invocations++;
@@ -408,13 +288,14 @@ export class LocalFunction {
   invokeAsync(event: unknown, caller: InvocationCaller): void {
     const size = Buffer.byteLength(toJsonText(event ?? null), "utf8");
     if (size > MAX_ASYNC_PAYLOAD_BYTES) {
-      throw new LambdaServiceError(
+      throw new AwsServiceError(
         "RequestEntityTooLargeException",
         `Request must be smaller than ${MAX_ASYNC_PAYLOAD_BYTES} bytes for the Event invocation type (got ${size})`,
-        413,
+        { statusCode: 413 },
       );
     }
-    if (this.stopped) throw new LambdaServiceError("ServiceException", "the local runtime is stopping", 500);
+    if (this.stopped)
+      throw new AwsServiceError("ServiceException", "the local runtime is stopping", { statusCode: 500 });
     void this.options.activity.track(this.runAsync(event, caller));
   }
 

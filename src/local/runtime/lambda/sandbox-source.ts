@@ -19,12 +19,14 @@ const { codeDir, handler, functionName, functionArn, memoryMb, logGroupName, log
 const logFd = logFile ? fs.openSync(logFile, "a") : undefined;
 let pendingLog = "";
 let flushScheduled = false;
-function flushLog() {
+function flushLog(sync) {
   flushScheduled = false;
   const text = pendingLog;
   pendingLog = "";
-  if (logFd !== undefined) fs.write(logFd, text, () => {});
-  if (echoLogs) fs.write(2, text, () => {});
+  if (!text) return;
+  // On stop the thread exits at once: what is left is written before it does.
+  if (logFd !== undefined) sync ? fs.writeSync(logFd, text) : fs.write(logFd, text, () => {});
+  if (echoLogs) sync ? fs.writeSync(2, text) : fs.write(2, text, () => {});
 }
 function captureOutput(chunk, encoding, callback) {
   if (logFd !== undefined || echoLogs) {
@@ -67,7 +69,7 @@ try {
 
 parentPort.on("message", async (msg) => {
   if (msg.type === "stop") {
-    flushLog();
+    flushLog(true);
     process.exit(0);
   }
   if (msg.type !== "invoke") return;

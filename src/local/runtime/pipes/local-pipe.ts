@@ -3,8 +3,8 @@ import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { Trace } from "../trace";
 import { checkInputTemplate, renderInputTemplate } from "./input-template";
-import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
 import type { StreamRecord } from "../dynamodb/streams";
+import type { PutEventsRequestEntry, PutEventsResult } from "../eventbridge/put-events";
 import type { DeclaredPipe } from "../stack-model";
 
 export interface LocalPipeOptions {

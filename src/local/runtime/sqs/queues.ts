@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { AwsServiceError } from "../service-error";
 
 /** A message as SQS keeps it. */
 export interface QueueMessage {
@@ -51,13 +52,13 @@ export class LocalQueues {
   /** SendMessage: throws `QueueDoesNotExist` or `InvalidParameterValue` as SQS would answer. */
   send(queueRef: string, body: string, attributes: Record<string, string> = {}): QueueMessage {
     const queue = this.find(queueRef);
-    if (!queue)
-      throw Object.assign(new Error(`The specified queue does not exist: ${queueRef}`), { name: "QueueDoesNotExist" });
+    if (!queue) throw new AwsServiceError("QueueDoesNotExist", `The specified queue does not exist: ${queueRef}`);
     const size = Buffer.byteLength(body, "utf8");
     if (size > MAX_MESSAGE_BYTES) {
-      throw Object.assign(new Error(`Message must be shorter than ${MAX_MESSAGE_BYTES} bytes (got ${size}).`), {
-        name: "InvalidParameterValue",
-      });
+      throw new AwsServiceError(
+        "InvalidParameterValue",
+        `Message must be shorter than ${MAX_MESSAGE_BYTES} bytes (got ${size}).`,
+      );
     }
     const message: QueueMessage = {
       MessageId: randomUUID(),

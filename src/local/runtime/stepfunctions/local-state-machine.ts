@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
+import { AwsServiceError } from "../service-error";
 import { Trace } from "../trace";
 import { runExecution, type EventLog } from "./execution";
 import { MAX_PAYLOAD_BYTES } from "./payload-limit";
@@ -30,14 +31,6 @@ export interface ExecutionRecord {
   cause?: string;
   /** Settles when the execution ends. */
   readonly done: Promise<ExecutionRecord>;
-}
-
-/** Why StartExecution was refused, named as Step Functions names it. */
-export class StartExecutionError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
 }
 
 /** What the library logs of an execution, as far as the trace reads it. */
@@ -80,18 +73,15 @@ export class LocalStateMachine {
       this.handlers[name] = bindTask(name, state, options.backends);
   }
 
-  /** StartExecution: validates the input and starts the execution in the background. */
+  /** StartExecution: validates the input and starts the execution in the background; refusals are AwsServiceErrors. */
   startExecution(input: unknown, name: string = randomUUID()): ExecutionRecord {
     const json = JSON.stringify(input ?? {});
     const size = Buffer.byteLength(json, "utf8");
     if (size > MAX_PAYLOAD_BYTES)
-      throw new StartExecutionError(
-        "InvalidExecutionInput",
-        `input is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
-      );
+      throw new AwsServiceError("InvalidExecutionInput", `input is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
     const executionArn = `${this.spec.arn.replace(":stateMachine:", ":execution:")}:${name}`;
     if (this.executions.has(executionArn))
-      throw new StartExecutionError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
+      throw new AwsServiceError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
     const parsed = JSON.parse(json) as unknown;
     const startDate = new Date();
     let settle!: (r: ExecutionRecord) => void;

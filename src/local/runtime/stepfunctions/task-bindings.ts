@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { UserInputError } from "../../../user-input-error";
-import type { PutEventsRequestEntry, PutEventsResult } from "../../event-bus";
 import type { EventsCaller } from "../eventbridge/bus";
+import type { PutEventsRequestEntry, PutEventsResult } from "../eventbridge/put-events";
 import type { InvocationCaller, InvokeResult } from "../lambda/local-function";
 import type { Retrier } from "./error-handling";
 
@@ -27,7 +27,7 @@ export interface AslMachine {
 
 /** The services a state machine's tasks call. */
 export interface TaskBackends {
-  /** Invoke (RequestResponse) by name or ARN; throws LambdaServiceError, returns function errors. */
+  /** Invoke (RequestResponse) by name or ARN; throws an AwsServiceError when Lambda refuses, returns function errors. */
   invokeFunction(functionRef: string, payload: unknown, caller: InvocationCaller): Promise<InvokeResult>;
   /** Invoke with InvocationType Event. */
   invokeFunctionAsync(functionRef: string, payload: unknown, caller: InvocationCaller): void;

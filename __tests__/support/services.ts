@@ -1,6 +1,6 @@
 /**
  * The four services wired to local resources: a DynamoDB client (dynalite), the table
- * names and the simulated payment gateway. The local runtime and the tests use the same wiring.
+ * names and the simulated payment gateway, for tests that call the services in-process.
  */
 import { createInventoryHandler, type InventoryHandler } from "../../handlers/inventory";
 import {
@@ -13,7 +13,7 @@ import { createPaymentHandler, type PaymentHandler } from "../../handlers/paymen
 import { SimulatedPaymentGateway, type PaymentGateway } from "../../handlers/payment/gateway";
 import { createDocumentClient } from "../../handlers/shared/aws";
 import { createObservability, type Observability } from "../../handlers/shared/observability";
-import type { TableNames } from "./dynamodb";
+import type { TableNames } from "./local-aws";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 export interface LocalServicesOptions {

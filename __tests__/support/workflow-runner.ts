@@ -1,15 +1,15 @@
 /**
- * Runs a Step Functions definition once, in-process, with aws-local-stepfunctions: the saga's tests
- * use it to drive the synthesized definition with the real handler code behind its Tasks. Each Task
- * is bound by the local runtime's own `bindTask` (runtime/stepfunctions/task-bindings.ts), chosen by
- * the Task's resource (never by the state's name) and answering as the service does, over these
- * stand-ins:
+ * Runs a Step Functions definition once on the local runtime's Step Functions (the executor of
+ * runtime/stepfunctions/execution.ts, every Task bound by `bindTask` of task-bindings.ts, the
+ * definition validated by validate.ts): the saga's tests use it to drive the synthesized definition
+ * with the real handler code behind its Tasks, and to record each Task call. Tasks are chosen by
+ * their resource (never by the state's name) and answer as the service does, over these stand-ins:
  *
- *  - functions: handlers run in-process with a Lambda context, by ARN or by name; a thrown error is
- *    a function error (the Task error is named after it, with a Lambda-style JSON Cause), a thrown
- *    ServiceFault is an error of the Lambda service itself;
+ *  - functions: the runtime's Lambda (LocalFunction) on the in-process host, by ARN or by name; a
+ *    thrown error is a function error (the Task error is named after it, with a Lambda-style JSON
+ *    Cause), a thrown ServiceFault is an error of the Lambda service itself;
  *  - `dynamodb:*`: calls on a DynamoDB client (dynalite);
- *  - `events:putEvents`: an EventSink.
+ *  - `events:putEvents`: anything with PutEvents (the runtime's bus, recorded: recording-bus.ts).
  *
  * A Task whose resource has no stand-in in the bindings (a function ARN not bound, a
  * dynamodb:* Task without a client, ...) is refused when the run starts; a `lambda:invoke`
@@ -24,10 +24,13 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import { StateMachine } from "aws-local-stepfunctions";
-import { createLambdaContext, functionNameOf } from "./lambda-context";
-import { LambdaServiceError, type InvokeResult } from "./runtime/lambda/local-function";
-import { runExecution, type EventLog } from "./runtime/stepfunctions/execution";
+import { Activity } from "../../src/local/runtime/activity";
+import { Clock } from "../../src/local/runtime/clock";
+import { inProcessHost } from "../../src/local/runtime/lambda/in-process-host";
+import { LocalFunction } from "../../src/local/runtime/lambda/local-function";
+import { AwsServiceError } from "../../src/local/runtime/service-error";
+import { LocalQueues } from "../../src/local/runtime/sqs/queues";
+import { runExecution, type EventLog } from "../../src/local/runtime/stepfunctions/execution";
 import {
   bindTask,
   taskStates,
@@ -35,16 +38,29 @@ import {
   type AslState,
   type TaskBackends,
   type TaskHandler,
-} from "./runtime/stepfunctions/task-bindings";
-import type { EventSink } from "./event-bus";
+} from "../../src/local/runtime/stepfunctions/task-bindings";
+import { validateDefinitions } from "../../src/local/runtime/stepfunctions/validate";
+import { Trace } from "../../src/local/runtime/trace";
+import type { PutEventsRequestEntry, PutEventsResult } from "../../src/local/runtime/eventbridge/put-events";
 import type { Context } from "aws-lambda";
 
+/** Anything that accepts PutEvents entries. */
+interface EventSink {
+  putEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResult>;
+}
+
+/** The function name in a Lambda ARN (arn:aws:lambda:region:account:function:name[:qualifier]). */
+function functionNameOf(arnOrName: string): string {
+  const match = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(arnOrName);
+  return match ? match[1]! : arnOrName;
+}
+
 /** A Lambda handler run in-process. */
-export type LocalFunction = (event: unknown, context: Context) => Promise<unknown>;
+export type LocalFunctionHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface WorkflowBindings {
   /** Local functions by ARN (or by function name). */
-  readonly functions?: Readonly<Record<string, LocalFunction>>;
+  readonly functions?: Readonly<Record<string, LocalFunctionHandler>>;
   /** Client for the dynamodb:* integrations. */
   readonly dynamodb?: DynamoDBClient;
   /** Sink for the events:putEvents integration. */
@@ -123,35 +139,72 @@ const clone = <T>(value: T): T => (value === undefined ? (null as T) : JSON.pars
 
 /** The task backends over in-process bindings; a call whose stand-in is missing fails naming it. */
 function backendsOf(bindings: WorkflowBindings, functionTimeoutMs: number): TaskBackends {
+  // Each bound handler runs as a function of the runtime's Lambda, on the in-process host.
+  const queues = new LocalQueues();
+  const clock = new Clock(0);
+  const trace = new Trace({ retain: false });
+  const activity = new Activity();
+  const serviceFaults = new Map<string, ServiceFault>();
+  const localFunctions = new Map<LocalFunctionHandler, LocalFunction>();
+  const localFunctionOf = (ref: string, fn: LocalFunctionHandler): LocalFunction => {
+    let local = localFunctions.get(fn);
+    if (!local) {
+      const name = functionNameOf(ref);
+      local = new LocalFunction(
+        {
+          name,
+          arn: ref.startsWith("arn:") ? ref : `arn:aws:lambda:us-east-1:000000000000:function:${ref}`,
+          handler: "index.handler",
+          codeDir: "",
+          environment: {},
+          timeoutSeconds: functionTimeoutMs / 1000,
+          memoryMb: 256,
+          logGroupName: `/aws/lambda/${name}`,
+          async: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
+          execArgv: [],
+        },
+        {
+          queues,
+          clock,
+          trace,
+          activity,
+          maxSandboxes: 16,
+          host: inProcessHost(() => async (event, context) => {
+            try {
+              return await fn(event, context as unknown as Context);
+            } catch (error) {
+              // A fault of the Lambda service itself: Invoke throws it instead of answering.
+              if (error instanceof ServiceFault) serviceFaults.set(context.awsRequestId, error);
+              throw error;
+            }
+          }),
+        },
+      );
+      localFunctions.set(fn, local);
+    }
+    return local;
+  };
   const findFunction = (ref: string): LocalFunction => {
     const fn = bindings.functions?.[ref] ?? bindings.functions?.[functionNameOf(ref)];
     // What Lambda answers for a function that does not exist.
     if (!fn)
-      throw new LambdaServiceError(
+      throw new AwsServiceError(
         "ResourceNotFoundException",
         `Function not found: ${ref} (no local function bound to it)`,
-        404,
+        {
+          statusCode: 404,
+        },
       );
-    return fn;
+    return localFunctionOf(ref, fn);
   };
-  const invoke = async (ref: string, payload: unknown): Promise<InvokeResult> => {
-    const fn = findFunction(ref);
-    const requestId = randomUUID();
-    const context = createLambdaContext({
-      functionName: functionNameOf(ref),
-      invokedFunctionArn: ref,
-      timeoutMs: functionTimeoutMs,
-    });
-    try {
-      return { requestId, payload: clone((await fn(clone(payload), context)) ?? null), durationMs: 0 };
-    } catch (error) {
-      // A fault of the Lambda service itself ("Lambda.TooManyRequestsException"): Invoke throws it.
-      if (error instanceof ServiceFault)
-        throw new LambdaServiceError(error.name.replace(/^Lambda\./, ""), error.message, 500);
-      const e = error instanceof Error ? error : new Error(String(error));
-      const functionError = { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? "").split("\n") };
-      return { requestId, payload: functionError, functionError, durationMs: 0 };
+  const invoke = async (ref: string, payload: unknown) => {
+    const result = await findFunction(ref).invoke(payload);
+    const fault = serviceFaults.get(result.requestId);
+    if (fault) {
+      serviceFaults.delete(result.requestId);
+      throw new AwsServiceError(fault.name.replace(/^Lambda\./, ""), fault.message, { statusCode: 500 });
     }
+    return result;
   };
   return {
     invokeFunction: (ref, payload) => invoke(ref, payload),
@@ -242,17 +295,10 @@ function bindTaskResources(
   return handlers;
 }
 
-const validated = new WeakMap<AnyDefinition, string>();
-
-/**
- * Validates `definition` as the library would (asl-validator, ARNs and paths checked). That costs
- * a few hundred ms, so it runs once per definition object (and again if that object changed).
- */
-function validate(definition: AnyDefinition): void {
-  const text = JSON.stringify(definition);
-  if (validated.get(definition) === text) return;
-  new StateMachine(JSON.parse(text), { validationOptions: { checkArn: true, checkPaths: true } });
-  validated.set(definition, text);
+/** Validates `definition` as the runtime does at start-up (asl-validator, ARNs and paths checked; cached by content). */
+async function validate(definition: AnyDefinition): Promise<void> {
+  const problems = await validateDefinitions([{ name: "definition", definition }]);
+  if (problems.length > 0) throw new Error(`invalid state machine definition: ${problems.join("\n")}`);
 }
 
 /** Runs one execution of `definition` on `input` to its end. */
@@ -273,7 +319,7 @@ export async function runWorkflow(
     calls: [],
   };
 
-  validate(definition);
+  await validate(definition);
   const events: EventLog[] = [];
   const outcome = await runExecution(
     definition as unknown as AslMachine,
