@@ -39,6 +39,8 @@ export interface ExecutionSettings {
   readonly onEvent?: (event: EventLog) => void;
   /** Where to begin: a top-level state (a redrive), instead of the definition's StartAt. */
   readonly startAt?: string;
+  /** Told, before an unsuccessful outcome is answered, where the execution stopped (the redrive point). */
+  readonly onStopped?: (at: StoppedAt) => void;
 }
 
 /** The top-level state an unsuccessful execution stopped in, and the input it entered it with. */
@@ -52,8 +54,6 @@ export interface ExecutionOutcome {
   readonly output?: unknown;
   readonly error?: string;
   readonly cause?: string;
-  /** Where an unsuccessful execution stopped: the point RedriveExecution continues from. */
-  readonly stoppedAt?: StoppedAt;
 }
 
 /** One entry into a state, as the context object's `State` reports it. */
@@ -235,10 +235,11 @@ export function runExecution(
         return { status: "FAILED", error: cause?.name ?? "States.Runtime", cause: cause?.message ?? String(error) };
       },
     )
-    .then(async (result): Promise<ExecutionOutcome> => {
+    .then(async (result) => {
       await reading;
       const final = tooLarge ? { status: "FAILED" as const, error: tooLarge.name, cause: tooLarge.message } : result;
-      return final.status === "SUCCEEDED" || !stoppedAt ? final : { ...final, stoppedAt };
+      if (final.status !== "SUCCEEDED" && stoppedAt) settings.onStopped?.(stoppedAt);
+      return final;
     });
 }
 

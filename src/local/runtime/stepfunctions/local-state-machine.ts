@@ -199,6 +199,7 @@ export class LocalStateMachine {
         scaled: (ms) => this.options.clock.scaled(ms),
         random: this.options.random ?? Math.random,
         ...(startAt !== undefined ? { startAt } : {}),
+        onStopped: (at) => (record.stoppedAt = at),
         ...(traced ? { onEvent: (event: EventLog) => this.traceState(executionArn, event as LogEvent) } : {}),
       },
     );
