@@ -15,10 +15,13 @@ import { InventoryEntry, stackInventory } from "./inventory";
 import { functionEnvironment, workerExecArgv } from "./lambda/environment";
 import { InvocationCaller, InvokeResult, LambdaServiceError, LocalFunction } from "./lambda/local-function";
 import { LocalPipe } from "./pipes/local-pipe";
+import { startJsonEndpoint } from "./http/json-endpoint";
 import { LocalQueues } from "./sqs/queues";
+import { sqsApi } from "./sqs/sqs-api";
 import { CodeDirLookup, StackModel, StackModelError, readStackModel } from "./stack-model";
 import { LocalStateMachine, StartExecutionError } from "./stepfunctions/local-state-machine";
 import { TaskBackends } from "./stepfunctions/task-bindings";
+import { sfnApi } from "./stepfunctions/sfn-api";
 import { validateDefinitions } from "./stepfunctions/validate";
 import { LOCAL_ACCOUNT_ID, TerraformReferences, providerRegion } from "./terraform/references";
 import { StackDocument } from "./terraform/stack";
@@ -82,7 +85,13 @@ export class LocalRuntime {
     readonly bus: LocalEventBridge,
     readonly functions: ReadonlyMap<string, LocalFunction>,
     readonly stateMachines: ReadonlyMap<string, LocalStateMachine>,
-    readonly endpoints: { readonly dynamodb: string; readonly eventbridge: string },
+    /** Where the AWS SDK reaches each local service (SQS and Step Functions share one port). */
+    readonly endpoints: {
+      readonly dynamodb: string;
+      readonly eventbridge: string;
+      readonly sqs: string;
+      readonly stepfunctions: string;
+    },
     private readonly closers: (() => Promise<void>)[],
     /** Milliseconds each start-up step took. */
     readonly startupMs: Readonly<Record<string, number>>,
@@ -329,6 +338,9 @@ export class LocalRuntime {
           }),
         );
       }
+      // The operator's side: the queues and state machines for the SDK and the CLI (the redrive command).
+      const operatorApi = await startJsonEndpoint([sqsApi(queues, LOCAL_ACCOUNT_ID), sfnApi(stateMachines)]);
+      closers.push(() => operatorApi.close());
       lap("state machines");
       const [problems] = await Promise.all([validation, warming]);
       if (problems.length > 0) throw new StackModelError(`invalid state machine definition: ${problems.join("\n")}`);
@@ -348,7 +360,7 @@ export class LocalRuntime {
         bus,
         functions,
         stateMachines,
-        endpoints,
+        { ...endpoints, sqs: operatorApi.endpoint, stepfunctions: operatorApi.endpoint },
         closers,
         timings,
         {

@@ -85,6 +85,8 @@ const REDRIVABLE_MS = 14 * 24 * 3600 * 1000;
  */
 export class LocalStateMachine {
   readonly executions = new Map<string, ExecutionRecord>();
+  /** When the state machine was created (the runtime started it). */
+  readonly createdAt = new Date();
   private readonly handlers: Record<string, TaskHandler> = {};
   readonly stats = { started: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, redriven: 0 };
   /** The definition as it runs: an Express machine's execution ends after five minutes. */
