@@ -3,8 +3,8 @@
  * Functions endpoints serve and the AWS SDK's EventBridge client: dead letters go back on the bus and
  * are deleted only once put; a failed Standard execution continues from the state it failed in.
  */
-import { runRedrive } from "../../src/redrive/command";
 import { StartExecutionError } from "../../src/local/runtime/stepfunctions/local-state-machine";
+import { runRedrive } from "../../src/redrive/command";
 import { StateName } from "../../src/workflow/names";
 import { itemsOf, order, startPipeline, type RunningPipeline } from "../local/e2e/support";
 

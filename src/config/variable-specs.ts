@@ -19,7 +19,7 @@ export interface VariableSpec {
 const wholeNumber = (v: string) => `floor(${v}) == ${v}`;
 
 /** The Step Functions workflow types (`aws_sfn_state_machine.type`). */
-export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
+const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 
 /** The variables every environment stack declares, in the order the README lists them. */

@@ -15,7 +15,7 @@ export class AwsServiceError extends Error {
 }
 
 /** One operation of an AWS JSON 1.0 service: the request body in, the response body out. */
-export type JsonCall = <T = Record<string, unknown>>(operation: string, input: Record<string, unknown>) => Promise<T>;
+type JsonCall = <T = Record<string, unknown>>(operation: string, input: Record<string, unknown>) => Promise<T>;
 
 /** The SDK's SigV4 signer, as the EventBridge client's resolved configuration holds it (untyped there). */
 type SignerClass = new (options: { credentials: unknown; region: string; service: string; sha256: unknown }) => {

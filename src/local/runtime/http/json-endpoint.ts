@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /** One operation of an AWS JSON 1.0 service: the request body in, the response body out. */
-export type JsonOperation = (input: Record<string, unknown>) => unknown;
+type JsonOperation = (input: Record<string, unknown>) => unknown;
 
 /** An error the service answers with: its type (`QueueDoesNotExist`) goes in `__type`. */
-export interface ServiceErrorLike {
+interface ServiceErrorLike {
   readonly name: string;
   readonly message: string;
 }
