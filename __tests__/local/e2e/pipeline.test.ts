@@ -9,13 +9,14 @@ import { DetailType, EventSource, OrderCreatedDetailSchema, RulePatterns } from 
 import { putRawEvents } from "../../../src/local/orders/raw-events";
 import { Authorizer } from "../../../src/local/runtime/iam/authorizer";
 import { StateName } from "../../../src/workflow/names";
+import { describeRedrive, redriveFaults } from "../../redrive/redrive-against-runtime";
 import { itemsOf, order, sagaWorkflowType, startPipeline, stockOf, type RunningPipeline } from "./support";
 import type { Policy } from "../../../src/local/runtime/iam/policy";
 
 let pipeline: RunningPipeline;
 
 beforeAll(async () => {
-  pipeline = await startPipeline();
+  pipeline = await startPipeline({ faults: redriveFaults });
 }, 120_000);
 
 afterAll(async () => {
@@ -541,3 +542,6 @@ describe("npm run local: the attacks of a principal allowed to put events or pla
     });
   });
 });
+
+// Last: the redrive tests leave dead letters and executions behind them.
+describeRedrive(() => pipeline);
