@@ -69,6 +69,8 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ["provisioned capacity on both", { dynamodb_read_capacity: "5", dynamodb_write_capacity: "10" }],
     ["tracing off", { xray_tracing_enabled: "false" }],
     ["an alarm address", { alarm_email: "ops@example.com" }],
+    ["an Express saga", { workflow_type: "EXPRESS" }],
+    ["a Standard saga", { workflow_type: "STANDARD" }],
   ];
   const asArguments = (vars: Record<string, string>) =>
     Object.entries(vars).map(([name, value]) => ({ kind: "var" as const, name, value }));
@@ -128,6 +130,9 @@ describeWithTerraform("variable validation, judged by terraform", () => {
     ["a malformed alarm address", { alarm_email: "ops-at-example" }, "alarm_email must be empty or one e-mail address"],
     ["a non-boolean tracing flag", { xray_tracing_enabled: "maybe" }, "a bool is required"],
     ["a non-number memory", { lambda_memory_size: "big" }, "a number is required"],
+    // aws_sfn_state_machine.type takes the uppercase names only.
+    ["a lowercase workflow type", { workflow_type: "express" }, "workflow_type must be one of STANDARD, EXPRESS"],
+    ["a workflow type AWS does not have", { workflow_type: "SYNC" }, "workflow_type must be one of STANDARD, EXPRESS"],
   ];
   test.each(refused)("refuses %s, saying what is allowed, as the local runtime does", async (_name, vars, message) => {
     const result = await checkVariables(variables, { arguments: asArguments(vars) });

@@ -80,7 +80,9 @@ describe("OrderPipelineStack (dev)", () => {
     for (const name of ["orders", "inventory", "payments", "idempotency"]) {
       expect(synthesized).toHaveResourceWithProperties(DynamodbTable, { name: `\${var.project_name}-dev-${name}` });
     }
-    expect(synthesized).toHaveResourceWithProperties(SfnStateMachine, { type: "STANDARD" });
+    // The type is the validated workflow_type variable, STANDARD unless set.
+    expect(synthesized).toHaveResourceWithProperties(SfnStateMachine, { type: "${var.workflow_type}" });
+    expect(json.variable.workflow_type).toMatchObject({ type: "string", default: "STANDARD" });
     expect(synthesized).toHaveResource(CloudwatchDashboard);
     expect(synthesized).toHaveResource(SnsTopic);
   });

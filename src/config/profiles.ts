@@ -1,3 +1,5 @@
+import type { WorkflowType } from "./variable-specs";
+
 /** The environments this app can synthesize, each a stack with its own state key. */
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -21,6 +23,8 @@ export interface EnvironmentProfile {
   readonly xrayTracingEnabled: boolean;
   /** Default of `alarm_email`; empty means no e-mail subscription. */
   readonly alarmEmail: string;
+  /** Default of `workflow_type`: the saga's Step Functions workflow type. */
+  readonly workflowType: WorkflowType;
   /** Tables refuse deletion (and Terraform refuses to destroy them). */
   readonly deletionProtection: boolean;
   /** Provisioned tables scale between capacity and this multiple of it. */
@@ -43,6 +47,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     dynamodbWriteCapacity: 0,
     xrayTracingEnabled: true,
     alarmEmail: "",
+    workflowType: "STANDARD",
     deletionProtection: false,
     sagaLogging: { level: "ALL", includeExecutionData: true },
   },
@@ -56,6 +61,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     dynamodbWriteCapacity: 0,
     xrayTracingEnabled: true,
     alarmEmail: "",
+    workflowType: "STANDARD",
     deletionProtection: false,
     sagaLogging: { level: "ALL", includeExecutionData: true },
   },
@@ -69,6 +75,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     dynamodbWriteCapacity: 5,
     xrayTracingEnabled: true,
     alarmEmail: "",
+    workflowType: "STANDARD",
     deletionProtection: true,
     autoscalingMaxMultiplier: 20,
     sagaLogging: { level: "ALL", includeExecutionData: false },

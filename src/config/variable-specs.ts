@@ -18,6 +18,10 @@ export interface VariableSpec {
 
 const wholeNumber = (v: string) => `floor(${v}) == ${v}`;
 
+/** The Step Functions workflow types (`aws_sfn_state_machine.type`). */
+const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
+export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
+
 /** The variables every environment stack declares, in the order the README lists them. */
 export const VARIABLE_SPECS: readonly VariableSpec[] = [
   {
@@ -120,6 +124,19 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
       {
         condition: `var.alarm_email == "" || can(regex("^[^@ ]+@[^@ ]+[.][^@ ]+$", var.alarm_email))`,
         errorMessage: "alarm_email must be empty or one e-mail address such as ops@example.com.",
+      },
+    ],
+  },
+  {
+    name: "workflow_type",
+    type: "string",
+    description:
+      "The saga's Step Functions workflow type: STANDARD (exactly once, execution history, redrive) or EXPRESS (at least once, history only in its log group, no redrive, 5 minutes at most).",
+    defaultFrom: "workflowType",
+    validations: [
+      {
+        condition: `contains([${WORKFLOW_TYPES.map((t) => `"${t}"`).join(", ")}], var.workflow_type)`,
+        errorMessage: `workflow_type must be one of ${WORKFLOW_TYPES.join(", ")} (uppercase).`,
       },
     ],
   },

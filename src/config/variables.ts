@@ -13,6 +13,8 @@ export class PipelineVariables extends Construct {
   readonly dynamodbWriteCapacity: number;
   readonly xrayTracingEnabled: IResolvable;
   readonly alarmEmail: string;
+  /** `STANDARD` or `EXPRESS`, as validated (a token). */
+  readonly workflowType: string;
 
   constructor(scope: Construct, id: string, profile: EnvironmentProfile) {
     super(scope, id);
@@ -26,6 +28,7 @@ export class PipelineVariables extends Construct {
     this.dynamodbWriteCapacity = get("dynamodb_write_capacity").numberValue;
     this.xrayTracingEnabled = get("xray_tracing_enabled").booleanValue;
     this.alarmEmail = get("alarm_email").stringValue;
+    this.workflowType = get("workflow_type").stringValue;
   }
 }
 

@@ -46,10 +46,16 @@ export interface OrderWorkflowProps {
   readonly logRetentionDays: number;
   /** X-Ray tracing (usually the `xray_tracing_enabled` variable's token). */
   readonly tracingEnabled: boolean | IResolvable;
+  /**
+   * `STANDARD` or `EXPRESS` (usually the `workflow_type` variable's token). Default `STANDARD`. Nothing
+   * else changes with it: both log every execution to the group (for Express the log is the only
+   * history), and every step of the saga is idempotent, as Express's at-least-once starts require.
+   */
+  readonly workflowType?: string;
 }
 
 /**
- * The order saga as a Standard state machine: its definition from the pure builder, its own role
+ * The order saga as a Standard or Express state machine: its definition from the pure builder, its own role
  * (invoke exactly the functions it calls, update the orders table, publish its own events to the bus,
  * deliver logs, write traces), which Step Functions may assume only for this state machine, and
  * execution logging to a vended-logs group.
@@ -90,7 +96,7 @@ export class OrderWorkflow extends Construct {
     });
     this.stateMachine = new SfnStateMachine(this, "state-machine", {
       name: props.stateMachineName,
-      type: "STANDARD",
+      type: props.workflowType ?? "STANDARD",
       roleArn: this.role.arn,
       definition: JSON.stringify(definition),
       loggingConfiguration: {

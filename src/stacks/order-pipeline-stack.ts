@@ -177,6 +177,7 @@ export class OrderPipelineStack extends TerraformStack {
       logging: profile.sagaLogging,
       logRetentionDays: vars.logRetentionDays,
       tracingEnabled: vars.xrayTracingEnabled,
+      workflowType: vars.workflowType,
     });
     this.outbox = new OrderOutbox(this, "order-outbox", {
       pipeName: `${prefix}-order-created`,

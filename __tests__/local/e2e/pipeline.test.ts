@@ -10,18 +10,30 @@ import { putRawEvents } from "../../../src/local/orders/raw-events";
 import { replayArchives } from "../../../src/local/orders/replay";
 import { Authorizer } from "../../../src/local/runtime/iam/authorizer";
 import { StateName } from "../../../src/workflow/names";
-import { itemsOf, order, startPipeline, stockOf, type RunningPipeline } from "./support";
+import { describeRedrive, redriveFaults } from "../../redrive/redrive-against-runtime";
+import { itemsOf, order, sagaWorkflowType, startPipeline, stockOf, type RunningPipeline } from "./support";
 import type { Policy } from "../../../src/local/runtime/iam/policy";
 
 let pipeline: RunningPipeline;
 
 beforeAll(async () => {
-  pipeline = await startPipeline();
+  pipeline = await startPipeline({ faults: redriveFaults });
 }, 120_000);
 
 afterAll(async () => {
   await pipeline?.stop();
 });
+
+/** Executions started, as the saga's log (the trace) records them: an Express machine keeps no history. */
+const startedExecutions = () => pipeline.runtime.trace.records.filter((r) => r.kind === "execution-started");
+
+/** How each execution for an order ended, as the saga's log records it. */
+function finishedRunsOf(orderId: string) {
+  return pipeline.runtime.trace.records.filter(
+    (r) =>
+      r.kind === "execution-finished" && (r.input as { detail?: { orderId?: string } }).detail?.orderId === orderId,
+  );
+}
 
 /** The states an order's execution entered, in order. */
 function statesOf(orderId: string): string[] {
@@ -43,7 +55,7 @@ const notificationsOf = async (orderId: string) =>
     (i) => JSON.stringify(i.data ?? {}).includes(orderId) && i.status === "COMPLETED",
   );
 
-describe("npm run local, end to end", () => {
+describe(`npm run local, end to end (workflow_type=${sagaWorkflowType()})`, () => {
   it("runs what the stack declares and lists what it does not run", () => {
     const { runtime } = pipeline;
     expect([...runtime.functions.keys()].sort()).toEqual([
@@ -158,7 +170,7 @@ describe("npm run local, end to end", () => {
     const done = await pipeline.submit(order({ customerId: "cust-update", idempotencyKey: "update-1" }));
     const orderId = done.orderId as string;
     const { runtime } = pipeline;
-    const executions = runtime.executions().length;
+    const executions = startedExecutions().length;
     const db = createDocumentClient(runtime.tables.client);
     await db.send(
       new UpdateCommand({
@@ -183,7 +195,7 @@ describe("npm run local, end to end", () => {
         eventName: "MODIFY",
       }),
     );
-    expect(runtime.executions()).toHaveLength(executions);
+    expect(startedExecutions()).toHaveLength(executions);
     expect(
       runtime.trace.records.filter(
         (r) =>
@@ -212,14 +224,7 @@ describe("npm run local, end to end", () => {
     expect((await itemOf("payments", orderId))?.status).not.toBe("CHARGED");
     expect(await reservationOf(orderId)).toBeUndefined();
     expect(await stockOf(pipeline.runtime, "prod-001")).toBe(before);
-    expect(
-      pipeline.runtime
-        .executions()
-        .find((e) => (e.input as { detail: { orderId: string } }).detail.orderId === orderId),
-    ).toMatchObject({
-      status: "FAILED",
-      error: "PaymentDeclined",
-    });
+    expect(finishedRunsOf(orderId)).toEqual([expect.objectContaining({ status: "FAILED", error: "PaymentDeclined" })]);
     expect(await notificationsOf(orderId)).toHaveLength(1);
   });
 
@@ -275,6 +280,53 @@ describe("npm run local, end to end", () => {
     expect(await itemOf("payments", orderId)).toMatchObject({ status: "CHARGED", amountCents: 5900 });
     expect(await stockOf(pipeline.runtime, "prod-004")).toBe(before - 1);
     expect(statesOf(orderId).filter((s) => s === StateName.processPayment)).toHaveLength(1);
+    expect(await notificationsOf(orderId)).toHaveLength(1);
+  });
+
+  // Express starts at least once (express-at-least-once-execution.html), and EventBridge delivers at
+  // least once: the same execution input may run again, concurrently. The saga's claim (a conditional
+  // write naming the execution) lets one run do the work; Payment and Inventory are idempotent per order,
+  // Notification per (order, outcome). On Express the duplicates may even carry the same name.
+  it("runs the same execution input three times at once: one charge, one reservation, one notification", async () => {
+    const { runtime } = pipeline;
+    const [machine] = [...runtime.stateMachines.values()];
+    const before = await stockOf(runtime, "prod-004");
+    const again: Promise<unknown>[] = [];
+    const unsubscribe = runtime.trace.subscribe((r) => {
+      if (r.kind !== "execution-started" || again.length > 0) return;
+      if ((r.input as { detail?: { customerId?: string } }).detail?.customerId !== "cust-again") return;
+      const name = sagaWorkflowType() === "EXPRESS" ? (r.executionArn.split(":")[7] as string) : undefined;
+      const input = r.input;
+      // Started once the first run has begun, not inside its StartExecution.
+      again.push(
+        new Promise((resolve) => setImmediate(resolve)).then(() =>
+          Promise.all([0, 1].map(() => machine!.startExecution(input, name).done)),
+        ),
+      );
+    });
+    const outcome = await pipeline.submit(
+      order({
+        customerId: "cust-again",
+        idempotencyKey: "again-1",
+        items: [{ productId: "prod-004", quantity: 1, price: 59 }],
+        totalAmount: 59,
+      }),
+    );
+    unsubscribe();
+    await Promise.all(again);
+    await runtime.idle();
+
+    const orderId = outcome.orderId as string;
+    expect(outcome.status).toBe("COMPLETED");
+    const runs = finishedRunsOf(orderId);
+    expect(runs.map((r) => (r as { status: string }).status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+    expect(statesOf(orderId).filter((s) => s === StateName.processPayment)).toHaveLength(1);
+    expect(statesOf(orderId).filter((s) => s === StateName.duplicateIgnored)).toHaveLength(2);
+    expect((await itemsOf(runtime, "payments")).filter((i) => i.orderId === orderId)).toEqual([
+      expect.objectContaining({ status: "CHARGED", amountCents: 5900 }),
+    ]);
+    expect((await itemsOf(runtime, "inventory")).filter((i) => i.pk === `ORDER#${orderId}`)).toHaveLength(1);
+    expect(await stockOf(runtime, "prod-004")).toBe(before - 1);
     expect(await notificationsOf(orderId)).toHaveLength(1);
   });
 
@@ -511,7 +563,7 @@ describe("npm run local --replay: the run's archive replayed through the rules",
         ),
       );
     const before = await tables();
-    const executionsBefore = runtime.executions().length;
+    const executionsBefore = startedExecutions().length;
     const traceFrom = runtime.trace.records.length;
 
     const [outcome, ...others] = await replayArchives(runtime, parts, { from, to }, 30_000);
@@ -520,9 +572,17 @@ describe("npm run local --replay: the run's archive replayed through the rules",
     // The archive keeps both sources' events (its pattern), so all four are replayed.
     expect(outcome?.replayed).toEqual({ "Order Created": 2, "Order Completed": 1, "Order Failed": 1 });
     // Each replayed Order Created started an execution (EventBridge starts one per delivery) ...
-    const replayedRuns = runtime.executions().slice(executionsBefore);
+    // Read from the saga's log (the trace): an Express machine keeps no executions once they end.
+    const replayedRuns = startedExecutions()
+      .slice(executionsBefore)
+      .map((r) => r as { executionArn: string; input: unknown });
+    const finished = new Map(
+      runtime.trace.records.flatMap((r) => (r.kind === "execution-finished" ? [[r.executionArn, r.status]] : [])),
+    );
     expect(
-      replayedRuns.map((e) => [(e.input as { detail: { orderId: string } }).detail.orderId, e.status]).sort(),
+      replayedRuns
+        .map((e) => [(e.input as { detail: { orderId: string } }).detail.orderId, finished.get(e.executionArn)])
+        .sort(),
     ).toEqual(
       [
         [completed.orderId, "SUCCEEDED"],
@@ -545,3 +605,6 @@ describe("npm run local --replay: the run's archive replayed through the rules",
     expect(outcome?.after).toEqual({ ...outcome?.before, executions: outcome!.before.executions + 2 });
   });
 });
+
+// Last: the redrive tests leave dead letters and executions behind them.
+describeRedrive(() => pipeline);

@@ -11,6 +11,7 @@ import { OrderDriver, type OrderOutcome } from "../../../src/local/orders/order-
 import { pipelineParts, stockCatalogue, type PipelineParts } from "../../../src/local/orders/pipeline";
 import { LocalRuntime, type LocalRuntimeOptions } from "../../../src/local/runtime/runtime";
 import { realBundles, synthPipeline } from "../../support/synth";
+import type { WorkflowType } from "../../../src/config/variable-specs";
 import type { StackDocument } from "../../../src/terraform/stack-document";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -37,6 +38,21 @@ async function synthesizedDevStack(): Promise<{ document: StackDocument; codeDir
   };
 }
 
+let workflowType: WorkflowType = "STANDARD";
+
+/**
+ * Runs this file's pipelines with `--var workflow_type=<type>`: a test file that imports another
+ * file's tests calls it first, so the same end-to-end tests run on Standard and on Express.
+ */
+export function runSagaAs(type: WorkflowType): void {
+  workflowType = type;
+}
+
+/** The workflow type this file's pipelines run (STANDARD unless `runSagaAs` said otherwise). */
+export function sagaWorkflowType(): WorkflowType {
+  return workflowType;
+}
+
 export async function startPipeline(
   options: {
     readonly mutate?: (document: StackDocument) => void;
@@ -50,6 +66,7 @@ export async function startPipeline(
     codeDir,
     seed: 1234,
     businessErrors: Object.values(BusinessError),
+    variables: { arguments: [{ kind: "var", name: "workflow_type", value: workflowType }] },
     ...options,
   });
   const parts = pipelineParts(runtime);

@@ -103,6 +103,27 @@ describe("the state machine definition rules", () => {
     );
   });
 
+  // An Express machine runs the same definition (at least once, 5 minutes at most:
+  // https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html); it is judged the same.
+  it("all judge an Express machine as they judge a Standard one, the type set by the workflow_type variable", () => {
+    const express = stack(
+      saga(),
+      { type: "${var.workflow_type}" },
+      { xray_tracing_enabled: true, workflow_type: "EXPRESS" },
+    );
+    const rules = [...DEFINITION_RULES, sfnFullExecutionLogging, sfnXrayTracing];
+    expect(rules.map((rule) => [rule.id, judge(rule, express, SM).status])).toEqual(
+      rules.map((rule) => [rule.id, "compliant"]),
+    );
+    const brokenExpress = stack(saga({ Charge: { ...charge, TimeoutSeconds: undefined } }), {
+      type: "EXPRESS",
+      logging_configuration: undefined,
+    });
+    expect(messages(judge(sfnTaskTimeouts, brokenExpress, SM))).toEqual(["Task Charge has no TimeoutSeconds"]);
+    // Express keeps no execution history: without a log its executions cannot be seen at all.
+    expect(messages(judge(sfnFullExecutionLogging, brokenExpress, SM))).toEqual(["has no logging_configuration"]);
+  });
+
   it("all fail a definition they cannot read", () => {
     const unreadable = stack('${templatefile("saga.json", {})}');
     for (const rule of DEFINITION_RULES) {

@@ -21,7 +21,7 @@ export function startupReport(runtime: LocalRuntime, stackFile: string, startedM
     ...(runtime.notEmulated.length > 0
       ? ["Streams and pipes, not emulated:", ...runtime.notEmulated.map((line) => `  ${line}`)]
       : []),
-    `Endpoints: DynamoDB ${runtime.endpoints.dynamodb} (dynalite), EventBridge PutEvents ${runtime.endpoints.eventbridge}`,
+    `Endpoints: DynamoDB ${runtime.endpoints.dynamodb} (dynalite), EventBridge PutEvents ${runtime.endpoints.eventbridge}, SQS and Step Functions ${runtime.endpoints.sqs}`,
     `Retry waits x${runtime.clock.scale} (1 s waits ${runtime.clock.scaled(1000)} ms). Started in ${(startedMs / 1000).toFixed(1)} s.`,
     ...iamLines(runtime),
   ];

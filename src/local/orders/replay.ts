@@ -40,8 +40,11 @@ export async function replayArchives(
     const busArn = runtime.model.buses.find((b) => b.name === archive.busName)?.arn ?? archive.busName;
     const before = await counts(runtime, parts);
     const replayed: Record<string, number> = {};
+    let refused = 0;
+    // Read from the trace, the saga's log: an Express machine keeps no executions once they end.
     const unsubscribe = runtime.trace.subscribe((r) => {
       if (r.kind === "event-replayed") replayed[r.detailType] = (replayed[r.detailType] ?? 0) + 1;
+      if (r.kind === "execution-finished" && r.status === "SUCCEEDED" && claimRefused(r.output)) refused++;
     });
     const started = new Date();
     let record;
@@ -57,9 +60,6 @@ export async function replayArchives(
     } finally {
       unsubscribe();
     }
-    const refused = runtime
-      .executions()
-      .filter((e) => e.startDate >= started && e.status === "SUCCEEDED" && claimRefused(e.output)).length;
     outcomes.push({
       replayName: record.replayName,
       archive: archive.name,
@@ -85,7 +85,7 @@ async function counts(runtime: LocalRuntime, parts: PipelineParts): Promise<Coun
     EnvVar.idempotencyTable
   ];
   return {
-    executions: runtime.executions().length,
+    executions: runtime.trace.records.filter((r) => r.kind === "execution-started").length,
     payments: (tables[parts.paymentsTable] ?? []).length,
     notifications: (idempotencyTable ? (tables[idempotencyTable] ?? []) : []).filter((i) => i.status === "COMPLETED")
       .length,

@@ -9,6 +9,7 @@ import { LocalArchives, ReplayRecord, ReplayRequest } from "./eventbridge/archiv
 import { LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
 import { PutEventsEndpoint, startPutEventsEndpoint } from "./eventbridge/endpoint";
 import { checkFaultTargets, faultInjector } from "./faults";
+import { startJsonEndpoint } from "./http/json-endpoint";
 import { Authorizer, IamMode, NOT_EVALUATED } from "./iam/authorizer";
 import { RuntimeIam } from "./iam/runtime-iam";
 import { readStackPolicies } from "./iam/stack-policies";
@@ -19,8 +20,10 @@ import { InvocationCaller, InvokeResult, LocalFunction } from "./lambda/local-fu
 import { LocalPipe } from "./pipes/local-pipe";
 import { AwsServiceError } from "./service-error";
 import { LocalQueues } from "./sqs/queues";
+import { sqsApi } from "./sqs/sqs-api";
 import { CodeDirLookup, StackModel, StackModelError, readStackModel } from "./stack-model";
 import { LocalStateMachine } from "./stepfunctions/local-state-machine";
+import { sfnApi } from "./stepfunctions/sfn-api";
 import { TaskBackends } from "./stepfunctions/task-bindings";
 import { validateDefinitions } from "./stepfunctions/validate";
 import { LOCAL_ACCOUNT_ID, TerraformReferences, providerRegion } from "./terraform/references";
@@ -95,7 +98,13 @@ export class LocalRuntime {
     readonly bus: LocalEventBridge,
     readonly functions: ReadonlyMap<string, LocalFunction>,
     readonly stateMachines: ReadonlyMap<string, LocalStateMachine>,
-    readonly endpoints: { readonly dynamodb: string; readonly eventbridge: string },
+    /** Where the AWS SDK reaches each local service (SQS and Step Functions share one port). */
+    readonly endpoints: {
+      readonly dynamodb: string;
+      readonly eventbridge: string;
+      readonly sqs: string;
+      readonly stepfunctions: string;
+    },
     private readonly closers: (() => Promise<void>)[],
     /** Milliseconds each start-up step took. */
     readonly startupMs: Readonly<Record<string, number>>,
@@ -357,6 +366,9 @@ export class LocalRuntime {
           }),
         );
       }
+      // The operator's side: the queues and state machines for the SDK and the CLI (the redrive command).
+      const operatorApi = await startJsonEndpoint([sqsApi(queues, LOCAL_ACCOUNT_ID), sfnApi(stateMachines)]);
+      closers.push(() => operatorApi.close());
       lap("state machines");
       const [problems] = await Promise.all([validation, warming]);
       if (problems.length > 0) throw new StackModelError(`invalid state machine definition: ${problems.join("\n")}`);
@@ -376,7 +388,7 @@ export class LocalRuntime {
         bus,
         functions,
         stateMachines,
-        endpoints,
+        { ...endpoints, sqs: operatorApi.endpoint, stepfunctions: operatorApi.endpoint },
         closers,
         timings,
         {

@@ -86,6 +86,14 @@ export type TraceRecord = { readonly at: number } & (
       readonly input: unknown;
     }
   | {
+      /** RedriveExecution: the execution continues from `state`. */
+      readonly kind: "execution-redriven";
+      readonly executionArn: string;
+      readonly stateMachine: string;
+      readonly state: string;
+      readonly redriveCount: number;
+    }
+  | {
       readonly kind: "state";
       readonly executionArn: string;
       readonly event: "entered" | "exited" | "failed" | "retried" | "caught";

@@ -11,7 +11,7 @@ export const sfnFullExecutionLogging: ResourceRule = {
   title:
     "State machines log to a /aws/vendedlogs/states/ log group: ALL events with execution data outside production; in production ALL without execution data, or ERROR",
   explanation:
-    "Execution history is kept 90 days and is not searchable; logs at level ALL show every transition of every order, and with execution data every state's input and output. In production those inputs and outputs are customer ids, items and amounts, kept for the log retention period: there, level ALL must leave execution data out (ERROR may keep it, for failed executions only). Vended-logs groups avoid the CloudWatch Logs resource-policy size limit that breaks delivery once many state machines log.",
+    "A Standard workflow's execution history is kept 90 days and is not searchable; an Express workflow keeps none, so its log is the only record of its executions. Logs at level ALL show every transition of every order, and with execution data every state's input and output. In production those inputs and outputs are customer ids, items and amounts, kept for the log retention period: there, level ALL must leave execution data out (ERROR may keep it, for failed executions only). Vended-logs groups avoid the CloudWatch Logs resource-policy size limit that breaks delivery once many state machines log.",
   fix: `Set logging_configuration { level = "ALL", include_execution_data = true (false in production), log_destination = "\${aws_cloudwatch_log_group.<g>.arn}:*" } with the group named ${VENDED_LOGS_PREFIX}<name>.`,
   mirrors: ["CKV_AWS_285", "AwsSolutions-SF1"],
   resourceTypes: ["aws_sfn_state_machine"],

@@ -101,7 +101,8 @@ function functionLog(name: string, logs: { readonly logFile?: string; readonly e
       .filter((line) => line)
       .map((line) => `${name} ${line}\n`)
       .join("");
-    if (logs.logFile) fs.appendFile(logs.logFile, lines, () => undefined);
+    // Written synchronously, as the sandbox writes its fd: lines stay in order and are on disk when stop() returns.
+    if (logs.logFile) fs.appendFileSync(logs.logFile, lines);
     if (logs.echoLogs) fs.write(2, lines, () => undefined);
   };
 }

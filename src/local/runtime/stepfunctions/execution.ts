@@ -22,6 +22,8 @@ export interface ExecutionIdentity {
   readonly stateMachineName: string;
   /** The state machine's role (`role_arn`); empty when the stack gives none. */
   readonly roleArn: string;
+  /** Times the execution was redriven (the context object's `Execution.RedriveCount`). Default 0. */
+  readonly redriveCount?: number;
 }
 
 export interface ExecutionSettings {
@@ -35,6 +37,16 @@ export interface ExecutionSettings {
   readonly retryDelayMs?: number;
   /** Each entry of the library's event log, as it is read. */
   readonly onEvent?: (event: EventLog) => void;
+  /** Where to begin: a top-level state (a redrive), instead of the definition's StartAt. */
+  readonly startAt?: string;
+  /** Told, before an unsuccessful outcome is answered, where the execution stopped (the redrive point). */
+  readonly onStopped?: (at: StoppedAt) => void;
+}
+
+/** The top-level state an unsuccessful execution stopped in, and the input it entered it with. */
+export interface StoppedAt {
+  readonly state: string;
+  readonly input: unknown;
 }
 
 export interface ExecutionOutcome {
@@ -167,7 +179,12 @@ export function runExecution(
   }
 
   const context = {
-    Execution: { Id: identity.executionArn, Name: identity.executionName, RoleArn: identity.roleArn, RedriveCount: 0 },
+    Execution: {
+      Id: identity.executionArn,
+      Name: identity.executionName,
+      RoleArn: identity.roleArn,
+      RedriveCount: identity.redriveCount ?? 0,
+    },
     State: {
       get Name() {
         return current?.name;
@@ -183,7 +200,8 @@ export function runExecution(
   };
 
   // The library validates nothing here: callers validate each definition once.
-  const machine = new StateMachine(instrument(definition) as unknown as StateMachineDefinition, {
+  const started = settings.startAt === undefined ? definition : { ...definition, StartAt: settings.startAt };
+  const machine = new StateMachine(instrument(started) as unknown as StateMachineDefinition, {
     validationOptions: { noValidate: true },
   });
   const execution = machine.run(input as never, {
@@ -192,9 +210,12 @@ export function runExecution(
   });
 
   // Every state's output is measured as the library logs it; one over the limit stops the execution.
+  let stoppedAt: StoppedAt | undefined;
   const reading = (async () => {
     for await (const event of execution.eventLogs) {
       settings.onEvent?.(event);
+      if (event.type === "StateEntered" && Object.hasOwn(definition.States, event.state.name))
+        stoppedAt = { state: event.state.name, input: event.state.input };
       if (!tooLarge && event.type === "StateExited" && payloadBytes(event.state.output) > MAX_PAYLOAD_BYTES) {
         tooLarge = DataLimitExceeded.resultOf(event.state.name);
         execution.abort();
@@ -216,7 +237,9 @@ export function runExecution(
     )
     .then(async (result) => {
       await reading;
-      return tooLarge ? { status: "FAILED" as const, error: tooLarge.name, cause: tooLarge.message } : result;
+      const final = tooLarge ? { status: "FAILED" as const, error: tooLarge.name, cause: tooLarge.message } : result;
+      if (final.status !== "SUCCEEDED" && stoppedAt) settings.onStopped?.(stoppedAt);
+      return final;
     });
 }
 
