@@ -16,7 +16,10 @@ import {
   eventPath,
   failureBreakdown,
   jsonDocument,
+  costLines,
   orderPath,
+  pricedSummary,
+  pricedUsage,
   startupReport,
   summaryLines,
 } from "./cli/report";
@@ -174,6 +177,8 @@ async function main(argv: readonly string[]): Promise<number> {
         );
         const progress = new Progress(count);
         run.total = count;
+        // Only the measured orders' work is priced.
+        await runtime.usage.usage({ reset: true });
         run.started = Date.now();
         run.cpu = process.cpuUsage();
         await runOrders(driver, measured, concurrency, {
@@ -186,6 +191,7 @@ async function main(argv: readonly string[]): Promise<number> {
         const sample = options.events.length > 0 ? [] : [{ file: "the stack's sample order", order: SAMPLE_ORDER }];
         const submissions = options.orders.length > 0 ? options.orders : sample;
         run.total = submissions.length;
+        await runtime.usage.usage({ reset: true });
         run.started = Date.now();
         for (const [i, { file, order }] of submissions.entries()) {
           if (interrupt.aborted) return;
@@ -230,6 +236,8 @@ async function main(argv: readonly string[]): Promise<number> {
     say("");
     if (interrupted) say(`Interrupted: ${outcomes.length} of ${run.total} orders finished; the summary counts those.`);
     for (const line of summaryLines(summary, wallMs, cpuMs)) say(line);
+    const priced = outcomes.length > 0 ? await pricedUsage(runtime, outcomes.length) : undefined;
+    if (priced) for (const line of costLines(priced)) say(line);
     const breakdown = failureBreakdown(outcomes);
     if (breakdown.length > 0) {
       say("Outcomes other than COMPLETED:");
@@ -253,7 +261,7 @@ async function main(argv: readonly string[]): Promise<number> {
       );
       say(`Report written to ${options.report}`);
     }
-    if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, summary, events), null, 2)}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, priced ? { ...summary, ...pricedSummary(priced) } : summary, events), null, 2)}\n`);
     if (interrupted) return INTERRUPTED_EXIT_STATUS;
     const stuck = [...run.warmup, ...outcomes].filter((o) => o.error && STUCK.has(o.error.name));
     if (stuck.length > 0) {

@@ -4,6 +4,7 @@ import { type CompiledPattern, compileEventPattern, matches } from "../event-pat
 import { Activity } from "./activity";
 import { Clock, seededRandom } from "./clock";
 import { DynaliteServer, startDynalite } from "./dynamodb/dynalite-server";
+import { DynamoDBJsonClient, STATES_ACCESS_KEY_ID } from "./dynamodb/json-client";
 import { LocalTables } from "./dynamodb/local-tables";
 import { LocalStreams } from "./dynamodb/streams";
 import { DeliveryError, LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
@@ -24,6 +25,7 @@ import { LOCAL_ACCOUNT_ID, TerraformReferences, providerRegion } from "./terrafo
 import { StackDocument } from "./terraform/stack";
 import { ResolvedVariables, VariableSources, resolveVariables } from "./terraform/variables";
 import { Trace } from "./trace";
+import { UsageRecorder } from "./usage";
 
 export interface LocalRuntimeOptions {
   /** The synthesized stack: its parsed `cdk.tf.json` and its directory (for relative `source_dir`s). */
@@ -91,6 +93,8 @@ export class LocalRuntime {
     readonly pipes: ReadonlyMap<string, LocalPipe>,
     /** What of the stack's streams and pipes is not emulated, for the start-up report. */
     readonly notEmulated: readonly string[],
+    /** The billable work served (`usage.usage()`). */
+    readonly usage: UsageRecorder,
   ) {}
 
   /**
@@ -162,7 +166,11 @@ export class LocalRuntime {
         onError: (table, message) => trace.emit({ kind: "dropped", source: `stream of ${table}`, reason: message }),
       });
       closers.push(() => (dynamo as DynaliteServer).close());
-      const tables = new LocalTables(dynamo.json, dynamo.client, model.tables);
+      const statesClient = new DynamoDBJsonClient(dynamo.endpoint, region, STATES_ACCESS_KEY_ID);
+      closers.push(async () => statesClient.close());
+      const tables = new LocalTables(dynamo.json, dynamo.client, model.tables, statesClient);
+      const usage = new UsageRecorder(model, dynamo, trace);
+      queues.onSend = (bytes) => usage.sent(bytes);
       await tables.create();
       tables.startTtlSweeper();
       closers.push(async () => tables.stop());
@@ -282,6 +290,7 @@ export class LocalRuntime {
               faults,
               logFile: options.logFile,
               echoLogs: options.echoLogs,
+              usage,
               ...(iamOn ? { authorizeSend: iam.functionSend(fn.name) } : {}),
             },
           ),
@@ -326,6 +335,7 @@ export class LocalRuntime {
             trace,
             activity,
             traceStates: () => traceStates,
+            usage,
           }),
         );
       }
@@ -361,6 +371,7 @@ export class LocalRuntime {
         streams,
         pipes,
         notEmulatedOfStreams(model),
+        usage,
       );
     } catch (error) {
       for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -4,6 +4,7 @@ import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { LocalQueues } from "../sqs/queues";
 import { Trace } from "../trace";
+import type { UsageRecorder } from "../usage";
 import { toJsonText } from "./json-text";
 import { SANDBOX_SOURCE } from "./sandbox-source";
 
@@ -105,14 +106,23 @@ export interface LocalFunctionOptions {
   readonly echoLogs?: boolean;
   /** IAM for sending to a destination or dead-letter queue as the function's role: the denial message, or undefined. */
   readonly authorizeSend?: (queueArn: string) => string | undefined;
+  /** Told of each invocation that ran (or stood in for running): billed work. */
+  readonly usage?: Pick<UsageRecorder, "invoked">;
 }
 
 /** Lambda's limits on a payload. */
 const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
 
+/** A sandbox's answer: the JSON payload or the error, and the bytes the code logged. */
+interface SandboxAnswer {
+  readonly payload?: string;
+  readonly error?: FunctionErrorPayload;
+  readonly logBytes?: number;
+}
+
 interface Pending {
-  readonly resolve: (r: { payload?: string; error?: FunctionErrorPayload }) => void;
+  readonly resolve: (r: SandboxAnswer) => void;
 }
 
 /** One sandbox: a worker thread that has loaded the function's code. */
@@ -149,7 +159,7 @@ class Sandbox {
     this.ready = new Promise((resolve) => {
       this.worker.on(
         "message",
-        (msg: { type: string; id?: number; payload?: string; error?: FunctionErrorPayload }) => {
+        (msg: { type: string; id?: number; payload?: string; error?: FunctionErrorPayload; logBytes?: number }) => {
           if (msg.type === "ready") resolve();
           else if (msg.type === "init-error") {
             this.initError = msg.error;
@@ -157,7 +167,7 @@ class Sandbox {
           } else if (msg.type === "result" && msg.id !== undefined) {
             const p = this.pending.get(msg.id);
             this.pending.delete(msg.id);
-            p?.resolve({ payload: msg.payload, error: msg.error });
+            p?.resolve({ payload: msg.payload, error: msg.error, logBytes: msg.logBytes });
           }
         },
       );
@@ -192,7 +202,7 @@ class Sandbox {
   }
 
   /** Runs one invocation; resolves with the JSON payload or the error. */
-  async run(requestId: string, eventJson: string): Promise<{ payload?: string; error?: FunctionErrorPayload }> {
+  async run(requestId: string, eventJson: string): Promise<SandboxAnswer> {
     await this.ready;
     if (this.initError) return { error: this.initError };
     if (this.dead) return { error: { errorType: "Runtime.ExitError", errorMessage: "the sandbox is gone", trace: [] } };
@@ -319,7 +329,7 @@ export class LocalFunction {
     this.stats.invocations++;
     const started = Date.now();
     const fault = this.options.faults?.(this.spec, caller, invocationType);
-    if (fault?.kind === "crash") return this.runAndCrash(requestId, eventJson, invocationType, fault.message, started);
+    if (fault?.kind === "crash") return this.runAndCrash(requestId, eventJson, invocationType, fault.message, started, caller);
     if (fault) {
       this.stats.injected++;
       const error = fault.error;
@@ -336,17 +346,19 @@ export class LocalFunction {
         injected: fault.kind,
       });
       if (fault.kind === "transient" && fault.serviceError) throw fault.serviceError;
+      this.options.usage?.invoked(this.spec.name, 0, 0, caller);
       this.stats.errors++;
       return { requestId, payload: error, functionError: error, durationMs: 0 };
     }
     const sandbox = await this.acquire();
-    let outcome: { payload?: string; error?: FunctionErrorPayload };
+    let outcome: SandboxAnswer;
     try {
       outcome = await sandbox.run(requestId, eventJson);
     } finally {
       this.release(sandbox);
     }
     const durationMs = Date.now() - started;
+    this.options.usage?.invoked(this.spec.name, durationMs, outcome.logBytes ?? 0, caller);
     this.options.trace.emit({
       kind: "function-invoked",
       functionName: this.spec.name,
@@ -374,11 +386,13 @@ export class LocalFunction {
     invocationType: "RequestResponse" | "Event",
     message: string,
     started: number,
+    caller: InvocationCaller,
   ): Promise<InvokeResult> {
     this.stats.injected++;
     const sandbox = await this.acquire();
     try {
-      await sandbox.run(requestId, eventJson);
+      const ran = await sandbox.run(requestId, eventJson);
+      this.options.usage?.invoked(this.spec.name, Date.now() - started, ran.logBytes ?? 0, caller);
     } finally {
       this.release(sandbox);
     }

@@ -29,6 +29,8 @@ const MAX_MESSAGE_BYTES = 256 * 1024;
  */
 export class LocalQueues {
   private readonly byArn = new Map<string, LocalQueue>();
+  /** Told of each message sent (its body's bytes): billed requests. */
+  onSend?: (bodyBytes: number) => void;
 
   add(queue: Omit<LocalQueue, "messages">): LocalQueue {
     const q: LocalQueue = { ...queue, messages: [] };
@@ -69,6 +71,7 @@ export class LocalQueues {
       SentTimestamp: Date.now(),
     };
     queue.messages.push(message);
+    this.onSend?.(size);
     return message;
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { Trace } from "../trace";
+import type { UsageRecorder } from "../usage";
 import { runExecution, type EventLog } from "./execution";
 import { MAX_PAYLOAD_BYTES } from "./payload-limit";
 import { AslMachine, TaskBackends, TaskHandler, bindTask, taskStates } from "./task-bindings";
@@ -58,6 +59,8 @@ export interface LocalStateMachineOptions {
   readonly random?: () => number;
   /** Record every state transition in the trace (costs a little; off for load runs). Default true. */
   readonly traceStates?: () => boolean;
+  /** Told of every history event and every execution's end: billed work. */
+  readonly usage?: Pick<UsageRecorder, "stateMachineEvent" | "executionFinished">;
 }
 
 /**
@@ -119,7 +122,14 @@ export class LocalStateMachine {
         tasks,
         scaled: (ms) => this.options.clock.scaled(ms),
         random: this.options.random ?? Math.random,
-        ...(traced ? { onEvent: (event: EventLog) => this.traceState(executionArn, event as LogEvent) } : {}),
+        ...(traced || this.options.usage
+          ? {
+              onEvent: (event: EventLog) => {
+                this.options.usage?.stateMachineEvent(this.spec.arn, executionArn, event);
+                if (traced) this.traceState(executionArn, event as LogEvent);
+              },
+            }
+          : {}),
       },
     );
     void this.options.activity.track(
@@ -136,6 +146,7 @@ export class LocalStateMachine {
   ): void {
     record.status = status;
     record.stopDate = new Date();
+    this.options.usage?.executionFinished(this.spec.arn, record.stopDate.getTime() - record.startDate.getTime());
     Object.assign(record, result);
     if (status === "SUCCEEDED") this.stats.succeeded++;
     else if (status === "FAILED") this.stats.failed++;
