@@ -20,6 +20,7 @@ import {
   orderPath,
   pricedSummary,
   pricedUsage,
+  type PricedUsage,
   startupReport,
   summaryLines,
 } from "./cli/report";
@@ -206,9 +207,12 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     };
     const events: RawEventOutcome[] = [];
+    // The orders' work, priced before any --event adds its own.
+    let priced: PricedUsage | undefined;
     const putEvents = async (): Promise<void> => {
       if (options.events.length === 0 || interrupt.aborted) return;
       await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
+      if (run.measured.length > 0) priced = await pricedUsage(runtime, run.measured.length);
       for (const [i, { file, entry }] of options.events.entries()) {
         if (interrupt.aborted) return;
         const [outcome] = await putRawEvents(runtime, [entry], options.timeoutSeconds * 1000);
@@ -236,7 +240,7 @@ async function main(argv: readonly string[]): Promise<number> {
     say("");
     if (interrupted) say(`Interrupted: ${outcomes.length} of ${run.total} orders finished; the summary counts those.`);
     for (const line of summaryLines(summary, wallMs, cpuMs)) say(line);
-    const priced = outcomes.length > 0 ? await pricedUsage(runtime, outcomes.length) : undefined;
+    if (!priced && outcomes.length > 0) priced = await pricedUsage(runtime, outcomes.length);
     if (priced) for (const line of costLines(priced)) say(line);
     const breakdown = failureBreakdown(outcomes);
     if (breakdown.length > 0) {
