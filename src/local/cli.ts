@@ -265,7 +265,10 @@ async function main(argv: readonly string[]): Promise<number> {
       );
       say(`Report written to ${options.report}`);
     }
-    if (options.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, priced ? { ...summary, ...pricedSummary(priced) } : summary, events), null, 2)}\n`);
+    if (options.json)
+      process.stdout.write(
+        `${JSON.stringify(jsonDocument(outcomes, priced ? { ...summary, ...pricedSummary(priced) } : summary, events), null, 2)}\n`,
+      );
     if (interrupted) return INTERRUPTED_EXIT_STATUS;
     const stuck = [...run.warmup, ...outcomes].filter((o) => o.error && STUCK.has(o.error.name));
     if (stuck.length > 0) {

@@ -85,7 +85,9 @@ Which stack, with which variables
 Output
   --json                 Print exactly one JSON document on stdout (progress goes to stderr):
                          { orders: [{ orderId, status, error }], summary: { submitted, completed,
-                         failed, rejected, throughputPerSecond, latencyMs: { p50, p95, p99 } } }
+                         failed, rejected, throughputPerSecond, latencyMs: { p50, p95, p99 },
+                         cost: { currency, perMillionOrders, byService, pricesAsOf },
+                         usagePerOrder: { sdkCallsByFunction, dynamodbRequests, ... } } }
   --state-out FILE       Write every table's items and every queue's messages as JSON
   --report FILE          Write one self-contained HTML page of the run: the state machine with
                          the path each order took (counts per transition), one order's timeline

@@ -71,5 +71,6 @@ export function usagePerOrder(usage: Usage, orders: number) {
     writeRequestUnits: per(Object.values(usage.dynamodb).reduce((a, t) => a + t.writeUnits, 0)),
     readRequestUnits: per(Object.values(usage.dynamodb).reduce((a, t) => a + t.readUnits, 0)),
     logKiB: per(Object.values(usage.logs).reduce((a, b) => a + b, 0) / 1024),
+    logKiBByGroup: Object.fromEntries(Object.entries(usage.logs).map(([group, bytes]) => [group, per(bytes / 1024)])),
   };
 }

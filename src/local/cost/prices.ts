@@ -41,7 +41,8 @@ export const US_EAST_1 = {
     unit: "GB-second (arm64)",
     source: "https://aws.amazon.com/lambda/pricing/",
     read: false,
-    figureFrom: "https://app.unpkg.com/artillery@2.0.28/files/lib/platform/aws-lambda/prices.js (base arm64 1333340e-11)",
+    figureFrom:
+      "https://app.unpkg.com/artillery@2.0.28/files/lib/platform/aws-lambda/prices.js (base arm64 1333340e-11)",
   }),
   standardTransition: price({
     usd: 0.025 / 1000,
@@ -54,7 +55,8 @@ export const US_EAST_1 = {
     unit: "request (EXPRESS)",
     source: "https://aws.amazon.com/step-functions/pricing/",
     read: true,
-    figureFrom: "https://mdsite.deno.dev/https://aws.amazon.com/step-functions/pricing (a copy of the page: pricing example)",
+    figureFrom:
+      "https://mdsite.deno.dev/https://aws.amazon.com/step-functions/pricing (a copy of the page: pricing example)",
   }),
   /** The first tier (the first 1,000 GB-hours a month; a million orders use a few). */
   expressGbSecond: price({
@@ -62,21 +64,24 @@ export const US_EAST_1 = {
     unit: "GB-second (EXPRESS, $0.06 per GB-hour)",
     source: "https://aws.amazon.com/step-functions/pricing/",
     read: true,
-    figureFrom: "https://mdsite.deno.dev/https://aws.amazon.com/step-functions/pricing (a copy of the page: pricing example)",
+    figureFrom:
+      "https://mdsite.deno.dev/https://aws.amazon.com/step-functions/pricing (a copy of the page: pricing example)",
   }),
   dynamodbWriteUnit: price({
     usd: 0.625 / 1e6,
     unit: "write request unit (on-demand)",
     source: "https://aws.amazon.com/dynamodb/pricing/on-demand/",
     read: false,
-    figureFrom: "https://airbyte.com/data-engineering-resources/dynamodb-pricing (US East, after the November 2024 reduction)",
+    figureFrom:
+      "https://airbyte.com/data-engineering-resources/dynamodb-pricing (US East, after the November 2024 reduction)",
   }),
   dynamodbReadUnit: price({
     usd: 0.125 / 1e6,
     unit: "read request unit (on-demand)",
     source: "https://aws.amazon.com/dynamodb/pricing/on-demand/",
     read: false,
-    figureFrom: "https://airbyte.com/data-engineering-resources/dynamodb-pricing (US East, after the November 2024 reduction)",
+    figureFrom:
+      "https://airbyte.com/data-engineering-resources/dynamodb-pricing (US East, after the November 2024 reduction)",
   }),
   customEvent: price({
     usd: 1 / 1e6,
@@ -112,7 +117,8 @@ export const US_EAST_1 = {
     unit: "GB ingested by CloudWatch Logs (standard and vended)",
     source: "https://aws.amazon.com/cloudwatch/pricing/",
     read: false,
-    figureFrom: "https://hykell.com/kb/platform-specific-guides/aws-cloudwatch-logs-pricing ($0.50 per GB in us-east-1)",
+    figureFrom:
+      "https://hykell.com/kb/platform-specific-guides/aws-cloudwatch-logs-pricing ($0.50 per GB in us-east-1)",
   }),
   xrayTrace: price({
     usd: 5 / 1e6,

@@ -6,7 +6,7 @@ import type { DeclaredStateMachine, StackModel } from "./stack-model";
 import type { Trace, TraceRecord } from "./trace";
 
 /** Billable work of one function: requests, and duration at the stack's memory size. */
-export interface LambdaUsage {
+interface LambdaUsage {
   readonly memoryMb: number;
   readonly requests: number;
   /** Measured durations, each rounded up to the millisecond as Lambda bills it. */
@@ -15,7 +15,7 @@ export interface LambdaUsage {
 }
 
 /** Billable work of one state machine: transitions (STANDARD) or requests and GB-seconds (EXPRESS). */
-export interface StateMachineUsage {
+interface StateMachineUsage {
   readonly type: "STANDARD" | "EXPRESS";
   readonly executions: number;
   /** Each state entered, and each retry of one. */

@@ -4,9 +4,9 @@ import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { LocalQueues } from "../sqs/queues";
 import { Trace } from "../trace";
-import type { UsageRecorder } from "../usage";
 import { toJsonText } from "./json-text";
 import { SANDBOX_SOURCE } from "./sandbox-source";
+import type { UsageRecorder } from "../usage";
 
 /** What the runtime knows of one synthesized `aws_lambda_function`. */
 export interface FunctionSpec {
@@ -329,7 +329,8 @@ export class LocalFunction {
     this.stats.invocations++;
     const started = Date.now();
     const fault = this.options.faults?.(this.spec, caller, invocationType);
-    if (fault?.kind === "crash") return this.runAndCrash(requestId, eventJson, invocationType, fault.message, started, caller);
+    if (fault?.kind === "crash")
+      return this.runAndCrash(requestId, eventJson, invocationType, fault.message, started, caller);
     if (fault) {
       this.stats.injected++;
       const error = fault.error;

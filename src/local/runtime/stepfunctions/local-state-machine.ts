@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { Activity } from "../activity";
 import { Clock } from "../clock";
 import { Trace } from "../trace";
-import type { UsageRecorder } from "../usage";
 import { runExecution, type EventLog } from "./execution";
 import { MAX_PAYLOAD_BYTES } from "./payload-limit";
 import { AslMachine, TaskBackends, TaskHandler, bindTask, taskStates } from "./task-bindings";
+import type { UsageRecorder } from "../usage";
 
 export interface StateMachineSpec {
   readonly name: string;
