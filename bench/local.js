@@ -8,7 +8,7 @@
 //    Measured twice: from a fresh start (the functions' code still being compiled by V8 while the load
 //    runs) and warm, after BENCH_LOCAL_WARMUP (default 1200) orders left out of the count (`--warmup`).
 //  - SDK calls per order by function, and DynamoDB requests the local DynamoDB serves per order, as the
-//    load runs' `--json` summary.usagePerOrder counts them (the state machines' integrations as `states`).
+//    load runs' `--json` summary.usagePerOrder counts them (the state machines' and the pipe's calls apart).
 // Medians over `runs`.
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
@@ -141,6 +141,12 @@ async function measureLocal({ runs = 3 } = {}) {
         Object.keys(perOrder[0]?.sdkCallsByFunction ?? {}).map((fn) => [
           fn,
           median(perOrder.map((u) => u.sdkCallsByFunction[fn] ?? 0)),
+        ]),
+      ),
+      integrationCallsByCaller: Object.fromEntries(
+        Object.keys(perOrder[0]?.integrationCallsByCaller ?? {}).map((caller) => [
+          caller,
+          median(perOrder.map((u) => u.integrationCallsByCaller[caller] ?? 0)),
         ]),
       ),
       dynamodbRequests: median(perOrder.map((u) => u.dynamodbRequests)),

@@ -48,9 +48,10 @@ describe("cost per million orders", () => {
     expect(() => costPerMillionOrders(usage, 0)).toThrow("orders must be a positive integer, got 0");
   });
 
-  it("says per order how many SDK calls each caller made and how many DynamoDB requests were served", () => {
+  it("says per order how many SDK calls each function made and how many DynamoDB requests were served", () => {
     expect(usagePerOrder(usage, 10)).toMatchObject({
-      sdkCallsByFunction: { order: 2.5, states: 2 },
+      sdkCallsByFunction: { order: 2.5 },
+      integrationCallsByCaller: { states: 2 },
       dynamodbRequests: 15,
       stateTransitions: 6,
     });

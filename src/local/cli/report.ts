@@ -217,6 +217,8 @@ export function costLines(priced: PricedUsage): string[] {
     `  Per order: ${per.stateTransitions} state transitions, ${per.writeRequestUnits} WRU, ${per.readRequestUnits} RRU, ${per.dynamodbRequests} DynamoDB requests, ${per.logKiB} KiB of logs`,
     `  SDK calls per order: ${Object.entries(per.sdkCallsByFunction)
       .map(([caller, n]) => `${caller} ${n}`)
+      .join(", ")}; service integrations: ${Object.entries(per.integrationCallsByCaller)
+      .map(([caller, n]) => `${caller} ${n}`)
       .join(", ")}`,
     `  How: ${USAGE_NOTES.join("; ")}.`,
     `  ${unread} of ${Object.keys(US_EAST_1).length} prices are transcriptions of pages that could not be read (src/local/cost/prices.ts).`,

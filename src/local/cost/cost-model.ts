@@ -56,15 +56,20 @@ export function costPerMillionOrders(usage: Usage, orders: number, options: Cost
   };
 }
 
-/** The usage of one order on average: SDK calls by function, DynamoDB requests served. */
+/**
+ * The usage of one order on average: SDK calls by function, the calls the state machines and pipes
+ * make as service integrations (`states`, the pipe's name), DynamoDB requests served.
+ */
 export function usagePerOrder(usage: Usage, orders: number) {
   const per = (n: number) => Math.round((n / orders) * 100) / 100;
+  const total = (calls: Readonly<Record<string, number>>) => per(Object.values(calls).reduce((a, b) => a + b, 0));
+  const callers = Object.entries(usage.sdkCalls);
   return {
     sdkCallsByFunction: Object.fromEntries(
-      Object.entries(usage.sdkCalls).map(([caller, calls]) => [
-        caller,
-        per(Object.values(calls).reduce((a, b) => a + b, 0)),
-      ]),
+      callers.filter(([caller]) => caller in usage.lambda).map(([caller, calls]) => [caller, total(calls)]),
+    ),
+    integrationCallsByCaller: Object.fromEntries(
+      callers.filter(([caller]) => !(caller in usage.lambda)).map(([caller, calls]) => [caller, total(calls)]),
     ),
     dynamodbRequests: per(usage.dynamodbRequests),
     stateTransitions: per(Object.values(usage.stepFunctions).reduce((a, m) => a + m.transitions, 0)),

@@ -232,6 +232,7 @@ export class LocalRuntime {
         random,
         trace,
         activity,
+        onPutEvents: (caller) => usage.putEvents(caller),
         ...(iamOn ? { authorize: iam.putEvents, authorizeDeadLetter: iam.deadLetter } : {}),
       });
       for (const spec of model.pipes) {

@@ -1,6 +1,7 @@
 import { STATES_ACCESS_KEY_ID } from "./dynamodb/json-client";
 import { functionAccessKeyId } from "./lambda/environment";
 import type { DynamoDbMeter } from "./dynamodb/dynalite-server";
+import type { EventsCaller } from "./eventbridge/bus";
 import type { InvocationCaller } from "./lambda/local-function";
 import type { DeclaredStateMachine, StackModel } from "./stack-model";
 import type { Trace, TraceRecord } from "./trace";
@@ -32,7 +33,7 @@ export interface Usage {
   readonly dynamodb: Readonly<Record<string, { readonly readUnits: number; readonly writeUnits: number }>>;
   /** DynamoDB requests served to the functions and the state machines. */
   readonly dynamodbRequests: number;
-  /** SDK calls by caller (function name, or `states` for the state machines' integrations), as `service:Operation`. */
+  /** SDK calls by caller (function name, `states` for the state machines' integrations, a pipe's name), as `service:Operation`. */
   readonly sdkCalls: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly eventbridge: {
     /** Events published, in 64 KB chunks as billed. */
@@ -83,6 +84,7 @@ export class UsageRecorder {
   private sqsRequests = 0;
   private logBytes = new Map<string, number>();
   private traces = 0;
+  private putEventsCalls = new Map<string, number>();
   private readonly callers = new Map<string, string>();
 
   constructor(
@@ -136,6 +138,19 @@ export class UsageRecorder {
     this.machine(stateMachineArn).expressGbSeconds += (Math.max(1, Math.ceil(durationMs / 100)) / 10) * (64 / 1024);
   }
 
+  /** A PutEvents request was served: an SDK call of a function (its access key), a state machine or a pipe (their roles). */
+  putEvents(caller: EventsCaller | undefined): void {
+    const principal = caller?.principal;
+    const roleArn = principal?.kind === "role-session" ? principal.roleArn : undefined;
+    const name = caller?.accessKeyId
+      ? this.callers.get(caller.accessKeyId)
+      : roleArn && this.model.stateMachines.some((sm) => sm.roleArn === roleArn)
+        ? "states"
+        : this.model.pipes.find((p) => p.roleArn === roleArn)?.name;
+    const key = name ?? "other";
+    this.putEventsCalls.set(key, (this.putEventsCalls.get(key) ?? 0) + 1);
+  }
+
   /** A message was sent to a queue. */
   sent(bodyBytes: number): void {
     this.sqsRequests += chunks(bodyBytes);
@@ -163,6 +178,10 @@ export class UsageRecorder {
         calls[`dynamodb:${operation}`] = (calls[`dynamodb:${operation}`] ?? 0) + n;
         dynamodbRequests += n;
       }
+    }
+    for (const [caller, n] of this.putEventsCalls) {
+      const calls = (sdkCalls[caller] ??= {});
+      calls["events:PutEvents"] = (calls["events:PutEvents"] ?? 0) + n;
     }
     const usage: Usage = {
       lambda: Object.fromEntries(
@@ -199,6 +218,7 @@ export class UsageRecorder {
     this.sqsRequests = 0;
     this.logBytes = new Map();
     this.traces = 0;
+    this.putEventsCalls = new Map();
   }
 
   private stateMachine(arn: string): DeclaredStateMachine | undefined {

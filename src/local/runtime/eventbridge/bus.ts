@@ -94,6 +94,8 @@ export interface LocalEventBridgeOptions {
   readonly authorize?: PutEventsAuthorizer;
   /** IAM for sending a rule's failed event to its dead-letter queue (the queue policy): the denial message, or undefined. */
   readonly authorizeDeadLetter?: (rule: RuleSpec, queueArn: string) => string | undefined;
+  /** Told of each PutEvents request served: billed SDK calls, by caller. */
+  readonly onPutEvents?: (caller: EventsCaller | undefined) => void;
 }
 
 /** The largest PutEvents entry EventBridge accepts. */
@@ -177,6 +179,7 @@ export class LocalEventBridge {
         },
       );
     }
+    this.options.onPutEvents?.(caller);
     const accepted: { bus: string; event: EventBridgeEnvelope }[] = [];
     const denials: string[] = [];
     const reject = (entry: PutEventsRequestEntry, problem: PutEventsResultEntry) => {
