@@ -69,7 +69,7 @@ export interface DynaliteServer {
 export async function startDynalite(
   region: string,
   guard?: DynamoDbGuard,
-  streams?: StreamCapture,
+  streams?: StreamCapture
 ): Promise<DynaliteServer> {
   const source = `
     const { parentPort, workerData } = require("node:worker_threads");
@@ -291,7 +291,7 @@ export async function startDynalite(
   });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once("message", (m: { port?: number; error?: string }) =>
-      m.port ? resolve(m.port) : reject(new Error(`dynalite did not start: ${m.error}`)),
+      m.port ? resolve(m.port) : reject(new Error(`dynalite did not start: ${m.error}`))
     );
     worker.once("error", reject);
   });
@@ -319,7 +319,7 @@ export async function startDynalite(
           };
         }
         worker.postMessage({ type: "decision", id: m.id, denial });
-      },
+      }
     );
   }
   const endpoint = `http://127.0.0.1:${port}`;
@@ -337,10 +337,15 @@ export async function startDynalite(
   const json = new DynamoDBJsonClient(endpoint, region);
   let meterRequests = 0;
   const meter = (reset = false) =>
-    new Promise<DynamoDbMeter>((resolve) => {
+    new Promise<DynamoDbMeter>((resolve, reject) => {
       const id = ++meterRequests;
+      const timer = setTimeout(() => {
+        worker.off("message", answer);
+        reject(new Error("dynalite did not answer for its meter within 10 s"));
+      }, 10_000);
       const answer = (m: { type?: string; id?: number; meter?: DynamoDbMeter }) => {
         if (m.type !== "meter" || m.id !== id) return;
+        clearTimeout(timer);
         worker.off("message", answer);
         resolve(m.meter as DynamoDbMeter);
       };
