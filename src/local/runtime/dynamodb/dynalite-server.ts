@@ -69,7 +69,7 @@ export interface DynaliteServer {
 export async function startDynalite(
   region: string,
   guard?: DynamoDbGuard,
-  streams?: StreamCapture
+  streams?: StreamCapture,
 ): Promise<DynaliteServer> {
   const source = `
     const { parentPort, workerData } = require("node:worker_threads");
@@ -291,7 +291,7 @@ export async function startDynalite(
   });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once("message", (m: { port?: number; error?: string }) =>
-      m.port ? resolve(m.port) : reject(new Error(`dynalite did not start: ${m.error}`))
+      m.port ? resolve(m.port) : reject(new Error(`dynalite did not start: ${m.error}`)),
     );
     worker.once("error", reject);
   });
@@ -319,7 +319,7 @@ export async function startDynalite(
           };
         }
         worker.postMessage({ type: "decision", id: m.id, denial });
-      }
+      },
     );
   }
   const endpoint = `http://127.0.0.1:${port}`;
