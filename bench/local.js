@@ -7,6 +7,8 @@
 //    concurrency 16, retry waits shortened (the default time scale), as `--json` reports it; budget 100/s.
 //    Measured twice: from a fresh start (the functions' code still being compiled by V8 while the load
 //    runs) and warm, after BENCH_LOCAL_WARMUP (default 1200) orders left out of the count (`--warmup`).
+//  - SDK calls per order by function, and DynamoDB requests the local DynamoDB serves per order, as the
+//    load runs' `--json` summary.usagePerOrder counts them (the state machines' and the pipe's calls apart).
 // Medians over `runs`.
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
@@ -67,6 +69,7 @@ async function measureLocal({ runs = 3 } = {}) {
   const warmP95s = [];
   const cpus = [];
   const warmCpus = [];
+  const perOrder = [];
   const load = async (args) => {
     const run = await runCli([
       "--json",
@@ -107,6 +110,7 @@ async function measureLocal({ runs = 3 } = {}) {
     off.rates.push(coldOff.throughputPerSecond);
     p95s.push(cold.latencyMs.p95);
     cpus.push(cold.cpuMsPerOrder);
+    perOrder.push({ ...cold.usagePerOrder, costUsd: cold.cost.perMillionOrders });
     const [warm, warmOff] = await pair(
       () => load(["--seed", String(2000 + i), "--warmup", String(warmup)]),
       () => load(["--seed", String(2000 + i), "--warmup", String(warmup), "--iam", "off"]),
@@ -132,6 +136,22 @@ async function measureLocal({ runs = 3 } = {}) {
     orders,
     latencyP95Ms: median(p95s),
     cpuMsPerOrder: median(cpus),
+    perOrder: {
+      sdkCallsByFunction: Object.fromEntries(
+        Object.keys(perOrder[0]?.sdkCallsByFunction ?? {}).map((fn) => [
+          fn,
+          median(perOrder.map((u) => u.sdkCallsByFunction[fn] ?? 0)),
+        ]),
+      ),
+      integrationCallsByCaller: Object.fromEntries(
+        Object.keys(perOrder[0]?.integrationCallsByCaller ?? {}).map((caller) => [
+          caller,
+          median(perOrder.map((u) => u.integrationCallsByCaller[caller] ?? 0)),
+        ]),
+      ),
+      dynamodbRequests: median(perOrder.map((u) => u.dynamodbRequests)),
+      costPerMillionOrdersUsd: median(perOrder.map((u) => u.costUsd)),
+    },
     warm: {
       warmupOrders: warmup,
       ordersPerSecond: median(warmRates),

@@ -21,7 +21,11 @@ import {
   eventPath,
   failureBreakdown,
   jsonDocument,
+  costLines,
   orderPath,
+  pricedSummary,
+  pricedUsage,
+  type PricedUsage,
   startupReport,
   summaryLines,
 } from "./cli/report";
@@ -166,6 +170,8 @@ async function main(argv: readonly string[]): Promise<number> {
         );
         const progress = new Progress(count);
         run.total = count;
+        // Only the measured orders' work is priced.
+        await runtime.usage.usage({ reset: true });
         run.started = Date.now();
         run.cpu = process.cpuUsage();
         await runOrders(driver, measured, concurrency, {
@@ -178,6 +184,7 @@ async function main(argv: readonly string[]): Promise<number> {
         const sample = options.events.length > 0 ? [] : [{ file: "the stack's sample order", order: SAMPLE_ORDER }];
         const submissions = options.orders.length > 0 ? options.orders : sample;
         run.total = submissions.length;
+        await runtime.usage.usage({ reset: true });
         run.started = Date.now();
         for (const [i, { file, order }] of submissions.entries()) {
           if (interrupt.aborted) return;
@@ -192,9 +199,12 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     };
     const events: RawEventOutcome[] = [];
+    // The orders' work, priced before any --event adds its own.
+    let priced: PricedUsage | undefined;
     const putEvents = async (): Promise<void> => {
       if (options.events.length === 0 || interrupt.aborted) return;
       await runtime.idle(options.timeoutSeconds * 1000).catch(() => undefined);
+      if (run.measured.length > 0) priced = await pricedUsage(runtime, run.measured.length);
       for (const [i, { file, entry }] of options.events.entries()) {
         if (interrupt.aborted) return;
         const [outcome] = await putRawEvents(runtime, [entry], options.timeoutSeconds * 1000);
@@ -223,6 +233,8 @@ async function main(argv: readonly string[]): Promise<number> {
     say("");
     if (interrupted) say(`Interrupted: ${outcomes.length} of ${run.total} orders finished; the summary counts those.`);
     for (const line of summaryLines(summary, wallMs, cpuMs)) say(line);
+    if (!priced && outcomes.length > 0) priced = await pricedUsage(runtime, outcomes.length);
+    if (priced) for (const line of costLines(priced)) say(line);
     const breakdown = failureBreakdown(outcomes);
     if (breakdown.length > 0) {
       say("Outcomes other than COMPLETED:");
@@ -255,7 +267,7 @@ async function main(argv: readonly string[]): Promise<number> {
       say(`Report written to ${options.report}`);
     }
     if (options.json) {
-      const document = jsonDocument(outcomes, summary, events);
+      const document = jsonDocument(outcomes, priced ? { ...summary, ...pricedSummary(priced) } : summary, events);
       process.stdout.write(`${JSON.stringify(replays ? { ...document, replay: replays } : document, null, 2)}\n`);
     }
     if (interrupted) return INTERRUPTED_EXIT_STATUS;

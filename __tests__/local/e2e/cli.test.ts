@@ -128,6 +128,24 @@ describe("npm run local --synth --json, a load with a warm-up over a --catalogue
     expect(document.summary.throughputPerSecond).toBeGreaterThan(0);
   });
 
+  test("prices the measured orders' work: summary.cost per million orders, by service, and the usage per order", () => {
+    const { summary } = JSON.parse(run.stdout) as {
+      summary: {
+        cost: { currency: string; perMillionOrders: number; byService: Record<string, number>; pricesAsOf: string };
+        usagePerOrder: { sdkCallsByFunction: Record<string, number>; dynamodbRequests: number };
+      };
+    };
+    expect(summary.cost).toMatchObject({ currency: "USD", pricesAsOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(summary.cost.perMillionOrders).toBeGreaterThan(0);
+    const parts = Object.values(summary.cost.byService);
+    expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo(summary.cost.perMillionOrders, 6);
+    expect(summary.cost.byService.stepFunctions).toBeGreaterThan(0);
+    expect(summary.cost.byService.dynamodb).toBeGreaterThan(0);
+    expect(summary.usagePerOrder.sdkCallsByFunction["orders-dev-order"]).toBeGreaterThan(0);
+    expect(summary.usagePerOrder.dynamodbRequests).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(/Cost per million orders \(us-east-1, prices of \d{4}-\d{2}-\d{2}/);
+  });
+
   test("the orders were priced from the --catalogue file, and the --event was put after them and refused by Notification", () => {
     const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as {
       tables: Record<string, { pk?: string; priceCents?: number; items?: { productId: string }[] }[]>;

@@ -99,7 +99,9 @@ Which stack, with which variables
 Output
   --json                 Print exactly one JSON document on stdout (progress goes to stderr):
                          { orders: [{ orderId, status, error }], summary: { submitted, completed,
-                         failed, rejected, throughputPerSecond, latencyMs: { p50, p95, p99 } } },
+                         failed, rejected, throughputPerSecond, latencyMs: { p50, p95, p99 },
+                         cost: { currency, perMillionOrders, byService, pricesAsOf },
+                         usagePerOrder: { sdkCallsByFunction, dynamodbRequests, ... } } }
                          with --replay also replay: [{ replayName, archive, window, replayed,
                          before, after, executionsRefusedAsDuplicates }]
   --state-out FILE       Write every table's items and every queue's messages as JSON

@@ -1,8 +1,11 @@
+import { Cost, costPerMillionOrders, usagePerOrder } from "../cost/cost-model";
+import { US_EAST_1 } from "../cost/prices";
 import { RunSummary } from "../orders/load";
 import { causeMessage, OrderOutcome } from "../orders/order-driver";
 import { formatInventory } from "../runtime/inventory";
 import { LocalRuntime } from "../runtime/runtime";
 import { TraceRecord } from "../runtime/trace";
+import { USAGE_NOTES, type Usage } from "../runtime/usage";
 import type { RawEventOutcome } from "../orders/raw-events";
 
 /** What runs, with which variables, where: printed when the runtime has started. */
@@ -155,6 +158,71 @@ export function summaryLines(summary: RunSummary, wallMs: number, cpuMs?: number
     );
   }
   return lines;
+}
+
+/** What the measured orders used, priced: the stack's own workflow type, and the other one for comparison. */
+export interface PricedUsage {
+  readonly orders: number;
+  readonly usage: Usage;
+  readonly cost: Cost;
+  /** The same work with every state machine priced as the other type. */
+  readonly otherType: { readonly type: "STANDARD" | "EXPRESS"; readonly cost: Cost };
+}
+
+export async function pricedUsage(runtime: LocalRuntime, orders: number): Promise<PricedUsage> {
+  const usage = await runtime.usage.usage();
+  const types = new Set(Object.values(usage.stepFunctions).map((m) => m.type));
+  const other = types.has("EXPRESS") && !types.has("STANDARD") ? "STANDARD" : "EXPRESS";
+  return {
+    orders,
+    usage,
+    cost: costPerMillionOrders(usage, orders),
+    otherType: { type: other, cost: costPerMillionOrders(usage, orders, { workflowType: other }) },
+  };
+}
+
+/** What `--json`'s summary carries of the priced usage. */
+export function pricedSummary(priced: PricedUsage) {
+  return { cost: priced.cost, usagePerOrder: usagePerOrder(priced.usage, priced.orders) };
+}
+
+const SERVICE_NAMES: Readonly<Record<string, string>> = {
+  lambda: "Lambda",
+  stepFunctions: "Step Functions",
+  dynamodb: "DynamoDB",
+  eventbridge: "EventBridge",
+  pipes: "EventBridge Pipes",
+  sqs: "SQS",
+  cloudwatchLogs: "CloudWatch Logs",
+  xray: "X-Ray",
+};
+
+/** The cost table of the text summary: dollars per million orders by service, and the usage behind them. */
+export function costLines(priced: PricedUsage): string[] {
+  const { cost, otherType, usage, orders } = priced;
+  const per = usagePerOrder(usage, orders);
+  const total = cost.perMillionOrders;
+  const rows = Object.entries(cost.byService)
+    .sort((a, b) => b[1] - a[1])
+    .map(
+      ([service, usd]) =>
+        `  ${(SERVICE_NAMES[service] ?? service).padEnd(18)} ${`$${usd.toFixed(2)}`.padStart(10)}  ${total > 0 ? `${((usd / total) * 100).toFixed(1).padStart(5)} %` : ""}`,
+    );
+  const unread = Object.values(US_EAST_1).filter((p) => !p.read).length;
+  return [
+    `Cost per million orders (us-east-1, prices of ${cost.pricesAsOf}, free tiers left out), from the work these ${orders} orders used:`,
+    ...rows,
+    `  ${"total".padEnd(18)} ${`$${total.toFixed(2)}`.padStart(10)}`,
+    `  As ${otherType.type}: $${otherType.cost.perMillionOrders.toFixed(2)} (Step Functions $${(otherType.cost.byService.stepFunctions ?? 0).toFixed(2)})`,
+    `  Per order: ${per.stateTransitions} state transitions, ${per.writeRequestUnits} WRU, ${per.readRequestUnits} RRU, ${per.dynamodbRequests} DynamoDB requests, ${per.logKiB} KiB of logs`,
+    `  SDK calls per order: ${Object.entries(per.sdkCallsByFunction)
+      .map(([caller, n]) => `${caller} ${n}`)
+      .join(", ")}; service integrations: ${Object.entries(per.integrationCallsByCaller)
+      .map(([caller, n]) => `${caller} ${n}`)
+      .join(", ")}`,
+    `  How: ${USAGE_NOTES.join("; ")}.`,
+    `  ${unread} of ${Object.keys(US_EAST_1).length} prices are transcriptions of pages that could not be read (src/local/cost/prices.ts).`,
+  ];
 }
 
 /** Failure reasons and how often each occurred. */

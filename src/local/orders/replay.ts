@@ -85,7 +85,8 @@ async function counts(runtime: LocalRuntime, parts: PipelineParts): Promise<Coun
     EnvVar.idempotencyTable
   ];
   return {
-    executions: runtime.trace.records.filter((r) => r.kind === "execution-started").length,
+    // The machines' own counts: an Express machine keeps no executions once they end.
+    executions: [...runtime.stateMachines.values()].reduce((n, m) => n + m.stats.started, 0),
     payments: (tables[parts.paymentsTable] ?? []).length,
     notifications: (idempotencyTable ? (tables[idempotencyTable] ?? []) : []).filter((i) => i.status === "COMPLETED")
       .length,

@@ -3,6 +3,7 @@ import { type CompiledPattern, compileEventPattern, matches } from "../event-pat
 import { Activity } from "./activity";
 import { Clock, seededRandom } from "./clock";
 import { DynaliteServer, startDynalite } from "./dynamodb/dynalite-server";
+import { DynamoDBJsonClient, STATES_ACCESS_KEY_ID } from "./dynamodb/json-client";
 import { LocalTables } from "./dynamodb/local-tables";
 import { LocalStreams } from "./dynamodb/streams";
 import { LocalArchives, ReplayRecord, ReplayRequest } from "./eventbridge/archive";
@@ -29,6 +30,7 @@ import { validateDefinitions } from "./stepfunctions/validate";
 import { LOCAL_ACCOUNT_ID, TerraformReferences, providerRegion } from "./terraform/references";
 import { ResolvedVariables, VariableSources, resolveVariables } from "./terraform/variables";
 import { Trace } from "./trace";
+import { UsageRecorder } from "./usage";
 
 export interface LocalRuntimeOptions {
   /** The synthesized stack: its parsed `cdk.tf.json` and its directory (for relative `source_dir`s). */
@@ -115,6 +117,8 @@ export class LocalRuntime {
     readonly notEmulated: readonly string[],
     /** The buses' archives: what they keep, and the replays run from them. */
     readonly archives: LocalArchives,
+    /** The billable work served (`usage.usage()`). */
+    readonly usage: UsageRecorder,
   ) {}
 
   /**
@@ -186,7 +190,11 @@ export class LocalRuntime {
         onError: (table, message) => trace.emit({ kind: "dropped", source: `stream of ${table}`, reason: message }),
       });
       closers.push(() => (dynamo as DynaliteServer).close());
-      const tables = new LocalTables(dynamo.json, dynamo.client, model.tables);
+      const statesClient = new DynamoDBJsonClient(dynamo.endpoint, region, STATES_ACCESS_KEY_ID);
+      closers.push(async () => statesClient.close());
+      const tables = new LocalTables(dynamo.json, dynamo.client, model.tables, statesClient);
+      const usage = new UsageRecorder(model, dynamo, trace);
+      queues.onSend = (bytes) => usage.sent(bytes);
       await tables.create();
       tables.startTtlSweeper();
       closers.push(async () => tables.stop());
@@ -257,6 +265,7 @@ export class LocalRuntime {
         random,
         trace,
         activity,
+        onPutEvents: (caller) => usage.putEvents(caller),
         ...(iamOn ? { authorize: iam.putEvents, authorizeDeadLetter: iam.deadLetter } : {}),
         archive: (busName, event) => archives.offer(busName, event),
       });
@@ -318,6 +327,7 @@ export class LocalRuntime {
               logFile: options.logFile,
               echoLogs: options.echoLogs,
               ...(host ? { host } : {}),
+              usage,
               ...(iamOn ? { authorizeSend: iam.functionSend(fn.name) } : {}),
             },
           ),
@@ -363,6 +373,7 @@ export class LocalRuntime {
             trace,
             activity,
             traceStates: () => traceStates,
+            usage,
           }),
         );
       }
@@ -402,6 +413,7 @@ export class LocalRuntime {
         pipes,
         notEmulatedOfStreams(model),
         archives,
+        usage,
       );
     } catch (error) {
       for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -33,6 +33,8 @@ export interface DeclaredFunction {
   readonly async: AsyncInvokeSettings;
   /** The execution role's ARN (`role`). */
   readonly roleArn: string;
+  /** Active X-Ray tracing (`tracing_config.mode`). */
+  readonly tracing: boolean;
 }
 
 interface DeclaredQueue {
@@ -51,6 +53,10 @@ export interface DeclaredStateMachine {
   readonly definition: AslMachine;
   /** The role its Tasks run as (`role_arn`). */
   readonly roleArn: string;
+  /** `logging_configuration`: the level (OFF when absent) and whether execution data is logged. */
+  readonly logging: { readonly level: string; readonly includeExecutionData: boolean };
+  /** `tracing_configuration.enabled`. */
+  readonly tracing: boolean;
 }
 
 /** An EventBridge Pipe from a DynamoDB stream to a bus, as synthesized (what runs of it: src/local/runtime/pipes). */
@@ -390,6 +396,7 @@ export function readStackModel(
           : {}),
       },
       roleArn: str(c.role, `${where}.role`),
+      tracing: first(c.tracing_config)?.mode !== undefined && refs.resolve(first(c.tracing_config)?.mode) === "Active",
     };
   });
   for (const fnName of asyncConfigs.keys()) {
@@ -413,6 +420,8 @@ export function readStackModel(
       );
     }
     const type = c.type === undefined ? "STANDARD" : str(c.type, `${where}.type`);
+    const logging = first(c.logging_configuration);
+    const tracing = first(c.tracing_configuration);
     return {
       address: where,
       name: str(c.name, `${where}.name`),
@@ -420,6 +429,12 @@ export function readStackModel(
       type: type === "EXPRESS" ? "EXPRESS" : "STANDARD",
       definition,
       roleArn: str(c.role_arn, `${where}.role_arn`),
+      logging: {
+        level: logging?.level === undefined ? "OFF" : str(logging.level, `${where}.logging_configuration.level`),
+        includeExecutionData:
+          logging?.include_execution_data !== undefined && refs.resolve(logging.include_execution_data) === true,
+      },
+      tracing: tracing?.enabled !== undefined && refs.resolve(tracing.enabled) === true,
     };
   });
 

@@ -4,6 +4,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dynamoDbTableRefs, type DynamoDbTableRef } from "../iam/service-calls";
 import { LOCAL_CREDENTIALS } from "../lambda/environment";
 import { DynamoDBJsonClient } from "./json-client";
+import { requestUnitRules } from "./request-units";
 
 /** An error answer of the DynamoDB API: HTTP status and JSON body. */
 interface DynamoDbErrorAnswer {
@@ -40,9 +41,19 @@ export interface StreamCapture {
   onError(table: string, message: string): void;
 }
 
+/** What dynalite served, by the access key that signed each request. */
+export interface DynamoDbMeter {
+  /** Requests by access key and operation. */
+  readonly calls: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Request units by access key and table. */
+  readonly units: Readonly<Record<string, Readonly<Record<string, { readUnits: number; writeUnits: number }>>>>;
+}
+
 export interface DynaliteServer {
   /** e.g. http://127.0.0.1:41234 */
   readonly endpoint: string;
+  /** What was served since the start or the last reset; `reset` starts counting again. */
+  meter(reset?: boolean): Promise<DynamoDbMeter>;
   /** The runtime's own client of it. */
   readonly json: DynamoDBJsonClient;
   /** An AWS SDK client of it (fake credentials), for code that takes one. */
@@ -66,6 +77,68 @@ export async function startDynalite(
     const dynalite = require(workerData.dynalite);
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     server.keepAliveTimeout = 60000;
+    // Metering: the requests served per access key and operation, and the request units each caller
+    // spends on each table, computed here where the items are known (request-units.ts).
+    const { AsyncLocalStorage } = require("node:async_hooks");
+    const nodePath = require("node:path");
+    const db = require(nodePath.join(nodePath.dirname(workerData.dynalite), "db"));
+    const units = new Function("return (" + workerData.requestUnitRules + ")")()();
+    const metered = new AsyncLocalStorage();
+    let meter = { calls: {}, units: {} };
+    const unitsOf = (table) => {
+      const key = metered.getStore();
+      if (key === undefined || !table) return undefined;
+      const byTable = meter.units[key] || (meter.units[key] = {});
+      return byTable[table] || (byTable[table] = { readUnits: 0, writeUnits: 0 });
+    };
+    const addConsumedCapacity = db.addConsumedCapacity;
+    db.addConsumedCapacity = function (data, isRead, first, second) {
+      const t = data && unitsOf(data.TableName);
+      if (t && isRead) t.readUnits += units.readUnits(first ? units.itemSize(first) : undefined, { consistent: data.ConsistentRead === true });
+      else if (t) t.writeUnits += units.writeUnits(Math.max(units.itemSize(first), units.itemSize(second)));
+      return addConsumedCapacity.apply(this, arguments);
+    };
+    const checkConditional = db.checkConditional;
+    db.checkConditional = function (data, existingItem) {
+      const failed = checkConditional.apply(this, arguments);
+      // A failed conditional write still costs: the new item's size when the item exists, else one unit.
+      const t = failed && data && unitsOf(data.TableName);
+      if (t) t.writeUnits += existingItem ? units.writeUnits(units.itemSize(data.Item || existingItem)) : 1;
+      return failed;
+    };
+    const dynaliteListener = server.listeners("request")[0];
+    server.removeAllListeners("request");
+    server.on("request", (req, res) => {
+      const credential = /Credential=([^/,\\s]+)\\//.exec(String(req.headers.authorization || ""));
+      const key = credential ? credential[1] : "";
+      // The stream capture's own reads are the emulation's, not a caller's.
+      if (key === "streams") return dynaliteListener(req, res);
+      const target = String(req.headers["x-amz-target"] || "");
+      const operation = target.slice(target.indexOf(".") + 1);
+      const calls = meter.calls[key] || (meter.calls[key] = {});
+      calls[operation] = (calls[operation] || 0) + 1;
+      // dynalite reads the body from events: they are re-emitted inside the metering context, so the
+      // context follows the request into dynalite's callbacks.
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () =>
+        metered.run(key, () => {
+          const copy = new EventEmitter();
+          copy.headers = req.headers;
+          copy.method = req.method;
+          copy.url = req.url;
+          dynaliteListener(copy, res);
+          const body = Buffer.concat(chunks);
+          if (body.length > 0) copy.emit("data", body);
+          copy.emit("end");
+        }),
+      );
+    });
+    parentPort.on("message", (m) => {
+      if (!m || m.type !== "meter") return;
+      parentPort.postMessage({ type: "meter", id: m.id, meter });
+      if (m.reset) meter = { calls: {}, units: {} };
+    });
     const tableRefs = workerData.guard ? new Function("return (" + workerData.guard.tableRefs + ")")() : undefined;
     const guarded = new Set(workerData.guard ? workerData.guard.accessKeyIds : []);
     const streamTables = new Map((workerData.streams || []).map((t) => [t.name, t]));
@@ -211,6 +284,7 @@ export async function startDynalite(
     eval: true,
     workerData: {
       dynalite: require.resolve("dynalite"),
+      requestUnitRules: requestUnitRules.toString(),
       ...(guard ? { guard: { accessKeyIds: [...guard.accessKeyIds], tableRefs: dynamoDbTableRefs.toString() } } : {}),
       ...(streams && streams.tables.length > 0 ? { streams: streams.tables.map((t) => ({ ...t })) } : {}),
     },
@@ -261,10 +335,28 @@ export async function startDynalite(
     maxAttempts: 3,
   });
   const json = new DynamoDBJsonClient(endpoint, region);
+  let meterRequests = 0;
+  const meter = (reset = false) =>
+    new Promise<DynamoDbMeter>((resolve, reject) => {
+      const id = ++meterRequests;
+      const timer = setTimeout(() => {
+        worker.off("message", answer);
+        reject(new Error("dynalite did not answer for its meter within 10 s"));
+      }, 10_000);
+      const answer = (m: { type?: string; id?: number; meter?: DynamoDbMeter }) => {
+        if (m.type !== "meter" || m.id !== id) return;
+        clearTimeout(timer);
+        worker.off("message", answer);
+        resolve(m.meter as DynamoDbMeter);
+      };
+      worker.on("message", answer);
+      worker.postMessage({ type: "meter", id, reset });
+    });
   return {
     endpoint,
     json,
     client,
+    meter,
     async close() {
       client.destroy();
       json.close();

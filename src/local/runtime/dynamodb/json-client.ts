@@ -14,6 +14,12 @@ export type AttributeValue =
   | { NS: string[] }
   | { BS: string[] };
 
+/** The access key of the runtime's own calls (seeding, snapshots, the TTL sweep): not billed work. */
+const RUNTIME_ACCESS_KEY_ID = "AKIALOCALRUNTIME0000";
+
+/** The access key of the Step Functions DynamoDB integrations' calls. */
+export const STATES_ACCESS_KEY_ID = "AKIALOCALSTATES00000";
+
 /**
  * The runtime's own DynamoDB client: the JSON protocol spoken directly (`X-Amz-Target:
  * DynamoDB_20120810.<Action>`), so the Step Functions integrations pass their Parameters through as
@@ -27,6 +33,8 @@ export class DynamoDBJsonClient {
   constructor(
     endpoint: string,
     private readonly region: string,
+    /** The access key its requests are signed with: who dynalite's meter counts them for. */
+    private readonly accessKeyId: string = RUNTIME_ACCESS_KEY_ID,
   ) {
     this.url = new URL(endpoint);
   }
@@ -48,7 +56,7 @@ export class DynamoDBJsonClient {
             "x-amz-target": `DynamoDB_20120810.${action}`,
             "x-amz-date": date,
             // dynalite wants a SigV4-shaped header; it does not check the signature.
-            authorization: `AWS4-HMAC-SHA256 Credential=AKIALOCALRUNTIME0000/${date.slice(0, 8)}/${this.region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0`,
+            authorization: `AWS4-HMAC-SHA256 Credential=${this.accessKeyId}/${date.slice(0, 8)}/${this.region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0`,
           },
         },
         (res) => {

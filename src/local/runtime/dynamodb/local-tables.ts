@@ -93,6 +93,8 @@ export class LocalTables {
     /** An AWS SDK client of the same endpoint, for code that takes one (seeding). */
     readonly client: DynamoDBClient,
     readonly specs: readonly TableSpec[],
+    /** The client of the Step Functions integrations' calls (`call`), signed as them. Default: `json`. */
+    private readonly integrations: DynamoDBJsonClient = json,
   ) {}
 
   async create(): Promise<void> {
@@ -110,7 +112,7 @@ export class LocalTables {
   /** A DynamoDB API call with the request as the API takes it; errors carry DynamoDB's exception names. */
   async call(action: string, request: unknown): Promise<Record<string, unknown>> {
     if (!ACTIONS.has(action)) throw new AwsServiceError("ValidationException", `${action} is not supported locally`);
-    return this.json.call(action, request);
+    return this.integrations.call(action, request);
   }
 
   /** Reads one item as plain JSON (strongly consistent). */

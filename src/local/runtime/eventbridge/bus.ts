@@ -83,6 +83,8 @@ export interface LocalEventBridgeOptions {
   readonly authorizeDeadLetter?: (rule: RuleSpec, queueArn: string) => string | undefined;
   /** Told of every event PutEvents accepts (never of a replayed one): the bus's archives. */
   readonly archive?: (bus: string, event: EventBridgeEnvelope) => void;
+  /** Told of each PutEvents request served: billed SDK calls, by caller. */
+  readonly onPutEvents?: (caller: EventsCaller | undefined) => void;
 }
 
 /** The largest PutEvents entry EventBridge accepts. */
@@ -163,6 +165,7 @@ export class LocalEventBridge {
         { statusCode: 400 },
       );
     }
+    this.options.onPutEvents?.(caller);
     const accepted: { bus: string; event: EventBridgeEnvelope }[] = [];
     const denials: string[] = [];
     const reject = (entry: PutEventsRequestEntry, problem: PutEventsResultEntry) => {

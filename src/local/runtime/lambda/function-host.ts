@@ -10,6 +10,8 @@ import type { FunctionErrorPayload, FunctionSpec } from "./local-function";
 export interface InstanceOutcome {
   readonly payload?: string;
   readonly error?: FunctionErrorPayload;
+  /** The bytes the code logged during this invocation: what CloudWatch Logs would ingest. */
+  readonly logBytes?: number;
 }
 
 /** One instance of the function's code, loaded once (its init) and invoked one event at a time. */

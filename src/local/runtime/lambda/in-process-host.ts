@@ -113,6 +113,7 @@ class InProcessInstance implements FunctionInstance {
   busy = false;
   dead = false;
   private readonly scope: FunctionScope;
+  private loggedBytes = 0;
   private handler?: LambdaHandler;
   private initError?: FunctionErrorPayload;
   private readonly logStreamName = `local/[$LATEST]${Math.random().toString(16).slice(2)}`;
@@ -123,7 +124,13 @@ class InProcessInstance implements FunctionInstance {
     load: HandlerLoader,
     private readonly onDeath: (instance: FunctionInstance) => void,
   ) {
-    this.scope = { environment: { ...spec.environment }, log: functionLog(spec.name, logs) };
+    const write = functionLog(spec.name, logs);
+    const log = (text: string) => {
+      // What CloudWatch Logs would ingest of the invocation, as the sandbox counts it.
+      this.loggedBytes += Buffer.byteLength(text, "utf8");
+      write(text);
+    };
+    this.scope = { environment: { ...spec.environment }, log };
     try {
       this.handler = inScope(this.scope, () => load(spec));
     } catch (error) {
@@ -144,7 +151,8 @@ class InProcessInstance implements FunctionInstance {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(outcome);
+        resolve({ ...outcome, logBytes: this.loggedBytes });
+        this.loggedBytes = 0;
       };
       const succeed = (result: unknown) => {
         try {

@@ -4,9 +4,10 @@ import { Clock } from "../clock";
 import { AwsServiceError } from "../service-error";
 import { LocalQueues } from "../sqs/queues";
 import { Trace } from "../trace";
-import { type FunctionHost, type FunctionInstance } from "./function-host";
+import { type FunctionHost, type FunctionInstance, type InstanceOutcome } from "./function-host";
 import { toJsonText } from "./json-text";
 import { workerHost } from "./worker-host";
+import type { UsageRecorder } from "../usage";
 
 /** What the runtime knows of one synthesized `aws_lambda_function`. */
 export interface FunctionSpec {
@@ -96,6 +97,8 @@ export interface LocalFunctionOptions {
   readonly authorizeSend?: (queueArn: string) => string | undefined;
   /** Where the code runs: worker-thread sandboxes (the default) or in this process (see function-host.ts). */
   readonly host?: FunctionHost;
+  /** Told of each invocation that ran (or stood in for running): billed work. */
+  readonly usage?: Pick<UsageRecorder, "invoked">;
 }
 
 /** Lambda's limits on a payload. */
@@ -199,7 +202,8 @@ export class LocalFunction {
     this.stats.invocations++;
     const started = Date.now();
     const fault = this.options.faults?.(this.spec, caller, invocationType);
-    if (fault?.kind === "crash") return this.runAndCrash(requestId, eventJson, invocationType, fault.message, started);
+    if (fault?.kind === "crash")
+      return this.runAndCrash(requestId, eventJson, invocationType, fault.message, started, caller);
     if (fault) {
       this.stats.injected++;
       const error = fault.error;
@@ -217,16 +221,18 @@ export class LocalFunction {
       });
       if (fault.kind === "transient" && fault.serviceError) throw fault.serviceError;
       this.stats.errors++;
+      this.options.usage?.invoked(this.spec.name, 0, 0, caller);
       return { requestId, payload: error, functionError: error, durationMs: 0 };
     }
     const sandbox = await this.acquire();
-    let outcome: { payload?: string; error?: FunctionErrorPayload };
+    let outcome: InstanceOutcome;
     try {
       outcome = await sandbox.run(requestId, eventJson);
     } finally {
       this.release(sandbox);
     }
     const durationMs = Date.now() - started;
+    this.options.usage?.invoked(this.spec.name, durationMs, outcome.logBytes ?? 0, caller);
     this.options.trace.emit({
       kind: "function-invoked",
       functionName: this.spec.name,
@@ -254,11 +260,13 @@ export class LocalFunction {
     invocationType: "RequestResponse" | "Event",
     message: string,
     started: number,
+    caller: InvocationCaller,
   ): Promise<InvokeResult> {
     this.stats.injected++;
     const sandbox = await this.acquire();
     try {
-      await sandbox.run(requestId, eventJson);
+      const ran = await sandbox.run(requestId, eventJson);
+      this.options.usage?.invoked(this.spec.name, Date.now() - started, ran.logBytes ?? 0, caller);
     } finally {
       this.release(sandbox);
     }

@@ -28,7 +28,10 @@ function flushLog(sync) {
   if (logFd !== undefined) sync ? fs.writeSync(logFd, text) : fs.write(logFd, text, () => {});
   if (echoLogs) sync ? fs.writeSync(2, text) : fs.write(2, text, () => {});
 }
+// Bytes written since the last answer: what CloudWatch Logs would ingest of this invocation.
+let logBytes = 0;
 function captureOutput(chunk, encoding, callback) {
+  logBytes += typeof chunk === "string" ? Buffer.byteLength(chunk, "utf8") : chunk.length;
   if (logFd !== undefined || echoLogs) {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
     for (const line of text.split("\n")) if (line) pendingLog += functionName + " " + line + "\n";
@@ -77,6 +80,8 @@ parentPort.on("message", async (msg) => {
   const answer = (m) => {
     if (settled) return;
     settled = true;
+    m.logBytes = logBytes;
+    logBytes = 0;
     parentPort.postMessage(m);
   };
   const context = {

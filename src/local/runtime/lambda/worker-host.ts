@@ -42,7 +42,7 @@ class Sandbox implements FunctionInstance {
     this.ready = new Promise((resolve) => {
       this.worker.on(
         "message",
-        (msg: { type: string; id?: number; payload?: string; error?: FunctionErrorPayload }) => {
+        (msg: { type: string; id?: number; payload?: string; error?: FunctionErrorPayload; logBytes?: number }) => {
           if (msg.type === "ready") resolve();
           else if (msg.type === "init-error") {
             this.initError = msg.error;
@@ -50,7 +50,7 @@ class Sandbox implements FunctionInstance {
           } else if (msg.type === "result" && msg.id !== undefined) {
             const p = this.pending.get(msg.id);
             this.pending.delete(msg.id);
-            p?.resolve({ payload: msg.payload, error: msg.error });
+            p?.resolve({ payload: msg.payload, error: msg.error, logBytes: msg.logBytes });
           }
         },
       );

@@ -50,6 +50,8 @@ export class LocalQueues {
   private readonly byArn = new Map<string, LocalQueue>();
   /** Per message id: when it is visible again, how often and when first it was received. */
   private readonly receipts = new Map<string, { visibleAt: number; count: number; first: number; handle: string }>();
+  /** Told of each message sent (its body's bytes): billed requests. */
+  onSend?: (bodyBytes: number) => void;
 
   add(queue: Omit<LocalQueue, "messages">): LocalQueue {
     const q: LocalQueue = { ...queue, messages: [] };
@@ -89,6 +91,7 @@ export class LocalQueues {
       SentTimestamp: Date.now(),
     };
     queue.messages.push(message);
+    this.onSend?.(size);
     return message;
   }
 

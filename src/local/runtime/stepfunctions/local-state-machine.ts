@@ -6,6 +6,7 @@ import { Trace } from "../trace";
 import { runExecution, type EventLog, type StoppedAt } from "./execution";
 import { MAX_PAYLOAD_BYTES } from "./payload-limit";
 import { AslMachine, TaskBackends, TaskHandler, bindTask, taskStates } from "./task-bindings";
+import type { UsageRecorder } from "../usage";
 
 export interface StateMachineSpec {
   readonly name: string;
@@ -57,6 +58,8 @@ export interface LocalStateMachineOptions {
   readonly random?: () => number;
   /** Record every state transition in the trace (costs a little; off for load runs). Default true. */
   readonly traceStates?: () => boolean;
+  /** Told of every history event and every execution's end: billed work. */
+  readonly usage?: Pick<UsageRecorder, "stateMachineEvent" | "executionFinished">;
 }
 
 /** Express workflows run five minutes at most (https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html). */
@@ -195,7 +198,14 @@ export class LocalStateMachine {
         random: this.options.random ?? Math.random,
         ...(startAt !== undefined ? { startAt } : {}),
         onStopped: (at) => (record.stoppedAt = at),
-        ...(traced ? { onEvent: (event: EventLog) => this.traceState(executionArn, event as LogEvent) } : {}),
+        ...(traced || this.options.usage
+          ? {
+              onEvent: (event: EventLog) => {
+                this.options.usage?.stateMachineEvent(this.spec.arn, executionArn, event);
+                if (traced) this.traceState(executionArn, event as LogEvent);
+              },
+            }
+          : {}),
       },
     );
     void this.options.activity.track(
@@ -211,6 +221,7 @@ export class LocalStateMachine {
   ): void {
     record.status = status;
     record.stopDate = new Date();
+    this.options.usage?.executionFinished(this.spec.arn, record.stopDate.getTime() - record.startDate.getTime());
     Object.assign(record, result);
     if (this.spec.type === "EXPRESS") this.executions.delete(record.executionArn);
     if (status === "SUCCEEDED") this.stats.succeeded++;
