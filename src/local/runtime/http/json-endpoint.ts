@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { AwsServiceError } from "../service-error";
+import type { AddressInfo } from "node:net";
 
 /** One operation of an AWS JSON 1.0 service: the request body in, the response body out. */
 type JsonOperation = (input: Record<string, unknown>) => unknown;

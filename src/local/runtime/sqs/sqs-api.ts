@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { JsonService } from "../http/json-endpoint";
 import { AwsServiceError } from "../service-error";
+import type { JsonService } from "../http/json-endpoint";
 import type { LocalQueues, ReceivedMessage } from "./queues";
 
 /**
@@ -51,8 +51,7 @@ export function sqsApi(queues: LocalQueues, accountId: string): JsonService {
       GetQueueAttributes: (input) => {
         const queueUrl = url(input);
         const queue = queues.find(queueUrl);
-        if (!queue)
-          throw new AwsServiceError("QueueDoesNotExist", "The specified queue does not exist.");
+        if (!queue) throw new AwsServiceError("QueueDoesNotExist", "The specified queue does not exist.");
         const visible = queues.visibleCount(queueUrl);
         return {
           Attributes: {

@@ -110,10 +110,7 @@ export class LocalStateMachine {
     const json = JSON.stringify(input ?? {});
     const size = Buffer.byteLength(json, "utf8");
     if (size > MAX_PAYLOAD_BYTES)
-      throw new AwsServiceError(
-        "InvalidExecutionInput",
-        `input is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
-      );
+      throw new AwsServiceError("InvalidExecutionInput", `input is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
     const express = this.spec.type === "EXPRESS";
     // Express execution ARNs carry a run id of their own after the name: a name may be started again.
     const executionArn = express

@@ -1,5 +1,5 @@
-import type { JsonService } from "../http/json-endpoint";
 import { AwsServiceError } from "../service-error";
+import type { JsonService } from "../http/json-endpoint";
 import type { ExecutionRecord, ExecutionStatus, LocalStateMachine } from "./local-state-machine";
 
 /** Timestamps travel as epoch seconds in the AWS JSON protocol. */
