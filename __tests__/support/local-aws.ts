@@ -15,6 +15,7 @@ import {
   type TableNames,
 } from "../../src/local/dynamodb";
 import { LocalEventBus, startLocalEventBridge } from "../../src/local/event-bus";
+import { returnItemOnConditionCheckFailure } from "../../src/local/runtime/dynamodb/condition-check-items";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
@@ -32,6 +33,8 @@ export interface LocalAws {
 }
 
 export async function startLocalAws(prefix = "test"): Promise<LocalAws> {
+  // This dynalite runs in the test's process: it answers ReturnValuesOnConditionCheckFailure as the runtime's does.
+  returnItemOnConditionCheckFailure(require, require.resolve("dynalite"));
   const ddb = await startLocalDynamoDB();
   const tables = localTableNames(prefix);
   await createTables(ddb.client, tables);

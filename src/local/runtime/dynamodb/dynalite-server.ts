@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dynamoDbTableRefs, type DynamoDbTableRef } from "../iam/service-calls";
 import { LOCAL_CREDENTIALS } from "../lambda/environment";
+import { returnItemOnConditionCheckFailure } from "./condition-check-items";
 import { DynamoDBJsonClient } from "./json-client";
 
 /** An error answer of the DynamoDB API: HTTP status and JSON body. */
@@ -53,7 +54,8 @@ export interface DynaliteServer {
 /**
  * Starts dynalite (in memory) on a loopback port, in a worker thread of its own: every function's
  * DynamoDB calls land there, and in its own thread they do not queue behind the bus and the state
- * machines on the main thread.
+ * machines on the main thread. It answers ReturnValuesOnConditionCheckFailure as DynamoDB does
+ * (condition-check-items.ts).
  */
 export async function startDynalite(
   region: string,
@@ -64,6 +66,7 @@ export async function startDynalite(
     const { parentPort, workerData } = require("node:worker_threads");
     const { EventEmitter } = require("node:events");
     const dynalite = require(workerData.dynalite);
+    new Function("return (" + workerData.conditionCheckItems + ")")()(require, workerData.dynalite);
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     server.keepAliveTimeout = 60000;
     const tableRefs = workerData.guard ? new Function("return (" + workerData.guard.tableRefs + ")")() : undefined;
@@ -211,6 +214,7 @@ export async function startDynalite(
     eval: true,
     workerData: {
       dynalite: require.resolve("dynalite"),
+      conditionCheckItems: returnItemOnConditionCheckFailure.toString(),
       ...(guard ? { guard: { accessKeyIds: [...guard.accessKeyIds], tableRefs: dynamoDbTableRefs.toString() } } : {}),
       ...(streams && streams.tables.length > 0 ? { streams: streams.tables.map((t) => ({ ...t })) } : {}),
     },
