@@ -88,11 +88,14 @@ describe("alarm specs", () => {
       "workflow-executionsfailed",
       "workflow-executionstimedout",
       "workflow-executionthrottled",
+      "workflow-startexecution-throttled",
       "order-errors",
       "order-throttles",
       "payment-errors",
       "payment-throttles",
       "order-created-failed-invocations",
+      "order-created-throttled",
+      "orders-write-throttles",
       "order-created-pipe-executionfailed",
       "order-created-pipe-targetstagefailed",
       "order-created-dlq-depth",
@@ -117,6 +120,32 @@ describe("alarm specs", () => {
         statistic: "Sum",
       }),
     ]);
+  });
+
+  test("every quota on an order's path that throttles has an alarm at its first throttled request", () => {
+    // Metric names and dimensions: Step Functions API metrics by APIName
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html), EventBridge ThrottledRules
+    // by bus and rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html), DynamoDB
+    // WriteThrottleEvents by table
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TroubleshootingThrottling-cloudwatch.html).
+    const byId = (id: string) => alarms.find((a) => a.id === id);
+    expect(byId("workflow-startexecution-throttled")).toMatchObject({
+      namespace: "AWS/States",
+      metricName: "ThrottledEvents",
+      dimensions: { APIName: "StartExecution" },
+      statistic: "Sum",
+    });
+    expect(byId("order-created-throttled")).toMatchObject({
+      namespace: "AWS/Events",
+      metricName: "ThrottledRules",
+      dimensions: { EventBusName: "p-dev-orders", RuleName: "p-dev-order-created" },
+    });
+    expect(byId("orders-write-throttles")).toMatchObject({
+      namespace: "AWS/DynamoDB",
+      metricName: "WriteThrottleEvents",
+      dimensions: { TableName: "p-dev-orders" },
+    });
+    expect(byId("order-throttles")).toMatchObject({ namespace: "AWS/Lambda", metricName: "Throttles" });
   });
 
   test("DLQ depth watches the maximum of visible messages on that queue", () => {
