@@ -98,6 +98,7 @@ describe("alarm specs", () => {
       "orders-write-throttles",
       "order-created-pipe-executionfailed",
       "order-created-pipe-targetstagefailed",
+      "order-created-pipe-executionthrottled",
       "order-created-dlq-depth",
     ]);
   });
@@ -107,7 +108,7 @@ describe("alarm specs", () => {
     expect(alarms.every((a) => a.threshold === 1)).toBe(true);
   });
 
-  test("the outbox pipe alarms on failed executions and failed target deliveries, per pipe", () => {
+  test("the outbox pipe alarms on failed executions, failed target deliveries and throttled executions, per pipe", () => {
     expect(alarms.filter((a) => a.namespace === "AWS/EventBridge/Pipes")).toEqual([
       expect.objectContaining({
         metricName: "ExecutionFailed",
@@ -116,6 +117,11 @@ describe("alarm specs", () => {
       }),
       expect.objectContaining({
         metricName: "TargetStageFailed",
+        dimensions: { PipeName: "p-dev-order-created" },
+        statistic: "Sum",
+      }),
+      expect.objectContaining({
+        metricName: "ExecutionThrottled",
         dimensions: { PipeName: "p-dev-order-created" },
         statistic: "Sum",
       }),

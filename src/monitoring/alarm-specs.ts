@@ -97,7 +97,7 @@ export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
       statistic: "Sum",
       threshold: 1,
     })),
-    // Pipes publish ExecutionFailed and TargetStageFailed per PipeName (namespace AWS/EventBridge/Pipes,
+    // Pipes publish ExecutionFailed, TargetStageFailed and ExecutionThrottled per PipeName (namespace AWS/EventBridge/Pipes,
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-monitoring.html).
     ...r.pipes.flatMap((p): AlarmSpec[] =>
       (
@@ -107,6 +107,7 @@ export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
             "a batch of stream records failed to reach the bus; the pipe retries it, then sends it to its dead-letter queue",
           ],
           ["TargetStageFailed", "the bus refused events the pipe put (access denied, throttled, or an invalid entry)"],
+          ["ExecutionThrottled", "executions of the pipe were throttled; its records wait in the stream, in order"],
         ] as const
       ).map(([metricName, what]) => ({
         id: `${p.label}-${metricName.toLowerCase()}`,
