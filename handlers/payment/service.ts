@@ -14,7 +14,6 @@
  * record, so a charge arriving late is refused rather than left unrefunded.
  */
 import { createHash } from "node:crypto";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { centsField, customerIdField, errorNameField, orderIdField } from "../../src/contracts/fields";
 import { putIfAbsent, transitionStatus } from "../shared/aws";
@@ -22,6 +21,7 @@ import { PaymentConflict, PaymentDeclined, PaymentInProgress, ValidationError } 
 import { MetricUnit, type Observability } from "../shared/observability";
 import { parseOrThrow } from "../shared/validation";
 import type { PaymentGateway } from "./gateway";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 const PaymentStatus = {
   charging: "CHARGING",

@@ -14,7 +14,7 @@ export function createDynamoDBClient(config: DynamoDBClientConfig = {}): DynamoD
 
 /** A document client (plain JS values in and out) over the given DynamoDB client. */
 export function createDocumentClient(
-  client: DynamoDBClient | DynamoDBDocumentClient = createDynamoDBClient(),
+  client: DynamoDBClient | DynamoDBDocumentClient = createDynamoDBClient()
 ): DynamoDBDocumentClient {
   if (client instanceof DynamoDBDocumentClient) return client;
   return DynamoDBDocumentClient.from(client, {
@@ -46,7 +46,7 @@ export async function putIfAbsent(
   db: DynamoDBDocumentClient,
   tableName: string,
   item: Record<string, unknown>,
-  partitionKey: string,
+  partitionKey: string
 ): Promise<Record<string, unknown> | undefined> {
   try {
     await db.send(
@@ -55,13 +55,14 @@ export async function putIfAbsent(
         Item: item,
         ConditionExpression: `attribute_not_exists(${partitionKey})`,
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-      }),
+      })
     );
     return undefined;
   } catch (error) {
     if (!isConditionalCheckFailed(error)) throw error;
     const existing = itemOfConditionCheckFailure(error);
-    if (!existing) throw new Error(`the put into ${tableName} found an item but DynamoDB did not return it`);
+    if (!existing)
+      throw new Error(`the put into ${tableName} found an item but DynamoDB did not return it`, { cause: error });
     return existing;
   }
 }
@@ -105,7 +106,7 @@ export async function transitionStatus(db: DynamoDBDocumentClient, t: StatusTran
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-      }),
+      })
     );
     return { done: true };
   } catch (error) {

@@ -15,7 +15,12 @@ const REQUIRED_DIMENSIONS: Readonly<Record<string, string>> = {
  * (by ServiceMetric), published per Region rather than per state machine
  * (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html).
  */
-const STATES_ACCOUNT_METRICS = new Set(["ThrottledEvents", "ProvisionedBucketSize", "ProvisionedRefillRate", "ConsumedCapacity"]);
+const STATES_ACCOUNT_METRICS = new Set([
+  "ThrottledEvents",
+  "ProvisionedBucketSize",
+  "ProvisionedRefillRate",
+  "ConsumedCapacity",
+]);
 
 interface Metric {
   readonly namespace: string;
@@ -62,7 +67,9 @@ export const monitoringMetricsNameDimensions: ResourceRule = {
 
 function missingDimensions(metric: Metric, stack: StackContext): string[] {
   if (metric.namespace === "AWS/States" && STATES_ACCOUNT_METRICS.has(metric.name))
-    return metric.dimensions.has("APIName") || metric.dimensions.has("ServiceMetric") ? [] : ["APIName or ServiceMetric"];
+    return metric.dimensions.has("APIName") || metric.dimensions.has("ServiceMetric")
+      ? []
+      : ["APIName or ServiceMetric"];
   const required = REQUIRED_DIMENSIONS[metric.namespace];
   if (!required) return [];
   const missing = metric.dimensions.has(required) ? [] : [required];
