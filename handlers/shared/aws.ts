@@ -14,7 +14,7 @@ export function createDynamoDBClient(config: DynamoDBClientConfig = {}): DynamoD
 
 /** A document client (plain JS values in and out) over the given DynamoDB client. */
 export function createDocumentClient(
-  client: DynamoDBClient | DynamoDBDocumentClient = createDynamoDBClient()
+  client: DynamoDBClient | DynamoDBDocumentClient = createDynamoDBClient(),
 ): DynamoDBDocumentClient {
   if (client instanceof DynamoDBDocumentClient) return client;
   return DynamoDBDocumentClient.from(client, {
@@ -46,7 +46,7 @@ export async function putIfAbsent(
   db: DynamoDBDocumentClient,
   tableName: string,
   item: Record<string, unknown>,
-  partitionKey: string
+  partitionKey: string,
 ): Promise<Record<string, unknown> | undefined> {
   try {
     await db.send(
@@ -55,7 +55,7 @@ export async function putIfAbsent(
         Item: item,
         ConditionExpression: `attribute_not_exists(${partitionKey})`,
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-      })
+      }),
     );
     return undefined;
   } catch (error) {
@@ -80,8 +80,7 @@ export interface StatusTransition {
 
 /** Whether a transition happened; when not, the item as it was (undefined when there is none). */
 export type TransitionOutcome =
-  | { readonly done: true }
-  | { readonly done: false; readonly current: Record<string, unknown> | undefined };
+  { readonly done: true } | { readonly done: false; readonly current: Record<string, unknown> | undefined };
 
 /**
  * Moves an item's `status` from `from` to `to` (setting `fields` too). One call: when the item was not
@@ -106,7 +105,7 @@ export async function transitionStatus(db: DynamoDBDocumentClient, t: StatusTran
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-      })
+      }),
     );
     return { done: true };
   } catch (error) {
