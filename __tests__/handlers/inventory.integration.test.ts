@@ -3,7 +3,7 @@ import { createInventoryHandler } from "../../handlers/inventory";
 import { STOCK_CATALOGUE, seedInventory } from "../../handlers/inventory/catalogue";
 import { OutOfStock, ReservationConflict, ValidationError } from "../../handlers/shared/errors";
 import { InventoryKey } from "../../src/contracts/tables";
-import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
+import { countingClient, startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { getItem } from "../support/orders";
 
 let aws: LocalAws;
@@ -81,6 +81,44 @@ describe("reserve", () => {
     ).resolves.toEqual({ orderId, status: "RESERVED", lines: 2, units: 8 });
     expect([await available(a), await available(b)]).toEqual([7, 0]);
     expect(await reservation(orderId)).toMatchObject({ status: "RESERVED", reserved: { [a]: 3, [b]: 5 } });
+  });
+
+  test("a reservation of N lines is N + 2 writes (the record, each line, the outcome); asking again is one", async () => {
+    const { db, calls } = countingClient(aws.db);
+    const counted = createInventoryHandler({
+      db,
+      inventoryTableName: aws.tables.inventory,
+      obs: testObservability("inventory"),
+    });
+    const lines = [
+      { productId: await product(10), quantity: 1 },
+      { productId: await product(10), quantity: 2 },
+      { productId: await product(10), quantity: 3 },
+    ];
+    const orderId = newOrderId();
+    await expect(counted({ action: "reserve", orderId, items: lines })).resolves.toMatchObject({ status: "RESERVED" });
+    expect(calls).toEqual(["Put", "Update", "Update", "Update", "Update"]);
+    expect(await reservation(orderId)).toMatchObject({
+      status: "RESERVED",
+      reserved: Object.fromEntries(lines.map((l) => [l.productId, l.quantity])),
+    });
+    calls.length = 0;
+    await expect(counted({ action: "reserve", orderId, items: lines })).resolves.toMatchObject({ status: "RESERVED" });
+    expect(calls).toEqual(["Put"]);
+    expect(await Promise.all(lines.map((l) => available(l.productId)))).toEqual([9, 8, 7]);
+  });
+
+  test("concurrent repeats of one reservation (a retried task beside the first) take its stock once", async () => {
+    // Each repeat takes the line before it learns of the others, so the stock must cover them all:
+    // with less, a repeat that finds none reports OutOfStock.
+    const a = await product(100);
+    const orderId = newOrderId();
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => reserve(orderId, [{ productId: a, quantity: 4 }])),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill("fulfilled"));
+    expect(await available(a)).toBe(96);
+    expect(await reservation(orderId)).toMatchObject({ status: "RESERVED", reserved: { [a]: 4 } });
   });
 
   test("is idempotent per order: repeating it takes nothing more", async () => {

@@ -4,7 +4,7 @@ import { MAX_ITEMS, MAX_ORDER_DETAIL_BYTES } from "../../handlers/order/schema";
 import { deriveOrderId } from "../../handlers/order/service";
 import { ValidationError, type FieldIssue } from "../../handlers/shared/errors";
 import { OrderStatus } from "../../src/contracts/tables";
-import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
+import { countingClient, startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { countItems, getItem, orderRequest } from "../support/orders";
 
 let aws: LocalAws;
@@ -257,6 +257,23 @@ describe("Order service: duplicate submissions", () => {
     expect(second.statusCode).toBe(200);
     expect(second.json).toEqual(first);
     expect(await order(first.orderId)).toEqual(stored);
+  });
+
+  test("an order is two calls (the catalogue's prices, the conditional put); a repeat is two, no read", async () => {
+    const { db, calls } = countingClient(aws.db);
+    const counted = createOrderHandler({
+      db,
+      ordersTableName: aws.tables.orders,
+      catalogueTableName: aws.tables.inventory,
+      obs: testObservability("order"),
+    });
+    const request = orderRequest({ idempotencyKey: newKey() });
+    const first = await counted(request);
+    expect(calls).toEqual(["BatchGet", "Put"]);
+    calls.length = 0;
+    // The put that finds the order answers with it.
+    await expect(counted(request)).resolves.toEqual(first);
+    expect(calls).toEqual(["BatchGet", "Put"]);
   });
 
   test("the same lines in another order count as the same order", async () => {

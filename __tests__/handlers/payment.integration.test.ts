@@ -14,7 +14,7 @@ import {
   PaymentInProgress,
   ValidationError,
 } from "../../handlers/shared/errors";
-import { startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
+import { countingClient, startLocalAws, testObservability, type LocalAws } from "../support/local-aws";
 import { getItem } from "../support/orders";
 
 let aws: LocalAws;
@@ -68,6 +68,25 @@ describe("charge", () => {
       amountCents: 8997,
       transactionId: expect.stringMatching(/^txn_/),
     });
+    expect(callsFor(orderId, "charge")).toHaveLength(1);
+  });
+
+  test("a charge is two writes (the record before the gateway, then its outcome); asking again is one", async () => {
+    const { db, calls } = countingClient(aws.db);
+    const counted = createPaymentHandler({
+      db,
+      paymentsTableName: aws.tables.payments,
+      gateway,
+      obs: testObservability("payment"),
+    });
+    const orderId = newOrderId();
+    const request = { action: "charge", orderId, customerId: "customer-1", amountCents: 500 };
+    await expect(counted(request)).resolves.toMatchObject({ status: "CHARGED" });
+    expect(calls).toEqual(["Put", "Update"]);
+    calls.length = 0;
+    await expect(counted(request)).resolves.toMatchObject({ status: "CHARGED" });
+    // The conditional put that finds the record answers with it: no read before it.
+    expect(calls).toEqual(["Put"]);
     expect(callsFor(orderId, "charge")).toHaveLength(1);
   });
 

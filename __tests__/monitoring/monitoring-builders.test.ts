@@ -88,13 +88,17 @@ describe("alarm specs", () => {
       "workflow-executionsfailed",
       "workflow-executionstimedout",
       "workflow-executionthrottled",
+      "workflow-startexecution-throttled",
       "order-errors",
       "order-throttles",
       "payment-errors",
       "payment-throttles",
       "order-created-failed-invocations",
+      "order-created-throttled",
+      "orders-write-throttles",
       "order-created-pipe-executionfailed",
       "order-created-pipe-targetstagefailed",
+      "order-created-pipe-executionthrottled",
       "order-created-dlq-depth",
     ]);
   });
@@ -104,7 +108,7 @@ describe("alarm specs", () => {
     expect(alarms.every((a) => a.threshold === 1)).toBe(true);
   });
 
-  test("the outbox pipe alarms on failed executions and failed target deliveries, per pipe", () => {
+  test("the outbox pipe alarms on failed executions, failed target deliveries and throttled executions, per pipe", () => {
     expect(alarms.filter((a) => a.namespace === "AWS/EventBridge/Pipes")).toEqual([
       expect.objectContaining({
         metricName: "ExecutionFailed",
@@ -116,7 +120,38 @@ describe("alarm specs", () => {
         dimensions: { PipeName: "p-dev-order-created" },
         statistic: "Sum",
       }),
+      expect.objectContaining({
+        metricName: "ExecutionThrottled",
+        dimensions: { PipeName: "p-dev-order-created" },
+        statistic: "Sum",
+      }),
     ]);
+  });
+
+  test("every quota on an order's path that throttles has an alarm at its first throttled request", () => {
+    // Metric names and dimensions: Step Functions API metrics by APIName
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html), EventBridge ThrottledRules
+    // by bus and rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html), DynamoDB
+    // WriteThrottleEvents by table
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TroubleshootingThrottling-cloudwatch.html).
+    const byId = (id: string) => alarms.find((a) => a.id === id);
+    expect(byId("workflow-startexecution-throttled")).toMatchObject({
+      namespace: "AWS/States",
+      metricName: "ThrottledEvents",
+      dimensions: { APIName: "StartExecution" },
+      statistic: "Sum",
+    });
+    expect(byId("order-created-throttled")).toMatchObject({
+      namespace: "AWS/Events",
+      metricName: "ThrottledRules",
+      dimensions: { EventBusName: "p-dev-orders", RuleName: "p-dev-order-created" },
+    });
+    expect(byId("orders-write-throttles")).toMatchObject({
+      namespace: "AWS/DynamoDB",
+      metricName: "WriteThrottleEvents",
+      dimensions: { TableName: "p-dev-orders" },
+    });
+    expect(byId("order-throttles")).toMatchObject({ namespace: "AWS/Lambda", metricName: "Throttles" });
   });
 
   test("DLQ depth watches the maximum of visible messages on that queue", () => {

@@ -250,7 +250,8 @@ describe("least privilege", () => {
     ],
     [
       "payment-service",
-      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"],
+      // No GetItem: its conditional writes answer with the record they find.
+      ["dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"],
     ],
     [
       "notification-service",
@@ -266,7 +267,8 @@ describe("least privilege", () => {
     ],
     [
       "inventory-service",
-      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"],
+      // No GetItem: its conditional writes answer with the record they find.
+      ["dynamodb:PutItem", "dynamodb:UpdateItem", "logs:CreateLogStream", "logs:PutLogEvents"],
     ],
     ["order-workflow", ["dynamodb:UpdateItem", "events:PutEvents", "lambda:InvokeFunction"]],
     ["order-created-route", ["states:StartExecution"]],

@@ -91,3 +91,21 @@ export async function startLocalAws(prefix = "test"): Promise<LocalAws> {
 export function testObservability(service: string): Observability {
   return createObservability(service);
 }
+
+/**
+ * `db` with every command it sends written down by name (`Put`, `Update`, `BatchGet`...), in order:
+ * what a handler costs in DynamoDB calls.
+ */
+export function countingClient(db: DynamoDBDocumentClient): { db: DynamoDBDocumentClient; calls: string[] } {
+  const calls: string[] = [];
+  const counted = new Proxy(db, {
+    get(target, property, receiver) {
+      if (property !== "send") return Reflect.get(target, property, receiver) as unknown;
+      return (command: object, ...rest: unknown[]) => {
+        calls.push(command.constructor.name.replace(/Command$/, ""));
+        return (target.send as (...args: unknown[]) => unknown).call(target, command, ...rest);
+      };
+    },
+  });
+  return { db: counted, calls };
+}

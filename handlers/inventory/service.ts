@@ -7,15 +7,19 @@
  * RELEASING -> RELEASED.
  *
  * Without transactions, every line is a conditional update of its stock item
- * (`available >= quantity`), so concurrent orders never oversell; a line is recorded in
- * the `reserved` map right after its stock is taken, and an order that cannot get every
- * line gives back the lines it got before reporting OutOfStock. Releasing removes a line
- * from the map before giving its units back. Both orders of writes err on the safe side:
- * a crash between the two writes can only leave units unavailable, never oversell or
- * give back twice. Reserve and release are idempotent per order: repeating them returns
- * the recorded outcome, and a release that comes first blocks a late reserve.
+ * (`available >= quantity`), so concurrent orders never oversell. Once every line is taken, one
+ * conditional write records them all in the `reserved` map and marks the reservation RESERVED; an
+ * order that cannot get every line gives back the lines it took before reporting OutOfStock, and a
+ * reserve that finds the record released meanwhile gives its lines back itself. Releasing removes a
+ * line from the map before giving its units back. Both orders of writes err on the safe side: a crash
+ * between taking stock and recording it can only leave units unavailable, never oversell or give
+ * back twice. Reserve and release are idempotent per order: repeating them returns the recorded
+ * outcome (the conditional put of the record answers with the record that exists, in the same call),
+ * and a release that comes first blocks a late reserve.
+ *
+ * Calls: a reservation of N lines is N + 2 writes (the record, the lines, the outcome).
  */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import {
   MAX_ITEMS,
@@ -26,7 +30,13 @@ import {
   quantityField,
 } from "../../src/contracts/fields";
 import { InventoryKey } from "../../src/contracts/tables";
-import { isConditionalCheckFailed, putIfAbsent, transitionStatus } from "../shared/aws";
+import {
+  isConditionalCheckFailed,
+  itemOfConditionCheckFailure,
+  putIfAbsent,
+  transitionStatus,
+  type TransitionOutcome,
+} from "../shared/aws";
 import { settleWithConcurrency } from "../shared/concurrency";
 import { OutOfStock, ReservationConflict, ValidationError } from "../shared/errors";
 import { MetricUnit, type Observability } from "../shared/observability";
@@ -128,14 +138,23 @@ export class InventoryService {
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
     const { logger, metrics } = this.deps.obs;
     logger.appendKeys({ orderId: request.orderId });
-    let record = await this.getRecord(request.orderId);
-    if (!record) record = await this.createRecord(request);
+    const fresh = this.newRecord(
+      request.orderId,
+      request.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+    );
+    const record = (await this.putRecord(fresh)) ?? fresh;
 
     const units = request.items.reduce((sum, i) => sum + i.quantity, 0);
+    const reservedResult = (): ReserveResult => ({
+      orderId: request.orderId,
+      status: "RESERVED",
+      lines: record.items.length,
+      units,
+    });
     switch (record.status) {
       case ReservationStatus.reserved:
         this.assertSameItems(record, request);
-        return { orderId: request.orderId, status: "RESERVED", lines: record.items.length, units };
+        return reservedResult();
       case ReservationStatus.outOfStock: {
         const o = record.outOfStock!;
         throw new OutOfStock(request.orderId, o.productId, o.requested, o.available);
@@ -149,15 +168,18 @@ export class InventoryService {
         this.assertSameItems(record, request);
     }
 
+    // Lines a reserve before this one recorded (one that stopped half-way) are not taken again.
     const reserved = reservedLines(record);
     const todo = record.items.filter((line) => !reserved.has(line.productId));
+    const taken: { productId: string; quantity: number }[] = [];
     let failed = false;
     const results = await settleWithConcurrency(
       todo,
       this.deps.concurrency ?? 8,
       async (line) => {
         try {
-          await this.reserveLine(request.orderId, line.productId, line.quantity);
+          await this.takeStock(request.orderId, line.productId, line.quantity);
+          taken.push(line);
         } catch (error) {
           failed = true;
           throw error;
@@ -169,9 +191,11 @@ export class InventoryService {
       .filter((r): r is PromiseRejectedResult => r?.status === "rejected")
       .map((r) => r.reason as Error);
     if (errors.length > 0) {
+      // The lines this call took are recorded nowhere yet: only this call can give them back.
+      await this.returnStock(taken);
       const outOfStock = errors.find((e): e is OutOfStock => e instanceof OutOfStock);
       if (!outOfStock) throw errors[0];
-      const given = await this.giveBack(request.orderId);
+      const given = taken.length + (reserved.size > 0 ? await this.giveBack(request.orderId, record) : 0);
       await this.setStatus(request.orderId, ReservationStatus.reserving, ReservationStatus.outOfStock, {
         outOfStock: {
           productId: outOfStock.productId,
@@ -187,29 +211,28 @@ export class InventoryService {
       throw outOfStock;
     }
 
-    const done = await this.setStatus(request.orderId, ReservationStatus.reserving, ReservationStatus.reserved);
-    if (!done)
+    const finished = await this.recordReservation(request.orderId, taken);
+    if (!finished.done) {
+      await this.returnStock(taken);
+      const now = finished.current;
+      // A repeated reserve of this order that ran beside this one finished first.
+      if (now?.status === ReservationStatus.reserved) return reservedResult();
       throw new ReservationConflict(`the reservation of order ${request.orderId} was released while it was being made`);
+    }
     metrics.addMetric("StockReserved", MetricUnit.Count, units);
     logger.info("stock reserved", { lines: record.items.length, units });
-    return { orderId: request.orderId, status: "RESERVED", lines: record.items.length, units };
+    return reservedResult();
   }
 
   async release(request: ReleaseRequest): Promise<ReleaseResult> {
     const { logger, metrics } = this.deps.obs;
     logger.appendKeys({ orderId: request.orderId });
-    let record = await this.getRecord(request.orderId);
+    // Nothing reserved yet: the RELEASED record this leaves stops a late reserve from taking stock.
+    const nothingReserved = { ...this.newRecord(request.orderId, []), status: ReservationStatus.released };
+    const record = await this.putRecord(nothingReserved);
     if (!record) {
-      // Nothing was reserved: leave a RELEASED record so a late reserve cannot take stock.
-      const created = await this.putRecord({
-        ...this.newRecord(request.orderId, []),
-        status: ReservationStatus.released,
-      });
-      if (created) {
-        logger.info("release before any reservation", { reason: request.reason });
-        return { orderId: request.orderId, status: "NOTHING_RESERVED", linesReleased: 0 };
-      }
-      record = (await this.getRecord(request.orderId))!;
+      logger.info("release before any reservation", { reason: request.reason });
+      return { orderId: request.orderId, status: "NOTHING_RESERVED", linesReleased: 0 };
     }
     const hadReservation = record.items.length > 0 && record.status !== ReservationStatus.outOfStock;
     const result = (linesReleased: number): ReleaseResult => ({
@@ -220,8 +243,9 @@ export class InventoryService {
     if (record.status === ReservationStatus.outOfStock) return result(0);
     if (record.status === ReservationStatus.released && reservedLines(record).size === 0) return result(0);
 
-    // RELEASING stops any reserve still running for this order from recording more lines.
-    await this.db().send(
+    // RELEASING stops any reserve still running for this order from recording its lines; the record
+    // it answers holds every line recorded so far.
+    const releasing = await this.db().send(
       new UpdateCommand({
         TableName: this.deps.inventoryTableName,
         Key: InventoryKey.reservation(request.orderId),
@@ -235,17 +259,18 @@ export class InventoryService {
           ":released": ReservationStatus.released,
           ":now": this.now().toISOString(),
         },
+        ReturnValues: "ALL_NEW",
       }),
     );
-    const released = await this.giveBack(request.orderId);
+    const released = await this.giveBack(request.orderId, releasing.Attributes as ReservationRecord);
     await this.setStatus(request.orderId, ReservationStatus.releasing, ReservationStatus.released);
     metrics.addMetric("StockReleased", MetricUnit.Count, released);
     logger.info("reservation released", { linesReleased: released, reason: request.reason });
     return result(released);
   }
 
-  /** Takes `quantity` units of a product for an order and records the line. */
-  private async reserveLine(orderId: string, productId: string, quantity: number): Promise<void> {
+  /** Takes `quantity` units of a product for an order (the line is recorded by `recordReservation`). */
+  private async takeStock(orderId: string, productId: string, quantity: number): Promise<void> {
     try {
       await this.db().send(
         new UpdateCommand({
@@ -254,45 +279,57 @@ export class InventoryService {
           UpdateExpression: "SET available = available - :q",
           ConditionExpression: "attribute_exists(pk) AND available >= :q",
           ExpressionAttributeValues: { ":q": quantity },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
-      const stock = await this.db().send(
-        new GetCommand({
-          TableName: this.deps.inventoryTableName,
-          Key: InventoryKey.stock(productId),
-          ConsistentRead: true,
-        }),
-      );
-      throw new OutOfStock(orderId, productId, quantity, stock.Item ? Number(stock.Item.available) : -1);
+      const stock = itemOfConditionCheckFailure(error);
+      throw new OutOfStock(orderId, productId, quantity, stock ? Number(stock.available) : -1);
     }
+  }
+
+  /**
+   * Records the lines this call took and marks the reservation RESERVED, in one write, unless another
+   * call moved the record out of RESERVING first (then the outcome carries the record as it was).
+   */
+  private async recordReservation(
+    orderId: string,
+    lines: readonly { productId: string; quantity: number }[],
+  ): Promise<TransitionOutcome> {
+    const names: Record<string, string> = { "#status": "status" };
+    const values: Record<string, unknown> = {
+      ":reserving": ReservationStatus.reserving,
+      ":reserved": ReservationStatus.reserved,
+      ":now": this.now().toISOString(),
+    };
+    let set = "#status = :reserved, updatedAt = :now";
+    lines.forEach((line, i) => {
+      names[`#p${i}`] = line.productId;
+      values[`:q${i}`] = line.quantity;
+      set += `, reserved.#p${i} = :q${i}`;
+    });
     try {
       await this.db().send(
         new UpdateCommand({
           TableName: this.deps.inventoryTableName,
           Key: InventoryKey.reservation(orderId),
-          UpdateExpression: "SET reserved.#p = :q, updatedAt = :now",
+          UpdateExpression: `SET ${set}`,
           ConditionExpression: "#status = :reserving",
-          ExpressionAttributeNames: { "#p": productId, "#status": "status" },
-          ExpressionAttributeValues: {
-            ":q": quantity,
-            ":reserving": ReservationStatus.reserving,
-            ":now": this.now().toISOString(),
-          },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
+      return { done: true };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
-      // Released meanwhile: the releaser does not know about these units, so give them back here.
-      await this.addStock(productId, quantity);
-      throw new ReservationConflict(`the reservation of order ${orderId} was released while it was being made`);
+      return { done: false, current: itemOfConditionCheckFailure(error) };
     }
   }
 
-  /** Gives back every line recorded for the order; returns how many lines this call gave back. */
-  private async giveBack(orderId: string): Promise<number> {
-    const record = await this.getRecord(orderId);
+  /** Gives back every line `record` holds for the order; returns how many lines this call gave back. */
+  private async giveBack(orderId: string, record: ReservationRecord | undefined): Promise<number> {
     let count = 0;
     for (const [productId, quantity] of record ? reservedLines(record) : []) {
       try {
@@ -313,6 +350,11 @@ export class InventoryService {
       count++;
     }
     return count;
+  }
+
+  /** Puts back units this call took and recorded nowhere. */
+  private async returnStock(lines: readonly { productId: string; quantity: number }[]): Promise<void> {
+    for (const line of lines) await this.addStock(line.productId, line.quantity);
   }
 
   private async addStock(productId: string, quantity: number): Promise<void> {
@@ -348,26 +390,24 @@ export class InventoryService {
     };
   }
 
-  private async createRecord(request: ReserveRequest): Promise<ReservationRecord> {
-    const record = this.newRecord(
-      request.orderId,
-      request.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+  /** Puts `record` unless the order has one; the order's record when it has. */
+  private async putRecord(record: ReservationRecord): Promise<ReservationRecord | undefined> {
+    const existing = await putIfAbsent(
+      this.db(),
+      this.deps.inventoryTableName,
+      record as unknown as Record<string, unknown>,
+      "pk",
     );
-    if (await this.putRecord(record)) return record;
-    return (await this.getRecord(request.orderId))!;
+    return existing as ReservationRecord | undefined;
   }
 
-  private putRecord(record: ReservationRecord): Promise<boolean> {
-    return putIfAbsent(this.db(), this.deps.inventoryTableName, record as unknown as Record<string, unknown>, "pk");
-  }
-
-  private setStatus(
+  private async setStatus(
     orderId: string,
     from: ReservationStatusName,
     to: ReservationStatusName,
     extra: Record<string, unknown> = {},
-  ): Promise<boolean> {
-    return transitionStatus(this.db(), {
+  ): Promise<void> {
+    await transitionStatus(this.db(), {
       tableName: this.deps.inventoryTableName,
       key: InventoryKey.reservation(orderId),
       from,
@@ -375,17 +415,6 @@ export class InventoryService {
       now: this.now().toISOString(),
       fields: extra,
     });
-  }
-
-  private async getRecord(orderId: string): Promise<ReservationRecord | undefined> {
-    const result = await this.db().send(
-      new GetCommand({
-        TableName: this.deps.inventoryTableName,
-        Key: InventoryKey.reservation(orderId),
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item as ReservationRecord | undefined;
   }
 
   private db(): DynamoDBDocumentClient {

@@ -21,7 +21,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Currency } from "../../src/contracts/events";
 import { OrderStatus, type OrderStatusName } from "../../src/contracts/tables";
-import { isConditionalCheckFailed } from "../shared/aws";
+import { isConditionalCheckFailed, itemOfConditionCheckFailure } from "../shared/aws";
 import { customerRef } from "../shared/customer-ref";
 import {
   IdempotencyConflict,
@@ -187,7 +187,7 @@ export class OrderService {
       if (!(error instanceof ServiceError) || idempotencyKey === undefined) throw error;
       const existing = await this.get(record.orderId);
       if (!existing) throw error;
-      return this.resubmit(record);
+      return this.resubmit(record, existing);
     }
 
     try {
@@ -196,11 +196,12 @@ export class OrderService {
           TableName: this.deps.ordersTableName,
           Item: record,
           ConditionExpression: "attribute_not_exists(orderId)",
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
-      return this.resubmit(record);
+      return this.resubmit(record, itemOfConditionCheckFailure(error) as OrderRecord | undefined);
     }
     metrics.addMetric("OrderCreated", MetricUnit.Count, 1);
     logger.info("order stored", { status: record.status, totalCents: record.totalCents, lines: record.items.length });
@@ -235,8 +236,7 @@ export class OrderService {
   }
 
   /** A submission whose order id already exists (same customer and idempotency key): the stored order. */
-  private async resubmit(attempted: OrderRecord): Promise<SubmitResult> {
-    const existing = await this.get(attempted.orderId);
+  private resubmit(attempted: OrderRecord, existing: OrderRecord | undefined): SubmitResult {
     if (!existing) throw new Error(`order ${attempted.orderId} vanished while being resubmitted`);
     if (existing.requestHash !== attempted.requestHash) throw new IdempotencyConflict(existing.orderId);
     this.deps.obs.metrics.addMetric("OrderDuplicateSubmission", MetricUnit.Count, 1);

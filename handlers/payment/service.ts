@@ -14,7 +14,6 @@
  * record, so a charge arriving late is refused rather than left unrefunded.
  */
 import { createHash } from "node:crypto";
-import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { centsField, customerIdField, errorNameField, orderIdField } from "../../src/contracts/fields";
 import { putIfAbsent, transitionStatus } from "../shared/aws";
@@ -22,6 +21,7 @@ import { PaymentConflict, PaymentDeclined, PaymentInProgress, ValidationError } 
 import { MetricUnit, type Observability } from "../shared/observability";
 import { parseOrThrow } from "../shared/validation";
 import type { PaymentGateway } from "./gateway";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 const PaymentStatus = {
   charging: "CHARGING",
@@ -116,16 +116,17 @@ export class PaymentService {
       amountCents: record.amountCents!,
     });
 
+    // Each round works from the record as DynamoDB last answered it: the put that found it, or the
+    // transition that did not happen because another call moved it first.
+    let record: PaymentRecord | undefined;
     for (let round = 0; round < 3; round++) {
-      let record = await this.get(request.orderId);
       if (!record) {
         const fresh = this.newRecord(request.orderId, PaymentStatus.charging, {
           customerId: request.customerId,
           amountCents: request.amountCents,
           chargeStartedAt: this.now(),
         });
-        if (!(await this.putIfAbsent(fresh))) continue;
-        record = fresh;
+        record = (await this.putIfAbsent(fresh)) ?? fresh;
       }
       if (record.status === PaymentStatus.refunded || record.status === PaymentStatus.voided) {
         throw new PaymentConflict(
@@ -146,26 +147,26 @@ export class PaymentService {
         amountCents: request.amountCents,
       });
       if (!outcome.approved) {
-        if (
-          !(await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.declined, {
-            declineReason: outcome.reason,
-          }))
-        )
+        const declined = await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.declined, {
+          declineReason: outcome.reason,
+        });
+        if (!declined.done) {
+          record = declined.current;
           continue;
+        }
         metrics.addMetric("PaymentDeclined", MetricUnit.Count, 1);
         logger.info("payment declined", { reason: outcome.reason, amountCents: request.amountCents });
         throw new PaymentDeclined(request.orderId, outcome.reason);
       }
-      if (
-        await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.charged, {
-          transactionId: outcome.transactionId,
-        })
-      ) {
+      const charged = await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.charged, {
+        transactionId: outcome.transactionId,
+      });
+      if (charged.done) {
         metrics.addMetric("PaymentCharged", MetricUnit.Count, 1);
         logger.info("payment charged", { amountCents: request.amountCents });
         return result(record);
       }
-      const now = await this.get(request.orderId);
+      const now = charged.current;
       if (now?.status === PaymentStatus.charged) return result(now);
       if (now?.status === PaymentStatus.voided) {
         // A refund voided the payment while this charge ran: give the money back.
@@ -178,6 +179,7 @@ export class PaymentService {
           `the payment of order ${request.orderId} was voided while it was being charged; the charge was refunded`,
         );
       }
+      record = now;
     }
     throw new PaymentInProgress(request.orderId);
   }
@@ -192,15 +194,15 @@ export class PaymentService {
       amountCents: status === "REFUNDED" ? (record.amountCents ?? 0) : 0,
     });
 
+    let record: PaymentRecord | undefined;
     for (let round = 0; round < 3; round++) {
-      const record = await this.get(request.orderId);
       if (!record) {
         const voided = this.newRecord(request.orderId, PaymentStatus.voided, {});
-        if (await this.putIfAbsent(voided)) {
+        record = await this.putIfAbsent(voided);
+        if (!record) {
           logger.info("refund before any charge: payment voided", { reason: request.reason });
           return result(voided, "NOT_CHARGED");
         }
-        continue;
       }
       switch (record.status) {
         case PaymentStatus.refunded:
@@ -214,8 +216,13 @@ export class PaymentService {
             transactionId: record.transactionId,
             amountCents: record.amountCents!,
           });
-          if (!(await this.transition(request.orderId, PaymentStatus.charged, PaymentStatus.refunded, { refundId })))
+          const refunded = await this.transition(request.orderId, PaymentStatus.charged, PaymentStatus.refunded, {
+            refundId,
+          });
+          if (!refunded.done) {
+            record = refunded.current;
             continue;
+          }
           metrics.addMetric("PaymentRefunded", MetricUnit.Count, 1);
           logger.info("payment refunded", { amountCents: record.amountCents, reason: request.reason });
           return result(record, "REFUNDED");
@@ -227,8 +234,13 @@ export class PaymentService {
             idempotencyKey: request.orderId,
             amountCents: record.amountCents ?? 0,
           });
-          if (!(await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.voided, { refundId })))
+          const voided = await this.transition(request.orderId, PaymentStatus.charging, PaymentStatus.voided, {
+            refundId,
+          });
+          if (!voided.done) {
+            record = voided.current;
             continue;
+          }
           metrics.addMetric("PaymentVoided", MetricUnit.Count, 1);
           logger.warn("abandoned charge voided", { ageMs: age, reason: request.reason });
           return result(record, "REFUNDED");
@@ -251,23 +263,25 @@ export class PaymentService {
     };
   }
 
-  private putIfAbsent(record: PaymentRecord): Promise<boolean> {
-    return putIfAbsent(
+  /** Puts `record` unless the order has one; the order's record when it has. */
+  private async putIfAbsent(record: PaymentRecord): Promise<PaymentRecord | undefined> {
+    const existing = await putIfAbsent(
       this.deps.db,
       this.deps.paymentsTableName,
       record as unknown as Record<string, unknown>,
       "orderId",
     );
+    return existing as PaymentRecord | undefined;
   }
 
-  /** Moves the record from one status to another; false when it was not in `from`. */
-  private transition(
+  /** Moves the record from one status to another; when it was not in `from`, the record as it was. */
+  private async transition(
     orderId: string,
     from: PaymentStatusName,
     to: PaymentStatusName,
     fields: Record<string, string>,
-  ): Promise<boolean> {
-    return transitionStatus(this.deps.db, {
+  ): Promise<{ done: true } | { done: false; current: PaymentRecord | undefined }> {
+    const outcome = await transitionStatus(this.deps.db, {
       tableName: this.deps.paymentsTableName,
       key: { orderId },
       from,
@@ -275,12 +289,6 @@ export class PaymentService {
       now: new Date(this.now()).toISOString(),
       fields,
     });
-  }
-
-  private async get(orderId: string): Promise<PaymentRecord | undefined> {
-    const result = await this.deps.db.send(
-      new GetCommand({ TableName: this.deps.paymentsTableName, Key: { orderId }, ConsistentRead: true }),
-    );
-    return result.Item as PaymentRecord | undefined;
+    return outcome.done ? outcome : { done: false, current: outcome.current as PaymentRecord | undefined };
   }
 }

@@ -16,7 +16,9 @@ export interface AlarmSpec {
  * Alarms on everything that fails: executions failed, timed out or throttled; function errors and
  * throttles; rule failed invocations; pipe executions and target deliveries failed; messages waiting in
  * a dead-letter queue (a pipe's among them: records it gave up on after its retries or its maximum
- * record age).
+ * record age). And on every quota of an order's path that throttles before it fails (README, "Where it
+ * stops scaling"): StartExecution calls, rules' target invocations, table writes (the hottest product's
+ * stock item among them), each at its first throttled request, while retries still hide it from orders.
  */
 export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
   const sfn = (metricName: string, what: string): AlarmSpec => ({
@@ -32,6 +34,18 @@ export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
     sfn("ExecutionsFailed", "an order ended FAILED (declined, out of stock, or a step that kept failing)"),
     sfn("ExecutionsTimedOut", "an execution timed out"),
     sfn("ExecutionThrottled", "executions are being throttled"),
+    // API metrics carry APIName, not the state machine: the StartExecution quota is the account's, per Region
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html).
+    {
+      id: "workflow-startexecution-throttled",
+      description:
+        "StartExecution calls were throttled (the account's quota in this Region, shared with every state machine): EventBridge retries starting the saga, so orders wait PENDING. Ask for a higher StartExecution quota.",
+      namespace: "AWS/States",
+      metricName: "ThrottledEvents",
+      dimensions: { APIName: "StartExecution" },
+      statistic: "Sum",
+      threshold: 1,
+    },
     ...r.functions.flatMap((f): AlarmSpec[] => [
       {
         id: `${f.label}-errors`,
@@ -61,7 +75,29 @@ export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
       statistic: "Sum",
       threshold: 1,
     })),
-    // Pipes publish ExecutionFailed and TargetStageFailed per PipeName (namespace AWS/EventBridge/Pipes,
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+    ...r.rules.map((x): AlarmSpec => ({
+      id: `${x.label}-throttled`,
+      description: `Rule ${x.label}: target invocations were throttled (the Region's invocations quota); EventBridge retries them, late.`,
+      namespace: "AWS/Events",
+      metricName: "ThrottledRules",
+      dimensions: { EventBusName: x.busName, RuleName: x.ruleName },
+      statistic: "Sum",
+      threshold: 1,
+    })),
+    // Any write throttling of a table: a hot partition (1,000 write units a second per partition: the
+    // hottest product's stock item), the table's or the account's limit
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TroubleshootingThrottling-cloudwatch.html).
+    ...r.tables.map((t): AlarmSpec => ({
+      id: `${t.label}-write-throttles`,
+      description: `Table ${t.label}: writes were throttled. The SDK and the saga retry them; on the inventory table it is the hottest product's stock item (see the README on splitting it).`,
+      namespace: "AWS/DynamoDB",
+      metricName: "WriteThrottleEvents",
+      dimensions: { TableName: t.name },
+      statistic: "Sum",
+      threshold: 1,
+    })),
+    // Pipes publish ExecutionFailed, TargetStageFailed and ExecutionThrottled per PipeName (namespace AWS/EventBridge/Pipes,
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-monitoring.html).
     ...r.pipes.flatMap((p): AlarmSpec[] =>
       (
@@ -71,6 +107,7 @@ export function buildAlarmSpecs(r: ObservedResources): AlarmSpec[] {
             "a batch of stream records failed to reach the bus; the pipe retries it, then sends it to its dead-letter queue",
           ],
           ["TargetStageFailed", "the bus refused events the pipe put (access denied, throttled, or an invalid entry)"],
+          ["ExecutionThrottled", "executions of the pipe were throttled; its records wait in the stream, in order"],
         ] as const
       ).map(([metricName, what]) => ({
         id: `${p.label}-${metricName.toLowerCase()}`,

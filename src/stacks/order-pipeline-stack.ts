@@ -141,7 +141,7 @@ export class OrderPipelineStack extends TerraformStack {
         "payment",
         "Charges and refunds orders, idempotently per order",
         { [EnvVar.paymentsTable]: tables.payments.name, [PAYMENT_GATEWAY_ENV]: settings.payments.gateway },
-        [tables.payments.grant("RecordPayments", ["GetItem", "PutItem", "UpdateItem"])],
+        [tables.payments.grant("RecordPayments", ["PutItem", "UpdateItem"])],
         profile.name === "prod" &&
           settings.payments.gateway === SIMULATED_PAYMENT_GATEWAY &&
           settings.payments.simulatorAcceptedInProd
@@ -152,7 +152,7 @@ export class OrderPipelineStack extends TerraformStack {
         "inventory",
         "Reserves and releases stock without overselling",
         { [EnvVar.inventoryTable]: tables.inventory.name },
-        [tables.inventory.grant("ReserveStock", ["GetItem", "PutItem", "UpdateItem"])],
+        [tables.inventory.grant("ReserveStock", ["PutItem", "UpdateItem"])],
       ),
       notification: service(
         "notification",

@@ -50,6 +50,9 @@ describe("monitoring-metrics-name-dimensions", () => {
       ["AWS/Lambda", "Errors", "FunctionName", "${aws_lambda_function.order.function_name}", { label: "order" }],
       [".", "Throttles", ".", "."],
       ["AWS/States", "ExecutionsFailed", "StateMachineArn", "${aws_sfn_state_machine.saga.arn}"],
+      // Account-level Step Functions metrics (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html).
+      ["AWS/States", "ThrottledEvents", "APIName", "StartExecution"],
+      ["AWS/States", "ThrottledEvents", "ServiceMetric", "StateTransition"],
       [
         "AWS/Events",
         "FailedInvocations",
@@ -70,12 +73,14 @@ describe("monitoring-metrics-name-dimensions", () => {
     const bad = dashboard(
       ["AWS/Lambda", "Errors"],
       ["AWS/States", "ExecutionsFailed", "StateMachineName", "saga"],
+      ["AWS/States", "ThrottledEvents", "StateMachineArn", "${aws_sfn_state_machine.saga.arn}"],
       ["AWS/Events", "FailedInvocations", "RuleName", "${aws_cloudwatch_event_rule.created.name}"],
       ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "Queue", "dlq"],
     );
     expect(messages(judge(monitoringMetricsNameDimensions, bad, D))).toEqual([
       "AWS/Lambda Errors has no FunctionName dimension",
       "AWS/States ExecutionsFailed has no StateMachineArn dimension",
+      "AWS/States ThrottledEvents has no APIName or ServiceMetric dimension",
       "AWS/Events FailedInvocations has no EventBusName (the rule is on a custom bus) dimension",
       "AWS/SQS ApproximateNumberOfMessagesVisible has no QueueName dimension",
     ]);

@@ -10,6 +10,18 @@ const REQUIRED_DIMENSIONS: Readonly<Record<string, string>> = {
   "AWS/SQS": "QueueName",
 };
 
+/**
+ * Step Functions' account-level metrics: its API throttling (by APIName) and state transition throttling
+ * (by ServiceMetric), published per Region rather than per state machine
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html).
+ */
+const STATES_ACCOUNT_METRICS = new Set([
+  "ThrottledEvents",
+  "ProvisionedBucketSize",
+  "ProvisionedRefillRate",
+  "ConsumedCapacity",
+]);
+
 interface Metric {
   readonly namespace: string;
   readonly name: string;
@@ -21,7 +33,7 @@ export const monitoringMetricsNameDimensions: ResourceRule = {
   scope: "resource",
   title: "Dashboard and alarm metrics name the dimensions their namespace publishes them under",
   explanation:
-    "CloudWatch matches a metric on its exact dimension set: AWS/Lambda by FunctionName, AWS/States by StateMachineArn, AWS/Events by RuleName (and EventBusName for a custom bus), AWS/DynamoDB by TableName, AWS/SQS by QueueName. A metric missing one draws an empty graph, and an alarm on it never fires.",
+    "CloudWatch matches a metric on its exact dimension set: AWS/Lambda by FunctionName, AWS/States by StateMachineArn (its API and state transition throttling by APIName or ServiceMetric), AWS/Events by RuleName (and EventBusName for a custom bus), AWS/DynamoDB by TableName, AWS/SQS by QueueName. A metric missing one draws an empty graph, and an alarm on it never fires.",
   fix: "Add the missing dimension to the metric (src/monitoring/dashboard-body.ts, alarm-specs.ts).",
   mirrors: [],
   resourceTypes: ["aws_cloudwatch_dashboard", "aws_cloudwatch_metric_alarm"],
@@ -54,6 +66,10 @@ export const monitoringMetricsNameDimensions: ResourceRule = {
 };
 
 function missingDimensions(metric: Metric, stack: StackContext): string[] {
+  if (metric.namespace === "AWS/States" && STATES_ACCOUNT_METRICS.has(metric.name))
+    return metric.dimensions.has("APIName") || metric.dimensions.has("ServiceMetric")
+      ? []
+      : ["APIName or ServiceMetric"];
   const required = REQUIRED_DIMENSIONS[metric.namespace];
   if (!required) return [];
   const missing = metric.dimensions.has(required) ? [] : [required];

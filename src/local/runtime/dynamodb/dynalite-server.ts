@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dynamoDbTableRefs, type DynamoDbTableRef } from "../iam/service-calls";
 import { LOCAL_CREDENTIALS } from "../lambda/environment";
+import { returnItemOnConditionCheckFailure } from "./condition-check-items";
 import { DynamoDBJsonClient } from "./json-client";
 import { requestUnitRules } from "./request-units";
 
@@ -64,7 +65,8 @@ export interface DynaliteServer {
 /**
  * Starts dynalite (in memory) on a loopback port, in a worker thread of its own: every function's
  * DynamoDB calls land there, and in its own thread they do not queue behind the bus and the state
- * machines on the main thread.
+ * machines on the main thread. It answers ReturnValuesOnConditionCheckFailure as DynamoDB does
+ * (condition-check-items.ts).
  */
 export async function startDynalite(
   region: string,
@@ -75,6 +77,7 @@ export async function startDynalite(
     const { parentPort, workerData } = require("node:worker_threads");
     const { EventEmitter } = require("node:events");
     const dynalite = require(workerData.dynalite);
+    new Function("return (" + workerData.conditionCheckItems + ")")()(require, workerData.dynalite);
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     server.keepAliveTimeout = 60000;
     // Metering: the requests served per access key and operation, and the request units each caller
@@ -285,6 +288,7 @@ export async function startDynalite(
     workerData: {
       dynalite: require.resolve("dynalite"),
       requestUnitRules: requestUnitRules.toString(),
+      conditionCheckItems: returnItemOnConditionCheckFailure.toString(),
       ...(guard ? { guard: { accessKeyIds: [...guard.accessKeyIds], tableRefs: dynamoDbTableRefs.toString() } } : {}),
       ...(streams && streams.tables.length > 0 ? { streams: streams.tables.map((t) => ({ ...t })) } : {}),
     },
