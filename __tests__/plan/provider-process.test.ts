@@ -33,7 +33,7 @@ function listeningProvider(name: string, socket: string): string {
       `process.stdout.write("Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\\n\\n");`,
       `process.stdout.write("\\tTF_REATTACH_PROVIDERS='" + ${JSON.stringify(reattach)} + "'\\n\\n");`,
       "setInterval(() => undefined, 1000);",
-    ].join("\n")
+    ].join("\n"),
   );
 }
 
@@ -65,12 +65,12 @@ describe("a provider process shared by terraform commands", () => {
 
   test("a provider that exits before it listens: one line with its exit status and last words", async () => {
     const provider = start(
-      fakeProvider("dies", 'console.error("{\\"@level\\":\\"error\\"}\\nbad flag"); process.exit(3);')
+      fakeProvider("dies", 'console.error("{\\"@level\\":\\"error\\"}\\nbad flag"); process.exit(3);'),
     );
     const failure = await provider.ready.catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ProviderStartFailed);
     expect((failure as Error).message).toBe(
-      `hashicorp/aws provider did not start: exited (exit 3) before it listened: bad flag (${path.join(dir, "dies")} -debug)`
+      `hashicorp/aws provider did not start: exited (exit 3) before it listened: bad flag (${path.join(dir, "dies")} -debug)`,
     );
     await provider.stop();
   });
@@ -81,14 +81,14 @@ describe("a provider process shared by terraform commands", () => {
       fakeProvider(
         "hangs",
         `require("fs").writeFileSync(${JSON.stringify(
-          pidFile
-        )}, String(process.pid)); setInterval(() => undefined, 1000);`
+          pidFile,
+        )}, String(process.pid)); setInterval(() => undefined, 1000);`,
       ),
-      1000
+      1000,
     );
     const failure = await provider.ready.catch((e: unknown) => e);
     expect((failure as Error).message).toBe(
-      `hashicorp/aws provider did not start: no reattach address within 1 s (${path.join(dir, "hangs")} -debug)`
+      `hashicorp/aws provider did not start: no reattach address within 1 s (${path.join(dir, "hangs")} -debug)`,
     );
     await provider.stop();
     expect(alive(Number(fs.readFileSync(pidFile, "utf8")))).toBe(false);
@@ -97,7 +97,7 @@ describe("a provider process shared by terraform commands", () => {
   test("a binary that cannot be run", async () => {
     const provider = start(path.join(dir, "missing"));
     expect(((await provider.ready.catch((e: unknown) => e)) as Error).message).toMatch(
-      /^hashicorp\/aws provider did not start: spawn .*missing ENOENT/
+      /^hashicorp\/aws provider did not start: spawn .*missing ENOENT/,
     );
     await provider.stop();
   });
@@ -111,7 +111,7 @@ describe("a provider process shared by terraform commands", () => {
       transformFileSync(path.join(__dirname, "../../src/plan/provider-process.ts"), {
         jsc: { target: "es2022", parser: { syntax: "typescript" } },
         module: { type: "commonjs" },
-      }).code
+      }).code,
     );
     const socket = path.join(dir, "plugin-interrupted");
     const pidFile = path.join(dir, "interrupted.pid");
@@ -123,19 +123,19 @@ describe("a provider process shared by terraform commands", () => {
         "-e",
         `const { startProvider } = require(${JSON.stringify(compiled)});
          const p = startProvider({ binary: ${JSON.stringify(provider)}, address: ${JSON.stringify(
-          ADDRESS
-        )}, cwd: ".", env: process.env });
+           ADDRESS,
+         )}, cwd: ".", env: process.env });
          p.ready.then(() => console.log("ready"));
          setInterval(() => undefined, 1000);`,
       ],
-      { stdio: ["ignore", "pipe", "inherit"] }
+      { stdio: ["ignore", "pipe", "inherit"] },
     );
     await new Promise<void>((resolve) => driver.stdout.on("data", (d) => String(d).includes("ready") && resolve()));
     const providerPid = Number(fs.readFileSync(pidFile, "utf8"));
     expect(alive(providerPid)).toBe(true);
     driver.kill("SIGINT");
     const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
-      driver.on("close", (c, s) => resolve([c, s]))
+      driver.on("close", (c, s) => resolve([c, s])),
     );
     expect([code, signal]).toEqual([null, "SIGINT"]); // ended as an interrupted process does
     for (let i = 0; i < 50 && alive(providerPid); i++) await new Promise((r) => setTimeout(r, 20));

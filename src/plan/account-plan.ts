@@ -17,7 +17,7 @@ export interface AccountPlanOptions {
 const ACCOUNT_PLAN_FILE = "review.tfplan";
 
 export async function runAccountPlan(
-  options: AccountPlanOptions
+  options: AccountPlanOptions,
 ): Promise<PlanAndShowResult & { readonly planFile: string }> {
   const terraform = findTerraform();
   if (!terraform) throw new Error("terraform is not on PATH (or ORDERS_TERRAFORM_BIN)");

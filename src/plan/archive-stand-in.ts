@@ -108,7 +108,7 @@ export async function standInArchives(stack: TerraformJson, stackDir: string): P
     const outputs = await writeZip(
       path.resolve(stackDir, config.source_dir),
       path.resolve(stackDir, config.output_path),
-      mode
+      mode,
     );
     archives.push({ address, outputs });
     const literal: Record<string, string | number> = { ...outputs, output_path: config.output_path } as never;
@@ -118,7 +118,7 @@ export async function standInArchives(stack: TerraformJson, stackDir: string): P
         const value = literal[attr];
         if (value === undefined || attr === "entries") throw new Error(`${whole}: no such archive_file attribute.`);
         return String(value);
-      }
+      },
     );
   }
   const result = JSON.parse(text) as TerraformJson;

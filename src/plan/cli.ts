@@ -21,7 +21,7 @@ import { actionOf, reviewMarkdown } from "./review/review-markdown";
 async function synthesize(options: CliOptions): Promise<void> {
   const environment = environmentOf(options.stack);
   process.stderr.write(
-    `Synthesizing ${options.stack}${environment ? ` (ORDERS_ENVIRONMENTS=${environment})` : ""}...\n`
+    `Synthesizing ${options.stack}${environment ? ` (ORDERS_ENVIRONMENTS=${environment})` : ""}...\n`,
   );
   const child = spawn(process.execPath, [path.join("scripts", "run-ts.js"), "main.ts"], {
     stdio: ["ignore", process.stderr, process.stderr],
@@ -40,7 +40,7 @@ function stackDirOf(options: CliOptions): string {
   const environment = environmentOf(options.stack);
   throw new UsageError(
     `${options.stack} is not synthesized in ${options.outdir}: run without --no-synth, or ` +
-      `${environment ? `ORDERS_ENVIRONMENTS=${environment} ` : ""}npm run synth first`
+      `${environment ? `ORDERS_ENVIRONMENTS=${environment} ` : ""}npm run synth first`,
   );
 }
 
@@ -63,7 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function planAndWrite(
   options: CliOptions,
   workDir: string,
-  provider: ReturnType<typeof startOfflineProvider>
+  provider: ReturnType<typeof startOfflineProvider>,
 ): Promise<number> {
   if (options.synth) await synthesize(options);
   const stackDir = stackDirOf(options);
@@ -87,7 +87,7 @@ async function planAndWrite(
       "an empty local state and nothing refreshed, so every resource shows as created. For review, not to apply.";
     if (result.standIns.length > 0) {
       notes.push(
-        `archive_file stood in for ${result.standIns.length} zips (the archive provider is not installable offline): same files, not the provider's bytes.`
+        `archive_file stood in for ${result.standIns.length} zips (the archive provider is not installable offline): same files, not the provider's bytes.`,
       );
     }
   }
@@ -140,5 +140,5 @@ main(process.argv.slice(2)).then(
     else if (error instanceof TerraformStepFailed) process.stderr.write(`${error.message}\n`);
     else process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
-  }
+  },
 );

@@ -161,7 +161,7 @@ async function planOffline(options: OfflinePlanOptions, providers: ProviderProce
       log(
         `stand-in: ${s.address} -> ${path.relative(workDir, s.outputs.output_path)} ` +
           `(${s.outputs.entries.length} files, ${s.outputs.output_size} bytes, base64sha256 ${s.outputs.output_base64sha256}); ` +
-          `hashicorp/archive is not installable here`
+          `hashicorp/archive is not installable here`,
       );
     }
   }
@@ -181,7 +181,7 @@ async function planOffline(options: OfflinePlanOptions, providers: ProviderProce
   const reattach = await provider.ready;
   const waited = Date.now() - waitedFrom;
   log(
-    `aws provider: ready${waited >= 50 ? ` after ${(waited / 1000).toFixed(1)} s` : ""}, one process for plan and show`
+    `aws provider: ready${waited >= 50 ? ` after ${(waited / 1000).toFixed(1)} s` : ""}, one process for plan and show`,
   );
   const planned = await planAndShow(
     { ...context, env: { ...tfEnv, TF_REATTACH_PROVIDERS: reattach } },
@@ -190,7 +190,7 @@ async function planOffline(options: OfflinePlanOptions, providers: ProviderProce
       planFile: "offline.tfplan",
       refresh: false,
       lock: false,
-    }
+    },
   );
   return {
     ...planned,
@@ -222,7 +222,7 @@ const OFFLINE_BACKEND = { local: { path: "terraform.tfstate" } };
 function usableProvider(
   given: ProviderProcess | undefined,
   dataDir: string,
-  lockFile: string
+  lockFile: string,
 ): ProviderProcess | undefined {
   return given && given.binary === installedProviderBinary(dataDir, lockFile, AWS_PROVIDER) ? given : undefined;
 }

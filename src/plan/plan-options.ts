@@ -96,8 +96,6 @@ export function environmentOf(stack: string): string | undefined {
 function checkStackName(stack: string): void {
   if (stack === "state-bootstrap" || environmentOf(stack)) return;
   throw new UsageError(
-    `--stack ${stack}: this app has no such stack; its stacks are ${STACKS.join(
-      ", "
-    )} (ORDERS_ENVIRONMENTS chooses which environments are synthesized)`
+    `--stack ${stack}: this app has no such stack; its stacks are ${STACKS.join(", ")} (ORDERS_ENVIRONMENTS chooses which environments are synthesized)`,
   );
 }

@@ -79,7 +79,7 @@ export function startProvider(options: ProviderStartOptions): ProviderProcess {
         >;
         const entry = reattach[options.address];
         if (!entry) return fail(`its reattach value names no ${options.address}`);
-        socket = entry.Addr?.Network === "unix" ? entry.Addr.String ?? "" : "";
+        socket = entry.Addr?.Network === "unix" ? (entry.Addr.String ?? "") : "";
         clearTimeout(timer);
         resolve(match[1] as string);
       } catch {

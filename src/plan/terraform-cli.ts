@@ -79,12 +79,12 @@ export function terraformEnv(env: Readonly<Record<string, string>>): NodeJS.Proc
 export function installedProviderBinary(
   dataDir: string,
   lockFile: string,
-  provider: Omit<ProviderRef, "version">
+  provider: Omit<ProviderRef, "version">,
 ): string | undefined {
   const source = `registry.terraform.io/${provider.namespace}/${provider.type}`;
   const lock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, "utf8") : "";
   const version = new RegExp(`provider "${source.replace(/[./]/g, "\\$&")}" \\{\\s*version\\s*=\\s*"([^"]+)"`).exec(
-    lock
+    lock,
   )?.[1];
   if (!version) return undefined;
   const dir = path.join(dataDir, "providers", source, version, goPlatform());
@@ -105,7 +105,7 @@ export function runTerraform(
   bin: string,
   args: readonly string[],
   cwd: string,
-  env: Record<string, string>
+  env: Record<string, string>,
 ): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {

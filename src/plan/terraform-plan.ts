@@ -6,7 +6,10 @@ import { RunResult, runTerraform } from "./terraform-cli";
 /** A failed terraform step, with what terraform said. */
 export class TerraformStepFailed extends Error {
   override readonly name = "TerraformStepFailed";
-  constructor(readonly step: string, readonly result: RunResult) {
+  constructor(
+    readonly step: string,
+    readonly result: RunResult,
+  ) {
     super(`terraform ${step} failed (exit ${result.code}):\n${(result.stderr || result.stdout).trim()}`);
   }
 }
@@ -44,7 +47,7 @@ export interface TerraformContext {
 export async function terraformStep(
   context: TerraformContext,
   name: string,
-  args: readonly string[]
+  args: readonly string[],
 ): Promise<RunResult> {
   const result = await runTerraform(context.terraform, args, context.dir, { ...context.env });
   if (result.code !== 0) throw new TerraformStepFailed(name, result);
@@ -64,7 +67,7 @@ export async function planAndShow(
     readonly planFile: string;
     readonly refresh: boolean;
     readonly lock: boolean;
-  }
+  },
 ): Promise<PlanAndShowResult> {
   const plan = await terraformStep(context, "plan", [
     "plan",

@@ -28,7 +28,7 @@ export interface VariableCheckInputs {
  */
 export async function checkVariables(
   variables: Readonly<Record<string, unknown>>,
-  inputs: VariableCheckInputs = {}
+  inputs: VariableCheckInputs = {},
 ): Promise<VariableCheckResult> {
   const terraform = findTerraform();
   if (!terraform) throw new Error("terraform is not on PATH (or ORDERS_TERRAFORM_BIN)");
@@ -71,7 +71,7 @@ function extractErrors(text: string): string[] {
           !l.startsWith("├") &&
           !l.startsWith("Error: ") &&
           !/^\d+:/.test(l) &&
-          !l.startsWith("This was checked")
+          !l.startsWith("This was checked"),
       )
       .join(" ");
     return detail ? `${summary}: ${detail}` : summary;
