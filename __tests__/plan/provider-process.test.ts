@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { transformFileSync } from "@swc/core";
 import { ProviderStartFailed, startProvider } from "../../src/plan/provider-process";
 
 /**
@@ -104,7 +105,6 @@ describe("a provider process shared by terraform commands", () => {
 
   test("the provider is stopped when the process that started it is interrupted (Ctrl-C)", async () => {
     // The module compiled on its own (it needs node's modules only), run by a driver that waits to be interrupted.
-    const { transformFileSync } = require("@swc/core") as typeof import("@swc/core");
     const compiled = path.join(dir, "provider-process.js");
     fs.writeFileSync(
       compiled,

@@ -15,7 +15,6 @@ import { checkVariables } from "./variable-check";
 import type { VariableArgument } from "../terraform/variable-arguments";
 
 export { TerraformStepFailed } from "./terraform-plan";
-export { ProviderStartFailed } from "./provider-process";
 
 /** Why the offline plan cannot run on this machine (no terraform, or no provider mirror). */
 export class OfflinePlanUnavailable extends Error {
