@@ -58,6 +58,8 @@ describeOffline("offline plan of the synthesized dev stack (real terraform, real
     expect(declared.length).toBeGreaterThan(50);
     expect([...result.creates].sort()).toEqual(expect.arrayContaining(declared.sort()));
     expect(Object.keys(result.timingsMs).sort()).toEqual(["init", "plan", "show", "variables"]);
+    // plan and show attached to the one provider started after init (TF_REATTACH_PROVIDERS)
+    expect(log).toContainEqual(expect.stringMatching(/^aws provider: ready.*one process for plan and show$/));
   });
 
   test("takes the variables in command-line order, the later winning", () => {

@@ -67,6 +67,39 @@ export interface RunResult {
   readonly ms: number;
 }
 
+/** The environment terraform runs in (and starts its providers with): `env` added to a clean automation environment. */
+export function terraformEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  return { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_INPUT: "0", ...env };
+}
+
+/**
+ * The binary `terraform init` installed for `provider` in a data directory (`TF_DATA_DIR`), at the version
+ * the lock file selected; undefined when none is installed.
+ */
+export function installedProviderBinary(
+  dataDir: string,
+  lockFile: string,
+  provider: Omit<ProviderRef, "version">,
+): string | undefined {
+  const source = `registry.terraform.io/${provider.namespace}/${provider.type}`;
+  const lock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, "utf8") : "";
+  const version = new RegExp(`provider "${source.replace(/[./]/g, "\\$&")}" \\{\\s*version\\s*=\\s*"([^"]+)"`).exec(
+    lock,
+  )?.[1];
+  if (!version) return undefined;
+  const dir = path.join(dataDir, "providers", source, version, goPlatform());
+  if (!fs.existsSync(dir)) return undefined;
+  const binary = fs.readdirSync(dir).find((f) => f.startsWith(`terraform-provider-${provider.type}_`));
+  return binary ? path.join(dir, binary) : undefined;
+}
+
+/** `linux_amd64` and the like, as terraform names the platform directories of installed providers. */
+function goPlatform(): string {
+  const os = ({ win32: "windows" } as Record<string, string>)[process.platform] ?? process.platform;
+  const arch = ({ x64: "amd64", ia32: "386" } as Record<string, string>)[process.arch] ?? process.arch;
+  return `${os}_${arch}`;
+}
+
 /** Runs terraform in `cwd` with `env` added to a clean automation environment. */
 export function runTerraform(
   bin: string,
@@ -76,11 +109,7 @@ export function runTerraform(
 ): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
-      cwd,
-      env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_INPUT: "0", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(bin, args, { cwd, env: terraformEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
