@@ -10,12 +10,7 @@ import { environmentOfStack, synthCommand } from "../stacks/synthesis";
 import { SynthesizedStack, loadSynthesizedStack } from "../terraform/stack-document";
 import { UserInputError } from "../user-input-error";
 import { runAccountPlan } from "./account-plan";
-import {
-  OfflinePlanUnavailable,
-  TerraformStepFailed,
-    runOfflinePlan,
-  startOfflineProvider,
-} from "./offline-plan";
+import { OfflinePlanUnavailable, TerraformStepFailed, runOfflinePlan, startOfflineProvider } from "./offline-plan";
 import { CliOptions, HELP, USAGE, UsageError, parsePlanArgs } from "./plan-options";
 import { actionOf, reviewMarkdown } from "./review/review-markdown";
 
