@@ -1,69 +1,57 @@
 /**
- * The order saga executed with aws-local-stepfunctions: the real Payment and Inventory
- * handlers behind its lambda:invoke tasks, dynalite behind its dynamodb:updateItem tasks
- * and the local bus behind its events:putEvents tasks. Every scenario runs twice: on
- * the builder's definition and on the definition the stack synthesizes.
+ * The order saga on the local runtime (LocalRuntime.start, the functions on the in-process host):
+ * the real Payment and Inventory functions behind its lambda:invoke tasks, dynalite behind its
+ * dynamodb:updateItem tasks and the stack's bus behind its events:putEvents tasks. Every scenario
+ * runs twice: on the builder's definition and on the definition the stack synthesizes.
  */
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { SimulatedPaymentGateway } from "../../handlers/payment/gateway";
 import { OrderCompletedDetailSchema, OrderFailedDetailSchema } from "../../src/contracts/events";
-import { InventoryKey, OrderStatus } from "../../src/contracts/tables";
-import { buildOrderWorkflowDefinition } from "../../src/workflow/order-workflow";
-import { BUS_NAME, startLocalAws, type LocalAws } from "../support/local-aws";
-import { eventsFor, getItem, orderRequest } from "../support/orders";
+import { OrderStatus } from "../../src/contracts/tables";
+import { getItem, orderRequest } from "../support/orders";
 import {
-  INVENTORY_ARN,
-  PAYMENT_ARN,
   action,
-  execute,
+  clearFaults,
+  eventsFor,
+  execute as run,
+  failPutEvents,
   failing,
+  failsAfterRunning,
   flakyDynamoDB,
   lambdaServiceError,
-  placeOrder,
-  sagaBindings,
-  sagaServices,
+  placeOrder as place,
+  startSaga,
+  stockOf,
+  type ExecutionResult,
+  type Saga,
 } from "../support/saga";
-import { synthesizedWorkflow } from "../support/synth-definition";
-import { ServiceFault } from "../support/workflow-runner";
-import type { LocalServices } from "../support/services";
-import type { AnyDefinition, ExecutionResult } from "../support/workflow-runner";
-import type { Context } from "aws-lambda";
+import type { LocalStateMachine } from "../../src/local/runtime/stepfunctions/local-state-machine";
 
-let aws: LocalAws;
-let services: LocalServices;
-const definitions: Record<string, AnyDefinition> = {};
+let saga: Saga;
+const definitions: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  aws = await startLocalAws("saga");
-  services = sagaServices(aws);
-  definitions.builder = buildOrderWorkflowDefinition({
-    paymentFunctionArn: PAYMENT_ARN,
-    inventoryFunctionArn: INVENTORY_ARN,
-    ordersTableName: aws.tables.orders,
-    eventBusName: BUS_NAME,
-  }) as unknown as AnyDefinition;
-  definitions.synthesized = synthesizedWorkflow({
-    paymentFunctionArn: PAYMENT_ARN,
-    inventoryFunctionArn: INVENTORY_ARN,
-    tables: aws.tables,
-    eventBusName: BUS_NAME,
-  }).definition;
-});
-afterAll(() => aws.close());
+  saga = await startSaga();
+  definitions.builder = saga.machines.builder.spec.definition;
+  definitions.synthesized = saga.machines.synthesized.spec.definition;
+}, 60_000);
+afterAll(() => saga.stop());
+afterEach(() => clearFaults());
 
 let customerSeq = 0;
 const customer = () => `customer-${++customerSeq}`;
-const order = (orderId: string) => getItem<Record<string, unknown>>(aws.db, aws.tables.orders, { orderId });
-const payment = (orderId: string) => getItem<Record<string, unknown>>(aws.db, aws.tables.payments, { orderId });
-const stock = async (productId: string) =>
-  Number((await getItem(aws.db, aws.tables.inventory, InventoryKey.stock(productId)))!.available);
+const order = (orderId: string) => getItem<Record<string, unknown>>(saga.db, saga.tables.orders, { orderId });
+const payment = (orderId: string) => getItem<Record<string, unknown>>(saga.db, saga.tables.payments, { orderId });
+const stock = (productId: string) => stockOf(saga, productId);
 const outcomes = (orderId: string) =>
-  eventsFor(aws.bus, orderId).filter((e) => e.event.source === "orders.order-workflow");
+  eventsFor(saga, orderId)
+    .filter((e) => e.source === "orders.order-workflow")
+    .map((event) => ({ event }));
 const calls = (result: ExecutionResult, state: string) => result.taskCalls.filter((c) => c.state === state);
 const gatewayCalls = (orderId: string) =>
-  (services.gateway as SimulatedPaymentGateway).calls.filter((c) => c.idempotencyKey === orderId).map((c) => c.kind);
+  saga.gateway.calls.filter((c) => c.idempotencyKey === orderId).map((c) => c.kind);
 const taskOrder = (result: ExecutionResult) =>
   result.taskCalls.map((c) => c.state).filter((s, i, all) => s !== all[i - 1]);
+const placeOrder = (request: Record<string, unknown>) => place(saga, request);
 
 /** One line of prod-001 (stock 100) at 29.99 x quantity. */
 const smallOrder = (overrides: Record<string, unknown> = {}) =>
@@ -84,17 +72,16 @@ const impossibleOrder = () =>
     totalAmount: 547.95,
   });
 
-describe.each(["builder", "synthesized"])("order saga (%s definition)", (source) => {
-  const definition = () => definitions[source]!;
+describe.each(["builder", "synthesized"] as const)("order saga (%s definition)", (source) => {
+  const execute = (event: unknown): Promise<ExecutionResult> =>
+    run(saga, saga.machines[source] as LocalStateMachine, event);
 
   test("happy path: charged, reserved, COMPLETED, Order Completed published", async () => {
     const before = await stock("prod-001");
     const { order: placed, event } = await placeOrder(
-      aws,
-      services,
       smallOrder({ items: [{ productId: "prod-001", quantity: 3, price: 29.99 }], totalAmount: 89.97 }),
     );
-    const result = await execute(definition(), event, sagaBindings(aws, services));
+    const result = await execute(event);
 
     expect(result.status).toBe("SUCCEEDED");
     expect(result.path).toEqual([
@@ -135,11 +122,9 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
   test("payment declined: nothing reserved, nothing refunded, FAILED with the reason, Order Failed", async () => {
     const before = await stock("prod-001");
     const { order: placed, event } = await placeOrder(
-      aws,
-      services,
       smallOrder({ customerId: `declined-${customer()}` }),
     );
-    const result = await execute(definition(), event, sagaBindings(aws, services));
+    const result = await execute(event);
 
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("PaymentDeclined");
@@ -161,8 +146,8 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
 
   test("out of stock: the payment is refunded, the stock untouched, FAILED, Order Failed", async () => {
     const before = [await stock("prod-002"), await stock("prod-005")];
-    const { order: placed, event } = await placeOrder(aws, services, impossibleOrder());
-    const result = await execute(definition(), event, sagaBindings(aws, services));
+    const { order: placed, event } = await placeOrder(impossibleOrder());
+    const result = await execute(event);
 
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("OutOfStock");
@@ -189,46 +174,39 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
   });
 
   test("a transient Lambda error is retried and the order completes", async () => {
-    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
+    const { order: placed, event } = await placeOrder(smallOrder());
     const paymentFn = failing(
-      services.payment as never,
-      [lambdaServiceError(), new ServiceFault("Lambda.TooManyRequestsException")],
+      "payment",
+      [lambdaServiceError(), lambdaServiceError("TooManyRequestsException", 429, "Rate exceeded (local fault)")],
       action("charge"),
     );
-    const result = await execute(definition(), event, sagaBindings(aws, services, { payment: paymentFn }));
+    const result = await execute(event);
 
     expect(result.status).toBe("SUCCEEDED");
     expect(paymentFn.calls).toBe(3);
-    expect(
-      result.events.filter((e) => e.type === "StateRetried").map((e) => (e as { state: { name: string } }).state.name),
-    ).toEqual(["ProcessPayment", "ProcessPayment"]);
+    expect(result.states.filter((e) => e.event === "retried").map((e) => e.state)).toEqual([
+      "ProcessPayment",
+      "ProcessPayment",
+    ]);
     expect(await order(placed.orderId)).toMatchObject({ status: OrderStatus.completed });
     expect(await payment(placed.orderId)).toMatchObject({ status: "CHARGED" });
   });
 
   test("a function timeout (Lambda.Unknown) is retried: the repeated charge is idempotent", async () => {
-    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
-    // The first charge runs to the end but its answer is lost.
-    let lost = true;
-    const paymentFn = async (e: unknown, c: Context) => {
-      const answer = await services.payment(e, c);
-      if (lost && (e as { action: string }).action === "charge") {
-        lost = false;
-        throw new ServiceFault("Lambda.Unknown", "Task timed out after 10.00 seconds");
-      }
-      return answer;
-    };
-    const result = await execute(definition(), event, sagaBindings(aws, services, { payment: paymentFn }));
+    const { order: placed, event } = await placeOrder(smallOrder());
+    // The first charge runs to the end but its answer is lost: a timeout, which the Task reports as Lambda.Unknown.
+    failing("payment", [failsAfterRunning("Sandbox.Timedout", "Task timed out after 10.00 seconds")], action("charge"));
+    const result = await execute(event);
     expect(result.status).toBe("SUCCEEDED");
     expect(gatewayCalls(placed.orderId)).toEqual(["charge"]);
   });
 
   test("a transient DynamoDB error on CompleteOrder is retried", async () => {
-    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
-    const dynamodb = flakyDynamoDB(aws.dynamodb, "ProvisionedThroughputExceededException", 2, (input) =>
+    const { order: placed, event } = await placeOrder(smallOrder());
+    const dynamodb = flakyDynamoDB("ProvisionedThroughputExceededException", 2, (input) =>
       String(input.UpdateExpression).includes(":completed"),
     );
-    const result = await execute(definition(), event, sagaBindings(aws, services, { dynamodb }));
+    const result = await execute(event);
     expect(result.status).toBe("SUCCEEDED");
     expect(dynamodb.failures).toBe(2);
     expect(calls(result, "CompleteOrder").map((c) => c.error?.name ?? "ok")).toEqual([
@@ -241,9 +219,9 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
 
   test("a compensation that fails once is retried, and the saga still ends FAILED with everything given back", async () => {
     const before = await stock("prod-002");
-    const { order: placed, event } = await placeOrder(aws, services, impossibleOrder());
-    const paymentFn = failing(services.payment as never, [lambdaServiceError()], action("refund"));
-    const result = await execute(definition(), event, sagaBindings(aws, services, { payment: paymentFn }));
+    const { order: placed, event } = await placeOrder(impossibleOrder());
+    const paymentFn = failing("payment", [lambdaServiceError()], action("refund"));
+    const result = await execute(event);
 
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("OutOfStock");
@@ -255,13 +233,13 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
   });
 
   test("a compensation that keeps failing fails the execution at that compensation (never Succeeded, never swallowed)", async () => {
-    const { order: placed, event } = await placeOrder(aws, services, impossibleOrder());
+    const { order: placed, event } = await placeOrder(impossibleOrder());
     const paymentFn = failing(
-      services.payment as never,
-      Array.from({ length: 20 }, lambdaServiceError),
+      "payment",
+      Array.from({ length: 20 }, () => lambdaServiceError()),
       action("refund"),
     );
-    const result = await execute(definition(), event, sagaBindings(aws, services, { payment: paymentFn }));
+    const result = await execute(event);
 
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("Lambda.ServiceException");
@@ -278,13 +256,11 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
   test("a failure after the reservation compensates in reverse order: release, then refund", async () => {
     const before = await stock("prod-001");
     const { order: placed, event } = await placeOrder(
-      aws,
-      services,
       smallOrder({ items: [{ productId: "prod-001", quantity: 2, price: 29.99 }], totalAmount: 59.98 }),
     );
     // "Order Completed" cannot be published: 1 try + 5 retries all fail.
-    aws.bus.failNext(...Array.from({ length: 6 }, () => ({ entries: { errorCode: "InternalFailure" } })));
-    const result = await execute(definition(), event, sagaBindings(aws, services));
+    failPutEvents(6, "InternalFailure");
+    const result = await execute(event);
 
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("EventBridge.FailedEntry");
@@ -312,17 +288,15 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
   test("an unexpected error while reserving releases whatever was reserved, refunds, and fails", async () => {
     const before = await stock("prod-003");
     const { order: placed, event } = await placeOrder(
-      aws,
-      services,
       smallOrder({ items: [{ productId: "prod-003", quantity: 1, price: 89.99 }], totalAmount: 89.99 }),
     );
     // The reservation is made, then the function crashes before answering, every time.
-    const inventoryFn = async (e: unknown, c: Context) => {
-      const answer = await services.inventory(e, c);
-      if ((e as { action: string }).action === "reserve") throw new TypeError("Cannot read properties of undefined");
-      return answer;
-    };
-    const result = await execute(definition(), event, sagaBindings(aws, services, { inventory: inventoryFn }));
+    failing(
+      "inventory",
+      Array.from({ length: 20 }, () => failsAfterRunning("TypeError", "Cannot read properties of undefined")),
+      action("reserve"),
+    );
+    const result = await execute(event);
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("TypeError");
     expect(taskOrder(result).slice(-5)).toEqual([
@@ -338,9 +312,9 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
 
   test("a second execution for the same order (duplicate delivery) changes nothing", async () => {
     const before = await stock("prod-001");
-    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
-    const first = await execute(definition(), event, sagaBindings(aws, services));
-    const second = await execute(definition(), event, sagaBindings(aws, services));
+    const { order: placed, event } = await placeOrder(smallOrder());
+    const first = await execute(event);
+    const second = await execute(event);
     expect(first.status).toBe("SUCCEEDED");
     expect(second.status).toBe("SUCCEEDED");
     expect(second.path).toEqual(["ClaimOrder", "DuplicateIgnored"]);
@@ -351,10 +325,10 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
 
   test("two executions started at once for one order: exactly one runs the saga", async () => {
     const before = await stock("prod-001");
-    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
+    const { order: placed, event } = await placeOrder(smallOrder());
     const results = await Promise.all([
-      execute(definition(), event, sagaBindings(aws, services)),
-      execute(definition(), event, sagaBindings(aws, services)),
+      execute(event),
+      execute(event),
     ]);
     expect(results.map((r) => r.path.at(-1)).sort()).toEqual(["DuplicateIgnored", "OrderSucceeded"]);
     expect(await stock("prod-001")).toBe(before - 1);
@@ -363,7 +337,7 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
 
   test("attack: a forged Order Created for a PENDING order charges, reserves and announces the stored order, not the event's", async () => {
     const before = { prod001: await stock("prod-001"), prod003: await stock("prod-003") };
-    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
+    const { order: placed, event } = await placeOrder(smallOrder());
     // Anyone allowed to put events on the bus can write any detail under the order's id.
     const forged = {
       ...event,
@@ -375,7 +349,7 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
         items: [{ productId: "prod-003", quantity: 5, unitPriceCents: 8 }],
       },
     };
-    const result = await execute(definition(), forged, sagaBindings(aws, services));
+    const result = await execute(forged);
 
     expect(result.status).toBe("SUCCEEDED");
     expect(calls(result, "ProcessPayment")[0]!.input).toMatchObject({
@@ -384,7 +358,7 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
     });
     expect(gatewayCalls(placed.orderId)).toEqual(["charge"]);
     expect(
-      (services.gateway as SimulatedPaymentGateway).calls.filter((c) => c.idempotencyKey === placed.orderId)[0],
+      saga.gateway.calls.filter((c) => c.idempotencyKey === placed.orderId)[0],
     ).toMatchObject({ customerId: placed.customerId, amountCents: 2999 });
     expect(await stock("prod-001")).toBe(before.prod001 - 1);
     expect(await stock("prod-003")).toBe(before.prod003);
@@ -393,20 +367,14 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
       totalCents: 2999,
     });
     // The genuine event then finds the order taken.
-    const genuine = await execute(definition(), event, sagaBindings(aws, services));
+    const genuine = await execute(event);
     expect(genuine.path).toEqual(["ClaimOrder", "DuplicateIgnored"]);
   });
 
   test("ClaimOrder that keeps failing: MarkFailed reads the order back and Order Failed announces the stored order", async () => {
-    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
-    const dynamodb = flakyDynamoDB(aws.dynamodb, "InternalServerError", 6, (input) =>
-      String(input.ConditionExpression).includes(":pending AND"),
-    );
-    const result = await execute(
-      definition(),
-      { ...event, detail: { ...(event.detail as object), customerId: "someone-else" } },
-      sagaBindings(aws, services, { dynamodb }),
-    );
+    const { order: placed, event } = await placeOrder(smallOrder());
+    flakyDynamoDB("InternalServerError", 6, (input) => String(input.ConditionExpression).includes(":pending AND"));
+    const result = await execute({ ...event, detail: { ...(event.detail as object), customerId: "someone-else" } });
 
     expect(result.path).toEqual(["ClaimOrder", "MarkFailed", "PublishOrderFailed", "OrderFailed"]);
     expect(await order(placed.orderId)).toMatchObject({
@@ -422,17 +390,17 @@ describe.each(["builder", "synthesized"])("order saga (%s definition)", (source)
   });
 
   test("an order that failed to publish (FAILED at the Order service) is not run", async () => {
-    const { order: placed, event } = await placeOrder(aws, services, smallOrder());
-    await aws.db.send(
+    const { order: placed, event } = await placeOrder(smallOrder());
+    await saga.db.send(
       new UpdateCommand({
-        TableName: aws.tables.orders,
+        TableName: saga.tables.orders,
         Key: { orderId: placed.orderId },
         UpdateExpression: "SET #s = :f",
         ExpressionAttributeNames: { "#s": "status" },
         ExpressionAttributeValues: { ":f": "FAILED" },
       }),
     );
-    const result = await execute(definition(), event, sagaBindings(aws, services));
+    const result = await execute(event);
     expect(result.path).toEqual(["ClaimOrder", "DuplicateIgnored"]);
     expect(await payment(placed.orderId)).toBeUndefined();
   });

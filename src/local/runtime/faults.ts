@@ -1,6 +1,7 @@
 import { UserInputError } from "../../user-input-error";
 import { FaultDecider, FunctionSpec, InjectedFault, InvocationCaller } from "./lambda/local-function";
 import { AwsServiceError } from "./service-error";
+import type { TaskBackends } from "./stepfunctions/task-bindings";
 
 /** A `--fail` value that cannot be used; the message says what is expected. */
 export class FaultSpecError extends UserInputError {
@@ -119,4 +120,65 @@ export function checkFaultTargets(
       );
     }
   }
+}
+
+/** The first decision of `deciders`: a test's own decider before the `--fail` rates, say. */
+export function firstFault(...deciders: readonly (FaultDecider | undefined)[]): FaultDecider | undefined {
+  const given = deciders.filter((d): d is FaultDecider => d !== undefined);
+  if (given.length <= 1) return given[0];
+  return (fn, caller, invocationType, event) => {
+    for (const decide of given) {
+      const fault = decide(fn, caller, invocationType, event);
+      if (fault) return fault;
+    }
+    return undefined;
+  };
+}
+
+/** A call a state machine's Task is about to make to DynamoDB or EventBridge. */
+export interface TaskCall {
+  readonly stateMachine: string;
+  readonly state: string;
+  readonly service: "dynamodb" | "events";
+  /** The API action (`UpdateItem`, `PutEvents`). */
+  readonly action: string;
+  /** The request as the API takes it (PutEvents: its entries). */
+  readonly request: unknown;
+}
+
+/**
+ * What the call answers instead of the service: an error the service raises (named as the service
+ * names it, e.g. ProvisionedThroughputExceededException), or every entry of a PutEvents failed with a code.
+ */
+export type TaskFault =
+  | { readonly kind: "error"; readonly error: AwsServiceError }
+  | { readonly kind: "failed-entries"; readonly errorCode: string; readonly errorMessage: string };
+
+/** Asked before each DynamoDB or EventBridge call of a Task: a fault to answer with, or undefined to make the call. */
+export type TaskFaultDecider = (call: TaskCall) => TaskFault | undefined;
+
+/** `backends` as one state of `stateMachine` calls them, each DynamoDB and PutEvents call first offered to `decide`. */
+export function withTaskFaults(
+  backends: TaskBackends,
+  decide: TaskFaultDecider,
+  where: { readonly stateMachine: string; readonly state: string },
+): TaskBackends {
+  return {
+    ...backends,
+    dynamodb: (action, request) => {
+      const fault = decide({ ...where, service: "dynamodb", action, request });
+      if (fault?.kind === "error") return Promise.reject(fault.error);
+      return backends.dynamodb(action, request);
+    },
+    putEvents: async (entries, caller) => {
+      const fault = decide({ ...where, service: "events", action: "PutEvents", request: entries });
+      if (fault?.kind === "error") throw fault.error;
+      if (fault?.kind === "failed-entries")
+        return {
+          FailedEntryCount: entries.length,
+          Entries: entries.map(() => ({ ErrorCode: fault.errorCode, ErrorMessage: fault.errorMessage })),
+        };
+      return backends.putEvents(entries, caller);
+    },
+  };
 }

@@ -9,15 +9,15 @@ import { LocalStreams } from "./dynamodb/streams";
 import { LocalArchives, ReplayRecord, ReplayRequest } from "./eventbridge/archive";
 import { LocalEventBridge, TargetDispatcher } from "./eventbridge/bus";
 import { PutEventsEndpoint, startPutEventsEndpoint } from "./eventbridge/endpoint";
-import { checkFaultTargets, faultInjector } from "./faults";
+import { type TaskFaultDecider, checkFaultTargets, faultInjector, firstFault } from "./faults";
 import { startJsonEndpoint } from "./http/json-endpoint";
 import { Authorizer, IamMode, NOT_EVALUATED } from "./iam/authorizer";
 import { RuntimeIam } from "./iam/runtime-iam";
 import { readStackPolicies } from "./iam/stack-policies";
 import { InventoryEntry, stackInventory } from "./inventory";
 import { functionEnvironment, workerExecArgv } from "./lambda/environment";
-import { inProcessHost } from "./lambda/in-process-host";
-import { InvocationCaller, InvokeResult, LocalFunction } from "./lambda/local-function";
+import { LambdaHandler, inProcessHost } from "./lambda/in-process-host";
+import { FaultDecider, FunctionSpec, InvocationCaller, InvokeResult, LocalFunction } from "./lambda/local-function";
 import { LocalPipe } from "./pipes/local-pipe";
 import { AwsServiceError } from "./service-error";
 import { LocalQueues } from "./sqs/queues";
@@ -46,6 +46,13 @@ export interface LocalRuntimeOptions {
   /** Failure rates by service (`--fail`). */
   readonly faults?: Readonly<Record<string, number>>;
   /**
+   * Asked first before every invocation of a function, with its event: a test injects a failure into
+   * one particular call with it. When it answers undefined, the `faults` rates decide.
+   */
+  readonly faultDecider?: FaultDecider;
+  /** Asked before every DynamoDB and PutEvents call of a state machine's Task (a test's injected failures). */
+  readonly taskFaults?: TaskFaultDecider;
+  /**
    * The app's business error names (a declined payment, no stock): a `--fail` fault may answer a
    * state that catches one of them with it. Default: none.
    */
@@ -58,6 +65,11 @@ export interface LocalRuntimeOptions {
    * ("in-process": faster to start, weaker isolation; see lambda/in-process-host.ts).
    */
   readonly lambdaHost?: "worker" | "in-process";
+  /**
+   * On the in-process host: the handler to run instead of a function's bundle, for the functions it
+   * answers (a test that observes a dependency of the code). Default: every function runs its bundle.
+   */
+  readonly loadHandler?: (spec: FunctionSpec) => LambdaHandler | undefined;
   /** File the functions' output is appended to. Default: discarded. */
   readonly logFile?: string;
   /** Also write the functions' output to stderr. */
@@ -295,11 +307,13 @@ export class LocalRuntime {
       const endpoints = { dynamodb: dynamo.endpoint, eventbridge: endpoint.endpoint };
       lap("bus");
 
-      const faults =
+      const faults = firstFault(
+        options.faultDecider,
         options.faults && Object.keys(options.faults).length > 0
           ? faultInjector({ rates: options.faults, businessErrors: options.businessErrors ?? [], random })
-          : undefined;
-      const host = options.lambdaHost === "in-process" ? inProcessHost() : undefined;
+          : undefined,
+      );
+      const host = options.lambdaHost === "in-process" ? inProcessHost(options.loadHandler) : undefined;
       for (const fn of model.functions) {
         const environment = functionEnvironment(fn, region, endpoints);
         functions.set(
@@ -374,6 +388,7 @@ export class LocalRuntime {
             activity,
             traceStates: () => traceStates,
             usage,
+            ...(options.taskFaults ? { taskFaults: options.taskFaults } : {}),
           }),
         );
       }

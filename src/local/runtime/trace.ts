@@ -102,6 +102,17 @@ export type TraceRecord = { readonly at: number } & (
       readonly cause?: string;
     }
   | {
+      /** One call of a Task state (each retry is another one), once it answered. */
+      readonly kind: "task";
+      readonly executionArn: string;
+      readonly state: string;
+      readonly resource: string;
+      /** The Task's input, its Parameters applied. */
+      readonly input: unknown;
+      /** The Task error it failed with (`Lambda.ServiceException`, `DynamoDB.ConditionalCheckFailedException`). */
+      readonly error?: string;
+    }
+  | {
       readonly kind: "execution-finished";
       readonly executionArn: string;
       readonly stateMachine: string;

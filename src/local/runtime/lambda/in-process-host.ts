@@ -6,7 +6,7 @@ import type { FunctionHost, FunctionInstance, InstanceOutcome } from "./function
 import type { FunctionErrorPayload, FunctionSpec } from "./local-function";
 
 /** A Lambda handler as a Node.js module exports it: promise-returning, or callback-style with three parameters. */
-type LambdaHandler = (
+export type LambdaHandler = (
   event: unknown,
   context: LambdaContext,
   callback?: (error: unknown, result?: unknown) => void,
@@ -60,7 +60,7 @@ export function lambdaContext(
 }
 
 /** Finds a function's handler; called in the function's environment, once per instance. */
-export type HandlerLoader = (spec: FunctionSpec) => LambdaHandler;
+type HandlerLoader = (spec: FunctionSpec) => LambdaHandler;
 
 /** The deployed bundle's handler: `handler` (`index.handler`) resolved in the code directory, as the sandbox does. */
 const requireHandler: HandlerLoader = (spec) => {
@@ -207,9 +207,10 @@ class InProcessInstance implements FunctionInstance {
  * the function's log (see scoped-environment.ts). No thread to start, so it suits fast tests; its
  * isolation is weaker than a sandbox's: a module is loaded once per process, so instances of a
  * function (and functions of the same code) share it and its globals, and a timed-out invocation is
- * answered but keeps running. `load` finds the handler: by default the deployed bundle, as the
- * sandbox loads it.
+ * answered but keeps running. The handler is the deployed bundle's, as the sandbox loads it, unless
+ * `instead` gives one for the function (a test that observes a dependency of the code, say).
  */
-export function inProcessHost(load: HandlerLoader = requireHandler): FunctionHost {
+export function inProcessHost(instead?: (spec: FunctionSpec) => LambdaHandler | undefined): FunctionHost {
+  const load: HandlerLoader = instead ? (spec) => instead(spec) ?? requireHandler(spec) : requireHandler;
   return (spec, logs, onDeath) => new InProcessInstance(spec, logs, load, onDeath);
 }

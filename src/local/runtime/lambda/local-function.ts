@@ -71,14 +71,19 @@ export type InvocationCaller =
 /** An invocation that fails on purpose (`--fail`), decided before the code runs. */
 export type InjectedFault =
   | { readonly kind: "business"; readonly error: FunctionErrorPayload }
-  /** The code runs (its writes happen), then the sandbox is killed before it answers. */
-  | { readonly kind: "crash"; readonly message: string }
+  /**
+   * The code runs (its writes happen), then its answer is lost: the caller gets Runtime.ExitError (the
+   * sandbox was killed), or `error` when given (a timeout after the writes, an exception thrown after them).
+   */
+  | { readonly kind: "crash"; readonly message: string; readonly error?: FunctionErrorPayload }
   | { readonly kind: "transient"; readonly serviceError?: AwsServiceError; readonly error?: FunctionErrorPayload };
 
+/** Asked before each invocation runs, with its event: a fault to inject, or undefined to run it. */
 export type FaultDecider = (
   fn: FunctionSpec,
   caller: InvocationCaller,
   invocationType: "RequestResponse" | "Event",
+  event?: unknown,
 ) => InjectedFault | undefined;
 
 export interface LocalFunctionOptions {
@@ -201,9 +206,8 @@ export class LocalFunction {
     }
     this.stats.invocations++;
     const started = Date.now();
-    const fault = this.options.faults?.(this.spec, caller, invocationType);
-    if (fault?.kind === "crash")
-      return this.runAndCrash(requestId, eventJson, invocationType, fault.message, started, caller);
+    const fault = this.options.faults?.(this.spec, caller, invocationType, event);
+    if (fault?.kind === "crash") return this.runAndCrash(requestId, eventJson, invocationType, fault, started, caller);
     if (fault) {
       this.stats.injected++;
       const error = fault.error;
@@ -251,14 +255,15 @@ export class LocalFunction {
 
   /**
    * An invocation that dies once the handler has finished, before its answer leaves: its writes
-   * happened, and the caller gets Lambda's answer for a runtime that exited (Runtime.ExitError). The
-   * sandbox is kept: Lambda would start a new one, a cold start that only slows a run down.
+   * happened, and the caller gets Lambda's answer for a runtime that exited (Runtime.ExitError), or the
+   * fault's own error. The sandbox is kept: Lambda would start a new one, a cold start that only slows
+   * a run down.
    */
   private async runAndCrash(
     requestId: string,
     eventJson: string,
     invocationType: "RequestResponse" | "Event",
-    message: string,
+    fault: Extract<InjectedFault, { kind: "crash" }>,
     started: number,
     caller: InvocationCaller,
   ): Promise<InvokeResult> {
@@ -270,9 +275,9 @@ export class LocalFunction {
     } finally {
       this.release(sandbox);
     }
-    const error: FunctionErrorPayload = {
+    const error: FunctionErrorPayload = fault.error ?? {
       errorType: "Runtime.ExitError",
-      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed (${message})`,
+      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed (${fault.message})`,
       trace: [],
     };
     this.stats.errors++;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Activity } from "../activity";
+import { type TaskFaultDecider, withTaskFaults } from "../faults";
 import { Clock } from "../clock";
 import { AwsServiceError } from "../service-error";
 import { Trace } from "../trace";
@@ -60,6 +61,8 @@ export interface LocalStateMachineOptions {
   readonly traceStates?: () => boolean;
   /** Told of every history event and every execution's end: billed work. */
   readonly usage?: Pick<UsageRecorder, "stateMachineEvent" | "executionFinished">;
+  /** Asked before each DynamoDB and PutEvents call of a Task (tests inject a failure into one call). */
+  readonly taskFaults?: TaskFaultDecider;
 }
 
 /** Express workflows run five minutes at most (https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html). */
@@ -83,7 +86,7 @@ export class LocalStateMachine {
   readonly executions = new Map<string, ExecutionRecord>();
   /** When the state machine was created (the runtime started it). */
   readonly createdAt = new Date();
-  private readonly handlers: Record<string, TaskHandler> = {};
+  private readonly handlers: Record<string, { readonly resource: string; readonly run: TaskHandler }> = {};
   readonly stats = { started: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, redriven: 0 };
   /** The definition as it runs: an Express machine's execution ends after five minutes. */
   private readonly definition: AslMachine;
@@ -93,8 +96,13 @@ export class LocalStateMachine {
     private readonly options: LocalStateMachineOptions,
   ) {
     // The runtime validates every definition once, off the main thread (see validate.ts).
-    for (const [name, state] of taskStates(spec.definition))
-      this.handlers[name] = bindTask(name, state, options.backends);
+    for (const [name, state] of taskStates(spec.definition)) {
+      const { taskFaults } = options;
+      const backends = taskFaults
+        ? withTaskFaults(options.backends, taskFaults, { stateMachine: spec.name, state: name })
+        : options.backends;
+      this.handlers[name] = { resource: state.Resource ?? "", run: bindTask(name, state, backends) };
+    }
     const declared = (spec.definition as { TimeoutSeconds?: number }).TimeoutSeconds;
     this.definition =
       spec.type === "EXPRESS"
@@ -175,9 +183,23 @@ export class LocalStateMachine {
     record.done = new Promise<ExecutionRecord>((resolve) => (settle = resolve));
     const { executionArn, name } = record;
     const taskContext = { executionArn, stateMachineArn: this.spec.arn };
-    const tasks: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const [state, handler] of Object.entries(this.handlers)) tasks[state] = (input) => handler(input, taskContext);
     const traced = this.options.traceStates?.() ?? true;
+    const tasks: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [state, { resource, run }] of Object.entries(this.handlers)) {
+      tasks[state] = traced
+        ? async (input) => {
+            const call = { kind: "task", executionArn, state, resource, input } as const;
+            try {
+              const output = await run(input, taskContext);
+              this.options.trace.emit(call);
+              return output;
+            } catch (error) {
+              this.options.trace.emit({ ...call, error: (error as Error).name });
+              throw error;
+            }
+          }
+        : (input) => run(input, taskContext);
+    }
     const outcome = runExecution(
       this.definition,
       input,
