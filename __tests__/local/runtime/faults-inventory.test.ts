@@ -1,6 +1,14 @@
-import { checkFaultTargets, faultInjector, parseFaultSpec } from "../../../src/local/runtime/faults";
+import {
+  checkFaultTargets,
+  faultInjector,
+  firstFault,
+  parseFaultSpec,
+  withTaskFaults,
+} from "../../../src/local/runtime/faults";
 import { formatInventory, stackInventory } from "../../../src/local/runtime/inventory";
+import { AwsServiceError } from "../../../src/local/runtime/service-error";
 import type { FunctionSpec } from "../../../src/local/runtime/lambda/local-function";
+import type { TaskBackends } from "../../../src/local/runtime/stepfunctions/task-bindings";
 
 const fn = (service: string) =>
   ({ name: `orders-dev-${service}`, environment: { POWERTOOLS_SERVICE_NAME: service } }) as unknown as FunctionSpec;
@@ -52,6 +60,63 @@ describe("--fail", () => {
     ).filter(Boolean).length;
     expect(failures / 5000).toBeGreaterThan(0.17);
     expect(failures / 5000).toBeLessThan(0.23);
+  });
+});
+
+describe("per-call fault hooks", () => {
+  it("asks a test's decider first, with the event, and leaves the rest to the --fail rates", () => {
+    const rates = faultInjector({ rates: { payment: 1 }, businessErrors: [], random: () => 0.1 });
+    const seen: unknown[] = [];
+    const decide = firstFault((_fn, _caller, _type, event) => {
+      seen.push(event);
+      return (event as { action?: string }).action === "refund" ? { kind: "crash", message: "lost" } : undefined;
+    }, rates)!;
+    expect(decide(fn("payment"), { kind: "client" }, "RequestResponse", { action: "refund" })).toEqual({
+      kind: "crash",
+      message: "lost",
+    });
+    expect(decide(fn("payment"), { kind: "client" }, "RequestResponse", { action: "charge" })).toMatchObject({
+      kind: "transient",
+      serviceError: { name: "ServiceException" },
+    });
+    expect(seen).toEqual([{ action: "refund" }, { action: "charge" }]);
+    // Without a decider of its own, --fail alone decides, as before.
+    expect(firstFault(undefined, rates)).toBe(rates);
+    expect(firstFault(undefined, undefined)).toBeUndefined();
+  });
+
+  it("answers a Task's DynamoDB or PutEvents call with the fault instead of the service", async () => {
+    const made: string[] = [];
+    const backends = {
+      dynamodb: async (action: string) => (made.push(action), {}),
+      putEvents: async (entries: readonly unknown[]) => (
+        made.push("PutEvents"),
+        { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: "e" })) }
+      ),
+    } as unknown as TaskBackends;
+    const faulty = withTaskFaults(
+      backends,
+      (call) =>
+        call.state !== "Flaky"
+          ? undefined
+          : call.service === "dynamodb"
+            ? { kind: "error", error: new AwsServiceError("InternalServerError", "down", { statusCode: 500 }) }
+            : { kind: "failed-entries", errorCode: "InternalFailure", errorMessage: "no" },
+      { stateMachine: "m", state: "Flaky" },
+    );
+    await expect(faulty.dynamodb("UpdateItem", {})).rejects.toMatchObject({ name: "InternalServerError" });
+    await expect(faulty.putEvents([{} as never, {} as never])).resolves.toEqual({
+      FailedEntryCount: 2,
+      Entries: [
+        { ErrorCode: "InternalFailure", ErrorMessage: "no" },
+        { ErrorCode: "InternalFailure", ErrorMessage: "no" },
+      ],
+    });
+    expect(made).toEqual([]);
+    const healthy = withTaskFaults(backends, () => undefined, { stateMachine: "m", state: "Fine" });
+    await healthy.dynamodb("UpdateItem", {});
+    await healthy.putEvents([]);
+    expect(made).toEqual(["UpdateItem", "PutEvents"]);
   });
 });
 

@@ -19,6 +19,10 @@ const run = (definition: object, input: unknown, settings: Partial<ExecutionSett
 const jsonOfBytes = (bytes: number) => "a".repeat(bytes - 2);
 const LAMBDA = "arn:aws:states:::lambda:invoke";
 
+test("Promise.withResolvers, which aws-local-stepfunctions needs, is available (polyfilled on Node 20)", () => {
+  expect(typeof (Promise as unknown as { withResolvers: unknown }).withResolvers).toBe("function");
+});
+
 describe("the context object", () => {
   // "Accessing execution data from the Context object", Step Functions developer guide
   // (input-output-contextobject.html): Execution.{Id, Input, Name, RoleArn, StartTime, RedriveCount},
