@@ -20,7 +20,7 @@ import { startPutEventsEndpoint } from "../../src/local/runtime/eventbridge/endp
 import { RecordingBus } from "./recording-bus";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
-export const BUS_NAME = "orders-test-bus";
+const BUS_NAME = "orders-test-bus";
 
 /** Credentials and region local clients use (the local services check neither). */
 export const LOCAL_AWS = {
@@ -29,7 +29,7 @@ export const LOCAL_AWS = {
 } as const;
 
 /** Physical table names, by logical name. */
-export type TableNames = Record<TableName, string>;
+type TableNames = Record<TableName, string>;
 
 export interface LocalAws {
   readonly dynamodb: DynamoDBClient;

@@ -6,16 +6,16 @@
  * synthesized one. Failures are injected into particular calls through the runtime's per-call fault
  * hooks (a function invocation, a Task's DynamoDB or PutEvents call).
  */
-import { EnvVar, InventoryKey } from "../../src/contracts/tables";
-import { buildOrderWorkflowDefinition } from "../../src/workflow/order-workflow";
-import { startPipeline, type RunningPipeline } from "../local/e2e/support";
-import { getItem } from "./orders";
 import "./powertools-env";
 import { createPaymentHandler, type PaymentHandler } from "../../handlers/payment";
 import { SimulatedPaymentGateway } from "../../handlers/payment/gateway";
 import { createDocumentClient, createDynamoDBClient } from "../../handlers/shared/aws";
 import { createObservability } from "../../handlers/shared/observability";
+import { EnvVar, InventoryKey } from "../../src/contracts/tables";
 import { AwsServiceError } from "../../src/local/runtime/service-error";
+import { buildOrderWorkflowDefinition } from "../../src/workflow/order-workflow";
+import { startPipeline, type RunningPipeline } from "../local/e2e/support";
+import { getItem } from "./orders";
 import type { OrderView } from "../../handlers/order";
 import type { EventBridgeEnvelope } from "../../src/contracts/events";
 import type { TaskCall, TaskFault } from "../../src/local/runtime/faults";
@@ -113,7 +113,10 @@ function withBuilderMachine(document: StackDocument): void {
     const policy = String(role.assume_role_policy);
     const trusted = policy.match(/"aws:SourceArn":("[^"]*:stateMachine:[^"]*")/);
     if (trusted && JSON.parse(trusted[1]!).endsWith(name.replace(/^.*\}/, "")))
-      role.assume_role_policy = policy.replace(trusted[0], `"aws:SourceArn":[${trusted[1]},${trusted[1]!.slice(0, -1)}-builder"]`);
+      role.assume_role_policy = policy.replace(
+        trusted[0],
+        `"aws:SourceArn":[${trusted[1]},${trusted[1]!.slice(0, -1)}-builder"]`,
+      );
   }
 }
 
@@ -229,7 +232,10 @@ export function flakyDynamoDB(
       if (left <= 0) return undefined;
       left--;
       counter.failures++;
-      return { kind: "error", error: new AwsServiceError(errorName, `${errorName} (local fault)`, { statusCode: 400 }) };
+      return {
+        kind: "error",
+        error: new AwsServiceError(errorName, `${errorName} (local fault)`, { statusCode: 400 }),
+      };
     },
     calls: 0,
   });
@@ -241,8 +247,7 @@ export function failPutEvents(times: number, errorCode: string): void {
   let left = times;
   taskInjections.push({
     when: (call) => call.service === "events",
-    next: () =>
-      left-- > 0 ? { kind: "failed-entries", errorCode, errorMessage: "injected failure" } : undefined,
+    next: () => (left-- > 0 ? { kind: "failed-entries", errorCode, errorMessage: "injected failure" } : undefined),
     calls: 0,
   });
 }
@@ -265,7 +270,8 @@ export async function placeOrder(
 ): Promise<{ order: OrderView; event: EventBridgeEnvelope }> {
   const { runtime, parts } = saga.pipeline;
   const answer = await runtime.invoke(parts.orderFunction.spec.name, request);
-  if (answer.functionError) throw new Error(`the Order function refused the order: ${answer.functionError.errorMessage}`);
+  if (answer.functionError)
+    throw new Error(`the Order function refused the order: ${answer.functionError.errorMessage}`);
   const order = answer.payload as OrderView;
   await runtime.idle(30_000);
   const created = eventsFor(saga, order.orderId).find((e) => e["detail-type"] === "Order Created");

@@ -121,9 +121,7 @@ describe.each(["builder", "synthesized"] as const)("order saga (%s definition)",
 
   test("payment declined: nothing reserved, nothing refunded, FAILED with the reason, Order Failed", async () => {
     const before = await stock("prod-001");
-    const { order: placed, event } = await placeOrder(
-      smallOrder({ customerId: `declined-${customer()}` }),
-    );
+    const { order: placed, event } = await placeOrder(smallOrder({ customerId: `declined-${customer()}` }));
     const result = await execute(event);
 
     expect(result.status).toBe("FAILED");
@@ -326,10 +324,7 @@ describe.each(["builder", "synthesized"] as const)("order saga (%s definition)",
   test("two executions started at once for one order: exactly one runs the saga", async () => {
     const before = await stock("prod-001");
     const { order: placed, event } = await placeOrder(smallOrder());
-    const results = await Promise.all([
-      execute(event),
-      execute(event),
-    ]);
+    const results = await Promise.all([execute(event), execute(event)]);
     expect(results.map((r) => r.path.at(-1)).sort()).toEqual(["DuplicateIgnored", "OrderSucceeded"]);
     expect(await stock("prod-001")).toBe(before - 1);
     expect(outcomes(placed.orderId)).toHaveLength(1);
@@ -357,9 +352,10 @@ describe.each(["builder", "synthesized"] as const)("order saga (%s definition)",
       amountCents: 2999,
     });
     expect(gatewayCalls(placed.orderId)).toEqual(["charge"]);
-    expect(
-      saga.gateway.calls.filter((c) => c.idempotencyKey === placed.orderId)[0],
-    ).toMatchObject({ customerId: placed.customerId, amountCents: 2999 });
+    expect(saga.gateway.calls.filter((c) => c.idempotencyKey === placed.orderId)[0]).toMatchObject({
+      customerId: placed.customerId,
+      amountCents: 2999,
+    });
     expect(await stock("prod-001")).toBe(before.prod001 - 1);
     expect(await stock("prod-003")).toBe(before.prod003);
     expect(OrderCompletedDetailSchema.parse(outcomes(placed.orderId)[0]!.event.detail)).toMatchObject({

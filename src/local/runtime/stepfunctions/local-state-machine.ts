@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Activity } from "../activity";
-import { type TaskFaultDecider, withTaskFaults } from "../faults";
 import { Clock } from "../clock";
+import { type TaskFaultDecider, withTaskFaults } from "../faults";
 import { AwsServiceError } from "../service-error";
 import { Trace } from "../trace";
 import { runExecution, type EventLog, type StoppedAt } from "./execution";
