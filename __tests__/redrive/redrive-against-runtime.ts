@@ -9,6 +9,16 @@ import { AwsServiceError } from "../../src/local/runtime/service-error";
 import { runRedrive } from "../../src/redrive/command";
 import { StateName } from "../../src/workflow/names";
 import { itemsOf, order, sagaWorkflowType, type RunningPipeline } from "../local/e2e/support";
+import type { VariableArgument } from "../../src/terraform/variable-arguments";
+
+/** The operator role the deployment admits (README: "Redriving dead letters"), and one it does not. */
+const OPERATOR_ROLE = "arn:aws:iam::000000000000:role/orders-redrive-operator";
+const OTHER_ROLE = "arn:aws:iam::000000000000:role/orders-developer";
+
+/** The `--var` that admits the operator role to the bus policy: start the pipeline with it. */
+export const redriveVariables: readonly VariableArgument[] = [
+  { kind: "var", name: "event_redrive_principal_arns", value: JSON.stringify([OPERATOR_ROLE]) },
+];
 
 /** Injected failures, changed while the runtime runs (it reads them on every invocation): start the pipeline with them. */
 export const redriveFaults: Record<string, number> = { "payment-crash": 0 };
@@ -18,14 +28,17 @@ export function describeRedrive(running: () => RunningPipeline): void {
   let pipeline: RunningPipeline;
   beforeAll(() => {
     pipeline = running();
-    const { endpoints } = pipeline.runtime;
+    const { endpoints, iam } = pipeline.runtime;
+    // A session of the admitted operator role: its PutEvents calls are judged against the bus policy.
+    const operator = iam.operatorSession(OPERATOR_ROLE);
     const env = {
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
       AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "AKIAOPERATOREXAMPLE",
-      AWS_SECRET_ACCESS_KEY: "operator-secret",
+      AWS_ACCESS_KEY_ID: operator.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: operator.secretAccessKey,
+      AWS_SESSION_TOKEN: operator.sessionToken,
     };
     for (const [k, v] of Object.entries(env)) {
       saved[k] = process.env[k];
@@ -129,6 +142,41 @@ export function describeRedrive(running: () => RunningPipeline): void {
         runtime.queues.delete(QUEUE, received!.receiptHandle);
         expect(received!.message.MessageId).toBe(m.MessageId);
       }
+    });
+
+    it("keeps the events of a role the bus policy does not admit: only the owners and event_redrive_principal_arns may put them", async () => {
+      const { runtime } = pipeline;
+      const event = {
+        source: "orders.order-service",
+        "detail-type": "Order Created",
+        detail: { orderId: "not-admitted" },
+      };
+      runtime.queues.send(QUEUE, JSON.stringify(event), {
+        RULE_ARN: "arn:aws:events:us-east-1:000000000000:rule/orders-dev-orders/orders-dev-order-created",
+      });
+      const other = runtime.iam.operatorSession(OTHER_ROLE);
+      const saved = [process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN];
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: other.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: other.secretAccessKey,
+        AWS_SESSION_TOKEN: other.sessionToken,
+      });
+      let run: Awaited<ReturnType<typeof redrive>>;
+      try {
+        run = await redrive("--queue", QUEUE);
+      } finally {
+        [process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN] = saved;
+      }
+      // The bus policy's explicit Deny of orders.order-service to every principal not exempted by ArnNotEquals.
+      expect(run.status).toBe(1);
+      expect(run.out[0]).toMatch(
+        new RegExp(
+          `^kept .*"Order Created" from orders\\.order-service -> bus orders-dev-orders: PutEvents refused it: AccessDeniedException: .*assumed-role/orders-developer/.*explicit deny`,
+        ),
+      );
+      expect(runtime.queues.visibleCount(QUEUE)).toBe(1);
+      const [held] = runtime.queues.receive(QUEUE, 1, 0);
+      runtime.queues.delete(QUEUE, held!.receiptHandle);
     });
 
     it("names an unknown queue in one line, exit 2", async () => {

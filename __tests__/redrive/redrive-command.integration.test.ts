@@ -1,11 +1,25 @@
 /**
- * The redrive command's refusals, and the local SQS and Step Functions endpoints as the AWS JSON
- * protocol serves them, without a running stack: queues and state machines built directly.
+ * The redrive command's refusals, and the local SQS and Step Functions endpoints as the AWS SDK's own
+ * clients reach them, without a running stack: queues and state machines built directly.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  ListExecutionsCommand,
+  SFNServiceException,
+} from "@aws-sdk/client-sfn";
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  ReceiveMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { Activity } from "../../src/local/runtime/activity";
 import { Clock } from "../../src/local/runtime/clock";
 import { startJsonEndpoint, type JsonEndpoint } from "../../src/local/runtime/http/json-endpoint";
@@ -14,7 +28,7 @@ import { sqsApi } from "../../src/local/runtime/sqs/sqs-api";
 import { LocalStateMachine } from "../../src/local/runtime/stepfunctions/local-state-machine";
 import { sfnApi } from "../../src/local/runtime/stepfunctions/sfn-api";
 import { Trace } from "../../src/local/runtime/trace";
-import { AwsServiceError, openSession } from "../../src/redrive/aws-session";
+import { openSession } from "../../src/redrive/aws-session";
 import { runRedrive } from "../../src/redrive/command";
 import type { TaskBackends } from "../../src/local/runtime/stepfunctions/task-bindings";
 
@@ -133,25 +147,40 @@ describe("npm run redrive: usage errors, one line and exit 2", () => {
   });
 });
 
-describe("the local SQS and Step Functions endpoints, through the AWS JSON protocol", () => {
+/** A command's output without the SDK's `$metadata`: what the service answered. */
+function answered<T extends { $metadata?: unknown }>(output: T): Omit<T, "$metadata"> {
+  const { $metadata: _, ...rest } = output;
+  return rest;
+}
+
+describe("the local SQS and Step Functions endpoints, through the AWS SDK's clients (AWS JSON 1.0)", () => {
   beforeAll(operator);
 
   test("GetQueueUrl, ReceiveMessage (hidden for its visibility timeout), ChangeMessageVisibility, DeleteMessage", async () => {
     const { sqs } = await openSession();
-    expect(await sqs("GetQueueUrl", { QueueName: "dlq" })).toEqual({ QueueUrl: QUEUE_URL });
-    // API_GetQueueUrl.html: QueueDoesNotExist; the JSON protocol names it com.amazonaws.sqs#QueueDoesNotExist.
-    await expect(sqs("GetQueueUrl", { QueueName: "nope" })).rejects.toMatchObject({
+    expect(answered(await sqs.send(new GetQueueUrlCommand({ QueueName: "dlq" })))).toEqual({ QueueUrl: QUEUE_URL });
+    // API_GetQueueUrl.html: QueueDoesNotExist; the JSON protocol names it com.amazonaws.sqs#QueueDoesNotExist,
+    // with x-amzn-query-error: AWS.SimpleQueueService.NonExistentQueue;Sender
+    // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-json-api-responses.html).
+    const missing = sqs.send(new GetQueueUrlCommand({ QueueName: "nope" }));
+    await expect(missing).rejects.toBeInstanceOf(QueueDoesNotExist);
+    await expect(missing).rejects.toMatchObject({
       name: "QueueDoesNotExist",
-      status: 400,
+      $metadata: { httpStatusCode: 400 },
+      Code: "AWS.SimpleQueueService.NonExistentQueue",
+      Type: "Sender",
     });
     queues.send(QUEUE_URL, '{"a":1}', { ERROR_CODE: "Boom" });
-    const first = await sqs<{ Messages: Record<string, unknown>[] }>("ReceiveMessage", {
-      QueueUrl: QUEUE_URL,
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: 60,
-      MessageAttributeNames: ["All"],
-      MessageSystemAttributeNames: ["ApproximateReceiveCount"],
-    });
+    // The client checks MD5OfBody against the body it received (middleware-sdk-sqs): a wrong one would throw.
+    const first = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: QUEUE_URL,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 60,
+        MessageAttributeNames: ["All"],
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+      }),
+    );
     expect(first.Messages).toEqual([
       expect.objectContaining({
         Body: '{"a":1}',
@@ -160,34 +189,55 @@ describe("the local SQS and Step Functions endpoints, through the AWS JSON proto
         MessageAttributes: { ERROR_CODE: { DataType: "String", StringValue: "Boom" } },
       }),
     ]);
-    expect(await sqs("ReceiveMessage", { QueueUrl: QUEUE_URL })).toEqual({});
-    const handle = first.Messages[0]!.ReceiptHandle as string;
-    await sqs("ChangeMessageVisibility", { QueueUrl: QUEUE_URL, ReceiptHandle: handle, VisibilityTimeout: 0 });
-    const again = await sqs<{ Messages: { ReceiptHandle: string; Attributes?: unknown }[] }>("ReceiveMessage", {
-      QueueUrl: QUEUE_URL,
-      AttributeNames: ["All"],
-    });
-    expect(again.Messages[0]!.Attributes).toMatchObject({ ApproximateReceiveCount: "2" });
+    expect(answered(await sqs.send(new ReceiveMessageCommand({ QueueUrl: QUEUE_URL })))).toEqual({});
+    const handle = first.Messages![0]!.ReceiptHandle as string;
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: QUEUE_URL, ReceiptHandle: handle, VisibilityTimeout: 0 }),
+    );
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: QUEUE_URL, AttributeNames: ["All"] }));
+    expect(again.Messages![0]!.Attributes).toMatchObject({ ApproximateReceiveCount: "2" });
     // An earlier receipt handle no longer deletes it.
-    await expect(sqs("DeleteMessage", { QueueUrl: QUEUE_URL, ReceiptHandle: handle })).rejects.toMatchObject({
+    await expect(
+      sqs.send(new DeleteMessageCommand({ QueueUrl: QUEUE_URL, ReceiptHandle: handle })),
+    ).rejects.toMatchObject({
       name: "ReceiptHandleIsInvalid",
     });
-    await sqs("DeleteMessage", { QueueUrl: QUEUE_URL, ReceiptHandle: again.Messages[0]!.ReceiptHandle });
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: QUEUE_URL, ReceiptHandle: again.Messages![0]!.ReceiptHandle }));
     expect(queues.find("dlq")!.messages).toEqual([]);
-    await expect(sqs("ReceiveMessage", { QueueUrl: QUEUE_URL, MaxNumberOfMessages: 11 })).rejects.toMatchObject({
+    await expect(
+      sqs.send(new ReceiveMessageCommand({ QueueUrl: QUEUE_URL, MaxNumberOfMessages: 11 })),
+    ).rejects.toMatchObject({
       name: "InvalidParameterValue",
     });
   });
 
+  test("GetQueueAttributes answers the attributes asked for, and none when none are", async () => {
+    const { sqs } = await openSession();
+    queues.send(QUEUE_URL, "held");
+    // API_GetQueueAttributes.html: AttributeNames lists the attributes to return; All returns every one.
+    const some = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: QUEUE_URL, AttributeNames: ["ApproximateNumberOfMessages"] }),
+    );
+    expect(some.Attributes).toEqual({ ApproximateNumberOfMessages: "1" });
+    expect(answered(await sqs.send(new GetQueueAttributesCommand({ QueueUrl: QUEUE_URL })))).toEqual({});
+    const all = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: QUEUE_URL, AttributeNames: ["All"] }));
+    expect(all.Attributes).toMatchObject({
+      QueueArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:dlq`,
+      MessageRetentionPeriod: "1209600",
+    });
+    const [held] = queues.receive(QUEUE_URL, 1, 0);
+    queues.delete(QUEUE_URL, held!.receiptHandle);
+  });
+
   test("ListExecutions of an Express machine is StateMachineTypeNotSupported; its executions are not described", async () => {
     const { stepFunctions } = await openSession();
-    await expect(stepFunctions("ListExecutions", { stateMachineArn: EXPRESS_ARN })).rejects.toEqual(
+    await expect(stepFunctions.send(new ListExecutionsCommand({ stateMachineArn: EXPRESS_ARN }))).rejects.toEqual(
       expect.objectContaining({ name: "StateMachineTypeNotSupported" }),
     );
-    const notAnArn = stepFunctions("DescribeExecution", { executionArn: "not-an-arn" });
-    await expect(notAnArn).rejects.toBeInstanceOf(AwsServiceError);
-    await expect(notAnArn).rejects.toMatchObject({ name: "InvalidArn", status: 400 });
-    expect(await stepFunctions("DescribeStateMachine", { stateMachineArn: EXPRESS_ARN })).toMatchObject({
+    const notAnArn = stepFunctions.send(new DescribeExecutionCommand({ executionArn: "not-an-arn" }));
+    await expect(notAnArn).rejects.toBeInstanceOf(SFNServiceException);
+    await expect(notAnArn).rejects.toMatchObject({ name: "InvalidArn", $metadata: { httpStatusCode: 400 } });
+    expect(await stepFunctions.send(new DescribeStateMachineCommand({ stateMachineArn: EXPRESS_ARN }))).toMatchObject({
       name: "quick",
       type: "EXPRESS",
       status: "ACTIVE",

@@ -329,7 +329,17 @@ describe("who may publish, and on whose behalf services act", () => {
     expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.${fragment}_role_[0-9A-F]+\\.arn\\}$`));
   const busArn = expect.stringMatching(/^\$\{aws_cloudwatch_event_bus\.event-bus_[0-9A-F]+\.arn\}$/);
 
-  test("the bus policy denies each of our sources to every principal but the role that owns it", () => {
+  /** The owner, then the reviewed operator roles of var.event_redrive_principal_arns (none by default). */
+  const ownerAndRedrivers = (fragment: string) => [
+    expect.stringMatching(
+      new RegExp(
+        `^\\$\\{aws_iam_role\\.${fragment}_role_[0-9A-F]+\\.arn\\}%\\{ for arn in var\\.event_redrive_principal_arns \\}$`,
+      ),
+    ),
+    "${arn}%{ endfor }",
+  ];
+
+  test("the bus policy denies each of our sources to every principal but the role that owns it (and the reviewed redrive roles)", () => {
     const [busPolicy] = Object.values(resourcesOf(json, "aws_cloudwatch_event_bus_policy")) as {
       event_bus_name: string;
       policy: string;
@@ -344,7 +354,7 @@ describe("who may publish, and on whose behalf services act", () => {
         Resource: [busArn],
         Condition: {
           StringEquals: { "events:source": "orders.order-service" },
-          ArnNotEquals: { "aws:PrincipalArn": roleRef("order-outbox") },
+          ArnNotEquals: { "aws:PrincipalArn": ownerAndRedrivers("order-outbox") },
         },
       },
       {
@@ -355,7 +365,7 @@ describe("who may publish, and on whose behalf services act", () => {
         Resource: [busArn],
         Condition: {
           StringEquals: { "events:source": "orders.order-workflow" },
-          ArnNotEquals: { "aws:PrincipalArn": roleRef("order-workflow") },
+          ArnNotEquals: { "aws:PrincipalArn": ownerAndRedrivers("order-workflow") },
         },
       },
     ]);

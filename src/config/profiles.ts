@@ -25,6 +25,8 @@ export interface EnvironmentProfile {
   readonly alarmEmail: string;
   /** Default of `workflow_type`: the saga's Step Functions workflow type. */
   readonly workflowType: WorkflowType;
+  /** Default of `event_redrive_principal_arns`: the operator roles the bus policy also admits (none). */
+  readonly eventRedrivePrincipalArns: readonly string[];
   /** Tables refuse deletion (and Terraform refuses to destroy them). */
   readonly deletionProtection: boolean;
   /** Provisioned tables scale between capacity and this multiple of it. */
@@ -48,6 +50,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     xrayTracingEnabled: true,
     alarmEmail: "",
     workflowType: "STANDARD",
+    eventRedrivePrincipalArns: [],
     deletionProtection: false,
     sagaLogging: { level: "ALL", includeExecutionData: true },
   },
@@ -62,6 +65,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     xrayTracingEnabled: true,
     alarmEmail: "",
     workflowType: "STANDARD",
+    eventRedrivePrincipalArns: [],
     deletionProtection: false,
     sagaLogging: { level: "ALL", includeExecutionData: true },
   },
@@ -76,6 +80,7 @@ export const PROFILES: Readonly<Record<EnvironmentName, EnvironmentProfile>> = {
     xrayTracingEnabled: true,
     alarmEmail: "",
     workflowType: "STANDARD",
+    eventRedrivePrincipalArns: [],
     deletionProtection: true,
     autoscalingMaxMultiplier: 20,
     sagaLogging: { level: "ALL", includeExecutionData: false },

@@ -8,7 +8,7 @@ const LOG_RETENTION_DAYS = [
 /** One tfvars-style setting: its Terraform declaration, minus the default, which the profile gives. */
 export interface VariableSpec {
   readonly name: string;
-  readonly type: "string" | "number" | "bool";
+  readonly type: "string" | "number" | "bool" | "list(string)";
   readonly description: string;
   /** The profile field that supplies the default. */
   readonly defaultFrom: keyof EnvironmentProfile;
@@ -21,6 +21,12 @@ const wholeNumber = (v: string) => `floor(${v}) == ${v}`;
 /** The Step Functions workflow types (`aws_sfn_state_machine.type`). */
 const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
+
+/**
+ * An IAM role ARN, as a Terraform (RE2) pattern: roles only (never a user, a root or a "*"), any partition;
+ * role names and paths never hold a space, so a space-joined list is checked with one regex.
+ */
+const ROLE_ARN = "arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}";
 
 /** The variables every environment stack declares, in the order the README lists them. */
 export const VARIABLE_SPECS: readonly VariableSpec[] = [
@@ -46,7 +52,9 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
     validations: [
       {
         condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`,
-        errorMessage: `log_retention_days must be one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}.`,
+        errorMessage: `log_retention_days must be one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(
+          ", ",
+        )}.`,
       },
     ],
   },
@@ -71,7 +79,9 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
     defaultFrom: "lambdaMemorySize",
     validations: [
       {
-        condition: `var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && ${wholeNumber("var.lambda_memory_size")}`,
+        condition: `var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && ${wholeNumber(
+          "var.lambda_memory_size",
+        )}`,
         errorMessage: "lambda_memory_size must be a whole number of MB from 128 to 10240.",
       },
     ],
@@ -83,7 +93,9 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
     defaultFrom: "dynamodbReadCapacity",
     validations: [
       {
-        condition: `var.dynamodb_read_capacity == 0 || (var.dynamodb_read_capacity >= 1 && var.dynamodb_read_capacity <= 40000 && ${wholeNumber("var.dynamodb_read_capacity")})`,
+        condition: `var.dynamodb_read_capacity == 0 || (var.dynamodb_read_capacity >= 1 && var.dynamodb_read_capacity <= 40000 && ${wholeNumber(
+          "var.dynamodb_read_capacity",
+        )})`,
         errorMessage:
           "dynamodb_read_capacity must be 0 (on-demand) or a whole number of capacity units from 1 to 40000.",
       },
@@ -96,7 +108,9 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
     defaultFrom: "dynamodbWriteCapacity",
     validations: [
       {
-        condition: `var.dynamodb_write_capacity == 0 || (var.dynamodb_write_capacity >= 1 && var.dynamodb_write_capacity <= 40000 && ${wholeNumber("var.dynamodb_write_capacity")})`,
+        condition: `var.dynamodb_write_capacity == 0 || (var.dynamodb_write_capacity >= 1 && var.dynamodb_write_capacity <= 40000 && ${wholeNumber(
+          "var.dynamodb_write_capacity",
+        )})`,
         errorMessage:
           "dynamodb_write_capacity must be 0 (on-demand) or a whole number of capacity units from 1 to 40000.",
       },
@@ -137,6 +151,20 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
       {
         condition: `contains([${WORKFLOW_TYPES.map((t) => `"${t}"`).join(", ")}], var.workflow_type)`,
         errorMessage: `workflow_type must be one of ${WORKFLOW_TYPES.join(", ")} (uppercase).`,
+      },
+    ],
+  },
+  {
+    name: "event_redrive_principal_arns",
+    type: "list(string)",
+    description:
+      "IAM role ARNs that may put the project's own events (orders.order-service, orders.order-workflow) back on the bus besides their owners: the operator roles that run npm run redrive. Empty (the default) admits nobody.",
+    defaultFrom: "eventRedrivePrincipalArns",
+    validations: [
+      {
+        condition: `length(var.event_redrive_principal_arns) == 0 || can(regex("^${ROLE_ARN}( ${ROLE_ARN})*$", join(" ", var.event_redrive_principal_arns)))`,
+        errorMessage:
+          "event_redrive_principal_arns must be IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>), no users, no wildcards.",
       },
     ],
   },

@@ -15,6 +15,8 @@ export class PipelineVariables extends Construct {
   readonly alarmEmail: string;
   /** `STANDARD` or `EXPRESS`, as validated (a token). */
   readonly workflowType: string;
+  /** The name of the list variable of operator roles the bus policy admits for the project's sources. */
+  readonly eventRedrivePrincipalsVariable: string;
 
   constructor(scope: Construct, id: string, profile: EnvironmentProfile) {
     super(scope, id);
@@ -29,6 +31,7 @@ export class PipelineVariables extends Construct {
     this.xrayTracingEnabled = get("xray_tracing_enabled").booleanValue;
     this.alarmEmail = get("alarm_email").stringValue;
     this.workflowType = get("workflow_type").stringValue;
+    this.eventRedrivePrincipalsVariable = get("event_redrive_principal_arns").friendlyUniqueId;
   }
 }
 

@@ -61,12 +61,15 @@ export class OrderEventBus extends Construct {
     });
   }
 
-  /** Attaches the bus policy denying each source to every principal but its owner. Call it once. */
-  restrictSources(owners: readonly SourceOwner[]): CloudwatchEventBusPolicy {
+  /**
+   * Attaches the bus policy denying each source to every principal but its owner, and the roles the list
+   * variable `redrivers` names (the reviewed operator roles that put dead letters back). Call it once.
+   */
+  restrictSources(owners: readonly SourceOwner[], redrivers?: { readonly variable: string }): CloudwatchEventBusPolicy {
     if (this.policy) throw new Error(`OrderEventBus "${this.node.id}": restrictSources was already called.`);
     this.policy = new CloudwatchEventBusPolicy(this, "policy", {
       eventBusName: this.bus.name,
-      policy: JSON.stringify(sourceOwnershipBusPolicy(this.bus.arn, owners)),
+      policy: JSON.stringify(sourceOwnershipBusPolicy(this.bus.arn, owners, redrivers)),
     });
     return this.policy;
   }

@@ -1,14 +1,17 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import { AwsServiceError, type AwsSession } from "./aws-session";
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  ReceiveMessageCommand,
+  type Message,
+} from "@aws-sdk/client-sqs";
 import { RedriveUsageError } from "./options";
+import type { AwsSession } from "./aws-session";
 
-/** A message as ReceiveMessage answers it. */
-interface SqsMessage {
-  readonly MessageId: string;
-  readonly ReceiptHandle: string;
-  readonly Body: string;
-  readonly MessageAttributes?: Record<string, { readonly StringValue?: string }>;
-}
+/** A message as ReceiveMessage answers it (SQS always gives these three). */
+type SqsMessage = Message & { readonly MessageId: string; readonly ReceiptHandle: string; readonly Body: string };
 
 /** What became of one message. */
 export interface MessageOutcome {
@@ -51,14 +54,16 @@ export async function redriveDeadLetters(
   };
   try {
     while (outcomes.length < options.max) {
-      const { Messages = [] } = await aws.sqs<{ Messages?: SqsMessage[] }>("ReceiveMessage", {
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: Math.min(BATCH, options.max - outcomes.length),
-        VisibilityTimeout: VISIBILITY_SECONDS,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ["All"],
-      });
-      const fresh = Messages.filter((m) => !seen.has(m.MessageId));
+      const { Messages = [] } = await aws.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(BATCH, options.max - outcomes.length),
+          VisibilityTimeout: VISIBILITY_SECONDS,
+          WaitTimeSeconds: 1,
+          MessageAttributeNames: ["All"],
+        }),
+      );
+      const fresh = (Messages as SqsMessage[]).filter((m) => !seen.has(m.MessageId));
       if (fresh.length === 0) break;
       for (const m of fresh) seen.add(m.MessageId);
 
@@ -96,7 +101,7 @@ export async function redriveDeadLetters(
       for (const [i, { message, outcome }] of entries.entries()) {
         const result = results[i];
         if (result?.EventId && !result.ErrorCode) {
-          await aws.sqs("DeleteMessage", { QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle });
+          await aws.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
           record(outcome);
         } else {
           giveBack.push(message.ReceiptHandle);
@@ -111,7 +116,9 @@ export async function redriveDeadLetters(
   } finally {
     // What was not redriven is visible again at once, for the next run or the next consumer.
     for (const handle of giveBack)
-      await aws.sqs("ChangeMessageVisibility", { QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 });
+      await aws.sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }),
+      );
   }
   return outcomes;
 }
@@ -119,10 +126,11 @@ export async function redriveDeadLetters(
 async function queueUrlOf(aws: AwsSession, queue: string): Promise<string> {
   if (/^https?:\/\//.test(queue)) return queue;
   try {
-    return (await aws.sqs<{ QueueUrl: string }>("GetQueueUrl", { QueueName: queue })).QueueUrl;
+    const { QueueUrl } = await aws.sqs.send(new GetQueueUrlCommand({ QueueName: queue }));
+    if (!QueueUrl) throw new Error(`GetQueueUrl answered no QueueUrl for ${queue}`);
+    return QueueUrl;
   } catch (error) {
-    if (error instanceof AwsServiceError && /QueueDoesNotExist|NonExistentQueue/.test(error.name))
-      throw new RedriveUsageError(`no queue named ${queue} in ${aws.region}`);
+    if (error instanceof QueueDoesNotExist) throw new RedriveUsageError(`no queue named ${queue} in ${aws.region}`);
     throw error;
   }
 }

@@ -1,5 +1,15 @@
-import { AwsServiceError, type AwsSession } from "./aws-session";
+import {
+  DescribeStateMachineCommand,
+  InvalidArn,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  RedriveExecutionCommand,
+  SFNServiceException,
+  StateMachineDoesNotExist,
+  type ExecutionListItem,
+} from "@aws-sdk/client-sfn";
 import { RedriveUsageError } from "./options";
+import type { AwsSession } from "./aws-session";
 
 /** What became of one unsuccessful execution. */
 export interface ExecutionOutcome {
@@ -10,13 +20,6 @@ export interface ExecutionOutcome {
   readonly reason?: string;
   /** The redrive count before this one. */
   readonly redriveCount: number;
-}
-
-interface ExecutionListItem {
-  readonly executionArn: string;
-  readonly status: string;
-  readonly stopDate?: number;
-  readonly redriveCount?: number;
 }
 
 /** The statuses RedriveExecution continues, and how far back (API_RedriveExecution.html). */
@@ -37,7 +40,7 @@ export async function redriveExecutions(
   now: () => number = Date.now,
 ): Promise<ExecutionOutcome[]> {
   const arn = await stateMachineArnOf(aws, options.stateMachine);
-  const { type } = await aws.stepFunctions<{ type: string }>("DescribeStateMachine", { stateMachineArn: arn });
+  const { type } = await aws.stepFunctions.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
   if (type !== "STANDARD")
     throw new RedriveUsageError(
       `state machine ${options.stateMachine} is ${type}: RedriveExecution is for Standard workflows only (an Express execution is started again from its input)`,
@@ -46,29 +49,39 @@ export async function redriveExecutions(
   for (const status of UNSUCCESSFUL) {
     let nextToken: string | undefined;
     do {
-      const page = await aws.stepFunctions<{ executions: ExecutionListItem[]; nextToken?: string }>("ListExecutions", {
-        stateMachineArn: arn,
-        statusFilter: status,
-        maxResults: 100,
-        ...(nextToken ? { nextToken } : {}),
-      });
+      const page = await aws.stepFunctions.send(
+        new ListExecutionsCommand({
+          stateMachineArn: arn,
+          statusFilter: status,
+          maxResults: 100,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
       candidates.push(
-        ...page.executions.filter((e) => e.stopDate === undefined || now() / 1000 - e.stopDate <= REDRIVABLE_SECONDS),
+        ...(page.executions ?? []).filter(
+          (e) => e.stopDate === undefined || (now() - e.stopDate.getTime()) / 1000 <= REDRIVABLE_SECONDS,
+        ),
       );
       nextToken = page.nextToken;
     } while (nextToken && candidates.length < options.max);
   }
   const outcomes: ExecutionOutcome[] = [];
   for (const e of candidates.slice(0, options.max)) {
-    const base = { executionArn: e.executionArn, status: e.status, redriveCount: e.redriveCount ?? 0 };
+    const base = {
+      executionArn: e.executionArn as string,
+      status: e.status as string,
+      redriveCount: e.redriveCount ?? 0,
+    };
     let outcome: ExecutionOutcome;
     if (options.dryRun) outcome = { ...base, result: "would redrive" };
     else {
       try {
-        await aws.stepFunctions("RedriveExecution", { executionArn: e.executionArn });
+        await aws.stepFunctions.send(new RedriveExecutionCommand({ executionArn: e.executionArn }));
         outcome = { ...base, result: "redriven" };
       } catch (error) {
-        if (!(error instanceof AwsServiceError) || error.status >= 500) throw error;
+        // A refusal of this execution (ExecutionNotRedrivable, ExecutionLimitExceeded...) is the caller's
+        // ("client") fault and the others go on; a service fault stops the run.
+        if (!(error instanceof SFNServiceException) || error.$fault !== "client") throw error;
         outcome = { ...base, result: "refused", reason: `${error.name}: ${error.message}` };
       }
     }
@@ -81,22 +94,19 @@ export async function redriveExecutions(
 async function stateMachineArnOf(aws: AwsSession, ref: string): Promise<string> {
   if (ref.startsWith("arn:")) {
     try {
-      await aws.stepFunctions("DescribeStateMachine", { stateMachineArn: ref });
+      await aws.stepFunctions.send(new DescribeStateMachineCommand({ stateMachineArn: ref }));
       return ref;
     } catch (error) {
-      if (error instanceof AwsServiceError && /StateMachineDoesNotExist|InvalidArn/.test(error.name))
+      if (error instanceof StateMachineDoesNotExist || error instanceof InvalidArn)
         throw new RedriveUsageError(`no state machine ${ref} (${error.name})`);
       throw error;
     }
   }
   let nextToken: string | undefined;
   do {
-    const page = await aws.stepFunctions<{
-      stateMachines: { name: string; stateMachineArn: string }[];
-      nextToken?: string;
-    }>("ListStateMachines", nextToken ? { nextToken } : {});
-    const found = page.stateMachines.find((sm) => sm.name === ref);
-    if (found) return found.stateMachineArn;
+    const page = await aws.stepFunctions.send(new ListStateMachinesCommand(nextToken ? { nextToken } : {}));
+    const found = page.stateMachines?.find((sm) => sm.name === ref);
+    if (found?.stateMachineArn) return found.stateMachineArn;
     nextToken = page.nextToken;
   } while (nextToken);
   throw new RedriveUsageError(`no state machine named ${ref} in ${aws.region}`);

@@ -185,10 +185,13 @@ export class OrderPipelineStack extends TerraformStack {
       bus: this.bus,
       arnScope: { partition, region: settings.region, accountId },
     });
-    this.bus.restrictSources([
-      { source: EventSource.orderService, principalArn: this.outbox.role.arn },
-      { source: EventSource.orderWorkflow, principalArn: this.workflow.role.arn },
-    ]);
+    this.bus.restrictSources(
+      [
+        { source: EventSource.orderService, principalArn: this.outbox.role.arn },
+        { source: EventSource.orderWorkflow, principalArn: this.workflow.role.arn },
+      ],
+      { variable: vars.eventRedrivePrincipalsVariable },
+    );
 
     this.routes = {
       orderCreated: new EventRoute(this, "order-created-route", {

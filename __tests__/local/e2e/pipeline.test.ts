@@ -10,14 +10,14 @@ import { putRawEvents } from "../../../src/local/orders/raw-events";
 import { replayArchives } from "../../../src/local/orders/replay";
 import { Authorizer } from "../../../src/local/runtime/iam/authorizer";
 import { StateName } from "../../../src/workflow/names";
-import { describeRedrive, redriveFaults } from "../../redrive/redrive-against-runtime";
+import { describeRedrive, redriveFaults, redriveVariables } from "../../redrive/redrive-against-runtime";
 import { itemsOf, order, sagaWorkflowType, startPipeline, stockOf, type RunningPipeline } from "./support";
 import type { Policy } from "../../../src/local/runtime/iam/policy";
 
 let pipeline: RunningPipeline;
 
 beforeAll(async () => {
-  pipeline = await startPipeline({ faults: redriveFaults });
+  pipeline = await startPipeline({ faults: redriveFaults, variableArguments: redriveVariables });
 }, 120_000);
 
 afterAll(async () => {

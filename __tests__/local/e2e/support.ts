@@ -13,6 +13,7 @@ import { LocalRuntime, type LocalRuntimeOptions } from "../../../src/local/runti
 import { realBundles, synthPipeline } from "../../support/synth";
 import type { WorkflowType } from "../../../src/config/variable-specs";
 import type { StackDocument } from "../../../src/terraform/stack-document";
+import type { VariableArgument } from "../../../src/terraform/variable-arguments";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -57,6 +58,8 @@ export async function startPipeline(
   options: {
     readonly mutate?: (document: StackDocument) => void;
     readonly unitsPerProduct?: number;
+    /** `--var`s besides `workflow_type`. */
+    readonly variableArguments?: readonly VariableArgument[];
   } & Partial<LocalRuntimeOptions> = {},
 ): Promise<RunningPipeline> {
   const { document, codeDir } = await synthesizedDevStack();
@@ -66,7 +69,9 @@ export async function startPipeline(
     codeDir,
     seed: 1234,
     businessErrors: Object.values(BusinessError),
-    variables: { arguments: [{ kind: "var", name: "workflow_type", value: workflowType }] },
+    variables: {
+      arguments: [{ kind: "var", name: "workflow_type", value: workflowType }, ...(options.variableArguments ?? [])],
+    },
     ...options,
   });
   const parts = pipelineParts(runtime);

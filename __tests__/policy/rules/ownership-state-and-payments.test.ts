@@ -1,3 +1,5 @@
+import { sourceOwnershipBusPolicy } from "../../../src/iam/bus-policy";
+import { evaluate, parseTemplate } from "../../../src/local/runtime/terraform/expression";
 import { backendS3KmsKey } from "../../../src/policy/rules/backend-s3-kms-key";
 import { eventbridgeBusPolicyPerSource } from "../../../src/policy/rules/eventbridge-bus-policy-per-source";
 import { paymentSimulatorNotInProd } from "../../../src/policy/rules/payment-simulator-not-in-prod";
@@ -31,25 +33,29 @@ describe("eventbridge-bus-policy-per-source", () => {
     busPolicy: Record<string, unknown>[] | undefined,
     grant: Record<string, unknown> = publish("orders.order-service"),
     grantedTo = "order",
+    variables: Record<string, unknown> = {},
   ) =>
-    stackJson({
-      aws_cloudwatch_event_bus: { bus: { name: "orders" } },
-      aws_cloudwatch_event_rule: {
-        created: {
-          event_bus_name: "${aws_cloudwatch_event_bus.bus.name}",
-          event_pattern: JSON.stringify({ source: ["orders.order-service"], "detail-type": ["Order Created"] }),
+    stackJson(
+      {
+        aws_cloudwatch_event_bus: { bus: { name: "orders" } },
+        aws_cloudwatch_event_rule: {
+          created: {
+            event_bus_name: "${aws_cloudwatch_event_bus.bus.name}",
+            event_pattern: JSON.stringify({ source: ["orders.order-service"], "detail-type": ["Order Created"] }),
+          },
         },
+        aws_iam_role: { order: { assume_role_policy: "{}" }, payment: { assume_role_policy: "{}" } },
+        aws_iam_role_policy: { grant: { role: `\${aws_iam_role.${grantedTo}.id}`, policy: doc(grant) } },
+        ...(busPolicy
+          ? {
+              aws_cloudwatch_event_bus_policy: {
+                p: { event_bus_name: "${aws_cloudwatch_event_bus.bus.name}", policy: doc(...busPolicy) },
+              },
+            }
+          : {}),
       },
-      aws_iam_role: { order: { assume_role_policy: "{}" }, payment: { assume_role_policy: "{}" } },
-      aws_iam_role_policy: { grant: { role: `\${aws_iam_role.${grantedTo}.id}`, policy: doc(grant) } },
-      ...(busPolicy
-        ? {
-            aws_cloudwatch_event_bus_policy: {
-              p: { event_bus_name: "${aws_cloudwatch_event_bus.bus.name}", policy: doc(...busPolicy) },
-            },
-          }
-        : {}),
-    });
+      { variables },
+    );
 
   // What makes such a policy work, from AWS: EventBridge authorizes each entry of a PutEvents call with
   // events:source and events:detail-type set from that entry (EventBridge user guide, "Using IAM policy
@@ -101,6 +107,53 @@ describe("eventbridge-bus-policy-per-source", () => {
     expect(messages(judge(eventbridgeBusPolicyPerSource, bus([nobody]), BUS))).toEqual([
       'source "orders.order-service" is reserved for (0 principals), not one owner',
     ]);
+  });
+
+  describe("the operators who redrive dead letters (var.event_redrive_principal_arns)", () => {
+    // The statements exactly as the stack's builder writes them: the owner, then the variable's roles.
+    const [admitting] = sourceOwnershipBusPolicy(
+      BUS_ARN,
+      [{ source: "orders.order-service", principalArn: "${aws_iam_role.order.arn}" }],
+      { variable: "event_redrive_principal_arns" },
+    ).Statement as unknown as readonly Record<string, unknown>[];
+    const exemptWith = (roles: string[]) => {
+      const rendered = evaluate(parseTemplate(doc(admitting!)), {
+        lookup: ([root, ...steps]) =>
+          root === "var" && steps[0] === "event_redrive_principal_arns"
+            ? roles
+            : root === "aws_iam_role"
+              ? `arn:aws:iam::123456789012:role/${String(steps[0])}`
+              : String(root),
+      }) as string;
+      return JSON.parse(rendered).Statement[0].Condition.ArnNotEquals["aws:PrincipalArn"];
+    };
+
+    it("accepts the owner plus the reviewed list, whose default is empty: by default nobody else is admitted", () => {
+      const stack = bus([admitting!], undefined, undefined, { event_redrive_principal_arns: [] });
+      expect(judge(eventbridgeBusPolicyPerSource, stack, BUS).status).toBe("compliant");
+      // Rendered as Terraform renders the template (the local runtime's evaluator, checked against terraform):
+      // the empty default exempts the owner alone; a deployment's roles are exempt besides it.
+      expect(exemptWith([])).toEqual(["arn:aws:iam::123456789012:role/order"]);
+      expect(exemptWith(["arn:aws:iam::123456789012:role/ops"])).toEqual([
+        "arn:aws:iam::123456789012:role/order",
+        "arn:aws:iam::123456789012:role/ops",
+      ]);
+    });
+
+    it("fails the list when its default names a role, and a list from any other variable", () => {
+      const defaulted = bus([admitting!], undefined, undefined, {
+        event_redrive_principal_arns: ["arn:aws:iam::123456789012:role/ops"],
+      });
+      expect(messages(judge(eventbridgeBusPolicyPerSource, defaulted, BUS))).toEqual([
+        'aws_cloudwatch_event_bus_policy.p statement "OnlyOwnerPublishesOrdersOrderService" admits var.event_redrive_principal_arns, whose default is ["arn:aws:iam::123456789012:role/ops"]: it must be declared with an empty default, the roles named per deployment',
+      ]);
+      const other = JSON.parse(JSON.stringify(admitting).replaceAll("var.event_redrive_principal_arns", "var.anyone"));
+      expect(
+        messages(judge(eventbridgeBusPolicyPerSource, bus([other], undefined, undefined, { anyone: [] }), BUS)),
+      ).toEqual([
+        'aws_cloudwatch_event_bus_policy.p statement "OnlyOwnerPublishesOrdersOrderService" also admits the principals of var.anyone, which is not the reviewed list of redrive roles (var.event_redrive_principal_arns)',
+      ]);
+    });
   });
 
   it("does not apply to a bus no rule or grant publishes to", () => {

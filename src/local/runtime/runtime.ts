@@ -94,6 +94,15 @@ export interface RuntimeIamReport {
   readonly mode: IamMode;
   readonly notEvaluated: readonly string[];
   readonly authorizer: Authorizer;
+  /**
+   * Credentials of a session of an operator's role: the runtime's PutEvents endpoint authorizes the calls
+   * signed with them as that session, against the bus policy (see RuntimeIam.operatorSession).
+   */
+  readonly operatorSession: (roleArn: string) => {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken: string;
+  };
 }
 
 /** The stack, running: its resources on local stand-ins, reachable as on AWS. */
@@ -423,6 +432,7 @@ export class LocalRuntime {
             ? [...NOT_EVALUATED, ...policies.unevaluated]
             : ["IAM (--iam off): every call is allowed"],
           authorizer,
+          operatorSession: (roleArn) => iam.operatorSession(roleArn),
         },
         streams,
         pipes,

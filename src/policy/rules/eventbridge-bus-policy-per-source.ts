@@ -7,6 +7,7 @@ import {
   policyDocumentsOf,
   statementName,
 } from "../iam-document";
+import { describe } from "../terraform-values";
 import { NOT_APPLICABLE, Problem, ResourceRule, SynthesizedResource, verdictOf } from "../types";
 import type { StackContext } from "../stack-context";
 
@@ -18,6 +19,23 @@ const IDENTITY_TYPES = [
   "aws_iam_user_policy",
   "aws_iam_group_policy",
 ];
+
+/**
+ * The one list of extra principals a reservation may admit besides the source's owner: the operator roles
+ * that put dead letters back on the bus (npm run redrive), a variable validated to IAM role ARNs whose
+ * default is empty, so that no deployment admits anyone extra unless it names the roles.
+ */
+const REDRIVE_VARIABLE = "event_redrive_principal_arns";
+
+/**
+ * The principals an ArnNotEquals list exempts: literal entries, and a list variable spliced in as the
+ * bus policy builder writes it (`["<owner>%{ for arn in var.x }","${arn}%{ endfor }"]`, src/iam/bus-policy.ts).
+ */
+function exemptions(values: readonly string[]): { readonly principals: string[]; readonly variable?: string } {
+  const spliced = values.length === 2 && values[1] === "${arn}%{ endfor }";
+  const head = spliced ? /^(.+)%\{ for arn in var\.([A-Za-z_][A-Za-z0-9_-]*) \}$/.exec(values[0] ?? "") : null;
+  return head ? { principals: [head[1] as string], variable: head[2] as string } : { principals: [...values] };
+}
 
 const putsEvents = (s: PolicyStatementView) => s.actions.some((a) => actionMatches(a, PUT_EVENTS));
 const onBus = (bus: SynthesizedResource) => (value: unknown, stack: StackContext) =>
@@ -54,7 +72,7 @@ export const eventbridgeBusPolicyPerSource: ResourceRule = {
     "Each event source on a bus is published by its owner alone: a bus policy denies it to every other principal, and publish grants are conditioned on events:source",
   explanation:
     'Rules route by source and detail-type, and any principal allowed events:PutEvents may set any source: a forged "Order Created" starts a real saga, a forged outcome event tells a customer about a payment that never happened. EventBridge authorizes each entry with events:source set from it, and an explicit Deny in the bus policy holds for the account\'s own principals whatever their identity policies say.',
-  fix: 'Attach an aws_cloudwatch_event_bus_policy with, per source, { "Effect": "Deny", "Principal": { "AWS": "*" }, "Action": "events:PutEvents", "Condition": { "StringEquals": { "events:source": <source> }, "ArnNotEquals": { "aws:PrincipalArn": <owner role arn> } } } (OrderEventBus.restrictSources), and grant publishing with an events:source condition (OrderEventBus.grantPublish).',
+  fix: 'Attach an aws_cloudwatch_event_bus_policy with, per source, { "Effect": "Deny", "Principal": { "AWS": "*" }, "Action": "events:PutEvents", "Condition": { "StringEquals": { "events:source": <source> }, "ArnNotEquals": { "aws:PrincipalArn": <owner role arn> } } } (OrderEventBus.restrictSources; operators who redrive are admitted only through var.event_redrive_principal_arns, empty by default), and grant publishing with an events:source condition (OrderEventBus.grantPublish).',
   mirrors: [],
   resourceTypes: ["aws_cloudwatch_event_bus"],
   check(bus, stack) {
@@ -74,7 +92,28 @@ export const eventbridgeBusPolicyPerSource: ResourceRule = {
       for (const s of parsed.statements.filter(
         (s) => s.effect === "Deny" && putsEvents(s) && s.principals.some((p) => p.value === "*"),
       )) {
-        const exempt = conditionValues(s, /^ArnNot(Equals|Like)$/i, "aws:PrincipalArn");
+        const { principals: exempt, variable } = exemptions(
+          conditionValues(s, /^ArnNot(Equals|Like)$/i, "aws:PrincipalArn"),
+        );
+        if (variable !== undefined && variable !== REDRIVE_VARIABLE)
+          problems.push({
+            message: `${policy.address} ${statementName(
+              s,
+            )} also admits the principals of var.${variable}, which is not the reviewed list of redrive roles (var.${REDRIVE_VARIABLE})`,
+            subject: policy.address,
+          });
+        if (variable === REDRIVE_VARIABLE) {
+          const byDefault = stack.resolve(`\${var.${REDRIVE_VARIABLE}}`);
+          if (!Array.isArray(byDefault) || byDefault.length > 0)
+            problems.push({
+              message: `${policy.address} ${statementName(
+                s,
+              )} admits var.${REDRIVE_VARIABLE}, whose default is ${describe(
+                byDefault,
+              )}: it must be declared with an empty default, the roles named per deployment`,
+              subject: policy.address,
+            });
+        }
         for (const source of conditionValues(s, /^StringEquals$/i, "events:source")) {
           owners.set(source, [
             ...(owners.get(source) ?? []),

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { AwsServiceError } from "../service-error";
 import type { AddressInfo } from "node:net";
@@ -11,6 +12,12 @@ export interface JsonService {
   readonly targetPrefix: string;
   /** The smithy namespace error types carry (`com.amazonaws.sqs`), as the service sends them. */
   readonly errorNamespace?: string;
+  /**
+   * For a service that answers in its Query API's terms too (SQS): the Query error code of an error type,
+   * sent as `x-amzn-query-error: <code>;Sender|Receiver`. The SDK's clients of such a service
+   * (awsQueryCompatible) name and type their exceptions from that header.
+   */
+  readonly queryErrorCode?: (type: string) => string;
   readonly operations: Readonly<Record<string, JsonOperation>>;
 }
 
@@ -21,9 +28,11 @@ export interface JsonEndpoint {
 
 /**
  * Serves AWS JSON 1.0 services (SQS and Step Functions speak it) on one loopback port: POST /, the
- * operation in `X-Amz-Target`, JSON in and out, errors as `{ "__type", "message" }` with status 400,
- * so the AWS SDK and the CLI reach the local services with only their endpoint changed. Signatures
- * are not checked: the callers are the operator's tools.
+ * operation in `X-Amz-Target`, JSON in and out, each answer with its `x-amzn-RequestId`, errors as
+ * `{ "__type", "message" }` with their status (and `x-amzn-query-error` where the service sends it), so
+ * the AWS SDK's clients and the CLI reach the local services with only their endpoint changed
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-json-api-responses.html).
+ * Signatures are not checked and no policy is evaluated: the callers are the operator's tools.
  */
 export async function startJsonEndpoint(services: readonly JsonService[]): Promise<JsonEndpoint> {
   const byPrefix = new Map(services.map((s) => [s.targetPrefix, s]));
@@ -61,12 +70,21 @@ async function answer(req: IncomingMessage, res: ServerResponse, services: Map<s
     if (!(error instanceof AwsServiceError))
       return reply(res, 500, { __type: "InternalFailure", message: (error as Error).message });
     const type = service.errorNamespace ? `${service.errorNamespace}#${error.name}` : error.name;
-    reply(res, error.statusCode, { __type: type, message: error.message });
+    const fault = error.statusCode >= 500 ? "Receiver" : "Sender";
+    const queryError: Record<string, string> = service.queryErrorCode
+      ? { "x-amzn-query-error": `${service.queryErrorCode(error.name)};${fault}` }
+      : {};
+    reply(res, error.statusCode, { __type: type, message: error.message }, queryError);
   }
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/x-amz-json-1.0", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/x-amz-json-1.0",
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": randomUUID(),
+    ...headers,
+  });
   res.end(text);
 }

@@ -47,6 +47,8 @@ export class Authorizer {
   private readonly decisions = new Map<string, Denial | null>();
   private readonly distinct: AuthorizationRequest[] = [];
   private readonly referenced = new Set<string>();
+  /** Identity policies of roles outside the stack (an operator's), as `outsideRole` declares them. */
+  private readonly outsideIdentity = new Map<string, readonly Policy[]>();
   readonly stats = { evaluated: 0, cached: 0, denied: 0 };
 
   constructor(
@@ -63,6 +65,16 @@ export class Authorizer {
 
   get mode(): IamMode {
     return this.options.mode;
+  }
+
+  /**
+   * Declares the identity policies of a role the stack does not define (the stack's own roles keep theirs).
+   * Its permissions live outside the stack; the stack's resource policies still judge every call.
+   */
+  outsideRole(roleArn: string, identity: readonly Policy[]): void {
+    if (this.policies.identity.has(roleArn)) return;
+    this.outsideIdentity.set(roleArn, identity);
+    for (const p of identity) for (const k of referencedKeys(p)) this.referenced.add(k);
   }
 
   /** A session of a role, named as STS names it: `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
@@ -118,7 +130,10 @@ export class Authorizer {
   /** The decision on one request against this authorizer's policies, uncached; the denial, or undefined. */
   decide(request: AuthorizationRequest): Denial | undefined {
     const { principal, action, resource } = request;
-    const identity = principal.kind === "role-session" ? (this.policies.identity.get(principal.roleArn) ?? []) : [];
+    const identity =
+      principal.kind === "role-session"
+        ? (this.policies.identity.get(principal.roleArn) ?? this.outsideIdentity.get(principal.roleArn) ?? [])
+        : [];
     const trust = action.toLowerCase() === "sts:assumerole" ? this.policies.trust.get(resource) : undefined;
     const resourcePolicies = trust ? [trust] : (this.policies.resource.get(resource) ?? []);
     const decision = evaluate(request, { identity, resource: resourcePolicies });

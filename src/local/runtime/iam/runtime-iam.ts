@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { functionAccessKeyId } from "../lambda/environment";
 import { AwsServiceError } from "../service-error";
 import { Authorizer, randomSessionName } from "./authorizer";
+import { parsePolicy } from "./policy";
 import {
   dynamoDbPermissions,
   dynamoDbTableRefs,
@@ -37,6 +38,8 @@ const STREAM_READ_ACTIONS = [
  */
 export class RuntimeIam {
   private readonly functionsByKey = new Map<string, DeclaredFunction>();
+  /** Sessions of operators' roles (`operatorSession`), by the access key id their calls are signed with. */
+  private readonly operatorsByKey = new Map<string, Principal>();
   private readonly functionPrincipals = new Map<string, Principal>();
   /** One session per role EventBridge assumes (AWS names each session at random; one name keeps decisions cached). */
   private readonly eventsSessions = new Map<string, Principal>();
@@ -161,7 +164,32 @@ export class RuntimeIam {
 
   private principalOfKey(accessKeyId: string): Principal | undefined {
     const fn = this.functionsByKey.get(accessKeyId);
-    return fn && this.functionPrincipals.get(fn.name);
+    return fn ? this.functionPrincipals.get(fn.name) : this.operatorsByKey.get(accessKeyId);
+  }
+
+  /**
+   * Credentials of a session of an operator's role, as `aws sts assume-role` hands them out: PutEvents
+   * calls signed with them are authorized as that session, so the bus policy decides whether the operator
+   * may put a source's events back (README, "Redrive"). A role the
+   * stack does not define keeps its permissions outside it: it is taken to hold what the runbook gives the
+   * operator, events:PutEvents on the stack's buses, and the stack's own policies judge the rest.
+   */
+  operatorSession(roleArn: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/./.test(roleArn))
+      throw new Error(`operatorSession: ${roleArn} is not an IAM role ARN`);
+    this.authorizer.outsideRole(roleArn, [
+      parsePolicy(
+        {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: this.model.buses.map((b) => b.arn) }],
+        },
+        `the operator role ${roleArn} (outside the stack)`,
+        "identity",
+      ),
+    ]);
+    const accessKeyId = `ASIA${randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase()}`;
+    this.operatorsByKey.set(accessKeyId, this.authorizer.session(roleArn, "redrive-operator"));
+    return { accessKeyId, secretAccessKey: randomUUID(), sessionToken: randomUUID() };
   }
 
   /** EventBridge sending a rule's failed event to the target's dead-letter queue (the queue policy decides). */

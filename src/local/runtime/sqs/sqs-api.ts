@@ -3,6 +3,11 @@ import { AwsServiceError } from "../service-error";
 import type { JsonService } from "../http/json-endpoint";
 import type { LocalQueues, ReceivedMessage } from "./queues";
 
+/** The SQS errors whose Query code is not their JSON type (API_GetQueueUrl.html: QueueDoesNotExist). */
+const QUERY_ERROR_CODES: Readonly<Record<string, string>> = {
+  QueueDoesNotExist: "AWS.SimpleQueueService.NonExistentQueue",
+};
+
 /**
  * The SQS operations an operator's tools use on the local queues (the redrive command, the AWS CLI),
  * in the AWS JSON protocol SQS speaks (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/):
@@ -17,6 +22,8 @@ export function sqsApi(queues: LocalQueues, accountId: string): JsonService {
   return {
     targetPrefix: "AmazonSQS",
     errorNamespace: "com.amazonaws.sqs",
+    // Each error's awsQueryError code in the SQS model; the API reference's error names are the JSON types.
+    queryErrorCode: (type) => QUERY_ERROR_CODES[type] ?? type,
     operations: {
       GetQueueUrl: (input) => {
         const owner = input.QueueOwnerAWSAccountId;
@@ -53,14 +60,18 @@ export function sqsApi(queues: LocalQueues, accountId: string): JsonService {
         const queue = queues.find(queueUrl);
         if (!queue) throw new AwsServiceError("QueueDoesNotExist", "The specified queue does not exist.");
         const visible = queues.visibleCount(queueUrl);
-        return {
-          Attributes: {
-            QueueArn: queue.arn,
-            ApproximateNumberOfMessages: String(visible),
-            ApproximateNumberOfMessagesNotVisible: String(queue.messages.length - visible),
-            MessageRetentionPeriod: String(queue.retentionSeconds),
-          },
+        const all: Record<string, string> = {
+          QueueArn: queue.arn,
+          ApproximateNumberOfMessages: String(visible),
+          ApproximateNumberOfMessagesNotVisible: String(queue.messages.length - visible),
+          MessageRetentionPeriod: String(queue.retentionSeconds),
         };
+        // API_GetQueueAttributes.html: only the AttributeNames asked for ("All" for every one); none, none.
+        const wanted = (input.AttributeNames as string[] | undefined) ?? [];
+        const attributes = Object.fromEntries(
+          Object.entries(all).filter(([k]) => wanted.includes("All") || wanted.includes(k)),
+        );
+        return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
       },
     },
   };
