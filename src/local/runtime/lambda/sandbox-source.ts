@@ -24,8 +24,9 @@ function flushLog(sync) {
   const text = pendingLog;
   pendingLog = "";
   if (!text) return;
-  // On stop the thread exits at once: what is left is written before it does.
-  if (logFd !== undefined) sync ? fs.writeSync(logFd, text) : fs.write(logFd, text, () => {});
+  // One synchronous write per tick (this is the sandbox's own thread): an asynchronous one could still be
+  // in flight when a stop exits the thread, and its lines would be lost. On stop, the echo is written at once too.
+  if (logFd !== undefined) fs.writeSync(logFd, text);
   if (echoLogs) sync ? fs.writeSync(2, text) : fs.write(2, text, () => {});
 }
 // Bytes written since the last answer: what CloudWatch Logs would ingest of this invocation.
