@@ -48,7 +48,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const Key = { pk: { S: "order-1" }, sk: { N: "1" } };
-const stored = async () => (await server.client.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
+const stored = async () =>
+  (await server.client.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
 const strip = ({ table, keys, oldImage, newImage }: CapturedWrite) => ({ table, keys, oldImage, newImage });
 
 test("insert, modify, no-op, failed condition and remove: one record per change, with the stored images", async () => {
@@ -83,7 +84,11 @@ test("insert, modify, no-op, failed condition and remove: one record per change,
   // Fails its condition: no record.
   await expect(
     server.client.send(
-      new PutItemCommand({ TableName, Item: { ...Key, status: { S: "X" } }, ConditionExpression: "attribute_not_exists(pk)" }),
+      new PutItemCommand({
+        TableName,
+        Item: { ...Key, status: { S: "X" } },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
     ),
   ).rejects.toThrow(/conditional request failed/);
   await server.client.send(new DeleteItemCommand({ TableName, Key }));
@@ -107,7 +112,12 @@ test("concurrent writes to one item come in the order they were applied", async 
   await Promise.all(
     Array.from({ length: 8 }, () =>
       server.client.send(
-        new UpdateItemCommand({ TableName, Key: key, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": { N: "1" } } }),
+        new UpdateItemCommand({
+          TableName,
+          Key: key,
+          UpdateExpression: "ADD n :one",
+          ExpressionAttributeValues: { ":one": { N: "1" } },
+        }),
       ),
     ),
   );
