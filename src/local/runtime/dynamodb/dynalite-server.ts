@@ -38,7 +38,7 @@ export interface StreamCapture {
   readonly tables: readonly { readonly name: string; readonly hashKey: string; readonly rangeKey?: string }[];
   /** Called in write order per item key. */
   onWrite(write: CapturedWrite): void;
-  /** A write whose images could not be read (the write itself succeeded). */
+  /** A write whose images could not be captured (the write itself succeeded). */
   onError(table: string, message: string): void;
 }
 
@@ -82,8 +82,19 @@ export async function startDynalite(
     server.keepAliveTimeout = 60000;
     // Metering: the requests served per access key and operation, and the request units each caller
     // spends on each table, computed here where the items are known (request-units.ts).
-    const { AsyncLocalStorage } = require("node:async_hooks");
+    const { AsyncLocalStorage, AsyncResource } = require("node:async_hooks");
     const nodePath = require("node:path");
+    // dynalite runs a write that waited for its item's lock in the async context of the write that
+    // released it; bound, each waiter keeps its own request's context (its caller for the meter, its
+    // images for the stream capture). A free lock runs its holder at once, in its own context.
+    const lockModule = require(require.resolve("lock", { paths: [nodePath.dirname(workerData.dynalite)] }));
+    const Lock = lockModule.Lock;
+    lockModule.Lock = function () {
+      const lock = Lock();
+      const bound = (key, exec) => lock(key, typeof key === "string" && !lock.isLocked(key) ? exec : AsyncResource.bind(exec));
+      bound.isLocked = lock.isLocked;
+      return bound;
+    };
     const db = require(nodePath.join(nodePath.dirname(workerData.dynalite), "db"));
     const units = new Function("return (" + workerData.requestUnitRules + ")")()();
     const metered = new AsyncLocalStorage();
@@ -95,7 +106,11 @@ export async function startDynalite(
       return byTable[table] || (byTable[table] = { readUnits: 0, writeUnits: 0 });
     };
     const addConsumedCapacity = db.addConsumedCapacity;
+    // The images of a captured write (below), as the write itself read and wrote them: (old, new).
+    const writeImages = new AsyncLocalStorage();
     db.addConsumedCapacity = function (data, isRead, first, second) {
+      const images = !isRead && writeImages.getStore();
+      if (images) Object.assign(images, { seen: true, oldImage: first, newImage: second });
       const t = data && unitsOf(data.TableName);
       if (t && isRead) t.readUnits += units.readUnits(first ? units.itemSize(first) : undefined, { consistent: data.ConsistentRead === true });
       else if (t) t.writeUnits += units.writeUnits(Math.max(units.itemSize(first), units.itemSize(second)));
@@ -114,8 +129,6 @@ export async function startDynalite(
     server.on("request", (req, res) => {
       const credential = /Credential=([^/,\\s]+)\\//.exec(String(req.headers.authorization || ""));
       const key = credential ? credential[1] : "";
-      // The stream capture's own reads are the emulation's, not a caller's.
-      if (key === "streams") return dynaliteListener(req, res);
       const target = String(req.headers["x-amz-target"] || "");
       const operation = target.slice(target.indexOf(".") + 1);
       const calls = meter.calls[key] || (meter.calls[key] = {});
@@ -146,7 +159,6 @@ export async function startDynalite(
     const guarded = new Set(workerData.guard ? workerData.guard.accessKeyIds : []);
     const streamTables = new Map((workerData.streams || []).map((t) => [t.name, t]));
     if (workerData.guard || streamTables.size > 0) {
-      const http = require("node:http");
       const serve = server.listeners("request")[0];
       server.removeAllListeners("request");
       const decisions = new Map();
@@ -159,50 +171,9 @@ export async function startDynalite(
         decisions.set(w.key, m.denial || null);
         w.answer(m.denial || null);
       });
-      // Stream capture: a write to a table with a stream is serialized per item key with a consistent
-      // read before and after it, so each record's images are the item as DynamoDB stored it, in the
-      // order the writes happened.
-      const internalAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-      const getItem = (tableName, key) =>
-        new Promise((resolve, reject) => {
-          const body = JSON.stringify({ TableName: tableName, Key: key, ConsistentRead: true });
-          const req = http.request(
-            {
-              host: "127.0.0.1",
-              port: server.address().port,
-              method: "POST",
-              path: "/",
-              agent: internalAgent,
-              headers: {
-                "content-type": "application/x-amz-json-1.0",
-                "x-amz-target": "DynamoDB_20120810.GetItem",
-                "x-amz-date": "20200101T000000Z",
-                authorization: "AWS4-HMAC-SHA256 Credential=streams/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0",
-                "content-length": Buffer.byteLength(body),
-              },
-            },
-            (res) => {
-              const parts = [];
-              res.on("data", (c) => parts.push(c));
-              res.on("end", () => {
-                const text = Buffer.concat(parts).toString("utf8");
-                if (res.statusCode !== 200) return reject(new Error("stream capture read failed: " + text));
-                resolve(JSON.parse(text).Item);
-              });
-            },
-          );
-          req.on("error", reject);
-          req.end(body);
-        });
+      // Stream capture: each record's images are the item as the write read it (under dynalite's lock
+      // on the item) and as it stored it, so records come in the order the item's writes happened.
       const canonical = (v) => (v && typeof v === "object" ? (Array.isArray(v) ? "[" + v.map(canonical).join(",") + "]" : "{" + Object.keys(v).sort().map((k) => JSON.stringify(k) + ":" + canonical(v[k])).join(",") + "}") : JSON.stringify(v));
-      const tails = new Map();
-      const serialized = (id, task) => {
-        const run = (tails.get(id) || Promise.resolve()).then(task);
-        const tail = run.catch(() => undefined);
-        tails.set(id, tail);
-        tail.then(() => { if (tails.get(id) === tail) tails.delete(id); });
-        return run;
-      };
       const WRITES = new Set(["PutItem", "UpdateItem", "DeleteItem"]);
       const capture = (operation, request, forward) => {
         const table = WRITES.has(operation) && request && streamTables.get(request.TableName);
@@ -210,20 +181,26 @@ export async function startDynalite(
         if (!table || !source || typeof source !== "object") return forward((status, release) => release());
         const key = {};
         for (const name of [table.hashKey, table.rangeKey].filter(Boolean)) key[name] = source[name];
-        serialized(table.name + "\\u0000" + canonical(key), async () => {
-          const before = await getItem(table.name, key).catch(() => undefined);
+        const images = {};
+        writeImages.run(images, () =>
           // The answer is held until the record is posted, so a caller that has its answer can count on the record.
-          const [status, release] = await new Promise((resolve) => forward((s, r) => resolve([s, r])));
-          try {
-            if (status !== 200) return;
-            const after = operation === "DeleteItem" ? undefined : await getItem(table.name, key);
-            // No record for a write that changed nothing (DynamoDB developer guide, "Change data capture for DynamoDB Streams").
-            if (canonical(before) === canonical(after)) return;
-            parentPort.postMessage({ type: "stream", table: table.name, keys: key, oldImage: before, newImage: after, at: Date.now() });
-          } finally {
-            release();
-          }
-        }).catch((e) => parentPort.postMessage({ type: "stream-error", table: table.name, message: e.message }));
+          forward((status, release) => {
+            try {
+              if (status !== 200) return;
+              if (!images.seen) throw new Error("stream capture: the write's images were not seen");
+              const before = images.oldImage == null ? undefined : images.oldImage;
+              // As stored: dynalite keeps items as JSON.
+              const after = operation === "DeleteItem" || images.newImage == null ? undefined : JSON.parse(JSON.stringify(images.newImage));
+              // No record for a write that changed nothing (DynamoDB developer guide, "Change data capture for DynamoDB Streams").
+              if (canonical(before) === canonical(after)) return;
+              parentPort.postMessage({ type: "stream", table: table.name, keys: key, oldImage: before, newImage: after, at: Date.now() });
+            } catch (e) {
+              parentPort.postMessage({ type: "stream-error", table: table.name, message: e.message });
+            } finally {
+              release();
+            }
+          }),
+        );
       };
       server.on("request", (req, res) => {
         const credential = /Credential=([^/,\\s]+)\\//.exec(String(req.headers.authorization || ""));
