@@ -210,7 +210,7 @@ export function costLines(priced: PricedUsage): string[] {
     );
   const unread = Object.values(US_EAST_1).filter((p) => !p.read).length;
   return [
-    `Cost per million orders (us-east-1, prices of ${cost.pricesAsOf}, free tiers left out), from the work these ${orders} orders used:`,
+    `Cost per million orders (us-east-1, prices of ${cost.pricesAsOf}, free tiers left out), from the work ${orders === 1 ? "this order" : `these ${orders} orders`} used:`,
     ...rows,
     `  ${"total".padEnd(18)} ${`$${total.toFixed(2)}`.padStart(10)}`,
     `  As ${otherType.type}: $${otherType.cost.perMillionOrders.toFixed(2)} (Step Functions $${(otherType.cost.byService.stepFunctions ?? 0).toFixed(2)})`,
