@@ -6,9 +6,9 @@
  * on Standard and on Express.
  */
 import { AwsServiceError } from "../../src/local/runtime/service-error";
-import { runRedrive } from "../../src/redrive/command";
 import { StateName } from "../../src/workflow/names";
 import { itemsOf, order, sagaWorkflowType, type RunningPipeline } from "../local/e2e/support";
+import { redrive } from "./run-redrive";
 import type { VariableArgument } from "../../src/terraform/variable-arguments";
 
 /** The operator role the deployment admits (README: "Redriving dead letters"), and one it does not. */
@@ -52,17 +52,6 @@ export function describeRedrive(running: () => RunningPipeline): void {
     }
   });
   const standard = sagaWorkflowType() === "STANDARD";
-
-  async function redrive(...args: string[]): Promise<{ status: number; out: string[]; err: string[] }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const status = await runRedrive(
-      args,
-      (l) => out.push(l),
-      (l) => err.push(l),
-    );
-    return { status, out, err };
-  }
 
   const QUEUE = "orders-dev-order-created-dlq";
   const queueDepth = () => pipeline.runtime.queues.find(QUEUE)!.messages.length;

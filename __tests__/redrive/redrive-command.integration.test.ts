@@ -29,7 +29,7 @@ import { LocalStateMachine } from "../../src/local/runtime/stepfunctions/local-s
 import { sfnApi } from "../../src/local/runtime/stepfunctions/sfn-api";
 import { Trace } from "../../src/local/runtime/trace";
 import { openSession } from "../../src/redrive/aws-session";
-import { runRedrive } from "../../src/redrive/command";
+import { redrive } from "./run-redrive";
 import type { TaskBackends } from "../../src/local/runtime/stepfunctions/task-bindings";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -96,17 +96,6 @@ afterAll(async () => {
   }
   await endpoint?.close();
 });
-
-async function redrive(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await runRedrive(
-    args,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  );
-  return { status, out, err };
-}
 
 describe("npm run redrive: usage errors, one line and exit 2", () => {
   test.each([

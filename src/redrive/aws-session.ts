@@ -22,15 +22,18 @@ export async function openSession(options: { readonly region?: string } = {}): P
   let region: string;
   try {
     region = await eventBridge.config.region();
-  } catch {
-    throw new RedriveUsageError("no AWS region: pass --region or set AWS_REGION (or a profile's region)");
+  } catch (error) {
+    throw new RedriveUsageError("no AWS region: pass --region or set AWS_REGION (or a profile's region)", {
+      cause: error,
+    });
   }
   if (!region) throw new RedriveUsageError("no AWS region: pass --region or set AWS_REGION (or a profile's region)");
   try {
     await eventBridge.config.credentials();
-  } catch {
+  } catch (error) {
     throw new RedriveUsageError(
       "no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides them",
+      { cause: error },
     );
   }
   const shared = { region, credentials: eventBridge.config.credentials };

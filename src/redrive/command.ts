@@ -3,10 +3,11 @@
  * machine's unsuccessful executions, with the AWS SDK (see HELP in ./options.ts, and the README's
  * redrive runbook). `cli.ts` runs it.
  */
+import { UserInputError } from "../user-input-error";
 import { openSession } from "./aws-session";
 import { redriveDeadLetters, type MessageOutcome } from "./dead-letters";
 import { redriveExecutions, type ExecutionOutcome } from "./executions";
-import { HELP, RedriveUsageError, parseRedriveOptions } from "./options";
+import { HELP, parseRedriveOptions } from "./options";
 
 /** Runs the command; resolves with its exit status (0 all redriven, 1 some not, 2 a usage error). */
 export async function runRedrive(
@@ -53,7 +54,7 @@ export async function runRedrive(
     }
     return unfinished > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof RedriveUsageError) {
+    if (error instanceof UserInputError) {
       err(`redrive: ${error.message}`);
       return 2;
     }

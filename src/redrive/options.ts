@@ -1,5 +1,7 @@
+import { UserInputError } from "../user-input-error";
+
 /** A mistake in how the command was called, or in what it was pointed at: one line, exit 2. */
-export class RedriveUsageError extends Error {
+export class RedriveUsageError extends UserInputError {
   override readonly name = "RedriveUsageError";
 }
 

@@ -37,10 +37,6 @@ export interface ReceivedMessage {
 }
 
 /** An SQS error as the service names it (`QueueDoesNotExist`, `ReceiptHandleIsInvalid`, ...). */
-function sqsError(name: string, message: string): AwsServiceError {
-  return new AwsServiceError(name, message);
-}
-
 /**
  * The stack's SQS queues, in memory: what lands in them (dead letters, failed asynchronous
  * invocations) stays there for inspection and for `--state-out`. Nothing consumes them, as with a
@@ -103,7 +99,7 @@ export class LocalQueues {
   receive(queueRef: string, max = 1, visibilitySeconds = DEFAULT_VISIBILITY_SECONDS): ReceivedMessage[] {
     const queue = this.existing(queueRef);
     if (!Number.isInteger(max) || max < 1 || max > 10)
-      throw sqsError(
+      throw new AwsServiceError(
         "InvalidParameterValue",
         `Value ${max} for parameter MaxNumberOfMessages is invalid. Must be between 1 and 10.`,
       );
@@ -151,7 +147,7 @@ export class LocalQueues {
 
   private existing(queueRef: string): LocalQueue {
     const queue = this.find(queueRef);
-    if (!queue) throw sqsError("QueueDoesNotExist", `The specified queue does not exist: ${queueRef}`);
+    if (!queue) throw new AwsServiceError("QueueDoesNotExist", `The specified queue does not exist: ${queueRef}`);
     return queue;
   }
 
@@ -159,7 +155,7 @@ export class LocalQueues {
     const messageId = receiptHandle.split("#")[0] as string;
     const index = queue.messages.findIndex((m) => m.MessageId === messageId);
     if (index < 0 || this.receipts.get(messageId)?.handle !== receiptHandle)
-      throw sqsError(
+      throw new AwsServiceError(
         "ReceiptHandleIsInvalid",
         `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`,
       );
@@ -174,7 +170,7 @@ export class LocalQueues {
 
 function checkVisibility(seconds: number): void {
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_VISIBILITY_SECONDS)
-    throw sqsError(
+    throw new AwsServiceError(
       "InvalidParameterValue",
       `Value ${seconds} for parameter VisibilityTimeout is invalid. Must be between 0 and ${MAX_VISIBILITY_SECONDS}.`,
     );
