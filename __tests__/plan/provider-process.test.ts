@@ -21,14 +21,18 @@ function fakeProvider(name: string, body: string): string {
   return file;
 }
 
-/** Prints the reattach line the way terraform-plugin-go does in managed debug mode, then serves until stopped. */
-function listeningProvider(name: string, socket: string): string {
+/**
+ * Prints the reattach line the way terraform-plugin-go does in managed debug mode, then serves until stopped;
+ * `first` runs before anything is printed.
+ */
+function listeningProvider(name: string, socket: string, first = ""): string {
   const reattach = JSON.stringify({
     [ADDRESS]: { Protocol: "grpc", ProtocolVersion: 5, Pid: 0, Test: true, Addr: { Network: "unix", String: socket } },
   });
   return fakeProvider(
     name,
     [
+      first,
       `require("fs").writeFileSync(${JSON.stringify(socket)}, "");`,
       `require("fs").writeFileSync(${JSON.stringify(`${socket}.args`)}, JSON.stringify(process.argv.slice(2)));`,
       `process.stdout.write("Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\\n\\n");`,
@@ -115,8 +119,12 @@ describe("a provider process shared by terraform commands", () => {
     );
     const socket = path.join(dir, "plugin-interrupted");
     const pidFile = path.join(dir, "interrupted.pid");
-    const provider = listeningProvider("interrupted", socket);
-    fs.appendFileSync(provider, `require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\n`);
+    // The pid is written before the reattach line, so it is there once the driver says "ready".
+    const provider = listeningProvider(
+      "interrupted",
+      socket,
+      `require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));`,
+    );
     const driver = spawn(
       process.execPath,
       [
