@@ -4,6 +4,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dynamoDbTableRefs, type DynamoDbTableRef } from "../iam/service-calls";
 import { LOCAL_CREDENTIALS } from "../lambda/environment";
 import { returnItemOnConditionCheckFailure } from "./condition-check-items";
+import { withParseCache } from "./expression-parse-cache";
 import { DynamoDBJsonClient } from "./json-client";
 import { requestUnitRules } from "./request-units";
 
@@ -66,7 +67,7 @@ export interface DynaliteServer {
  * Starts dynalite (in memory) on a loopback port, in a worker thread of its own: every function's
  * DynamoDB calls land there, and in its own thread they do not queue behind the bus and the state
  * machines on the main thread. It answers ReturnValuesOnConditionCheckFailure as DynamoDB does
- * (condition-check-items.ts).
+ * (condition-check-items.ts) and parses an expression shape once (expression-parse-cache.ts).
  */
 export async function startDynalite(
   region: string,
@@ -78,6 +79,11 @@ export async function startDynalite(
     const { EventEmitter } = require("node:events");
     const dynalite = require(workerData.dynalite);
     new Function("return (" + workerData.conditionCheckItems + ")")()(require, workerData.dynalite);
+    const withParseCache = new Function("return (" + workerData.withParseCache + ")")();
+    for (const parserName of ["conditionParser", "updateParser", "projectionParser"]) {
+      const parser = require(require("node:path").join(require("node:path").dirname(workerData.dynalite), "db", parserName));
+      parser.parse = withParseCache(parser.parse);
+    }
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     server.keepAliveTimeout = 60000;
     // Metering: the requests served per access key and operation, and the request units each caller
@@ -266,6 +272,7 @@ export async function startDynalite(
       dynalite: require.resolve("dynalite"),
       requestUnitRules: requestUnitRules.toString(),
       conditionCheckItems: returnItemOnConditionCheckFailure.toString(),
+      withParseCache: withParseCache.toString(),
       ...(guard ? { guard: { accessKeyIds: [...guard.accessKeyIds], tableRefs: dynamoDbTableRefs.toString() } } : {}),
       ...(streams && streams.tables.length > 0 ? { streams: streams.tables.map((t) => ({ ...t })) } : {}),
     },
