@@ -1,5 +1,6 @@
 // aws-local-stepfunctions needs Promise.withResolvers (Node 22); added on Node 20.
 import "../../polyfills";
+import "./jsonpath-scalars";
 import {
   ExecutionAbortedError,
   ExecutionError,
