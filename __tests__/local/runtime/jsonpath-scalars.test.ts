@@ -7,7 +7,11 @@
  * the falsy scalars (0, false, "", null) a scalar answer must keep.
  */
 import { createRequire } from "node:module";
-import { withoutScalarThrow, type JsonPathFunction } from "../../../src/local/runtime/stepfunctions/jsonpath-scalars";
+import {
+  answerScalarsWithoutThrow,
+  withoutScalarThrow,
+  type JsonPathFunction,
+} from "../../../src/local/runtime/stepfunctions/jsonpath-scalars";
 
 // The copy aws-local-stepfunctions loads (not a dependency of the project itself).
 const original = (
@@ -74,4 +78,17 @@ test("other calls go to jsonpath-plus unchanged", () => {
       json: input,
     }),
   ).toEqual(["sku-1"]);
+});
+
+// Last: it changes the module the reference above comes from.
+test("installed into the copy aws-local-stepfunctions calls, once", () => {
+  const library = createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as {
+    JSONPath: JsonPathFunction;
+  };
+  answerScalarsWithoutThrow();
+  const installed = library.JSONPath;
+  answerScalarsWithoutThrow();
+  expect(installed.scalarsWithoutThrow).toBe(true);
+  expect(library.JSONPath).toBe(installed);
+  expect(installed({ path: "$.dataset2.val2", json: input, wrap: false })).toBe("b");
 });

@@ -1,6 +1,5 @@
 // aws-local-stepfunctions needs Promise.withResolvers (Node 22); added on Node 20.
 import "../../polyfills";
-import "./jsonpath-scalars";
 import {
   ExecutionAbortedError,
   ExecutionError,
@@ -9,8 +8,11 @@ import {
   type StateMachineDefinition,
 } from "aws-local-stepfunctions";
 import { RetryCounter, judged, observed, retryWaitMs, type Retrier } from "./error-handling";
+import { answerScalarsWithoutThrow } from "./jsonpath-scalars";
 import { DataLimitExceeded, MAX_PAYLOAD_BYTES, payloadBytes, resultSubject } from "./payload-limit";
 import { TaskError, taskStates, type AslMachine, type AslState } from "./task-bindings";
+
+answerScalarsWithoutThrow();
 
 /** An entry of the library's execution event log. */
 export type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;

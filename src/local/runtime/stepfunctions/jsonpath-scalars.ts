@@ -43,8 +43,10 @@ export function withoutScalarThrow(original: JsonPathFunction): JsonPathFunction
   return JSONPath;
 }
 
-// The copy of jsonpath-plus that aws-local-stepfunctions loads, which calls `JSONPath` through its exports.
-const jsonpathPlus = createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as {
-  JSONPath: JsonPathFunction;
-};
-if (!jsonpathPlus.JSONPath.scalarsWithoutThrow) jsonpathPlus.JSONPath = withoutScalarThrow(jsonpathPlus.JSONPath);
+/** Puts `withoutScalarThrow` into the copy of jsonpath-plus that aws-local-stepfunctions loads (it calls `JSONPath` through the module's exports). Idempotent. */
+export function answerScalarsWithoutThrow(): void {
+  const jsonpathPlus = createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as {
+    JSONPath: JsonPathFunction;
+  };
+  if (!jsonpathPlus.JSONPath.scalarsWithoutThrow) jsonpathPlus.JSONPath = withoutScalarThrow(jsonpathPlus.JSONPath);
+}
