@@ -2,7 +2,7 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Construct } from "constructs";
-import { EventPattern } from "../contracts/events";
+import { EventPattern } from "../contracts/event-routing";
 import { allow } from "../iam/policy-document";
 import { DeadLetterQueue } from "./dead-letter-queue";
 import { OrderEventBus } from "./event-bus";

@@ -1,6 +1,7 @@
-// zod/mini: the same validation core as "zod", a small fraction of its load time (the stack
-// and every function import this module).
+// zod/mini: the same validation core as "zod", a small fraction of its load time (every function
+// imports this module; the stack only the names in event-routing.ts, and no validator).
 import * as z from "zod/mini";
+import { Currency, EventPublishers, RulePatterns } from "./event-routing";
 import {
   MAX_INPUT_DEPTH,
   centsField,
@@ -11,57 +12,13 @@ import {
   paymentIdField,
 } from "./fields";
 
-/**
- * Event sources and detail-types: the one place they are spelled.
- * Handlers emit and parse with these, the stack builds rule patterns from them,
- * and the tests and the local runtime import them too.
- */
-export const EventSource = {
-  /** The Order service: emits "Order Created". */
-  orderService: "orders.order-service",
-  /** The order workflow (state machine): emits the outcome events. */
-  orderWorkflow: "orders.order-workflow",
-} as const;
-
-export const DetailType = {
-  orderCreated: "Order Created",
-  orderCompleted: "Order Completed",
-  orderFailed: "Order Failed",
-} as const;
-
-export type EventSourceName = (typeof EventSource)[keyof typeof EventSource];
-
-/** An EventBridge event pattern, as a rule stores it. */
-export interface EventPattern {
-  readonly source: readonly string[];
-  readonly "detail-type": readonly string[];
-  readonly [key: string]: unknown;
-}
-
-/** The patterns the stack's rules use; each routes exactly one kind of event. */
-export const RulePatterns = {
-  /** Starts the order workflow. */
-  orderCreated: { source: [EventSource.orderService], "detail-type": [DetailType.orderCreated] },
-  /** Reaches the Notification service with every order outcome. */
-  orderOutcome: {
-    source: [EventSource.orderWorkflow],
-    "detail-type": [DetailType.orderCompleted, DetailType.orderFailed],
-  },
-} as const satisfies Record<string, EventPattern>;
-
-/**
- * What the bus's archive keeps: the events of this project's sources, the only ones its rules act on. An
- * event another principal of the account puts under a foreign source is neither routed nor archived.
- */
-export const ArchivePattern = { source: Object.values(EventSource) } as const;
+export { ArchivePattern, Currency, DetailType, EventSource, RulePatterns } from "./event-routing";
 
 /* ------------------------------------------------------------------------------------
  * Event details: one zod schema per event. Producers build entries with
  * `buildPutEventsEntry` (which validates), consumers read them with `parseEvent`.
  * All amounts are integer cents in `Currency`; never floating-point currency.
  * ---------------------------------------------------------------------------------- */
-/** The one currency the pipeline handles; amounts are integer minor units (cents). */
-export const Currency = "USD" as const;
 
 const nonEmpty = z.string().check(z.minLength(1, { error: "must not be empty" }));
 const isoTime = z.iso.datetime({ error: "must be an ISO-8601 UTC timestamp" });
@@ -103,21 +60,9 @@ export type OrderFailedDetail = z.infer<typeof OrderFailedDetailSchema>;
 
 /** Every event the pipeline emits: who emits it, its detail-type and its detail schema. */
 export const EventContracts = {
-  orderCreated: {
-    source: EventSource.orderService,
-    detailType: DetailType.orderCreated,
-    detail: OrderCreatedDetailSchema,
-  },
-  orderCompleted: {
-    source: EventSource.orderWorkflow,
-    detailType: DetailType.orderCompleted,
-    detail: OrderCompletedDetailSchema,
-  },
-  orderFailed: {
-    source: EventSource.orderWorkflow,
-    detailType: DetailType.orderFailed,
-    detail: OrderFailedDetailSchema,
-  },
+  orderCreated: { ...EventPublishers.orderCreated, detail: OrderCreatedDetailSchema },
+  orderCompleted: { ...EventPublishers.orderCompleted, detail: OrderCompletedDetailSchema },
+  orderFailed: { ...EventPublishers.orderFailed, detail: OrderFailedDetailSchema },
 } as const;
 
 export type EventKind = keyof typeof EventContracts;

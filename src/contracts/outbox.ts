@@ -4,8 +4,9 @@
  * a workflow (the Pipe's filter) and how a record becomes the event's detail (the Pipe's input
  * template); the stack deploys them and the local runtime runs them.
  */
-import { DetailType, EventSource, type OrderCreatedDetail } from "./events";
+import { DetailType, EventSource } from "./event-routing";
 import { OrderAttribute, OrderStatus } from "./tables";
+import type { OrderCreatedDetail } from "./events";
 
 /**
  * The Pipe's filter: a new order (an INSERT, never a MODIFY or REMOVE) stored PENDING. Stream records

@@ -20,7 +20,13 @@ import { Monitoring } from "../constructs/monitoring";
 import { OrderOutbox } from "../constructs/order-outbox";
 import { OrderWorkflow } from "../constructs/order-workflow";
 import { useS3StateBackend } from "../constructs/state-backend";
-import { ArchivePattern, EventContracts, EventSource, EventSourceName, RulePatterns } from "../contracts/events";
+import {
+  ArchivePattern,
+  EventPublishers,
+  EventSource,
+  EventSourceName,
+  RulePatterns,
+} from "../contracts/event-routing";
 import { EnvVar, InventoryKey, Tables, TableName } from "../contracts/tables";
 import { PolicyStatement } from "../iam/policy-document";
 import { SAMPLE_ORDER } from "./sample-order";
@@ -51,7 +57,7 @@ function arnPartsOf(scope: Construct, arn: string): { readonly partition: string
 
 /** The detail-types the contracts give a source: all its owner may publish. */
 function detailTypesOf(source: EventSourceName): string[] {
-  return Object.values(EventContracts)
+  return Object.values(EventPublishers)
     .filter((c) => c.source === source)
     .map((c) => c.detailType);
 }

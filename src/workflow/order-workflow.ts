@@ -27,7 +27,7 @@
  * (every compensation is idempotent).
  */
 import { BusinessError, TransientServiceError } from "../contracts/errors";
-import { Currency, DetailType, EventSource } from "../contracts/events";
+import { Currency, DetailType, EventSource } from "../contracts/event-routing";
 import { OrderAttribute, OrderStatus } from "../contracts/tables";
 import { StateName } from "./names";
 import {
