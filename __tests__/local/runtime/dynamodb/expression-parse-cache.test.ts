@@ -103,6 +103,30 @@ const cases: { parser: string; text: string; requests: Request[] }[] = [
       { names: { "#a": "amount" }, values: { ":lo": { N: "1" }, ":hi": { N: "5" } } },
       { names: { "#a": "amount" }, values: { ":lo": { N: "9" }, ":hi": { N: "5" } } },
       { names: { "#a": "amount" }, values: { ":lo": { N: "2" }, ":hi": { N: "7" } } },
+      { names: { "#a": "amount" }, values: { ":lo": { N: "3" }, ":hi": { N: "5" } } },
+      { names: { "#a": "amount" }, values: { ":lo": { N: "5" }, ":hi": { N: "3" } } },
+    ],
+  },
+  ...[
+    [{ S: "a" }, { S: "b" }],
+    [{ B: "AAAA" }, { B: "BBBB" }],
+  ].map(([lo, hi]) => ({
+    parser: "conditionParser",
+    text: "#k between :lo and :hi",
+    // In order, then reversed (an error), then in order again.
+    requests: [
+      { names: { "#k": "k" }, values: { ":lo": lo, ":hi": hi } },
+      { names: { "#k": "k" }, values: { ":lo": hi, ":hi": lo } },
+      { names: { "#k": "k" }, values: { ":lo": lo, ":hi": hi } },
+    ] as Request[],
+  })),
+  {
+    parser: "conditionParser",
+    // Bounds of different types: the error names the lower bound's contents.
+    text: "#k BETWEEN :lo AND :hi",
+    requests: [
+      { names: { "#k": "k" }, values: { ":lo": { L: [{ S: "a" }, { S: "b" }] }, ":hi": { M: {} } } },
+      { names: { "#k": "k" }, values: { ":lo": { L: [{ S: "a" }] }, ":hi": { M: {} } } },
     ],
   },
   {
@@ -189,7 +213,8 @@ test("a request shaped like an earlier one is not parsed again; one that reads i
       names: { "#s": "status" },
       values: { ":lo": { N: "1" }, ":hi": { N: String(2 + i) } },
     });
-  expect(parses).toBe(6);
+  // BETWEEN compares its bounds: never cached, one parse per request.
+  expect(parses).toBe(5);
 });
 
 test("dynalite's validations behind the cache judge whole requests as before", () => {
@@ -218,7 +243,13 @@ test("dynalite's validations behind the cache judge whole requests as before", (
       ExpressionAttributeValues: { ":s": { S: `NEW${i}` } },
     },
   ]);
-  const judge = () => requests.map((r) => validations.validateExpressions(structuredClone(r)));
+  // The verdict and what validation leaves on the request for the action (the parsed expressions).
+  const judge = () =>
+    requests.map((r) => {
+      const data = structuredClone(r);
+      const verdict = validations.validateExpressions(data);
+      return { verdict, updates: data._updates, condition: data._condition };
+    });
   const alone = judge();
   try {
     for (const p of plainParsers) p.module.parse = withParseCache(p.parse);
@@ -227,6 +258,9 @@ test("dynalite's validations behind the cache judge whole requests as before", (
   } finally {
     for (const p of plainParsers) p.module.parse = p.parse;
   }
-  expect(alone[1]).toMatch(/Value provided in ExpressionAttributeValues unused in expressions: keys: \{:expected\}/);
-  expect(alone[0]).toBeUndefined();
+  expect(alone[1]?.verdict).toMatch(
+    /Value provided in ExpressionAttributeValues unused in expressions: keys: \{:expected\}/,
+  );
+  expect(alone[0]?.verdict).toBeUndefined();
+  expect(alone[0]?.updates).toBeDefined();
 });

@@ -5,9 +5,11 @@
  * flag and, in principle, on the attribute values; the values are placed into the parse result by
  * reference. So the result is kept as a template with a placeholder where each value went, keyed by
  * everything but the values' contents (their names and top-level types are in the key), and a hit
- * fills in the request's own values. A shape is only kept when a second parse, with every value's
- * contents changed and its type kept, gives the same template: a parse that reads a value's contents
- * (BETWEEN's bounds, attribute_type's type name) is never kept and always runs. Errors are never kept.
+ * fills in the request's own values. The two places dynalite's parsers read a value's contents,
+ * BETWEEN (it compares the bounds, and names them in its errors) and attribute_type (it checks the type
+ * name), are never cached: an expression naming either always runs the parser. As a guard against any
+ * other, a shape is only kept when a second parse, with every value's contents changed and its type
+ * kept, gives the same template. Errors are never kept.
  * The parser's side effect, crossing used names and values off the context's "unused" lists, is
  * replayed on a hit.
  *
@@ -134,7 +136,8 @@ export function withParseCache<Parse extends (text: string, options: { context: 
 
   const cached = function (this: unknown, text: string, options: { context: ParseContext }) {
     const context = options?.context;
-    if (typeof text !== "string" || !context || typeof context !== "object") return parse.call(this, text, options);
+    if (typeof text !== "string" || !context || typeof context !== "object" || /between|attribute_type/i.test(text))
+      return parse.call(this, text, options);
     const values = (context.attrVals ?? undefined) as Values | undefined;
     const valueTypes = Object.keys(values ?? {}).map((name) => {
       const value = values?.[name];
