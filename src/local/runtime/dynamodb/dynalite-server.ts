@@ -77,11 +77,13 @@ export async function startDynalite(
   const source = `
     const { parentPort, workerData } = require("node:worker_threads");
     const { EventEmitter } = require("node:events");
+    const nodePath = require("node:path");
     const dynalite = require(workerData.dynalite);
+    const dynaliteDir = nodePath.dirname(workerData.dynalite);
     new Function("return (" + workerData.conditionCheckItems + ")")()(require, workerData.dynalite);
     const withParseCache = new Function("return (" + workerData.withParseCache + ")")();
     for (const parserName of ["conditionParser", "updateParser", "projectionParser"]) {
-      const parser = require(require("node:path").join(require("node:path").dirname(workerData.dynalite), "db", parserName));
+      const parser = require(nodePath.join(dynaliteDir, "db", parserName));
       parser.parse = withParseCache(parser.parse);
     }
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -89,11 +91,10 @@ export async function startDynalite(
     // Metering: the requests served per access key and operation, and the request units each caller
     // spends on each table, computed here where the items are known (request-units.ts).
     const { AsyncLocalStorage, AsyncResource } = require("node:async_hooks");
-    const nodePath = require("node:path");
     // dynalite runs a write that waited for its item's lock in the async context of the write that
     // released it; bound, each waiter keeps its own request's context (its caller for the meter, its
     // images for the stream capture). A free lock runs its holder at once, in its own context.
-    const lockModule = require(require.resolve("lock", { paths: [nodePath.dirname(workerData.dynalite)] }));
+    const lockModule = require(require.resolve("lock", { paths: [dynaliteDir] }));
     const Lock = lockModule.Lock;
     lockModule.Lock = function () {
       const lock = Lock();
@@ -101,7 +102,7 @@ export async function startDynalite(
       bound.isLocked = lock.isLocked;
       return bound;
     };
-    const db = require(nodePath.join(nodePath.dirname(workerData.dynalite), "db"));
+    const db = require(nodePath.join(dynaliteDir, "db"));
     const units = new Function("return (" + workerData.requestUnitRules + ")")()();
     const metered = new AsyncLocalStorage();
     let meter = { calls: {}, units: {} };

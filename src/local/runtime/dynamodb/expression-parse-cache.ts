@@ -28,32 +28,14 @@ export function withParseCache<Parse extends (text: string, options: { context: 
   const cache = new Map<string, Entry | null>();
   type Values = Record<string, Record<string, unknown>>;
 
-  // The result with each value object (by identity) replaced by a placeholder naming it.
-  const toTemplate = (result: unknown, values: Values): unknown => {
-    const byObject = new Map<unknown, string>();
-    for (const name of Object.keys(values)) byObject.set(values[name], name);
+  const KEEP = Symbol("keep");
+  // A deep copy (shared parts stay shared, prototypes kept) with each node `swap` answers for replaced.
+  const copyWith = (root: unknown, swap: (node: object) => unknown): unknown => {
     const seen = new Map<object, unknown>();
     const walk = (node: unknown): unknown => {
       if (node === null || typeof node !== "object") return node;
-      const name = byObject.get(node);
-      if (name !== undefined) return { [PLACEHOLDER]: name };
-      const known = seen.get(node);
-      if (known !== undefined) return known;
-      const copy: Record<string | symbol, unknown> = Array.isArray(node)
-        ? []
-        : Object.create(Object.getPrototypeOf(node) as object | null);
-      seen.set(node, copy);
-      for (const key of Object.keys(node)) copy[key] = walk((node as Record<string, unknown>)[key]);
-      return copy;
-    };
-    return walk(result);
-  };
-  const fromTemplate = (template: unknown, values: Values): unknown => {
-    const seen = new Map<object, unknown>();
-    const walk = (node: unknown): unknown => {
-      if (node === null || typeof node !== "object") return node;
-      const name = (node as Record<symbol, unknown>)[PLACEHOLDER];
-      if (typeof name === "string") return values[name];
+      const swapped = swap(node);
+      if (swapped !== KEEP) return swapped;
       const known = seen.get(node);
       if (known !== undefined) return known;
       const copy: Record<string, unknown> = Array.isArray(node)
@@ -63,8 +45,22 @@ export function withParseCache<Parse extends (text: string, options: { context: 
       for (const key of Object.keys(node)) copy[key] = walk((node as Record<string, unknown>)[key]);
       return copy;
     };
-    return walk(template);
+    return walk(root);
   };
+  // The result with each value object (by identity) replaced by a placeholder naming it.
+  const toTemplate = (result: unknown, values: Values): unknown => {
+    const byObject = new Map<unknown, string>();
+    for (const name of Object.keys(values)) byObject.set(values[name], name);
+    return copyWith(result, (node) => {
+      const name = byObject.get(node);
+      return name === undefined ? KEEP : { [PLACEHOLDER]: name };
+    });
+  };
+  const fromTemplate = (template: unknown, values: Values): unknown =>
+    copyWith(template, (node) => {
+      const name = (node as Record<symbol, unknown>)[PLACEHOLDER];
+      return typeof name === "string" ? values[name] : KEEP;
+    });
   const sameTemplate = (a: unknown, b: unknown): boolean => {
     if (a === b) return true;
     if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
@@ -147,7 +143,7 @@ export function withParseCache<Parse extends (text: string, options: { context: 
     const entry = cache.get(key);
     if (entry) {
       crossOff(context, entry);
-      return values ? fromTemplate(entry.template, values) : fromTemplate(entry.template, {});
+      return fromTemplate(entry.template, values ?? {});
     }
     // A parse that throws (a syntax or semantic error) is answered as it was, and nothing is kept.
     const first = parseOnce(this, text, context, values, (u) => crossOff(context, u));
